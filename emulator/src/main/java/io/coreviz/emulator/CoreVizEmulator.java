@@ -1,0 +1,334 @@
+package io.coreviz.emulator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.coreviz.emulator.api.ApiException;
+import io.coreviz.emulator.api.MediaJson;
+import io.coreviz.emulator.api.MediaQuery;
+import io.coreviz.emulator.api.MediaSearch;
+import io.coreviz.emulator.model.Blob;
+import io.coreviz.emulator.model.MediaCollection;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A CoreViz-compatible HTTP server on the loopback interface.
+ *
+ * <pre>{@code
+ * try (CoreVizEmulator server = CoreVizEmulator.builder()
+ *     .collection(SyntheticCollection.generate(42, 500))
+ *     .apiKey("test-key")
+ *     .start()) {
+ *   String endpoint = server.baseUrl();
+ * }
+ * }</pre>
+ *
+ * <p>Authentication: {@code x-api-key} or {@code Authorization: Bearer}. A request without a
+ * credential, or with one the server does not know, gets 401; a known credential without access
+ * to an existing collection gets 403; an unknown collection gets 404. When no credential is
+ * configured at all, any non-empty credential is accepted (handy for offline jobs).
+ *
+ * <p>Blob URLs ({@code /blobs/<collectionId>/<key>}) are public, like the storage they stand for.
+ */
+public final class CoreVizEmulator implements AutoCloseable {
+
+  private static final String MEDIA_PREFIX = "/api/dataset/";
+  private static final String BLOB_PREFIX = "/blobs/";
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final Map<String, MediaCollection> collections;
+  private final Map<String, Set<String>> credentials;
+  private final int maxLimit;
+  private final String baseUrl;
+  private final List<RecordedRequest> requests = new ArrayList<>();
+  private volatile FaultInjector faults = FaultInjector.NONE;
+
+  private CoreVizEmulator(Builder builder) throws IOException {
+    this.collections = Map.copyOf(builder.collections);
+    this.credentials = Map.copyOf(builder.credentials);
+    this.maxLimit = builder.maxLimit;
+    this.server = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 64);
+    AtomicInteger threads = new AtomicInteger();
+    this.executor = Executors.newFixedThreadPool(builder.threads, runnable -> {
+      Thread thread = new Thread(runnable, "coreviz-emulator-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+    this.baseUrl = "http://" + builder.host + ":" + server.getAddress().getPort();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The endpoint to configure clients with, e.g. {@code http://127.0.0.1:41234}. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public MediaCollection collection(String id) {
+    MediaCollection collection = collections.get(id);
+    if (collection == null) {
+      throw new IllegalArgumentException("no collection " + id);
+    }
+    return collection;
+  }
+
+  /** The URL under which the emulator serves a collection's blob. */
+  public String blobUrl(String collectionId, String blobKey) {
+    return blobBase(collectionId) + blobKey;
+  }
+
+  /** All requests received so far, oldest first. */
+  public List<RecordedRequest> requests() {
+    synchronized (requests) {
+      return List.copyOf(requests);
+    }
+  }
+
+  /** Requests to the media endpoint received so far, oldest first. */
+  public List<RecordedRequest> mediaRequests() {
+    return requests().stream().filter(RecordedRequest::isMediaRequest).toList();
+  }
+
+  public void clearRequests() {
+    synchronized (requests) {
+      requests.clear();
+    }
+  }
+
+  /** Installs a fault injector for the following requests; {@link FaultInjector#NONE} removes it. */
+  public void faults(FaultInjector injector) {
+    this.faults = injector;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private String blobBase(String collectionId) {
+    return baseUrl + BLOB_PREFIX + collectionId + "/";
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    RecordedRequest request = record(exchange);
+    int status;
+    try {
+      status = respond(exchange, request);
+    } catch (RuntimeException e) {
+      status = send(exchange, 500, "application/json", MediaJson.error("Internal server error"));
+    } finally {
+      exchange.close();
+    }
+    synchronized (requests) {
+      requests.add(request.withStatus(status));
+    }
+  }
+
+  private int respond(HttpExchange exchange, RecordedRequest request) throws IOException {
+    FaultInjector.Reply fault;
+    try {
+      fault = faults.intercept(request);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return send(exchange, 503, "application/json", MediaJson.error("Interrupted"));
+    }
+    if (fault != null) {
+      fault.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+      return send(exchange, fault.status(), null, fault.body());
+    }
+    if (!exchange.getRequestMethod().equals("GET")) {
+      return send(exchange, 405, "application/json", MediaJson.error("Method not allowed"));
+    }
+    String path = request.path();
+    if (path.startsWith(BLOB_PREFIX)) {
+      return blob(exchange, path.substring(BLOB_PREFIX.length()));
+    }
+    if (path.equals("/health")) {
+      return send(exchange, 200, "text/plain", "ok".getBytes(StandardCharsets.UTF_8));
+    }
+    if (!request.isMediaRequest()) {
+      return send(exchange, 404, "application/json", MediaJson.error("Not found"));
+    }
+    String collectionId =
+        path.substring(MEDIA_PREFIX.length(), path.length() - "/media".length());
+    try {
+      byte[] body = media(exchange, collectionId, request.query());
+      return send(exchange, 200, "application/json", body);
+    } catch (ApiException e) {
+      return send(exchange, e.status(), "application/json", MediaJson.error(e.getMessage()));
+    }
+  }
+
+  private byte[] media(HttpExchange exchange, String collectionId, Map<String, String> params) {
+    String credential = credential(exchange);
+    if (credential == null) {
+      throw new ApiException(401, "Unauthorized: send an x-api-key header or a Bearer token");
+    }
+    Set<String> access = credentials.isEmpty() ? Set.of("*") : credentials.get(credential);
+    if (access == null) {
+      throw new ApiException(401, "Unauthorized: invalid API key or token");
+    }
+    MediaCollection collection = collections.get(collectionId);
+    if (collection == null) {
+      throw new ApiException(404, "Collection not found");
+    }
+    if (!access.contains("*") && !access.contains(collectionId)) {
+      throw new ApiException(403, "Forbidden: no access to this collection");
+    }
+    MediaQuery query = MediaQuery.parse(params, collectionId, maxLimit);
+    MediaSearch.Result result = MediaSearch.search(collection, query);
+    return MediaJson.page(collection, query, result, blobBase(collectionId));
+  }
+
+  private int blob(HttpExchange exchange, String rest) throws IOException {
+    int slash = rest.indexOf('/');
+    MediaCollection collection = slash < 0 ? null : collections.get(rest.substring(0, slash));
+    Blob blob = collection == null ? null : collection.blob(rest.substring(slash + 1)).orElse(null);
+    if (blob == null) {
+      return send(exchange, 404, "application/json", MediaJson.error("Blob not found"));
+    }
+    return send(exchange, 200, blob.contentType(), blob.bytes().get());
+  }
+
+  private static String credential(HttpExchange exchange) {
+    String key = exchange.getRequestHeaders().getFirst("x-api-key");
+    if (key != null && !key.isBlank()) {
+      return key;
+    }
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String token = authorization.substring(7).trim();
+      return token.isEmpty() ? null : token;
+    }
+    return null;
+  }
+
+  private static RecordedRequest record(HttpExchange exchange) {
+    String scheme = null;
+    if (exchange.getRequestHeaders().containsKey("x-api-key")) {
+      scheme = "x-api-key";
+    } else if (exchange.getRequestHeaders().containsKey("Authorization")) {
+      scheme = "bearer";
+    }
+    return new RecordedRequest(
+        exchange.getRequestMethod(),
+        exchange.getRequestURI().getPath(),
+        query(exchange.getRequestURI().getRawQuery()),
+        scheme,
+        exchange.getRequestHeaders().getFirst("User-Agent"),
+        0);
+  }
+
+  static Map<String, String> query(String rawQuery) {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return params;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      params.put(decode(name), decode(value));
+    }
+    return params;
+  }
+
+  private static String decode(String text) {
+    return URLDecoder.decode(text, StandardCharsets.UTF_8);
+  }
+
+  private static int send(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
+    if (contentType != null) {
+      exchange.getResponseHeaders().set("Content-Type", contentType);
+    }
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+    return status;
+  }
+
+  /** Configures and starts an emulator. */
+  public static final class Builder {
+    private final Map<String, MediaCollection> collections = new LinkedHashMap<>();
+    private final Map<String, Set<String>> credentials = new HashMap<>();
+    private String host = "127.0.0.1";
+    private int port;
+    private int maxLimit = 1000;
+    private int threads = 16;
+
+    private Builder() {}
+
+    public Builder collection(MediaCollection collection) {
+      collections.put(collection.id(), collection);
+      return this;
+    }
+
+    /**
+     * Accepts {@code credential} as an API key or Bearer token, for the listed collections or,
+     * when none are listed, for all.
+     */
+    public Builder credential(String credential, String... collectionIds) {
+      credentials.put(credential, collectionIds.length == 0 ? Set.of("*") : Set.of(collectionIds));
+      return this;
+    }
+
+    /** The largest {@code limit} honoured; larger ones are capped, as a real service may do. */
+    public Builder maxLimit(int maxLimit) {
+      if (maxLimit < 1) {
+        throw new IllegalArgumentException("maxLimit must be >= 1");
+      }
+      this.maxLimit = maxLimit;
+      return this;
+    }
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /** The port to listen on; 0 (the default) picks a free one. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder threads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    public CoreVizEmulator start() {
+      try {
+        return new CoreVizEmulator(this);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the CoreViz emulator on " + host + ":" + port, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.coreviz.emulator;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A hook that sees every request before it is served, to add latency or answer with an error.
+ * Implementations must be thread-safe: the emulator serves requests concurrently.
+ */
+@FunctionalInterface
+public interface FaultInjector {
+
+  /**
+   * Returns the reply to send instead of the real one, or {@code null} to serve the request
+   * normally. May sleep to add latency.
+   */
+  Reply intercept(RecordedRequest request) throws InterruptedException;
+
+  /** A canned HTTP reply. */
+  record Reply(int status, Map<String, String> headers, byte[] body) {
+
+    public Reply {
+      headers = Map.copyOf(headers);
+    }
+
+    public static Reply json(int status, String json) {
+      return new Reply(status, Map.of("Content-Type", "application/json"),
+          json.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  FaultInjector NONE = request -> null;
+
+  /** Delays every media request by {@code delay}. */
+  static FaultInjector latency(Duration delay) {
+    return request -> {
+      if (request.isMediaRequest()) {
+        Thread.sleep(delay.toMillis());
+      }
+      return null;
+    };
+  }
+
+  /** Answers every {@code n}-th media request (counting from the first) with {@code reply}. */
+  static FaultInjector everyNth(int n, Reply reply) {
+    AtomicInteger count = new AtomicInteger();
+    return request ->
+        request.isMediaRequest() && count.incrementAndGet() % n == 0 ? reply : null;
+  }
+
+  /** Answers media requests with {@code reply} with the given probability, from a seeded draw. */
+  static FaultInjector randomly(double probability, long seed, Reply reply) {
+    Random random = new Random(seed);
+    return request -> {
+      if (!request.isMediaRequest()) {
+        return null;
+      }
+      synchronized (random) {
+        return random.nextDouble() < probability ? reply : null;
+      }
+    };
+  }
+
+  /** A 429 with a {@code Retry-After} header. */
+  static Reply tooManyRequests(int retryAfterSeconds) {
+    return new Reply(429,
+        Map.of("Content-Type", "application/json", "Retry-After", String.valueOf(retryAfterSeconds)),
+        "{\"error\":\"Too many requests\"}".getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Runs this injector, then {@code next} when this one lets the request through. */
+  default FaultInjector andThen(FaultInjector next) {
+    return request -> {
+      Reply reply = intercept(request);
+      return reply != null ? reply : next.intercept(request);
+    };
+  }
+}

@@ -1,0 +1,38 @@
+package io.coreviz.emulator;
+
+import java.util.Map;
+
+/**
+ * One request the emulator received, for tests to assert on. Credentials are never recorded:
+ * only which scheme was used.
+ *
+ * @param path the decoded request path, e.g. {@code /api/dataset/<id>/media}
+ * @param query decoded query parameters (the last value wins for repeated names)
+ * @param authScheme {@code x-api-key}, {@code bearer}, or {@code null} when none was sent
+ * @param userAgent the {@code User-Agent} header, or {@code null}
+ * @param status the status the emulator answered (0 while the request is being handled)
+ */
+public record RecordedRequest(
+    String method,
+    String path,
+    Map<String, String> query,
+    String authScheme,
+    String userAgent,
+    int status) {
+
+  public RecordedRequest {
+    query = Map.copyOf(query);
+  }
+
+  public boolean isMediaRequest() {
+    return path.startsWith("/api/dataset/") && path.endsWith("/media");
+  }
+
+  public boolean isBlobRequest() {
+    return path.startsWith("/blobs/");
+  }
+
+  RecordedRequest withStatus(int answered) {
+    return new RecordedRequest(method, path, query, authScheme, userAgent, answered);
+  }
+}

@@ -1,0 +1,263 @@
+package io.coreviz.emulator.api;
+
+import io.coreviz.emulator.model.DetectedObject;
+import io.coreviz.emulator.model.Frame;
+import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.emulator.model.MediaCollection;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Executes a {@link MediaQuery} against a collection, as the CoreViz service does.
+ *
+ * <p>Semantics where the API page is silent, chosen to match a PostgreSQL-backed service:
+ *
+ * <ul>
+ *   <li>Browse mode lists the children of {@code path} (or all descendants with {@code
+ *       recursive=true}), folders included. Scored mode searches images and videos in the whole
+ *       subtree under {@code path}.
+ *   <li>{@code dateFrom}/{@code dateTo} compare the UTC calendar day of {@code createdAt}.
+ *   <li>{@code tags} keeps items carrying any listed value in any group; {@code tagFilters}
+ *       requires, for every group, one of that group's values.
+ *   <li>Sorting compares strings by code point; nulls sort last ascending and first descending;
+ *       ties are broken by id so pages are stable.
+ *   <li>{@code q} scores the share of query words found in the name (weight 1), object labels and
+ *       tag values (0.9), description and prompt (0.7). {@code similarToObjectId} scores the best
+ *       cosine similarity between the query object's embedding and the item's objects' embeddings
+ *       for the model ({@code similarToObjectModel}, default from the object's type).
+ * </ul>
+ */
+public final class MediaSearch {
+
+  /** One result row: the item and, in scored mode, its {@code _score}. */
+  public record Hit(MediaItem item, Double score) {}
+
+  /** One page of results and the total number of matches. */
+  public record Result(List<Hit> page, int total) {}
+
+  private MediaSearch() {}
+
+  public static Result search(MediaCollection collection, MediaQuery query) {
+    List<Hit> hits = new ArrayList<>();
+    Scorer scorer = query.scored() ? scorer(collection, query) : null;
+    for (MediaItem item : collection.items()) {
+      if (!inScope(item, query) || !matchesFilters(item, query)) {
+        continue;
+      }
+      if (scorer == null) {
+        hits.add(new Hit(item, null));
+      } else {
+        double score = scorer.score(item);
+        if (score >= query.minScore()) {
+          hits.add(new Hit(item, score));
+        }
+      }
+    }
+    hits.sort(scorer == null ? browseOrder(query) : scoredOrder());
+    int from = Math.min(query.offset(), hits.size());
+    int to = (int) Math.min((long) from + query.limit(), hits.size());
+    return new Result(List.copyOf(hits.subList(from, to)), hits.size());
+  }
+
+  /** Images and videos anywhere under {@code folder}. */
+  public static List<MediaItem> mediaUnder(MediaCollection collection, MediaItem folder) {
+    String prefix = folder.path() + ".";
+    List<MediaItem> media = new ArrayList<>();
+    for (MediaItem item : collection.items()) {
+      if (!item.isFolder() && item.path().startsWith(prefix)) {
+        media.add(item);
+      }
+    }
+    media.sort(Comparator.comparing(MediaItem::createdAt).thenComparing(MediaItem::id));
+    return media;
+  }
+
+  private static boolean inScope(MediaItem item, MediaQuery query) {
+    if (query.scored()) {
+      return !item.isFolder() && item.path().startsWith(query.path() + ".");
+    }
+    return query.recursive()
+        ? item.path().startsWith(query.path() + ".")
+        : item.parentPath().equals(query.path());
+  }
+
+  private static boolean matchesFilters(MediaItem item, MediaQuery query) {
+    if (query.type() != null && !query.type().equals(item.type())) {
+      return false;
+    }
+    LocalDate day = LocalDate.ofInstant(item.createdAt(), ZoneOffset.UTC);
+    if (query.dateFrom() != null && day.isBefore(query.dateFrom())) {
+      return false;
+    }
+    if (query.dateTo() != null && day.isAfter(query.dateTo())) {
+      return false;
+    }
+    if (query.mediaId() != null && !query.mediaId().equals(item.id())) {
+      return false;
+    }
+    if (query.clusterId() != null && !inCluster(item, query.clusterId())) {
+      return false;
+    }
+    Map<String, List<String>> tags = item.tags();
+    if (!query.tags().isEmpty()
+        && tags.values().stream().flatMap(List::stream).noneMatch(query.tags()::contains)) {
+      return false;
+    }
+    for (Map.Entry<String, List<String>> group : query.tagFilters().entrySet()) {
+      List<String> values = tags.getOrDefault(group.getKey(), List.of());
+      if (values.stream().noneMatch(group.getValue()::contains)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean inCluster(MediaItem item, String clusterId) {
+    return objects(item).stream().anyMatch(object -> clusterId.equals(object.clusterId()));
+  }
+
+  private static List<DetectedObject> objects(MediaItem item) {
+    List<DetectedObject> objects = new ArrayList<>();
+    for (Frame frame : item.frames()) {
+      objects.addAll(frame.objects());
+    }
+    return objects;
+  }
+
+  private static Comparator<Hit> browseOrder(MediaQuery query) {
+    Function<MediaItem, Comparable<?>> key =
+        switch (query.sortBy()) {
+          case "name" -> MediaItem::name;
+          case "type" -> MediaItem::type;
+          case "description" -> MediaItem::description;
+          case "prompt" -> MediaItem::prompt;
+          default -> MediaItem::createdAt;
+        };
+    Comparator<Comparable<?>> values = MediaSearch::compareValues;
+    // PostgreSQL's default: NULLS LAST for ASC, NULLS FIRST for DESC, i.e. null is the largest.
+    Comparator<Comparable<?>> withNulls = Comparator.nullsLast(values);
+    Comparator<Hit> order =
+        Comparator.comparing(hit -> key.apply(hit.item()), query.ascending() ? withNulls : withNulls.reversed());
+    return order.thenComparing(hit -> hit.item().id());
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compareValues(Comparable<?> a, Comparable<?> b) {
+    if (a instanceof String x && b instanceof String y) {
+      return compareCodePoints(x, y);
+    }
+    return ((Comparable) a).compareTo(b);
+  }
+
+  static int compareCodePoints(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int x = a.codePointAt(i);
+      int y = b.codePointAt(j);
+      if (x != y) {
+        return Integer.compare(x, y);
+      }
+      i += Character.charCount(x);
+      j += Character.charCount(y);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
+
+  private static Comparator<Hit> scoredOrder() {
+    return Comparator.comparing(Hit::score, Comparator.reverseOrder())
+        .thenComparing(hit -> hit.item().id());
+  }
+
+  private interface Scorer {
+    double score(MediaItem item);
+  }
+
+  private static Scorer scorer(MediaCollection collection, MediaQuery query) {
+    if (query.similarToObjectId() != null) {
+      DetectedObject anchor =
+          collection
+              .object(query.similarToObjectId())
+              .orElseThrow(
+                  () ->
+                      ApiException.badRequest(
+                          "similarToObjectId '"
+                              + query.similarToObjectId()
+                              + "' is not an object of this collection"));
+      String model =
+          query.similarToObjectModel() != null
+              ? query.similarToObjectModel()
+              : defaultModel(anchor.type());
+      float[] target = anchor.embeddings().get(model);
+      if (target == null) {
+        throw ApiException.badRequest(
+            "Object '" + anchor.id() + "' has no '" + model + "' embedding");
+      }
+      return item -> similarity(item, model, target);
+    }
+    List<String> words = words(query.q());
+    return item -> textScore(item, words);
+  }
+
+  static String defaultModel(String objectType) {
+    return switch (objectType) {
+      case "face" -> "faces";
+      case "shoeprint" -> "shoeprints";
+      default -> "objects";
+    };
+  }
+
+  private static double similarity(MediaItem item, String model, float[] target) {
+    double best = 0;
+    for (DetectedObject object : objects(item)) {
+      float[] vector = object.embeddings().get(model);
+      if (vector != null) {
+        double dot = 0;
+        for (int i = 0; i < target.length; i++) {
+          dot += (double) target[i] * vector[i];
+        }
+        best = Math.max(best, dot);
+      }
+    }
+    return round(best);
+  }
+
+  private static double textScore(MediaItem item, List<String> words) {
+    if (words.isEmpty()) {
+      return 0;
+    }
+    List<String> name = words(item.name());
+    List<String> labels = new ArrayList<>();
+    objects(item).forEach(object -> labels.addAll(words(object.label())));
+    item.tags().values().forEach(values -> values.forEach(tag -> labels.addAll(words(tag))));
+    List<String> prose = new ArrayList<>(words(item.description()));
+    prose.addAll(words(item.prompt()));
+    double sum = 0;
+    for (String word : words) {
+      sum += name.contains(word) ? 1.0 : labels.contains(word) ? 0.9 : prose.contains(word) ? 0.7 : 0;
+    }
+    return round(sum / words.size());
+  }
+
+  private static List<String> words(String text) {
+    List<String> words = new ArrayList<>();
+    if (text != null) {
+      for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+        if (!word.isEmpty()) {
+          words.add(word);
+        }
+      }
+    }
+    return words;
+  }
+
+  private static double round(double score) {
+    return Math.round(score * 10_000) / 10_000.0;
+  }
+}
