@@ -1,0 +1,87 @@
+package io.coreviz.spark.client;
+
+import java.io.Serializable;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.StringJoiner;
+
+/**
+ * One {@code GET /api/dataset/{collectionId}/media} request: the collection and its query
+ * parameters in a stable order. Immutable; {@link #with} returns a copy.
+ */
+public final class MediaRequest implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String collectionId;
+  private final LinkedHashMap<String, String> params;
+
+  private MediaRequest(String collectionId, LinkedHashMap<String, String> params) {
+    this.collectionId = Objects.requireNonNull(collectionId);
+    this.params = params;
+  }
+
+  public static MediaRequest of(String collectionId) {
+    return new MediaRequest(collectionId, new LinkedHashMap<>());
+  }
+
+  /** A copy with {@code name} set to {@code value}, or removed when {@code value} is null. */
+  public MediaRequest with(String name, Object value) {
+    LinkedHashMap<String, String> copy = new LinkedHashMap<>(params);
+    if (value == null) {
+      copy.remove(name);
+    } else {
+      copy.put(name, value.toString());
+    }
+    return new MediaRequest(collectionId, copy);
+  }
+
+  public MediaRequest page(long offset, int limit) {
+    return with("limit", limit).with("offset", offset);
+  }
+
+  public String collectionId() {
+    return collectionId;
+  }
+
+  public Map<String, String> params() {
+    return Collections.unmodifiableMap(params);
+  }
+
+  /** The path, e.g. {@code /api/dataset/<id>/media}. */
+  public String path() {
+    return "/api/dataset/" + collectionId + "/media";
+  }
+
+  /** Path and encoded query, as sent; safe to show: credentials travel in headers only. */
+  public String pathAndQuery() {
+    StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+    params.forEach((name, value) -> query.add(encode(name) + "=" + encode(value)));
+    return path() + query;
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof MediaRequest that
+        && collectionId.equals(that.collectionId)
+        && params.equals(that.params);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(collectionId, params);
+  }
+
+  @Override
+  public String toString() {
+    return pathAndQuery();
+  }
+}

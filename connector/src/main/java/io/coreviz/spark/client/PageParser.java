@@ -1,0 +1,133 @@
+package io.coreviz.spark.client;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import io.coreviz.spark.errors.DataException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streams a page body ({@code {"media": [...], "pagination": {...}}}, keys in any order) into a
+ * {@link MediaPage}: items go to the {@link ItemReader} one at a time, no tree of the page is
+ * built. Anything that is not that shape is a {@link DataException} naming the request.
+ */
+final class PageParser {
+
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 << 20).build())
+      .build();
+
+  private PageParser() {}
+
+  static <T> MediaPage<T> parse(InputStream body, ItemReader<T> reader, String request)
+      throws IOException {
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new DataException(
+            "CoreViz sent a response that is not a JSON object for GET " + request);
+      }
+      List<T> items = null;
+      Pagination pagination = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (field.equals("media")) {
+          items = items(parser, value, reader, request);
+        } else if (field.equals("pagination")) {
+          pagination = pagination(parser, value, request);
+        } else {
+          parser.skipChildren();
+        }
+      }
+      if (items == null) {
+        throw new DataException("CoreViz response to GET " + request + " has no 'media' array");
+      }
+      if (pagination == null) {
+        throw new DataException(
+            "CoreViz response to GET " + request + " has no 'pagination' object");
+      }
+      if (parser.nextToken() != null) {
+        throw new DataException(
+            "CoreViz response to GET " + request + " has trailing content after the JSON object");
+      }
+      return new MediaPage<>(items, pagination);
+    } catch (StreamReadException e) {
+      throw new DataException(
+          "CoreViz sent malformed or truncated JSON for GET " + request + ": "
+              + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static <T> List<T> items(
+      JsonParser parser, JsonToken value, ItemReader<T> reader, String request) throws IOException {
+    if (value != JsonToken.START_ARRAY) {
+      throw new DataException(
+          "CoreViz response to GET " + request + ": 'media' is " + value + ", expected an array");
+    }
+    List<T> items = new ArrayList<>();
+    JsonToken token;
+    while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+      if (token != JsonToken.START_OBJECT) {
+        throw new DataException(
+            "CoreViz response to GET " + request + ": media[" + items.size() + "] is " + token
+                + ", expected an object");
+      }
+      try {
+        T item = reader.read(parser);
+        if (item != null) {
+          items.add(item);
+        }
+      } catch (DataException e) {
+        throw new DataException(
+            "CoreViz response to GET " + request + ", media[" + items.size() + "]: "
+                + e.getMessage(), e);
+      }
+    }
+    return items;
+  }
+
+  private static Pagination pagination(JsonParser parser, JsonToken value, String request)
+      throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      throw new DataException(
+          "CoreViz response to GET " + request + ": 'pagination' is " + value
+              + ", expected an object");
+    }
+    Long total = null;
+    long limit = -1;
+    long offset = -1;
+    Boolean hasMore = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken token = parser.nextToken();
+      switch (field) {
+        case "total" -> total = count(parser, token, field, request);
+        case "limit" -> limit = count(parser, token, field, request);
+        case "offset" -> offset = count(parser, token, field, request);
+        case "hasMore" -> hasMore = token == JsonToken.VALUE_TRUE ? Boolean.TRUE
+            : token == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
+        default -> parser.skipChildren();
+      }
+    }
+    if (total == null) {
+      throw new DataException(
+          "CoreViz response to GET " + request + ": 'pagination' has no 'total'");
+    }
+    return new Pagination(total, limit, offset, hasMore != null && hasMore);
+  }
+
+  private static long count(JsonParser parser, JsonToken token, String field, String request)
+      throws IOException {
+    if (token != JsonToken.VALUE_NUMBER_INT || parser.getLongValue() < 0) {
+      throw new DataException(
+          "CoreViz response to GET " + request + ": pagination." + field + " is '"
+              + parser.getText() + "', expected a non-negative integer");
+    }
+    return parser.getLongValue();
+  }
+}

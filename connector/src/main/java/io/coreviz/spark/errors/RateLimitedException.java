@@ -1,0 +1,11 @@
+package io.coreviz.spark.errors;
+
+/** HTTP 429: the service is rate limiting this client. */
+public final class RateLimitedException extends ServiceException {
+
+  private static final long serialVersionUID = 1L;
+
+  public RateLimitedException(String serverMessage, String request) {
+    super(429, serverMessage, request, "Lower the request rate or retry later");
+  }
+}

@@ -1,0 +1,47 @@
+package io.coreviz.spark.read;
+
+import io.coreviz.spark.ReadOptions;
+import io.coreviz.spark.convert.MediaSchema;
+import java.util.EnumSet;
+import java.util.Set;
+import org.apache.spark.sql.connector.catalog.SupportsRead;
+import org.apache.spark.sql.connector.catalog.TableCapability;
+import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+
+/** One collection, read-only. */
+final class CoreVizTable implements SupportsRead {
+
+  private final ReadOptions options;
+
+  CoreVizTable(ReadOptions options) {
+    this.options = options;
+  }
+
+  @Override
+  public String name() {
+    return "coreviz." + options.collectionId();
+  }
+
+  @Override
+  public StructType schema() {
+    return MediaSchema.SCHEMA;
+  }
+
+  @Override
+  public Set<TableCapability> capabilities() {
+    return EnumSet.of(TableCapability.BATCH_READ);
+  }
+
+  @Override
+  public ScanBuilder newScanBuilder(CaseInsensitiveStringMap ignored) {
+    // Options were parsed when the table was created; per-scan options would bypass validation.
+    return new CoreVizScanBuilder(options);
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+}
