@@ -1,0 +1,200 @@
+package io.coreviz.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.RecordedRequest;
+import io.coreviz.emulator.api.MediaQuery;
+import io.coreviz.emulator.api.MediaSearch;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.errors.CoreVizException;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** End to end: spark.read.format("coreviz") against the emulator, compared with its stored data. */
+class CoreVizReadTest {
+
+  private static final String KEY = "test-key-9f2c41d7";
+
+  private static SparkSession spark;
+  private static CoreVizEmulator server;
+  private static MediaCollection large;
+  private static MediaCollection empty;
+  private static MediaCollection single;
+
+  @BeforeAll
+  static void start() {
+    large = SyntheticCollection.generate(7, 3_200);
+    empty = SyntheticCollection.generate(8, 0);
+    single = SyntheticCollection.generate(9, 1);
+    server = CoreVizEmulator.builder()
+        .collection(large).collection(empty).collection(single)
+        .credential(KEY)
+        .start();
+    spark = SparkTestSession.start("CoreVizReadTest");
+  }
+
+  @AfterAll
+  static void stop() {
+    SparkTestSession.stop(spark);
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @BeforeEach
+  void clearLog() {
+    server.clearRequests();
+  }
+
+  private static DataFrameReader coreviz(MediaCollection collection) {
+    return spark.read().format("coreviz")
+        .option("endpoint", server.baseUrl())
+        .option("apiKey", KEY)
+        .option("collectionId", collection.id());
+  }
+
+  @Test
+  void largeCollectionReturnsExactlyTheServersItemsInSeveralPartitions() {
+    Dataset<Row> table = coreviz(large).load();
+
+    Map<String, Map<String, Object>> actual = ExpectedRows.actual(table);
+
+    assertThat(actual).hasSize(large.items().size());
+    assertThat(actual).isEqualTo(ExpectedRows.expected(server, large, large.items()));
+    assertThat(table.rdd().getNumPartitions()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void planningCostsOneProbeAndEveryDataRequestCarriesTheExplicitSort() {
+    long rows = coreviz(large).option("pageSize", "250").load().count();
+
+    List<RecordedRequest> requests = server.mediaRequests();
+    assertThat(rows).isEqualTo(large.items().size());
+    assertThat(requests.get(0).query()).containsEntry("limit", "1");
+    List<RecordedRequest> pages = requests.subList(1, requests.size());
+    assertThat(pages).allSatisfy(request -> assertThat(request.query())
+        .containsEntry("sortBy", "createdAt").containsEntry("sortDirection", "asc")
+        .containsEntry("recursive", "true"));
+    // Two partitions of 1,600 rows, each paged by 250: 7 requests apiece.
+    assertThat(pages).hasSize(14);
+    assertThat(requests).allSatisfy(request -> {
+      assertThat(request.authScheme()).isEqualTo("x-api-key");
+      assertThat(request.userAgent()).startsWith("coreviz-spark/");
+    });
+  }
+
+  @Test
+  void serverThatCapsTheLimitBelowThePageSizeStillGivesEveryRow() {
+    try (CoreVizEmulator capped = CoreVizEmulator.builder().collection(large).credential(KEY)
+        .maxLimit(37).start()) {
+      Dataset<Row> table = spark.read().format("coreviz")
+          .option("endpoint", capped.baseUrl()).option("apiKey", KEY)
+          .option("collectionId", large.id()).option("pageSize", "100").load();
+
+      assertThat(ExpectedRows.actual(table))
+          .isEqualTo(ExpectedRows.expected(capped, large, large.items()));
+      assertThat(capped.mediaRequests()).allSatisfy(r ->
+          assertThat(Integer.parseInt(r.query().get("limit"))).isLessThanOrEqualTo(100));
+    }
+  }
+
+  @Test
+  void emptyCollectionIsAnEmptyTable() {
+    Dataset<Row> table = coreviz(empty).load();
+
+    assertThat(table.collectAsList()).isEmpty();
+    assertThat(table.schema()).isEqualTo(io.coreviz.spark.convert.MediaSchema.SCHEMA);
+    assertThat(server.mediaRequests()).hasSize(1);
+  }
+
+  @Test
+  void singleItemCollection() {
+    assertThat(ExpectedRows.actual(coreviz(single).load()))
+        .isEqualTo(ExpectedRows.expected(server, single, single.items()));
+  }
+
+  @Test
+  void oneLevelUnderAFolderIsWhatTheApiListsThere() {
+    MediaItem folder = large.items().stream().filter(MediaItem::isFolder).findFirst().orElseThrow();
+    List<MediaItem> children = large.items().stream()
+        .filter(item -> item.parentPath().equals(folder.path())).toList();
+
+    Dataset<Row> table =
+        coreviz(large).option("path", folder.path()).option("recursive", "false").load();
+
+    assertThat(children).isNotEmpty();
+    assertThat(ExpectedRows.actual(table)).isEqualTo(ExpectedRows.expected(server, large, children));
+  }
+
+  @Test
+  void typeOptionIsSentAndOnlyThatTypeComesBack() {
+    List<MediaItem> videos = large.items().stream().filter(i -> i.type().equals("video")).toList();
+
+    Dataset<Row> table = coreviz(large).option("type", "video").load();
+
+    assertThat(ExpectedRows.actual(table)).isEqualTo(ExpectedRows.expected(server, large, videos));
+    assertThat(server.mediaRequests()).allSatisfy(r -> assertThat(r.query()).containsEntry("type", "video"));
+  }
+
+  @Test
+  void scoredSearchFillsScoreInRelevanceOrderInOnePartition() {
+    MediaSearch.Result oracle = MediaSearch.search(large, MediaQuery.parse(
+        Map.of("q", "red shoe", "limit", "100000"), large.id(), Integer.MAX_VALUE));
+
+    Dataset<Row> table = coreviz(large).option("q", "red shoe").option("pageSize", "50").load();
+    List<Row> rows = table.select("id", "_score").collectAsList();
+
+    assertThat(table.rdd().getNumPartitions()).isEqualTo(1);
+    assertThat(oracle.total()).isGreaterThan(50);
+    assertThat(rows).hasSize(oracle.total());
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(rows.get(i).getString(0)).as("row %d", i).isEqualTo(oracle.page().get(i).item().id());
+      assertThat(rows.get(i).getDouble(1)).isEqualTo(oracle.page().get(i).score());
+    }
+  }
+
+  @Test
+  void browseRowsHaveNoScore() {
+    assertThat(coreviz(single).load().filter("_score IS NOT NULL").count()).isZero();
+  }
+
+  @Test
+  void wrongApiKeyFailsWithAClearErrorThatDoesNotShowTheKey() {
+    String wrong = "wrong-key-77d1e0";
+    assertThatThrownBy(() -> spark.read().format("coreviz").option("endpoint", server.baseUrl())
+        .option("apiKey", wrong).option("collectionId", large.id()).load().count())
+        .isInstanceOf(CoreVizException.class)
+        .hasMessageContaining("401")
+        .hasMessageContaining("/api/dataset/" + large.id() + "/media")
+        .satisfies(e -> assertThat(stackTraceText(e)).doesNotContain(wrong));
+  }
+
+  @Test
+  void explainNeverShowsTheApiKey() {
+    Dataset<Row> table = coreviz(large).option("type", "image").load().filter("width > 300");
+
+    for (String mode : new String[] {"simple", "extended", "codegen", "cost", "formatted"}) {
+      String plan = table.queryExecution().explainString(
+          org.apache.spark.sql.execution.ExplainMode.fromString(mode));
+      assertThat(plan).as(mode).doesNotContain(KEY).contains("type=image");
+    }
+  }
+
+  private static String stackTraceText(Throwable e) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(out));
+    return out.toString();
+  }
+}

@@ -1,0 +1,28 @@
+package io.coreviz.spark;
+
+import org.apache.spark.sql.SparkSession;
+
+/** The one SparkSession of a test class: {@code local[2]}, no UI, java.time values in rows. */
+public final class SparkTestSession {
+
+  private SparkTestSession() {}
+
+  public static SparkSession start(String appName) {
+    return SparkSession.builder()
+        .master("local[2]")
+        .appName(appName)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.datetime.java8API.enabled", "true")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate();
+  }
+
+  public static void stop(SparkSession spark) {
+    if (spark != null) {
+      spark.stop();
+      SparkSession.clearActiveSession();
+      SparkSession.clearDefaultSession();
+    }
+  }
+}
