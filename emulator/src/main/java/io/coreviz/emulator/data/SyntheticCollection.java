@@ -66,6 +66,7 @@ public final class SyntheticCollection {
   private final List<MediaItem> items = new ArrayList<>();
   private final Map<String, Blob> blobs = new HashMap<>();
   private final Map<String, float[]> centroids = new HashMap<>();
+  private final Map<String, String> lastNames = new HashMap<>();
 
   private SyntheticCollection(long seed) {
     this.random = new Random(seed);
@@ -145,8 +146,13 @@ public final class SyntheticCollection {
     Integer width = missingDims ? null : size[0];
     Integer height = missingDims ? null : size[1];
     String ext = video ? "mp4" : random.nextBoolean() ? "jpg" : "png";
-    String name = STEMS[random.nextInt(STEMS.length)] + "-" + (random.nextDouble() < 0.03 ? 1 : index)
-        + "." + ext;
+    // About 3% re-use the name of an earlier file of the same kind in the same folder.
+    String name = STEMS[random.nextInt(STEMS.length)] + "-" + index + "." + ext;
+    String earlier = lastNames.get(parent + "/" + ext);
+    if (earlier != null && random.nextDouble() < 0.03) {
+      name = earlier;
+    }
+    lastNames.put(parent + "/" + ext, name);
     String blobKey = "media/" + id + "." + ext;
     if (video) {
       blobs.put(blobKey, new Blob("video/mp4", () -> fakeVideo(id)));

@@ -1,0 +1,101 @@
+package io.coreviz.examples;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+
+/** A self-contained HTML page (inline CSS and SVG, no scripts or external files). */
+final class HtmlReport {
+
+  private static final int BAR_WIDTH = 360;
+
+  private HtmlReport() {}
+
+  static String render(QualityReport report, List<Row> flaggedSample, String source) {
+    StringBuilder html = new StringBuilder();
+    html.append("""
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8">
+        <title>CoreViz dataset quality</title>
+        <style>
+        body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:1100px}
+        h1{margin-bottom:.2rem} .sub{color:#666;margin-top:0}
+        .cards{display:flex;gap:1rem;flex-wrap:wrap} .card{border:1px solid #ddd;border-radius:8px;padding:.8rem 1.2rem}
+        .card b{display:block;font-size:1.6rem} .bad b{color:#b3261e}
+        .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:1.5rem}
+        table{border-collapse:collapse;font-size:.9rem} td,th{border-bottom:1px solid #eee;padding:.25rem .6rem;text-align:left}
+        svg text{font-size:12px;fill:#222}
+        </style></head><body>
+        """);
+    html.append("<h1>Dataset quality</h1><p class=\"sub\">Collection <code>")
+        .append(escape(report.collectionId())).append("</code> on ").append(escape(source))
+        .append(" &middot; ").append(Instant.now()).append("</p>\n<div class=\"cards\">");
+    card(html, "media items", report.mediaCount(), false);
+    card(html, "folders", report.folderCount(), false);
+    report.flagged().forEach((reason, n) -> card(html, reason.replace('_', ' '), n, n > 0));
+    html.append("</div>\n<div class=\"charts\">\n");
+    chart(html, "Items by type", report.byType());
+    chart(html, "Items by status", report.byStatus());
+    chart(html, "Items by top-level folder", report.byFolder());
+    chart(html, "Detected object labels", report.labels());
+    Map<String, Long> coverage = new java.util.LinkedHashMap<>();
+    report.tagCoverage().forEach((group, share) -> coverage.put(group, Math.round(share * 100)));
+    chart(html, "Tag coverage per group (% of media)", coverage);
+    html.append("</div>\n<h2>Flagged items (first ").append(flaggedSample.size()).append(")</h2>\n")
+        .append("<table><tr><th>reason</th><th>type</th><th>name</th><th>id</th></tr>\n");
+    for (Row row : flaggedSample) {
+      html.append("<tr><td>").append(escape(row.getAs("reason"))).append("</td><td>")
+          .append(escape(row.getAs("type"))).append("</td><td>").append(escape(row.getAs("name")))
+          .append("</td><td><code>").append(escape(row.getAs("id"))).append("</code></td></tr>\n");
+    }
+    return html.append("</table>\n</body></html>\n").toString();
+  }
+
+  private static void card(StringBuilder html, String label, long value, boolean bad) {
+    html.append("<div class=\"card").append(bad ? " bad" : "").append("\"><b>").append(value)
+        .append("</b>").append(escape(label)).append("</div>");
+  }
+
+  /** A horizontal bar chart as inline SVG. */
+  private static void chart(StringBuilder html, String title, Map<String, Long> values) {
+    long max = values.values().stream().mapToLong(Long::longValue).max().orElse(1);
+    int rowHeight = 20;
+    int height = Math.max(1, values.size()) * rowHeight + 10;
+    html.append("<section><h3>").append(escape(title)).append("</h3>")
+        .append("<svg role=\"img\" width=\"").append(160 + BAR_WIDTH + 60).append("\" height=\"")
+        .append(height).append("\">");
+    int y = 5;
+    for (Map.Entry<String, Long> entry : values.entrySet()) {
+      long width = max == 0 ? 0 : Math.round((double) entry.getValue() / max * BAR_WIDTH);
+      html.append("<text x=\"155\" y=\"").append(y + 14).append("\" text-anchor=\"end\">")
+          .append(escape(shorten(entry.getKey()))).append("</text>")
+          .append("<rect x=\"160\" y=\"").append(y + 2).append("\" width=\"").append(width)
+          .append("\" height=\"").append(rowHeight - 5).append("\" fill=\"#4e79a7\"/>")
+          .append("<text x=\"").append(165 + width).append("\" y=\"").append(y + 14).append("\">")
+          .append(entry.getValue()).append("</text>");
+      y += rowHeight;
+    }
+    html.append("</svg></section>\n");
+  }
+
+  private static String shorten(String text) {
+    return text.length() > 24 ? text.substring(0, 23) + "…" : text;
+  }
+
+  static String escape(Object value) {
+    String text = String.valueOf(value);
+    StringBuilder out = new StringBuilder(text.length());
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

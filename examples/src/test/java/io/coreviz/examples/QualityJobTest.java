@@ -1,0 +1,114 @@
+package io.coreviz.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The quality job's findings, checked against the same facts computed from the stored items. */
+class QualityJobTest {
+
+  private static final String KEY = "quality-test-key";
+  private static SparkSession spark;
+  private static MediaCollection collection;
+  private static CoreVizEmulator server;
+
+  @BeforeAll
+  static void start() {
+    collection = SyntheticCollection.generate(5, 900);
+    server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
+    spark = SparkSession.builder().master("local[2]").appName("QualityJobTest")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+    server.close();
+  }
+
+  private static Map<String, Long> countBy(List<MediaItem> items, Function<MediaItem, String> key) {
+    return items.stream().collect(Collectors.groupingBy(key, Collectors.counting()));
+  }
+
+  private static Set<String> ids(List<MediaItem> items, Predicate<MediaItem> rule) {
+    return items.stream().filter(rule).map(MediaItem::id).collect(Collectors.toSet());
+  }
+
+  @Test
+  void findingsMatchTheCollection(@TempDir Path out) throws Exception {
+    QualityJob.Result result = QualityJob.run(spark,
+        Map.of("endpoint", server.baseUrl(), "apiKey", KEY, "collectionId", collection.id()), out);
+    QualityReport report = result.report();
+    List<MediaItem> media = collection.media();
+
+    assertThat(report.mediaCount()).isEqualTo(media.size());
+    assertThat(report.folderCount()).isEqualTo(collection.items().size() - media.size());
+    assertThat(report.byType()).isEqualTo(countBy(media, MediaItem::type));
+    assertThat(report.byStatus()).isEqualTo(countBy(media, MediaItem::status));
+    Map<String, String> folderNames = collection.items().stream().filter(MediaItem::isFolder)
+        .collect(Collectors.toMap(MediaItem::id, MediaItem::name));
+    assertThat(report.byFolder()).isEqualTo(countBy(media, item -> {
+      String[] labels = item.path().split("\\.");
+      return labels.length > 2 ? folderNames.get(labels[1]) : "(root)";
+    }));
+    Map<String, Long> labels = media.stream().flatMap(m -> m.frames().stream())
+        .flatMap(f -> f.objects().stream())
+        .collect(Collectors.groupingBy(o -> o.label(), Collectors.counting()));
+    assertThat(report.labels()).isEqualTo(labels);
+    Map<String, Double> coverage = new HashMap<>();
+    for (String group : List.of("color", "season", "category", "camera")) {
+      long tagged = media.stream().filter(m -> !m.tags().getOrDefault(group, List.of()).isEmpty()).count();
+      coverage.put(group, (double) tagged / media.size());
+    }
+    assertThat(report.tagCoverage()).isEqualTo(coverage);
+
+    Map<String, Set<String>> expected = new HashMap<>();
+    expected.put("missing_dimensions", ids(media, m -> m.width() == null || m.height() == null));
+    expected.put("missing_size", ids(media, m -> m.sizeBytes() == 0));
+    expected.put("video_without_frames", ids(media, m -> m.type().equals("video") && m.frames().isEmpty()));
+    expected.put("image_without_objects", ids(media, m -> m.type().equals("image")
+        && m.frames().stream().mapToInt(f -> f.objects().size()).sum() == 0));
+    Map<String, Long> names = countBy(media, m -> m.parentPath() + "/" + m.name());
+    expected.put("duplicate_name_in_folder", ids(media, m -> names.get(m.parentPath() + "/" + m.name()) > 1));
+
+    Map<String, Set<String>> flagged = new HashMap<>();
+    for (Row row : spark.read().parquet(result.flaggedParquet().toString()).collectAsList()) {
+      flagged.computeIfAbsent(row.getAs("reason"), r -> new java.util.HashSet<>()).add(row.getAs("id"));
+    }
+    expected.values().removeIf(Set::isEmpty);
+    assertThat(flagged).isEqualTo(expected);
+    expected.forEach((reason, ids) -> assertThat(report.flagged().get(reason)).isEqualTo((long) ids.size()));
+    assertThat(expected).containsKeys("missing_dimensions", "video_without_frames",
+        "image_without_objects", "duplicate_name_in_folder");
+
+    String html = Files.readString(result.html());
+    assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains(collection.id())
+        .doesNotContain(KEY).doesNotContain("<script").doesNotContain("src=\"http");
+  }
+
+  @Test
+  void htmlEscapesUserText() {
+    assertThat(HtmlReport.escape("<img src=x onerror='a'>&\"")).isEqualTo(
+        "&lt;img src=x onerror=&#39;a&#39;&gt;&amp;&quot;");
+  }
+
+}
