@@ -5,7 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
@@ -28,7 +32,15 @@ public final class HttpClients {
   }
 
   private static OkHttpClient create() {
-    Dispatcher dispatcher = new Dispatcher();
+    // Daemon threads: an idle pool must never keep a driver or test JVM from exiting.
+    AtomicInteger threads = new AtomicInteger();
+    ThreadFactory factory = runnable -> {
+      Thread thread = new Thread(runnable, "coreviz-http-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+    Dispatcher dispatcher = new Dispatcher(new ThreadPoolExecutor(
+        0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), factory));
     dispatcher.setMaxRequests(64);
     dispatcher.setMaxRequestsPerHost(32);
     return new OkHttpClient.Builder()
