@@ -1,0 +1,59 @@
+package io.coreviz.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A read on a Spark cluster whose two executors are separate JVMs ({@code local-cluster}), so
+ * partitions, the reader factory and the options really cross a process boundary.
+ *
+ * <p>Executors are launched from the Maven test classpath: surefire sets SPARK_HOME (an empty
+ * {@code jars/} folder is enough) and SPARK_SCALA_VERSION; without them the driver would wait
+ * forever, hence the timeout.
+ */
+class LocalClusterReadTest {
+
+  private static final String KEY = "sk-cluster-test-7e1b";
+
+  @Test
+  void executorsInOtherJvmsReadEveryRowExactlyOnce() throws Exception {
+    Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
+    MediaCollection collection = SyntheticCollection.generate(31, 2_000);
+    try (CoreVizEmulator server = CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
+        SparkSession spark = SparkSession.builder()
+            .master("local-cluster[2,1,1024]")
+            .appName("LocalClusterReadTest")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.datetime.java8API.enabled", "true")
+            .config("spark.executor.extraClassPath", System.getProperty("surefire.test.class.path"))
+            .config("spark.executor.extraJavaOptions", System.getProperty("coreviz.javaOpens", ""))
+            .getOrCreate();
+        try {
+          Dataset<Row> table = spark.read().format("coreviz").option("endpoint", server.baseUrl())
+              .option("apiKey", KEY).option("collectionId", collection.id())
+              .option("pageSize", "90").option("itemsPerPartition", "500").load();
+
+          assertThat(ExpectedRows.actual(table))
+              .isEqualTo(ExpectedRows.expected(server, collection, collection.items()));
+          assertThat(table.rdd().getNumPartitions()).isEqualTo(5);
+          // The driver plus two executor JVMs took part.
+          assertThat(spark.sparkContext().getExecutorMemoryStatus().size()).isEqualTo(3);
+        } finally {
+          SparkTestSession.stop(spark);
+        }
+      });
+    }
+  }
+}
