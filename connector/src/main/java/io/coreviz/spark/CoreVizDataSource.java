@@ -30,10 +30,14 @@ public final class CoreVizDataSource implements TableProvider, DataSourceRegiste
   }
 
   @Override
-  public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
+  public Table getTable(
+      StructType schema, Transform[] partitioning, Map<String, String> properties) {
     Option<SparkSession> session = SparkSession.getActiveSession();
-    ReadOptions options = ReadOptions.parse(properties, System::getenv,
-        key -> session.isDefined() ? session.get().conf().get(key, null) : null);
+    ReadOptions options =
+        ReadOptions.parse(
+            properties,
+            System::getenv,
+            key -> session.isDefined() ? session.get().conf().get(key, null) : null);
     return CoreVizTables.table(options);
   }
 }

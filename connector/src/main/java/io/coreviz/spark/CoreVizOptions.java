@@ -1,20 +1,32 @@
 package io.coreviz.spark;
 
-/** Names of the options of {@code spark.read.format("coreviz")}; Spark matches them case-insensitively. */
+/**
+ * Names of the options of {@code spark.read.format("coreviz")}; Spark matches them
+ * case-insensitively.
+ */
 public final class CoreVizOptions {
 
   /** Required: the collection's UUID, with or without hyphens. */
   public static final String COLLECTION_ID = "collectionId";
-  /** API key, sent as {@code x-api-key}; falls back to {@value #API_KEY_ENV}, then {@value #API_KEY_CONF}. */
+
+  /**
+   * API key, sent as {@code x-api-key}; falls back to {@value #API_KEY_ENV}, then {@value
+   * #API_KEY_CONF}.
+   */
   public static final String API_KEY = "apiKey";
+
   /** Alternative to an API key: sent as {@code Authorization: Bearer …}. */
   public static final String BEARER_TOKEN = "bearerToken";
+
   /** Base URL of the service; default {@value #DEFAULT_ENDPOINT}. */
   public static final String ENDPOINT = "endpoint";
+
   /** ltree path to read under; default the collection root. */
   public static final String PATH = "path";
+
   /** {@code true} (default): the whole subtree; {@code false}: one level, as the API does. */
   public static final String RECURSIVE = "recursive";
+
   public static final String TYPE = "type";
   public static final String DATE_FROM = "dateFrom";
   public static final String DATE_TO = "dateTo";
@@ -28,8 +40,10 @@ public final class CoreVizOptions {
   public static final String SIMILAR_TO_OBJECT_ID = "similarToObjectId";
   public static final String SIMILAR_TO_OBJECT_MODEL = "similarToObjectModel";
   public static final String MIN_SCORE = "minScore";
+
   /** Items per request; default {@value #DEFAULT_PAGE_SIZE}. */
   public static final String PAGE_SIZE = "pageSize";
+
   /** Target items per Spark partition; default {@value #DEFAULT_ITEMS_PER_PARTITION}. */
   public static final String ITEMS_PER_PARTITION = "itemsPerPartition";
 
@@ -38,6 +52,7 @@ public final class CoreVizOptions {
   public static final String DEFAULT_ENDPOINT = "https://lab.coreviz.io";
   public static final int DEFAULT_PAGE_SIZE = 100;
   public static final int DEFAULT_ITEMS_PER_PARTITION = 5000;
+
   /** The largest accepted {@link #PAGE_SIZE}. */
   public static final int MAX_PAGE_SIZE = 10_000;
 

@@ -106,8 +106,17 @@ public final class ReadOptions implements Serializable {
 
   @Override
   public String toString() {
-    return "ReadOptions[endpoint=" + endpoint + ", request=" + request + ", pageSize=" + pageSize
-        + ", itemsPerPartition=" + itemsPerPartition + ", credentials=" + credentials + "]";
+    return "ReadOptions[endpoint="
+        + endpoint
+        + ", request="
+        + request
+        + ", pageSize="
+        + pageSize
+        + ", itemsPerPartition="
+        + itemsPerPartition
+        + ", credentials="
+        + credentials
+        + "]";
   }
 
   /** Parses in field order so later checks can rely on earlier values. */
@@ -127,7 +136,8 @@ public final class ReadOptions implements Serializable {
       credentials = credentials(env, conf);
       endpoint = endpoint(get(ENDPOINT));
       pageSize = positiveInt(PAGE_SIZE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-      itemsPerPartition = positiveInt(ITEMS_PER_PARTITION, DEFAULT_ITEMS_PER_PARTITION, Integer.MAX_VALUE);
+      itemsPerPartition =
+          positiveInt(ITEMS_PER_PARTITION, DEFAULT_ITEMS_PER_PARTITION, Integer.MAX_VALUE);
       request = request();
     }
 
@@ -137,24 +147,33 @@ public final class ReadOptions implements Serializable {
       scored = q != null || similarTo != null;
       String model = oneOf(SIMILAR_TO_OBJECT_MODEL, MODELS);
       if (model != null && similarTo == null) {
-        throw invalid(SIMILAR_TO_OBJECT_MODEL, model, "it is used only together with " + SIMILAR_TO_OBJECT_ID);
+        throw invalid(
+            SIMILAR_TO_OBJECT_MODEL,
+            model,
+            "it is used only together with " + SIMILAR_TO_OBJECT_ID);
       }
       String minScore = get(MIN_SCORE);
       if (minScore != null) {
         if (!scored) {
-          throw invalid(MIN_SCORE, minScore, "it is used only together with " + Q + " or " + SIMILAR_TO_OBJECT_ID);
+          throw invalid(
+              MIN_SCORE,
+              minScore,
+              "it is used only together with " + Q + " or " + SIMILAR_TO_OBJECT_ID);
         }
         number(MIN_SCORE, minScore);
       }
       LocalDate from = date(DATE_FROM);
       LocalDate to = date(DATE_TO);
       if (from != null && to != null && from.isAfter(to)) {
-        throw invalid(DATE_TO, to.toString(), "it must not be before " + DATE_FROM + " (" + from + ")");
+        throw invalid(
+            DATE_TO, to.toString(), "it must not be before " + DATE_FROM + " (" + from + ")");
       }
       String sortBy = oneOf(SORT_BY, SORT_FIELDS);
       String direction = oneOf(SORT_DIRECTION, List.of("asc", "desc"));
       if (scored && (sortBy != null || direction != null)) {
-        throw invalid(sortBy != null ? SORT_BY : SORT_DIRECTION, sortBy != null ? sortBy : direction,
+        throw invalid(
+            sortBy != null ? SORT_BY : SORT_DIRECTION,
+            sortBy != null ? sortBy : direction,
             "scored reads (" + Q + ", " + SIMILAR_TO_OBJECT_ID + ") are ordered by relevance");
       }
       String type = oneOf(TYPE, TYPES);
@@ -192,8 +211,13 @@ public final class ReadOptions implements Serializable {
     private String required(String name) {
       String value = get(name);
       if (value == null) {
-        throw new ConfigurationException("Missing option '" + name + "': set it to the collection's UUID, "
-            + "e.g. .option(\"" + name + "\", \"0f8fad5b-d9cb-469f-a165-70867728950e\")");
+        throw new ConfigurationException(
+            "Missing option '"
+                + name
+                + "': set it to the collection's UUID, "
+                + "e.g. .option(\""
+                + name
+                + "\", \"0f8fad5b-d9cb-469f-a165-70867728950e\")");
       }
       return value;
     }
@@ -206,7 +230,8 @@ public final class ReadOptions implements Serializable {
       if (UUID.matcher(lower).matches()) {
         return lower.replace("-", "");
       }
-      throw invalid(COLLECTION_ID, value, "expected a UUID, with or without hyphens (32 hex digits)");
+      throw invalid(
+          COLLECTION_ID, value, "expected a UUID, with or without hyphens (32 hex digits)");
     }
 
     private Credentials credentials(Function<String, String> env, Function<String, String> conf) {
@@ -226,9 +251,15 @@ public final class ReadOptions implements Serializable {
         apiKey = blankToNull(conf.apply(API_KEY_CONF));
       }
       if (apiKey == null) {
-        throw new ConfigurationException("No CoreViz credentials: set the option '" + API_KEY
-            + "' or '" + BEARER_TOKEN + "', the environment variable " + API_KEY_ENV
-            + ", or the Spark setting " + API_KEY_CONF);
+        throw new ConfigurationException(
+            "No CoreViz credentials: set the option '"
+                + API_KEY
+                + "' or '"
+                + BEARER_TOKEN
+                + "', the environment variable "
+                + API_KEY_ENV
+                + ", or the Spark setting "
+                + API_KEY_CONF);
       }
       return Credentials.apiKey(apiKey);
     }
@@ -264,8 +295,13 @@ public final class ReadOptions implements Serializable {
         return null;
       }
       if (!LTREE.matcher(path).matches()) {
-        throw invalid(PATH, path, "expected an ltree path of labels (letters, digits, _) joined by dots, "
-            + "e.g. " + collectionId + ".<folderId>");
+        throw invalid(
+            PATH,
+            path,
+            "expected an ltree path of labels (letters, digits, _) joined by dots, "
+                + "e.g. "
+                + collectionId
+                + ".<folderId>");
       }
       if (!path.equals(collectionId) && !path.startsWith(collectionId + ".")) {
         throw invalid(PATH, path, "it must start with the collection id " + collectionId);
@@ -340,7 +376,10 @@ public final class ReadOptions implements Serializable {
       List<String> tags = new ArrayList<>();
       for (String tag : value.split(",")) {
         if (tag.isBlank()) {
-          throw invalid(TAGS, value, "expected comma-separated tag values without empty entries, e.g. red,blue");
+          throw invalid(
+              TAGS,
+              value,
+              "expected comma-separated tag values without empty entries, e.g. red,blue");
         }
         tags.add(tag.trim());
       }
@@ -353,8 +392,9 @@ public final class ReadOptions implements Serializable {
       if (value == null) {
         return null;
       }
-      String expected = "expected a JSON object of tag group to an array of values, "
-          + "e.g. {\"color\":[\"red\",\"blue\"],\"season\":[\"spring\"]}";
+      String expected =
+          "expected a JSON object of tag group to an array of values, "
+              + "e.g. {\"color\":[\"red\",\"blue\"],\"season\":[\"spring\"]}";
       JsonNode root;
       try {
         root = JSON.readTree(value);
@@ -367,11 +407,17 @@ public final class ReadOptions implements Serializable {
       for (Map.Entry<String, JsonNode> group : root.properties()) {
         JsonNode values = group.getValue();
         if (!values.isArray() || values.isEmpty()) {
-          throw invalid(TAG_FILTERS, value, "group '" + group.getKey() + "' is not a non-empty array; " + expected);
+          throw invalid(
+              TAG_FILTERS,
+              value,
+              "group '" + group.getKey() + "' is not a non-empty array; " + expected);
         }
         for (JsonNode tag : values) {
           if (!tag.isTextual()) {
-            throw invalid(TAG_FILTERS, value, "group '" + group.getKey() + "' holds " + tag + "; " + expected);
+            throw invalid(
+                TAG_FILTERS,
+                value,
+                "group '" + group.getKey() + "' holds " + tag + "; " + expected);
           }
         }
       }
@@ -379,7 +425,8 @@ public final class ReadOptions implements Serializable {
     }
 
     private static ConfigurationException invalid(String name, String value, String valid) {
-      return new ConfigurationException("Invalid option '" + name + "' = '" + value + "': " + valid);
+      return new ConfigurationException(
+          "Invalid option '" + name + "' = '" + value + "': " + valid);
     }
   }
 }

@@ -38,10 +38,13 @@ class CoreVizReadTest {
     large = SyntheticCollection.generate(7, 3_200);
     empty = SyntheticCollection.generate(8, 0);
     single = SyntheticCollection.generate(9, 1);
-    server = CoreVizEmulator.builder()
-        .collection(large).collection(empty).collection(single)
-        .credential(KEY)
-        .start();
+    server =
+        CoreVizEmulator.builder()
+            .collection(large)
+            .collection(empty)
+            .collection(single)
+            .credential(KEY)
+            .start();
     spark = SparkTestSession.start("CoreVizReadTest");
   }
 
@@ -59,7 +62,9 @@ class CoreVizReadTest {
   }
 
   private static DataFrameReader coreviz(MediaCollection collection) {
-    return spark.read().format("coreviz")
+    return spark
+        .read()
+        .format("coreviz")
         .option("endpoint", server.baseUrl())
         .option("apiKey", KEY)
         .option("collectionId", collection.id());
@@ -84,29 +89,42 @@ class CoreVizReadTest {
     assertThat(rows).isEqualTo(large.items().size());
     assertThat(requests.get(0).query()).containsEntry("limit", "1");
     List<RecordedRequest> pages = requests.subList(1, requests.size());
-    assertThat(pages).allSatisfy(request -> assertThat(request.query())
-        .containsEntry("sortBy", "createdAt").containsEntry("sortDirection", "asc")
-        .containsEntry("recursive", "true"));
+    assertThat(pages)
+        .allSatisfy(
+            request ->
+                assertThat(request.query())
+                    .containsEntry("sortBy", "createdAt")
+                    .containsEntry("sortDirection", "asc")
+                    .containsEntry("recursive", "true"));
     // Two partitions of 1,600 rows, each paged by 250: 7 requests apiece.
     assertThat(pages).hasSize(14);
-    assertThat(requests).allSatisfy(request -> {
-      assertThat(request.authScheme()).isEqualTo("x-api-key");
-      assertThat(request.userAgent()).startsWith("coreviz-spark/");
-    });
+    assertThat(requests)
+        .allSatisfy(
+            request -> {
+              assertThat(request.authScheme()).isEqualTo("x-api-key");
+              assertThat(request.userAgent()).startsWith("coreviz-spark/");
+            });
   }
 
   @Test
   void serverThatCapsTheLimitBelowThePageSizeStillGivesEveryRow() {
-    try (CoreVizEmulator capped = CoreVizEmulator.builder().collection(large).credential(KEY)
-        .maxLimit(37).start()) {
-      Dataset<Row> table = spark.read().format("coreviz")
-          .option("endpoint", capped.baseUrl()).option("apiKey", KEY)
-          .option("collectionId", large.id()).option("pageSize", "100").load();
+    try (CoreVizEmulator capped =
+        CoreVizEmulator.builder().collection(large).credential(KEY).maxLimit(37).start()) {
+      Dataset<Row> table =
+          spark
+              .read()
+              .format("coreviz")
+              .option("endpoint", capped.baseUrl())
+              .option("apiKey", KEY)
+              .option("collectionId", large.id())
+              .option("pageSize", "100")
+              .load();
 
       assertThat(ExpectedRows.actual(table))
           .isEqualTo(ExpectedRows.expected(capped, large, large.items()));
-      assertThat(capped.mediaRequests()).allSatisfy(r ->
-          assertThat(Integer.parseInt(r.query().get("limit"))).isLessThanOrEqualTo(100));
+      assertThat(capped.mediaRequests())
+          .allSatisfy(
+              r -> assertThat(Integer.parseInt(r.query().get("limit"))).isLessThanOrEqualTo(100));
     }
   }
 
@@ -128,14 +146,15 @@ class CoreVizReadTest {
   @Test
   void oneLevelUnderAFolderIsWhatTheApiListsThere() {
     MediaItem folder = large.items().stream().filter(MediaItem::isFolder).findFirst().orElseThrow();
-    List<MediaItem> children = large.items().stream()
-        .filter(item -> item.parentPath().equals(folder.path())).toList();
+    List<MediaItem> children =
+        large.items().stream().filter(item -> item.parentPath().equals(folder.path())).toList();
 
     Dataset<Row> table =
         coreviz(large).option("path", folder.path()).option("recursive", "false").load();
 
     assertThat(children).isNotEmpty();
-    assertThat(ExpectedRows.actual(table)).isEqualTo(ExpectedRows.expected(server, large, children));
+    assertThat(ExpectedRows.actual(table))
+        .isEqualTo(ExpectedRows.expected(server, large, children));
   }
 
   @Test
@@ -145,13 +164,17 @@ class CoreVizReadTest {
     Dataset<Row> table = coreviz(large).option("type", "video").load();
 
     assertThat(ExpectedRows.actual(table)).isEqualTo(ExpectedRows.expected(server, large, videos));
-    assertThat(server.mediaRequests()).allSatisfy(r -> assertThat(r.query()).containsEntry("type", "video"));
+    assertThat(server.mediaRequests())
+        .allSatisfy(r -> assertThat(r.query()).containsEntry("type", "video"));
   }
 
   @Test
   void scoredSearchFillsScoreInRelevanceOrderInOnePartition() {
-    MediaSearch.Result oracle = MediaSearch.search(large, MediaQuery.parse(
-        Map.of("q", "red shoe", "limit", "100000"), large.id(), Integer.MAX_VALUE));
+    MediaSearch.Result oracle =
+        MediaSearch.search(
+            large,
+            MediaQuery.parse(
+                Map.of("q", "red shoe", "limit", "100000"), large.id(), Integer.MAX_VALUE));
 
     Dataset<Row> table = coreviz(large).option("q", "red shoe").option("pageSize", "50").load();
     List<Row> rows = table.select("id", "_score").collectAsList();
@@ -160,7 +183,9 @@ class CoreVizReadTest {
     assertThat(oracle.total()).isGreaterThan(50);
     assertThat(rows).hasSize(oracle.total());
     for (int i = 0; i < rows.size(); i++) {
-      assertThat(rows.get(i).getString(0)).as("row %d", i).isEqualTo(oracle.page().get(i).item().id());
+      assertThat(rows.get(i).getString(0))
+          .as("row %d", i)
+          .isEqualTo(oracle.page().get(i).item().id());
       assertThat(rows.get(i).getDouble(1)).isEqualTo(oracle.page().get(i).score());
     }
   }
@@ -173,8 +198,16 @@ class CoreVizReadTest {
   @Test
   void wrongApiKeyFailsWithAClearErrorThatDoesNotShowTheKey() {
     String wrong = "wrong-key-77d1e0";
-    assertThatThrownBy(() -> spark.read().format("coreviz").option("endpoint", server.baseUrl())
-        .option("apiKey", wrong).option("collectionId", large.id()).load().count())
+    assertThatThrownBy(
+            () ->
+                spark
+                    .read()
+                    .format("coreviz")
+                    .option("endpoint", server.baseUrl())
+                    .option("apiKey", wrong)
+                    .option("collectionId", large.id())
+                    .load()
+                    .count())
         .isInstanceOf(CoreVizException.class)
         .hasMessageContaining("401")
         .hasMessageContaining("/api/dataset/" + large.id() + "/media")
@@ -186,8 +219,10 @@ class CoreVizReadTest {
     Dataset<Row> table = coreviz(large).option("type", "image").load().filter("width > 300");
 
     for (String mode : new String[] {"simple", "extended", "codegen", "cost", "formatted"}) {
-      String plan = table.queryExecution().explainString(
-          org.apache.spark.sql.execution.ExplainMode.fromString(mode));
+      String plan =
+          table
+              .queryExecution()
+              .explainString(org.apache.spark.sql.execution.ExplainMode.fromString(mode));
       assertThat(plan).as(mode).doesNotContain(KEY).contains("type=image");
     }
   }

@@ -23,9 +23,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * Expected table rows computed straight from the emulator's stored items (not through HTTP, not
- * through the connector), and the same canonical form of the rows Spark returned. Nested values
- * are compared as JSON trees; Spark's {@code to_json} drops null fields, so the expected side
- * drops them too.
+ * through the connector), and the same canonical form of the rows Spark returned. Nested values are
+ * compared as JSON trees; Spark's {@code to_json} drops null fields, so the expected side drops
+ * them too.
  */
 public final class ExpectedRows {
 
@@ -33,11 +33,29 @@ public final class ExpectedRows {
 
   /** The canonical projection of the table that {@link #actual} reads. */
   public static final String[] PROJECTION = {
-      "id", "name", "type", "blob", "path", "datasetId", "width", "height", "duration",
-      "sizeBytes", "createdAt", "updatedAt", "status", "totalVersions", "frameObjectId",
-      "folderItemCount", "to_json(folderPreviews) AS folderPreviews",
-      "to_json(metadata.tags) AS tags", "metadata.description AS description",
-      "metadata.prompt AS prompt", "metadata.json AS metadataJson", "to_json(frames) AS frames"};
+    "id",
+    "name",
+    "type",
+    "blob",
+    "path",
+    "datasetId",
+    "width",
+    "height",
+    "duration",
+    "sizeBytes",
+    "createdAt",
+    "updatedAt",
+    "status",
+    "totalVersions",
+    "frameObjectId",
+    "folderItemCount",
+    "to_json(folderPreviews) AS folderPreviews",
+    "to_json(metadata.tags) AS tags",
+    "metadata.description AS description",
+    "metadata.prompt AS prompt",
+    "metadata.json AS metadataJson",
+    "to_json(frames) AS frames"
+  };
 
   private ExpectedRows() {}
 
@@ -108,7 +126,10 @@ public final class ExpectedRows {
       }
       ArrayNode objects = f.putArray("objects");
       for (DetectedObject object : frame.objects()) {
-        objects.addObject().put("id", object.id()).put("type", object.type())
+        objects
+            .addObject()
+            .put("id", object.id())
+            .put("type", object.type())
             .put("label", object.label())
             .put("blob", object.blobKey() == null ? "" : server.blobUrl(cid, object.blobKey()));
       }

@@ -30,30 +30,45 @@ class LocalClusterReadTest {
   void executorsInOtherJvmsReadEveryRowExactlyOnce() throws Exception {
     Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
     MediaCollection collection = SyntheticCollection.generate(31, 2_000);
-    try (CoreVizEmulator server = CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
-        SparkSession spark = SparkSession.builder()
-            .master("local-cluster[2,1,1024]")
-            .appName("LocalClusterReadTest")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.datetime.java8API.enabled", "true")
-            .config("spark.executor.extraClassPath", System.getProperty("surefire.test.class.path"))
-            .config("spark.executor.extraJavaOptions", System.getProperty("coreviz.javaOpens", ""))
-            .getOrCreate();
-        try {
-          Dataset<Row> table = spark.read().format("coreviz").option("endpoint", server.baseUrl())
-              .option("apiKey", KEY).option("collectionId", collection.id())
-              .option("pageSize", "90").option("itemsPerPartition", "500").load();
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      assertTimeoutPreemptively(
+          Duration.ofMinutes(3),
+          () -> {
+            SparkSession spark =
+                SparkSession.builder()
+                    .master("local-cluster[2,1,1024]")
+                    .appName("LocalClusterReadTest")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.sql.datetime.java8API.enabled", "true")
+                    .config(
+                        "spark.executor.extraClassPath",
+                        System.getProperty("surefire.test.class.path"))
+                    .config(
+                        "spark.executor.extraJavaOptions",
+                        System.getProperty("coreviz.javaOpens", ""))
+                    .getOrCreate();
+            try {
+              Dataset<Row> table =
+                  spark
+                      .read()
+                      .format("coreviz")
+                      .option("endpoint", server.baseUrl())
+                      .option("apiKey", KEY)
+                      .option("collectionId", collection.id())
+                      .option("pageSize", "90")
+                      .option("itemsPerPartition", "500")
+                      .load();
 
-          assertThat(ExpectedRows.actual(table))
-              .isEqualTo(ExpectedRows.expected(server, collection, collection.items()));
-          assertThat(table.rdd().getNumPartitions()).isEqualTo(5);
-          // The driver plus two executor JVMs took part.
-          assertThat(spark.sparkContext().getExecutorMemoryStatus().size()).isEqualTo(3);
-        } finally {
-          SparkTestSession.stop(spark);
-        }
-      });
+              assertThat(ExpectedRows.actual(table))
+                  .isEqualTo(ExpectedRows.expected(server, collection, collection.items()));
+              assertThat(table.rdd().getNumPartitions()).isEqualTo(5);
+              // The driver plus two executor JVMs took part.
+              assertThat(spark.sparkContext().getExecutorMemoryStatus().size()).isEqualTo(3);
+            } finally {
+              SparkTestSession.stop(spark);
+            }
+          });
     }
   }
 }

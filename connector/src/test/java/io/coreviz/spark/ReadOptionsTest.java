@@ -39,18 +39,22 @@ class ReadOptionsTest {
     assertThat(options.itemsPerPartition()).isEqualTo(5000);
     assertThat(options.scored()).isFalse();
     assertThat(options.request().pathAndQuery())
-        .isEqualTo("/api/dataset/" + ID + "/media?recursive=true&sortBy=createdAt&sortDirection=asc");
+        .isEqualTo(
+            "/api/dataset/" + ID + "/media?recursive=true&sortBy=createdAt&sortDirection=asc");
   }
 
   @Test
   void hyphenatedAndUpperCaseCollectionIdsAreNormalised() {
-    assertThat(parse("collectionId", "0F8FAD5B-D9CB-469F-A165-70867728950E", "apiKey", "k")
-        .collectionId()).isEqualTo(ID);
+    assertThat(
+            parse("collectionId", "0F8FAD5B-D9CB-469F-A165-70867728950E", "apiKey", "k")
+                .collectionId())
+        .isEqualTo(ID);
   }
 
   @Test
   void optionNamesAreCaseInsensitive() {
-    ReadOptions options = parse("COLLECTIONID", ID, "apikey", "k", "PageSize", "7", "TYPE", "video");
+    ReadOptions options =
+        parse("COLLECTIONID", ID, "apikey", "k", "PageSize", "7", "TYPE", "video");
 
     assertThat(options.pageSize()).isEqualTo(7);
     assertThat(options.request().params()).containsEntry("type", "video");
@@ -58,56 +62,90 @@ class ReadOptionsTest {
 
   @Test
   void everyApiParameterIsPassedThrough() {
-    ReadOptions options = parse("collectionId", ID, "apiKey", "k", "path", ID + ".abc",
-        "recursive", "false", "type", "image", "dateFrom", "2026-01-02", "dateTo", "2026-02-03",
-        "tags", "red, blue", "tagFilters", "{ \"color\" : [\"red\"] }", "mediaId", "m1",
-        "clusterId", "c1", "sortBy", "name", "sortDirection", "desc");
+    ReadOptions options =
+        parse(
+            "collectionId",
+            ID,
+            "apiKey",
+            "k",
+            "path",
+            ID + ".abc",
+            "recursive",
+            "false",
+            "type",
+            "image",
+            "dateFrom",
+            "2026-01-02",
+            "dateTo",
+            "2026-02-03",
+            "tags",
+            "red, blue",
+            "tagFilters",
+            "{ \"color\" : [\"red\"] }",
+            "mediaId",
+            "m1",
+            "clusterId",
+            "c1",
+            "sortBy",
+            "name",
+            "sortDirection",
+            "desc");
 
-    assertThat(options.request().params()).containsExactly(
-        Map.entry("path", ID + ".abc"), Map.entry("recursive", "false"),
-        Map.entry("type", "image"), Map.entry("dateFrom", "2026-01-02"),
-        Map.entry("dateTo", "2026-02-03"), Map.entry("tags", "red,blue"),
-        Map.entry("tagFilters", "{\"color\":[\"red\"]}"), Map.entry("mediaId", "m1"),
-        Map.entry("clusterId", "c1"), Map.entry("sortBy", "name"),
-        Map.entry("sortDirection", "desc"));
+    assertThat(options.request().params())
+        .containsExactly(
+            Map.entry("path", ID + ".abc"),
+            Map.entry("recursive", "false"),
+            Map.entry("type", "image"),
+            Map.entry("dateFrom", "2026-01-02"),
+            Map.entry("dateTo", "2026-02-03"),
+            Map.entry("tags", "red,blue"),
+            Map.entry("tagFilters", "{\"color\":[\"red\"]}"),
+            Map.entry("mediaId", "m1"),
+            Map.entry("clusterId", "c1"),
+            Map.entry("sortBy", "name"),
+            Map.entry("sortDirection", "desc"));
   }
 
   @Test
   void scoredModeDropsTheExplicitSort() {
-    ReadOptions options = parse("collectionId", ID, "apiKey", "k", "q", "red shoes", "minScore", "0.2");
+    ReadOptions options =
+        parse("collectionId", ID, "apiKey", "k", "q", "red shoes", "minScore", "0.2");
 
     assertThat(options.scored()).isTrue();
     assertThat(options.request().params())
-        .containsEntry("q", "red shoes").containsEntry("minScore", "0.2")
+        .containsEntry("q", "red shoes")
+        .containsEntry("minScore", "0.2")
         .doesNotContainKeys("sortBy", "sortDirection");
   }
 
   @ParameterizedTest(name = "{0}={1}")
-  @CsvSource(delimiter = '|', value = {
-      "collectionId|not-a-uuid|UUID",
-      "collectionId|0f8fad5bd9cb469fa16570867728950|UUID",
-      "endpoint|ftp://host|http(s)",
-      "endpoint|lab.coreviz.io|http(s)",
-      "path|" + ID + ".a-b|ltree",
-      "path|otherid.folder|must start with the collection id",
-      "recursive|yes|true or false",
-      "type|photo|image, video, folder, all",
-      "dateFrom|2026-13-01|YYYY-MM-DD",
-      "dateTo|10/03/2026|YYYY-MM-DD",
-      "tags|red,,blue|comma-separated",
-      "tagFilters|{color:[red]}|not valid JSON",
-      "tagFilters|[\"red\"]|JSON object",
-      "tagFilters|{\"color\":\"red\"}|array",
-      "tagFilters|{\"color\":[1]}|array of values",
-      "sortBy|size|name, createdAt, type, description, prompt",
-      "sortDirection|up|asc, desc",
-      "similarToObjectModel|cars|faces, objects, shoeprints",
-      "minScore|0.5|only together with q",
-      "pageSize|ten|integer from 1 to 10000",
-      "pageSize|0|integer from 1 to 10000",
-      "pageSize|10001|integer from 1 to 10000",
-      "itemsPerPartition|-5|integer from 1",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "collectionId|not-a-uuid|UUID",
+        "collectionId|0f8fad5bd9cb469fa16570867728950|UUID",
+        "endpoint|ftp://host|http(s)",
+        "endpoint|lab.coreviz.io|http(s)",
+        "path|" + ID + ".a-b|ltree",
+        "path|otherid.folder|must start with the collection id",
+        "recursive|yes|true or false",
+        "type|photo|image, video, folder, all",
+        "dateFrom|2026-13-01|YYYY-MM-DD",
+        "dateTo|10/03/2026|YYYY-MM-DD",
+        "tags|red,,blue|comma-separated",
+        "tagFilters|{color:[red]}|not valid JSON",
+        "tagFilters|[\"red\"]|JSON object",
+        "tagFilters|{\"color\":\"red\"}|array",
+        "tagFilters|{\"color\":[1]}|array of values",
+        "sortBy|size|name, createdAt, type, description, prompt",
+        "sortDirection|up|asc, desc",
+        "similarToObjectModel|cars|faces, objects, shoeprints",
+        "minScore|0.5|only together with q",
+        "pageSize|ten|integer from 1 to 10000",
+        "pageSize|0|integer from 1 to 10000",
+        "pageSize|10001|integer from 1 to 10000",
+        "itemsPerPartition|-5|integer from 1",
+      })
   void badValuesNameTheOptionTheValueAndWhatIsValid(String option, String value, String valid) {
     Map<String, String> options = new HashMap<>(Map.of("collectionId", ID, "apiKey", "k"));
     options.put(option, value);
@@ -123,30 +161,44 @@ class ReadOptionsTest {
   void badMinScoreInScoredModeIsRejected() {
     assertThatThrownBy(() -> parse("collectionId", ID, "apiKey", "k", "q", "x", "minScore", "high"))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("'minScore' = 'high'").hasMessageContaining("number");
+        .hasMessageContaining("'minScore' = 'high'")
+        .hasMessageContaining("number");
   }
 
   @Test
   void dateRangeMustNotBeReversed() {
-    assertThatThrownBy(() -> parse("collectionId", ID, "apiKey", "k",
-        "dateFrom", "2026-03-02", "dateTo", "2026-03-01"))
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "collectionId",
+                    ID,
+                    "apiKey",
+                    "k",
+                    "dateFrom",
+                    "2026-03-02",
+                    "dateTo",
+                    "2026-03-01"))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("'dateTo' = '2026-03-01'").hasMessageContaining("dateFrom");
+        .hasMessageContaining("'dateTo' = '2026-03-01'")
+        .hasMessageContaining("dateFrom");
   }
 
   @Test
   void missingCollectionIdSaysWhatToSet() {
     assertThatThrownBy(() -> parse("apiKey", "k"))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("Missing option 'collectionId'").hasMessageContaining("UUID");
+        .hasMessageContaining("Missing option 'collectionId'")
+        .hasMessageContaining("UUID");
   }
 
   @Test
   void missingCredentialsListEveryWayToProvideThem() {
     assertThatThrownBy(() -> parse("collectionId", ID))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("apiKey").hasMessageContaining("bearerToken")
-        .hasMessageContaining("COREVIZ_API_KEY").hasMessageContaining("spark.coreviz.apiKey");
+        .hasMessageContaining("apiKey")
+        .hasMessageContaining("bearerToken")
+        .hasMessageContaining("COREVIZ_API_KEY")
+        .hasMessageContaining("spark.coreviz.apiKey");
   }
 
   @Test
@@ -167,7 +219,8 @@ class ReadOptionsTest {
   @Test
   void apiKeyAndBearerTokenTogetherAreAmbiguous() {
     assertThatThrownBy(() -> parse("collectionId", ID, "apiKey", "k", "bearerToken", "t"))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("set only one");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("set only one");
   }
 
   @Test
@@ -179,7 +232,9 @@ class ReadOptionsTest {
 
   @Test
   void endpointLosesItsTrailingSlash() {
-    assertThat(parse("collectionId", ID, "apiKey", "k", "endpoint", "http://127.0.0.1:8080/")
-        .endpoint()).isEqualTo("http://127.0.0.1:8080");
+    assertThat(
+            parse("collectionId", ID, "apiKey", "k", "endpoint", "http://127.0.0.1:8080/")
+                .endpoint())
+        .isEqualTo("http://127.0.0.1:8080");
   }
 }

@@ -37,9 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>Authentication: {@code x-api-key} or {@code Authorization: Bearer}. A request without a
- * credential, or with one the server does not know, gets 401; a known credential without access
- * to an existing collection gets 403; an unknown collection gets 404. When no credential is
- * configured at all, any non-empty credential is accepted (handy for offline jobs).
+ * credential, or with one the server does not know, gets 401; a known credential without access to
+ * an existing collection gets 403; an unknown collection gets 404. When no credential is configured
+ * at all, any non-empty credential is accepted (handy for offline jobs).
  *
  * <p>Blob URLs ({@code /blobs/<collectionId>/<key>}) are public, like the storage they stand for.
  */
@@ -63,11 +63,14 @@ public final class CoreVizEmulator implements AutoCloseable {
     this.maxLimit = builder.maxLimit;
     this.server = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 64);
     AtomicInteger threads = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(builder.threads, runnable -> {
-      Thread thread = new Thread(runnable, "coreviz-emulator-" + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.executor =
+        Executors.newFixedThreadPool(
+            builder.threads,
+            runnable -> {
+              Thread thread = new Thread(runnable, "coreviz-emulator-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -118,7 +121,9 @@ public final class CoreVizEmulator implements AutoCloseable {
     }
   }
 
-  /** Installs a fault injector for the following requests; {@link FaultInjector#NONE} removes it. */
+  /**
+   * Installs a fault injector for the following requests; {@link FaultInjector#NONE} removes it.
+   */
   public void faults(FaultInjector injector) {
     this.faults = injector;
   }
@@ -173,8 +178,7 @@ public final class CoreVizEmulator implements AutoCloseable {
     if (!request.isMediaRequest()) {
       return send(exchange, 404, "application/json", MediaJson.error("Not found"));
     }
-    String collectionId =
-        path.substring(MEDIA_PREFIX.length(), path.length() - "/media".length());
+    String collectionId = path.substring(MEDIA_PREFIX.length(), path.length() - "/media".length());
     try {
       byte[] body = media(exchange, collectionId, request.query());
       return send(exchange, 200, "application/json", body);
@@ -290,8 +294,8 @@ public final class CoreVizEmulator implements AutoCloseable {
     }
 
     /**
-     * Accepts {@code credential} as an API key or Bearer token, for the listed collections or,
-     * when none are listed, for all.
+     * Accepts {@code credential} as an API key or Bearer token, for the listed collections or, when
+     * none are listed, for all.
      */
     public Builder credential(String credential, String... collectionIds) {
       credentials.put(credential, collectionIds.length == 0 ? Set.of("*") : Set.of(collectionIds));
@@ -327,7 +331,8 @@ public final class CoreVizEmulator implements AutoCloseable {
       try {
         return new CoreVizEmulator(this);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot start the CoreViz emulator on " + host + ":" + port, e);
+        throw new UncheckedIOException(
+            "cannot start the CoreViz emulator on " + host + ":" + port, e);
       }
     }
   }

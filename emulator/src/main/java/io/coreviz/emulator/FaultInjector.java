@@ -27,7 +27,9 @@ public interface FaultInjector {
     }
 
     public static Reply json(int status, String json) {
-      return new Reply(status, Map.of("Content-Type", "application/json"),
+      return new Reply(
+          status,
+          Map.of("Content-Type", "application/json"),
           json.getBytes(StandardCharsets.UTF_8));
     }
   }
@@ -47,8 +49,7 @@ public interface FaultInjector {
   /** Answers every {@code n}-th media request (counting from the first) with {@code reply}. */
   static FaultInjector everyNth(int n, Reply reply) {
     AtomicInteger count = new AtomicInteger();
-    return request ->
-        request.isMediaRequest() && count.incrementAndGet() % n == 0 ? reply : null;
+    return request -> request.isMediaRequest() && count.incrementAndGet() % n == 0 ? reply : null;
   }
 
   /** Answers media requests with {@code reply} with the given probability, from a seeded draw. */
@@ -66,8 +67,10 @@ public interface FaultInjector {
 
   /** A 429 with a {@code Retry-After} header. */
   static Reply tooManyRequests(int retryAfterSeconds) {
-    return new Reply(429,
-        Map.of("Content-Type", "application/json", "Retry-After", String.valueOf(retryAfterSeconds)),
+    return new Reply(
+        429,
+        Map.of(
+            "Content-Type", "application/json", "Retry-After", String.valueOf(retryAfterSeconds)),
         "{\"error\":\"Too many requests\"}".getBytes(StandardCharsets.UTF_8));
   }
 

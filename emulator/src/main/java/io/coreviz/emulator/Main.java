@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Main {
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: coreviz-emulator [options]
         --port N         port to listen on (default 8787; 0 picks a free one)
         --host H         interface to bind (default 127.0.0.1)
@@ -70,9 +71,10 @@ public final class Main {
     }
     List<MediaCollection> collections = new ArrayList<>();
     if (dirs.isEmpty()) {
-      collections.add(folders == null
-          ? SyntheticCollection.generate(seed, items)
-          : SyntheticCollection.generate(seed, items, folders));
+      collections.add(
+          folders == null
+              ? SyntheticCollection.generate(seed, items)
+              : SyntheticCollection.generate(seed, items, folders));
     } else {
       dirs.forEach(dir -> collections.add(DirectoryCollection.load(dir)));
     }
@@ -81,7 +83,8 @@ public final class Main {
     System.out.println("CoreViz emulator listening on " + server.baseUrl());
     for (MediaCollection collection : collections) {
       System.out.printf("  collection %s: %d items%n", collection.id(), collection.items().size());
-      System.out.printf("  curl -H 'x-api-key: any' '%s/api/dataset/%s/media?limit=5'%n",
+      System.out.printf(
+          "  curl -H 'x-api-key: any' '%s/api/dataset/%s/media?limit=5'%n",
           server.baseUrl(), collection.id());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));

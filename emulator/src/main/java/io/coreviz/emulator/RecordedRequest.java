@@ -3,8 +3,8 @@ package io.coreviz.emulator;
 import java.util.Map;
 
 /**
- * One request the emulator received, for tests to assert on. Credentials are never recorded:
- * only which scheme was used.
+ * One request the emulator received, for tests to assert on. Credentials are never recorded: only
+ * which scheme was used.
  *
  * @param path the decoded request path, e.g. {@code /api/dataset/<id>/media}
  * @param query decoded query parameters (the last value wins for repeated names)

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The emulator over HTTP, checked against expectations computed here from the stored items with
- * the rules of the API page (not with the emulator's own search code).
+ * The emulator over HTTP, checked against expectations computed here from the stored items with the
+ * rules of the API page (not with the emulator's own search code).
  */
 class CoreVizEmulatorTest {
 
@@ -54,8 +54,14 @@ class CoreVizEmulatorTest {
   static void start() {
     collection = SyntheticCollection.generate(3, 600);
     other = SyntheticCollection.generate(4, 3);
-    server = CoreVizEmulator.builder().collection(collection).collection(other)
-        .credential(KEY).credential("limited", other.id()).maxLimit(200).start();
+    server =
+        CoreVizEmulator.builder()
+            .collection(collection)
+            .collection(other)
+            .credential(KEY)
+            .credential("limited", other.id())
+            .maxLimit(200)
+            .start();
   }
 
   @AfterAll
@@ -67,12 +73,14 @@ class CoreVizEmulatorTest {
 
   private static Reply get(String collectionId, String query, String header, String value)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(
-        URI.create(server.baseUrl() + "/api/dataset/" + collectionId + "/media?" + query));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+            URI.create(server.baseUrl() + "/api/dataset/" + collectionId + "/media?" + query));
     if (header != null) {
       request.header(header, value);
     }
-    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(response.statusCode(), JSON.readTree(response.body()));
   }
 
@@ -102,7 +110,10 @@ class CoreVizEmulatorTest {
   }
 
   private static Set<String> ids(java.util.function.Predicate<MediaItem> filter) {
-    return collection.items().stream().filter(filter).map(MediaItem::id).collect(Collectors.toSet());
+    return collection.items().stream()
+        .filter(filter)
+        .map(MediaItem::id)
+        .collect(Collectors.toSet());
   }
 
   private static String encode(String text) {
@@ -119,12 +130,18 @@ class CoreVizEmulatorTest {
   @Test
   void defaultPageIsTenNewestFirst() throws Exception {
     JsonNode page = ok("recursive=true");
-    List<MediaItem> newest = collection.items().stream()
-        .sorted(Comparator.comparing(MediaItem::createdAt).reversed().thenComparing(MediaItem::id))
-        .limit(10).toList();
+    List<MediaItem> newest =
+        collection.items().stream()
+            .sorted(
+                Comparator.comparing(MediaItem::createdAt).reversed().thenComparing(MediaItem::id))
+            .limit(10)
+            .toList();
 
-    assertThat(page.get("pagination").toString()).isEqualTo(
-        "{\"total\":" + collection.items().size() + ",\"limit\":10,\"offset\":0,\"hasMore\":true}");
+    assertThat(page.get("pagination").toString())
+        .isEqualTo(
+            "{\"total\":"
+                + collection.items().size()
+                + ",\"limit\":10,\"offset\":0,\"hasMore\":true}");
     List<String> ids = new ArrayList<>();
     page.get("media").forEach(item -> ids.add(item.get("id").asText()));
     assertThat(ids).isEqualTo(newest.stream().map(MediaItem::id).toList());
@@ -141,9 +158,16 @@ class CoreVizEmulatorTest {
 
   @Test
   void folderPathListsItsSubtree() throws Exception {
-    MediaItem folder = collection.items().stream().filter(MediaItem::isFolder)
-        .max(Comparator.comparingLong(f -> collection.items().stream()
-            .filter(i -> i.path().startsWith(f.path() + ".")).count())).orElseThrow();
+    MediaItem folder =
+        collection.items().stream()
+            .filter(MediaItem::isFolder)
+            .max(
+                Comparator.comparingLong(
+                    f ->
+                        collection.items().stream()
+                            .filter(i -> i.path().startsWith(f.path() + "."))
+                            .count()))
+            .orElseThrow();
 
     assertThat(ids(all("path=" + folder.path())))
         .isEqualTo(ids(i -> i.parentPath().equals(folder.path())));
@@ -158,9 +182,14 @@ class CoreVizEmulatorTest {
 
     List<JsonNode> items = all("recursive=true&type=image&dateFrom=" + from + "&dateTo=" + to);
 
-    assertThat(ids(items)).isNotEmpty().isEqualTo(ids(i -> i.type().equals("image")
-        && !LocalDate.ofInstant(i.createdAt(), ZoneOffset.UTC).isBefore(from)
-        && !LocalDate.ofInstant(i.createdAt(), ZoneOffset.UTC).isAfter(to)));
+    assertThat(ids(items))
+        .isNotEmpty()
+        .isEqualTo(
+            ids(
+                i ->
+                    i.type().equals("image")
+                        && !LocalDate.ofInstant(i.createdAt(), ZoneOffset.UTC).isBefore(from)
+                        && !LocalDate.ofInstant(i.createdAt(), ZoneOffset.UTC).isAfter(to)));
   }
 
   @Test
@@ -169,41 +198,67 @@ class CoreVizEmulatorTest {
 
     List<JsonNode> items = all("recursive=true&tagFilters=" + encode(filter));
 
-    assertThat(ids(items)).isNotEmpty().isEqualTo(ids(i ->
-        (i.tags().getOrDefault("color", List.of()).contains("red")
-            || i.tags().getOrDefault("color", List.of()).contains("blue"))
-            && i.tags().getOrDefault("season", List.of()).contains("summer")));
+    assertThat(ids(items))
+        .isNotEmpty()
+        .isEqualTo(
+            ids(
+                i ->
+                    (i.tags().getOrDefault("color", List.of()).contains("red")
+                            || i.tags().getOrDefault("color", List.of()).contains("blue"))
+                        && i.tags().getOrDefault("season", List.of()).contains("summer")));
   }
 
   @Test
   void legacyTagsMatchAnyValueInAnyGroup() throws Exception {
-    assertThat(ids(all("recursive=true&tags=drone,winter"))).isNotEmpty().isEqualTo(ids(i ->
-        i.tags().values().stream().flatMap(List::stream).anyMatch(t -> t.equals("drone") || t.equals("winter"))));
+    assertThat(ids(all("recursive=true&tags=drone,winter")))
+        .isNotEmpty()
+        .isEqualTo(
+            ids(
+                i ->
+                    i.tags().values().stream()
+                        .flatMap(List::stream)
+                        .anyMatch(t -> t.equals("drone") || t.equals("winter"))));
   }
 
   @Test
   void mediaIdAndClusterIdSelect() throws Exception {
     MediaItem item = collection.media().get(17);
-    String cluster = collection.media().stream().flatMap(m -> m.frames().stream())
-        .flatMap(f -> f.objects().stream()).findFirst().orElseThrow().clusterId();
+    String cluster =
+        collection.media().stream()
+            .flatMap(m -> m.frames().stream())
+            .flatMap(f -> f.objects().stream())
+            .findFirst()
+            .orElseThrow()
+            .clusterId();
 
     assertThat(ids(all("recursive=true&mediaId=" + item.id()))).containsExactly(item.id());
-    assertThat(ids(all("recursive=true&clusterId=" + cluster))).isNotEmpty().isEqualTo(ids(i ->
-        i.frames().stream().flatMap(f -> f.objects().stream()).anyMatch(o -> o.clusterId().equals(cluster))));
+    assertThat(ids(all("recursive=true&clusterId=" + cluster)))
+        .isNotEmpty()
+        .isEqualTo(
+            ids(
+                i ->
+                    i.frames().stream()
+                        .flatMap(f -> f.objects().stream())
+                        .anyMatch(o -> o.clusterId().equals(cluster))));
   }
 
   @Test
   void sortingByNameIsByCodePointAndNullDescriptionsSortLastAscending() throws Exception {
     List<String> names = new ArrayList<>();
-    all("recursive=true&sortBy=name&sortDirection=asc").forEach(i -> names.add(i.get("name").asText()));
-    List<String> expected = collection.items().stream().map(MediaItem::name)
-        .sorted((a, b) -> Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray())).toList();
+    all("recursive=true&sortBy=name&sortDirection=asc")
+        .forEach(i -> names.add(i.get("name").asText()));
+    List<String> expected =
+        collection.items().stream()
+            .map(MediaItem::name)
+            .sorted((a, b) -> Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray()))
+            .toList();
     assertThat(names).isEqualTo(expected);
 
     List<JsonNode> ascending = all("recursive=true&sortBy=description&sortDirection=asc");
     List<JsonNode> descending = all("recursive=true&sortBy=description&sortDirection=desc");
     assertThat(ascending.get(0).get("metadata").path("description").isTextual()).isTrue();
-    assertThat(ascending.get(ascending.size() - 1).get("metadata").path("description").isTextual()).isFalse();
+    assertThat(ascending.get(ascending.size() - 1).get("metadata").path("description").isTextual())
+        .isFalse();
     assertThat(descending.get(0).get("metadata").path("description").isTextual()).isFalse();
   }
 
@@ -224,12 +279,27 @@ class CoreVizEmulatorTest {
 
   @Test
   void similarityRanksTheAnchorsOwnItemFirst() throws Exception {
-    MediaItem item = collection.media().stream().filter(m -> m.frames().stream()
-        .anyMatch(f -> f.objects().stream().anyMatch(o -> o.type().equals("object")))).findFirst().orElseThrow();
-    String object = item.frames().stream().flatMap(f -> f.objects().stream())
-        .filter(o -> o.type().equals("object")).findFirst().orElseThrow().id();
+    MediaItem item =
+        collection.media().stream()
+            .filter(
+                m ->
+                    m.frames().stream()
+                        .anyMatch(
+                            f -> f.objects().stream().anyMatch(o -> o.type().equals("object"))))
+            .findFirst()
+            .orElseThrow();
+    String object =
+        item.frames().stream()
+            .flatMap(f -> f.objects().stream())
+            .filter(o -> o.type().equals("object"))
+            .findFirst()
+            .orElseThrow()
+            .id();
 
-    JsonNode first = ok("similarToObjectId=" + object + "&similarToObjectModel=objects&limit=1").get("media").get(0);
+    JsonNode first =
+        ok("similarToObjectId=" + object + "&similarToObjectModel=objects&limit=1")
+            .get("media")
+            .get(0);
 
     assertThat(first.get("_score").asDouble()).isGreaterThan(0.999);
     assertThat(first.get("frames").toString()).contains(object);
@@ -239,8 +309,10 @@ class CoreVizEmulatorTest {
   void browseItemsHaveNoScoreAndFoldersCountTheirMedia() throws Exception {
     for (JsonNode item : all("recursive=true&type=folder")) {
       String path = item.get("path").asText();
-      long count = collection.items().stream()
-          .filter(i -> !i.isFolder() && i.path().startsWith(path + ".")).count();
+      long count =
+          collection.items().stream()
+              .filter(i -> !i.isFolder() && i.path().startsWith(path + "."))
+              .count();
       assertThat(item.get("blob").asText()).isEqualTo("folder");
       assertThat(item.get("folderItemCount").asLong()).isEqualTo(count);
       assertThat(item.get("folderPreviews").size()).isEqualTo((int) Math.min(3, count));
@@ -262,12 +334,28 @@ class CoreVizEmulatorTest {
 
   @Test
   void invalidParametersAre400WithAReason() throws Exception {
-    Map<String, String> cases = Map.of(
-        "dateFrom=2026-3-1", "dateFrom", "dateTo=2026-02-30", "dateTo",
-        "tagFilters=" + encode("{color:[red]}"), "tagFilters",
-        "tagFilters=" + encode("{\"color\":\"red\"}"), "tagFilters",
-        "type=photo", "type", "limit=0", "limit", "offset=-1", "offset",
-        "sortBy=size", "sortBy", "recursive=yes", "recursive", "q=x&minScore=high", "minScore");
+    Map<String, String> cases =
+        Map.of(
+            "dateFrom=2026-3-1",
+            "dateFrom",
+            "dateTo=2026-02-30",
+            "dateTo",
+            "tagFilters=" + encode("{color:[red]}"),
+            "tagFilters",
+            "tagFilters=" + encode("{\"color\":\"red\"}"),
+            "tagFilters",
+            "type=photo",
+            "type",
+            "limit=0",
+            "limit",
+            "offset=-1",
+            "offset",
+            "sortBy=size",
+            "sortBy",
+            "recursive=yes",
+            "recursive",
+            "q=x&minScore=high",
+            "minScore");
     for (Map.Entry<String, String> bad : cases.entrySet()) {
       Reply reply = get(collection.id(), bad.getKey(), "x-api-key", KEY);
       assertThat(reply.status()).as(bad.getKey()).isEqualTo(400);
@@ -279,9 +367,10 @@ class CoreVizEmulatorTest {
   void blobUrlsServeImagesOfTheStatedSize() throws Exception {
     List<JsonNode> images = all("recursive=true&type=image").subList(0, 5);
     for (JsonNode item : images) {
-      HttpResponse<byte[]> response = HTTP.send(
-          HttpRequest.newBuilder(URI.create(item.get("blob").asText())).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(item.get("blob").asText())).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       BufferedImage image = ImageIO.read(new ByteArrayInputStream(response.body()));
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(image).as(item.get("blob").asText()).isNotNull();
@@ -297,8 +386,10 @@ class CoreVizEmulatorTest {
     server.clearRequests();
     server.faults(FaultInjector.everyNth(2, FaultInjector.tooManyRequests(3)));
     try {
-      assertThat(get(collection.id(), "type=video&limit=3", "x-api-key", KEY).status()).isEqualTo(200);
-      assertThat(get(collection.id(), "type=video&limit=3", "x-api-key", KEY).status()).isEqualTo(429);
+      assertThat(get(collection.id(), "type=video&limit=3", "x-api-key", KEY).status())
+          .isEqualTo(200);
+      assertThat(get(collection.id(), "type=video&limit=3", "x-api-key", KEY).status())
+          .isEqualTo(429);
     } finally {
       server.faults(FaultInjector.NONE);
     }
@@ -315,14 +406,24 @@ class CoreVizEmulatorTest {
     Files.createDirectories(dir.resolve("shoes"));
     Files.write(dir.resolve("a.png"), ImageRenderer.render(1, 40, 30, "png"));
     Files.write(dir.resolve("shoes/b.jpg"), ImageRenderer.render(2, 20, 10, "jpg"));
-    Files.writeString(dir.resolve("shoes/b.jpg.json"), """
+    Files.writeString(
+        dir.resolve("shoes/b.jpg.json"),
+        """
         {"createdAt": "2026-03-10T14:22:00Z", "tags": {"color": ["red"]},
          "objects": [{"label": "shoe"}]}""");
     MediaCollection loaded = DirectoryCollection.load(dir);
     try (CoreVizEmulator local = CoreVizEmulator.builder().collection(loaded).start()) {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(local.baseUrl()
-              + "/api/dataset/" + loaded.id() + "/media?recursive=true&sortBy=name&sortDirection=asc"))
-          .header("x-api-key", "anything").build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          local.baseUrl()
+                              + "/api/dataset/"
+                              + loaded.id()
+                              + "/media?recursive=true&sortBy=name&sortDirection=asc"))
+                  .header("x-api-key", "anything")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonNode media = JSON.readTree(response.body()).get("media");
 
       assertThat(media).hasSize(3);
@@ -330,8 +431,10 @@ class CoreVizEmulatorTest {
       assertThat(media.get(0).get("width").asInt()).isEqualTo(40);
       assertThat(media.get(1).get("name").asText()).isEqualTo("b.jpg");
       assertThat(media.get(1).get("createdAt").asText()).isEqualTo("2026-03-10T14:22:00.000Z");
-      assertThat(media.get(1).get("metadata").get("tags").toString()).isEqualTo("{\"color\":[\"red\"]}");
-      assertThat(media.get(1).get("frames").get(0).get("objects").get(0).get("label").asText()).isEqualTo("shoe");
+      assertThat(media.get(1).get("metadata").get("tags").toString())
+          .isEqualTo("{\"color\":[\"red\"]}");
+      assertThat(media.get(1).get("frames").get(0).get("objects").get(0).get("label").asText())
+          .isEqualTo("shoe");
       assertThat(media.get(2).get("type").asText()).isEqualTo("folder");
       assertThat(media.get(2).get("folderItemCount").asInt()).isEqualTo(1);
       assertThat(new HashSet<>(List.of(media.get(1).get("path").asText().split("\\."))))

@@ -14,7 +14,8 @@ final class HtmlReport {
 
   static String render(QualityReport report, List<Row> flaggedSample, String source) {
     StringBuilder html = new StringBuilder();
-    html.append("""
+    html.append(
+        """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
         <title>CoreViz dataset quality</title>
@@ -29,8 +30,12 @@ final class HtmlReport {
         </style></head><body>
         """);
     html.append("<h1>Dataset quality</h1><p class=\"sub\">Collection <code>")
-        .append(escape(report.collectionId())).append("</code> on ").append(escape(source))
-        .append(" &middot; ").append(Instant.now()).append("</p>\n<div class=\"cards\">");
+        .append(escape(report.collectionId()))
+        .append("</code> on ")
+        .append(escape(source))
+        .append(" &middot; ")
+        .append(Instant.now())
+        .append("</p>\n<div class=\"cards\">");
     card(html, "media items", report.mediaCount(), false);
     card(html, "folders", report.folderCount(), false);
     report.flagged().forEach((reason, n) -> card(html, reason.replace('_', ' '), n, n > 0));
@@ -42,19 +47,32 @@ final class HtmlReport {
     Map<String, Long> coverage = new java.util.LinkedHashMap<>();
     report.tagCoverage().forEach((group, share) -> coverage.put(group, Math.round(share * 100)));
     chart(html, "Tag coverage per group (% of media)", coverage);
-    html.append("</div>\n<h2>Flagged items (first ").append(flaggedSample.size()).append(")</h2>\n")
+    html.append("</div>\n<h2>Flagged items (first ")
+        .append(flaggedSample.size())
+        .append(")</h2>\n")
         .append("<table><tr><th>reason</th><th>type</th><th>name</th><th>id</th></tr>\n");
     for (Row row : flaggedSample) {
-      html.append("<tr><td>").append(escape(row.getAs("reason"))).append("</td><td>")
-          .append(escape(row.getAs("type"))).append("</td><td>").append(escape(row.getAs("name")))
-          .append("</td><td><code>").append(escape(row.getAs("id"))).append("</code></td></tr>\n");
+      html.append("<tr><td>")
+          .append(escape(row.getAs("reason")))
+          .append("</td><td>")
+          .append(escape(row.getAs("type")))
+          .append("</td><td>")
+          .append(escape(row.getAs("name")))
+          .append("</td><td><code>")
+          .append(escape(row.getAs("id")))
+          .append("</code></td></tr>\n");
     }
     return html.append("</table>\n</body></html>\n").toString();
   }
 
   private static void card(StringBuilder html, String label, long value, boolean bad) {
-    html.append("<div class=\"card").append(bad ? " bad" : "").append("\"><b>").append(value)
-        .append("</b>").append(escape(label)).append("</div>");
+    html.append("<div class=\"card")
+        .append(bad ? " bad" : "")
+        .append("\"><b>")
+        .append(value)
+        .append("</b>")
+        .append(escape(label))
+        .append("</div>");
   }
 
   /** A horizontal bar chart as inline SVG. */
@@ -62,18 +80,36 @@ final class HtmlReport {
     long max = values.values().stream().mapToLong(Long::longValue).max().orElse(1);
     int rowHeight = 20;
     int height = Math.max(1, values.size()) * rowHeight + 10;
-    html.append("<section><h3>").append(escape(title)).append("</h3>")
-        .append("<svg role=\"img\" width=\"").append(160 + BAR_WIDTH + 60).append("\" height=\"")
-        .append(height).append("\">");
+    html.append("<section><h3>")
+        .append(escape(title))
+        .append("</h3>")
+        .append("<svg role=\"img\" width=\"")
+        .append(160 + BAR_WIDTH + 60)
+        .append("\" height=\"")
+        .append(height)
+        .append("\">");
     int y = 5;
     for (Map.Entry<String, Long> entry : values.entrySet()) {
       long width = max == 0 ? 0 : Math.round((double) entry.getValue() / max * BAR_WIDTH);
-      html.append("<text x=\"155\" y=\"").append(y + 14).append("\" text-anchor=\"end\">")
-          .append(escape(shorten(entry.getKey()))).append("</text>")
-          .append("<rect x=\"160\" y=\"").append(y + 2).append("\" width=\"").append(width)
-          .append("\" height=\"").append(rowHeight - 5).append("\" fill=\"#4e79a7\"/>")
-          .append("<text x=\"").append(165 + width).append("\" y=\"").append(y + 14).append("\">")
-          .append(entry.getValue()).append("</text>");
+      html.append("<text x=\"155\" y=\"")
+          .append(y + 14)
+          .append("\" text-anchor=\"end\">")
+          .append(escape(shorten(entry.getKey())))
+          .append("</text>")
+          .append("<rect x=\"160\" y=\"")
+          .append(y + 2)
+          .append("\" width=\"")
+          .append(width)
+          .append("\" height=\"")
+          .append(rowHeight - 5)
+          .append("\" fill=\"#4e79a7\"/>")
+          .append("<text x=\"")
+          .append(165 + width)
+          .append("\" y=\"")
+          .append(y + 14)
+          .append("\">")
+          .append(entry.getValue())
+          .append("</text>");
       y += rowHeight;
     }
     html.append("</svg></section>\n");

@@ -17,9 +17,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The nightly dataset-quality job: reads a collection and reports counts by type, status and
- * folder, items missing dimensions or size, videos without frames, images with no detected
- * objects, tag coverage per group, duplicate names within a folder and the object-label
- * histogram. Writes the flagged items as Parquet and a self-contained HTML report.
+ * folder, items missing dimensions or size, videos without frames, images with no detected objects,
+ * tag coverage per group, duplicate names within a folder and the object-label histogram. Writes
+ * the flagged items as Parquet and a self-contained HTML report.
  *
  * <pre>
  * QualityJob [--out DIR]                                    # embedded CoreViz server, sample data
@@ -36,11 +36,12 @@ public final class QualityJob {
   public static void main(String[] args) throws IOException {
     Map<String, String> flags = parseFlags(args);
     Path out = Path.of(flags.getOrDefault("--out", "quality-report"));
-    SparkSession spark = SparkSession.builder()
-        .appName("coreviz-quality")
-        .master(System.getProperty("spark.master", "local[2]"))
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .appName("coreviz-quality")
+            .master(System.getProperty("spark.master", "local[2]"))
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate();
     try {
       Result result;
       if (flags.containsKey("--endpoint")) {
@@ -49,7 +50,11 @@ public final class QualityJob {
           throw new IllegalArgumentException("--endpoint needs --collection-id");
         }
         // The key comes from COREVIZ_API_KEY, read by the connector itself: never from argv.
-        result = run(spark, Map.of("endpoint", flags.get("--endpoint"), "collectionId", collectionId), out);
+        result =
+            run(
+                spark,
+                Map.of("endpoint", flags.get("--endpoint"), "collectionId", collectionId),
+                out);
       } else {
         result = runEmbedded(spark, out);
       }
@@ -63,25 +68,40 @@ public final class QualityJob {
   public static Result runEmbedded(SparkSession spark, Path out) throws IOException {
     MediaCollection sample = SyntheticCollection.generate(42, 1_500);
     String key = "embedded-" + UUID.randomUUID();
-    try (CoreVizEmulator server = CoreVizEmulator.builder().collection(sample).credential(key).start()) {
-      System.out.println("Embedded CoreViz server at " + server.baseUrl() + ", collection " + sample.id());
-      return run(spark, Map.of("endpoint", server.baseUrl(), "apiKey", key, "collectionId", sample.id()), out);
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(sample).credential(key).start()) {
+      System.out.println(
+          "Embedded CoreViz server at " + server.baseUrl() + ", collection " + sample.id());
+      return run(
+          spark,
+          Map.of("endpoint", server.baseUrl(), "apiKey", key, "collectionId", sample.id()),
+          out);
     }
   }
 
-  /** Runs the checks on the collection the options name and writes the results under {@code out}. */
-  public static Result run(SparkSession spark, Map<String, String> options, Path out) throws IOException {
+  /**
+   * Runs the checks on the collection the options name and writes the results under {@code out}.
+   */
+  public static Result run(SparkSession spark, Map<String, String> options, Path out)
+      throws IOException {
     Dataset<Row> table = spark.read().format("coreviz").options(options).load().cache();
     try {
       Dataset<Row> media = QualityChecks.media(table);
       Dataset<Row> flagged = QualityChecks.flagged(media).cache();
-      QualityReport report = QualityChecks.report(options.get("collectionId"), table, media, flagged);
+      QualityReport report =
+          QualityChecks.report(options.get("collectionId"), table, media, flagged);
       Files.createDirectories(out);
       Path parquet = out.resolve("flagged.parquet");
-      flagged.orderBy("reason", "id").coalesce(1).write().mode(SaveMode.Overwrite).parquet(parquet.toString());
+      flagged
+          .orderBy("reason", "id")
+          .coalesce(1)
+          .write()
+          .mode(SaveMode.Overwrite)
+          .parquet(parquet.toString());
       List<Row> sample = flagged.orderBy("reason", "name", "id").limit(200).collectAsList();
       Path html = out.resolve("report.html");
-      Files.writeString(html, HtmlReport.render(report, sample, options.get("endpoint")), StandardCharsets.UTF_8);
+      Files.writeString(
+          html, HtmlReport.render(report, sample, options.get("endpoint")), StandardCharsets.UTF_8);
       flagged.unpersist();
       return new Result(report, parquet, html);
     } finally {
@@ -91,18 +111,27 @@ public final class QualityJob {
 
   private static void printSummary(Result result) {
     QualityReport report = result.report();
-    StringBuilder text = new StringBuilder("\nDataset quality for collection " + report.collectionId() + "\n");
+    StringBuilder text =
+        new StringBuilder("\nDataset quality for collection " + report.collectionId() + "\n");
     row(text, "media items", report.mediaCount());
     row(text, "folders", report.folderCount());
     report.byType().forEach((type, n) -> row(text, "type " + type, n));
     report.byStatus().forEach((status, n) -> row(text, "status " + status, n));
     report.flagged().forEach((reason, n) -> row(text, "flagged: " + reason, n));
-    report.tagCoverage().forEach((group, share) ->
-        text.append(String.format("  %-36s %9.1f%%%n", "tag coverage: " + group, share * 100)));
-    report.labels().entrySet().stream().limit(5)
+    report
+        .tagCoverage()
+        .forEach(
+            (group, share) ->
+                text.append(
+                    String.format("  %-36s %9.1f%%%n", "tag coverage: " + group, share * 100)));
+    report.labels().entrySet().stream()
+        .limit(5)
         .forEach(label -> row(text, "label " + label.getKey(), label.getValue()));
-    text.append("\nFlagged items: ").append(result.flaggedParquet().toAbsolutePath())
-        .append("\nHTML report:   ").append(result.html().toAbsolutePath()).append('\n');
+    text.append("\nFlagged items: ")
+        .append(result.flaggedParquet().toAbsolutePath())
+        .append("\nHTML report:   ")
+        .append(result.html().toAbsolutePath())
+        .append('\n');
     System.out.println(text);
   }
 
@@ -113,9 +142,12 @@ public final class QualityJob {
   private static Map<String, String> parseFlags(String[] args) {
     Map<String, String> flags = new java.util.HashMap<>();
     for (int i = 0; i < args.length; i++) {
-      if (!List.of("--endpoint", "--collection-id", "--out").contains(args[i]) || i + 1 >= args.length) {
-        throw new IllegalArgumentException("usage: QualityJob [--endpoint URL --collection-id ID] [--out DIR]"
-            + " (the API key is read from COREVIZ_API_KEY); bad argument: " + args[i]);
+      if (!List.of("--endpoint", "--collection-id", "--out").contains(args[i])
+          || i + 1 >= args.length) {
+        throw new IllegalArgumentException(
+            "usage: QualityJob [--endpoint URL --collection-id ID] [--out DIR]"
+                + " (the API key is read from COREVIZ_API_KEY); bad argument: "
+                + args[i]);
       }
       flags.put(args[i], args[++i]);
     }

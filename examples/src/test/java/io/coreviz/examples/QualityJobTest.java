@@ -34,9 +34,13 @@ class QualityJobTest {
   static void start() {
     collection = SyntheticCollection.generate(5, 900);
     server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
-    spark = SparkSession.builder().master("local[2]").appName("QualityJobTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-        .getOrCreate();
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("QualityJobTest")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .getOrCreate();
   }
 
   @AfterAll
@@ -55,8 +59,11 @@ class QualityJobTest {
 
   @Test
   void findingsMatchTheCollection(@TempDir Path out) throws Exception {
-    QualityJob.Result result = QualityJob.run(spark,
-        Map.of("endpoint", server.baseUrl(), "apiKey", KEY, "collectionId", collection.id()), out);
+    QualityJob.Result result =
+        QualityJob.run(
+            spark,
+            Map.of("endpoint", server.baseUrl(), "apiKey", KEY, "collectionId", collection.id()),
+            out);
     QualityReport report = result.report();
     List<MediaItem> media = collection.media();
 
@@ -64,19 +71,28 @@ class QualityJobTest {
     assertThat(report.folderCount()).isEqualTo(collection.items().size() - media.size());
     assertThat(report.byType()).isEqualTo(countBy(media, MediaItem::type));
     assertThat(report.byStatus()).isEqualTo(countBy(media, MediaItem::status));
-    Map<String, String> folderNames = collection.items().stream().filter(MediaItem::isFolder)
-        .collect(Collectors.toMap(MediaItem::id, MediaItem::name));
-    assertThat(report.byFolder()).isEqualTo(countBy(media, item -> {
-      String[] labels = item.path().split("\\.");
-      return labels.length > 2 ? folderNames.get(labels[1]) : "(root)";
-    }));
-    Map<String, Long> labels = media.stream().flatMap(m -> m.frames().stream())
-        .flatMap(f -> f.objects().stream())
-        .collect(Collectors.groupingBy(o -> o.label(), Collectors.counting()));
+    Map<String, String> folderNames =
+        collection.items().stream()
+            .filter(MediaItem::isFolder)
+            .collect(Collectors.toMap(MediaItem::id, MediaItem::name));
+    assertThat(report.byFolder())
+        .isEqualTo(
+            countBy(
+                media,
+                item -> {
+                  String[] labels = item.path().split("\\.");
+                  return labels.length > 2 ? folderNames.get(labels[1]) : "(root)";
+                }));
+    Map<String, Long> labels =
+        media.stream()
+            .flatMap(m -> m.frames().stream())
+            .flatMap(f -> f.objects().stream())
+            .collect(Collectors.groupingBy(o -> o.label(), Collectors.counting()));
     assertThat(report.labels()).isEqualTo(labels);
     Map<String, Double> coverage = new HashMap<>();
     for (String group : List.of("color", "season", "category", "camera")) {
-      long tagged = media.stream().filter(m -> !m.tags().getOrDefault(group, List.of()).isEmpty()).count();
+      long tagged =
+          media.stream().filter(m -> !m.tags().getOrDefault(group, List.of()).isEmpty()).count();
       coverage.put(group, (double) tagged / media.size());
     }
     assertThat(report.tagCoverage()).isEqualTo(coverage);
@@ -84,31 +100,50 @@ class QualityJobTest {
     Map<String, Set<String>> expected = new HashMap<>();
     expected.put("missing_dimensions", ids(media, m -> m.width() == null || m.height() == null));
     expected.put("missing_size", ids(media, m -> m.sizeBytes() == 0));
-    expected.put("video_without_frames", ids(media, m -> m.type().equals("video") && m.frames().isEmpty()));
-    expected.put("image_without_objects", ids(media, m -> m.type().equals("image")
-        && m.frames().stream().mapToInt(f -> f.objects().size()).sum() == 0));
+    expected.put(
+        "video_without_frames", ids(media, m -> m.type().equals("video") && m.frames().isEmpty()));
+    expected.put(
+        "image_without_objects",
+        ids(
+            media,
+            m ->
+                m.type().equals("image")
+                    && m.frames().stream().mapToInt(f -> f.objects().size()).sum() == 0));
     Map<String, Long> names = countBy(media, m -> m.parentPath() + "/" + m.name());
-    expected.put("duplicate_name_in_folder", ids(media, m -> names.get(m.parentPath() + "/" + m.name()) > 1));
+    expected.put(
+        "duplicate_name_in_folder",
+        ids(media, m -> names.get(m.parentPath() + "/" + m.name()) > 1));
 
     Map<String, Set<String>> flagged = new HashMap<>();
     for (Row row : spark.read().parquet(result.flaggedParquet().toString()).collectAsList()) {
-      flagged.computeIfAbsent(row.getAs("reason"), r -> new java.util.HashSet<>()).add(row.getAs("id"));
+      flagged
+          .computeIfAbsent(row.getAs("reason"), r -> new java.util.HashSet<>())
+          .add(row.getAs("id"));
     }
     expected.values().removeIf(Set::isEmpty);
     assertThat(flagged).isEqualTo(expected);
-    expected.forEach((reason, ids) -> assertThat(report.flagged().get(reason)).isEqualTo((long) ids.size()));
-    assertThat(expected).containsKeys("missing_dimensions", "video_without_frames",
-        "image_without_objects", "duplicate_name_in_folder");
+    expected.forEach(
+        (reason, ids) -> assertThat(report.flagged().get(reason)).isEqualTo((long) ids.size()));
+    assertThat(expected)
+        .containsKeys(
+            "missing_dimensions",
+            "video_without_frames",
+            "image_without_objects",
+            "duplicate_name_in_folder");
 
     String html = Files.readString(result.html());
-    assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains(collection.id())
-        .doesNotContain(KEY).doesNotContain("<script").doesNotContain("src=\"http");
+    assertThat(html)
+        .startsWith("<!DOCTYPE html>")
+        .contains("<svg")
+        .contains(collection.id())
+        .doesNotContain(KEY)
+        .doesNotContain("<script")
+        .doesNotContain("src=\"http");
   }
 
   @Test
   void htmlEscapesUserText() {
-    assertThat(HtmlReport.escape("<img src=x onerror='a'>&\"")).isEqualTo(
-        "&lt;img src=x onerror=&#39;a&#39;&gt;&amp;&quot;");
+    assertThat(HtmlReport.escape("<img src=x onerror='a'>&\""))
+        .isEqualTo("&lt;img src=x onerror=&#39;a&#39;&gt;&amp;&quot;");
   }
-
 }

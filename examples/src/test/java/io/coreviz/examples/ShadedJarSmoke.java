@@ -14,14 +14,32 @@ public final class ShadedJarSmoke {
     } catch (ClassNotFoundException e) {
       System.out.println("okhttp3 absent");
     }
-    System.out.println("connector from " + Class.forName("io.coreviz.spark.CoreVizDataSource")
-        .getProtectionDomain().getCodeSource().getLocation().getPath());
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("shaded-smoke")
-        .config("spark.ui.enabled", "false").getOrCreate();
+    System.out.println(
+        "connector from "
+            + Class.forName("io.coreviz.spark.CoreVizDataSource")
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath());
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("shaded-smoke")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
     try {
-      int rows = spark.read().format("coreviz").option("endpoint", args[0]).option("apiKey", args[1])
-          .option("collectionId", args[2]).option("pageSize", "50").load()
-          .select("id", "frames").collectAsList().size();
+      int rows =
+          spark
+              .read()
+              .format("coreviz")
+              .option("endpoint", args[0])
+              .option("apiKey", args[1])
+              .option("collectionId", args[2])
+              .option("pageSize", "50")
+              .load()
+              .select("id", "frames")
+              .collectAsList()
+              .size();
       System.out.println("rows=" + rows);
     } finally {
       spark.stop();

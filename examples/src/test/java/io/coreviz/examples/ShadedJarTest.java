@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The distributable jar works on a cluster classpath that has Spark but no OkHttp, Okio or
- * Kotlin: a separate JVM reads a collection with only {@code coreviz-spark-<v>-all.jar}.
+ * The distributable jar works on a cluster classpath that has Spark but no OkHttp, Okio or Kotlin:
+ * a separate JVM reads a collection with only {@code coreviz-spark-<v>-all.jar}.
  */
 class ShadedJarTest {
 
@@ -26,22 +26,43 @@ class ShadedJarTest {
   void shadedJarReadsACollectionWithoutItsDependenciesOnTheClasspath() throws Exception {
     Path jar = Path.of(System.getProperty("coreviz.shadedJar"));
     assertThat(jar).as("run 'mvn verify' so the connector's shaded jar exists").exists();
-    String classpath = Arrays.stream(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
-            .split(File.pathSeparator))
-        .filter(entry -> !entry.matches(".*(okhttp|okio|kotlin|jetbrains).*"))
-        .filter(entry -> !entry.contains("connector" + File.separator + "target" + File.separator + "classes"))
-        .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("coreviz-spark-0"))
-        .collect(Collectors.joining(File.pathSeparator)) + File.pathSeparator + jar;
+    String classpath =
+        Arrays.stream(
+                    System.getProperty(
+                            "surefire.test.class.path", System.getProperty("java.class.path"))
+                        .split(File.pathSeparator))
+                .filter(entry -> !entry.matches(".*(okhttp|okio|kotlin|jetbrains).*"))
+                .filter(
+                    entry ->
+                        !entry.contains(
+                            "connector" + File.separator + "target" + File.separator + "classes"))
+                .filter(
+                    entry -> !Path.of(entry).getFileName().toString().startsWith("coreviz-spark-0"))
+                .collect(Collectors.joining(File.pathSeparator))
+            + File.pathSeparator
+            + jar;
     MediaCollection collection = SyntheticCollection.generate(21, 420);
 
-    try (CoreVizEmulator server = CoreVizEmulator.builder().collection(collection).credential("k").start()) {
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential("k").start()) {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(Arrays.asList(System.getProperty("coreviz.javaOpens").trim().split("\\s+")));
-      command.addAll(List.of("-Xmx1g", "-cp", classpath, ShadedJarSmoke.class.getName(),
-          server.baseUrl(), "k", collection.id()));
+      command.addAll(
+          List.of(
+              "-Xmx1g",
+              "-cp",
+              classpath,
+              ShadedJarSmoke.class.getName(),
+              server.baseUrl(),
+              "k",
+              collection.id()));
       Path log = Files.createTempFile("shaded-smoke", ".log");
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       boolean finished = process.waitFor(180, TimeUnit.SECONDS);
       if (!finished) {
         process.destroyForcibly();
@@ -50,7 +71,8 @@ class ShadedJarTest {
 
       assertThat(finished).as(output).isTrue();
       assertThat(process.exitValue()).as(output).isZero();
-      assertThat(output).contains("okhttp3 absent")
+      assertThat(output)
+          .contains("okhttp3 absent")
           .containsPattern("connector from .*" + jar.getFileName() + "\\R")
           .contains("rows=" + collection.items().size());
     }

@@ -56,43 +56,46 @@ public final class CoreVizClient {
   }
 
   /**
-   * Fetches one page in the background; the page is parsed on OkHttp's thread, so the caller
-   * gets rows, not bytes. Cancelling the future cancels the call.
+   * Fetches one page in the background; the page is parsed on OkHttp's thread, so the caller gets
+   * rows, not bytes. Cancelling the future cancels the call.
    */
-  public <T> CompletableFuture<MediaPage<T>> fetchAsync(MediaRequest request, ItemReader<T> reader) {
+  public <T> CompletableFuture<MediaPage<T>> fetchAsync(
+      MediaRequest request, ItemReader<T> reader) {
     Call call = http.newCall(httpRequest(request));
-    CompletableFuture<MediaPage<T>> future = new CompletableFuture<>() {
-      @Override
-      public boolean cancel(boolean mayInterruptIfRunning) {
-        call.cancel();
-        return super.cancel(mayInterruptIfRunning);
-      }
-    };
-    call.enqueue(new Callback() {
-      @Override
-      public void onResponse(Call c, Response response) {
-        try (response) {
-          future.complete(read(response, request, reader));
-        } catch (IOException e) {
-          future.completeExceptionally(connectionFailed(request, e));
-        } catch (RuntimeException e) {
-          future.completeExceptionally(e);
-        }
-      }
+    CompletableFuture<MediaPage<T>> future =
+        new CompletableFuture<>() {
+          @Override
+          public boolean cancel(boolean mayInterruptIfRunning) {
+            call.cancel();
+            return super.cancel(mayInterruptIfRunning);
+          }
+        };
+    call.enqueue(
+        new Callback() {
+          @Override
+          public void onResponse(Call c, Response response) {
+            try (response) {
+              future.complete(read(response, request, reader));
+            } catch (IOException e) {
+              future.completeExceptionally(connectionFailed(request, e));
+            } catch (RuntimeException e) {
+              future.completeExceptionally(e);
+            }
+          }
 
-      @Override
-      public void onFailure(Call c, IOException e) {
-        future.completeExceptionally(connectionFailed(request, e));
-      }
-    });
+          @Override
+          public void onFailure(Call c, IOException e) {
+            future.completeExceptionally(connectionFailed(request, e));
+          }
+        });
     return future;
   }
 
   private Request httpRequest(MediaRequest request) {
     HttpUrl.Builder url = endpoint.newBuilder().addPathSegments(request.path().substring(1));
     request.params().forEach(url::addQueryParameter);
-    Request.Builder builder = new Request.Builder().url(url.build()).get()
-        .header("Accept", "application/json");
+    Request.Builder builder =
+        new Request.Builder().url(url.build()).get().header("Accept", "application/json");
     credentials.authorize(builder);
     return builder.build();
   }
@@ -106,8 +109,12 @@ public final class CoreVizClient {
     }
     String contentType = response.header("Content-Type", "");
     if (contentType.startsWith("text/html")) {
-      throw new DataException("CoreViz answered GET " + shown + " with an HTML page (status "
-          + response.code() + "), not JSON: is the endpoint the CoreViz API?");
+      throw new DataException(
+          "CoreViz answered GET "
+              + shown
+              + " with an HTML page (status "
+              + response.code()
+              + "), not JSON: is the endpoint the CoreViz API?");
     }
     try (InputStream in = body.byteStream()) {
       return PageParser.parse(in, reader, shown);
@@ -131,8 +138,17 @@ public final class CoreVizClient {
   }
 
   private ConnectionException connectionFailed(MediaRequest request, IOException e) {
-    return new ConnectionException("Could not read CoreViz " + endpoint.scheme() + "://"
-        + endpoint.host() + ":" + endpoint.port() + " for GET " + request.pathAndQuery() + ": "
-        + credentials.redact(String.valueOf(e.getMessage())), e);
+    return new ConnectionException(
+        "Could not read CoreViz "
+            + endpoint.scheme()
+            + "://"
+            + endpoint.host()
+            + ":"
+            + endpoint.port()
+            + " for GET "
+            + request.pathAndQuery()
+            + ": "
+            + credentials.redact(String.valueOf(e.getMessage())),
+        e);
   }
 }

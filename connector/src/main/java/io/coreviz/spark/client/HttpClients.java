@@ -34,13 +34,16 @@ public final class HttpClients {
   private static OkHttpClient create() {
     // Daemon threads: an idle pool must never keep a driver or test JVM from exiting.
     AtomicInteger threads = new AtomicInteger();
-    ThreadFactory factory = runnable -> {
-      Thread thread = new Thread(runnable, "coreviz-http-" + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-    Dispatcher dispatcher = new Dispatcher(new ThreadPoolExecutor(
-        0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), factory));
+    ThreadFactory factory =
+        runnable -> {
+          Thread thread = new Thread(runnable, "coreviz-http-" + threads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        };
+    Dispatcher dispatcher =
+        new Dispatcher(
+            new ThreadPoolExecutor(
+                0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), factory));
     dispatcher.setMaxRequests(64);
     dispatcher.setMaxRequestsPerHost(32);
     return new OkHttpClient.Builder()
@@ -50,13 +53,16 @@ public final class HttpClients {
         .readTimeout(Duration.ofSeconds(60))
         .callTimeout(Duration.ofMinutes(5))
         .followRedirects(false)
-        .addNetworkInterceptor(chain -> chain.proceed(
-            chain.request().newBuilder().header("User-Agent", USER_AGENT).build()))
+        .addNetworkInterceptor(
+            chain ->
+                chain.proceed(
+                    chain.request().newBuilder().header("User-Agent", USER_AGENT).build()))
         .build();
   }
 
   static String version() {
-    try (InputStream in = HttpClients.class.getResourceAsStream("/io/coreviz/spark/version.properties")) {
+    try (InputStream in =
+        HttpClients.class.getResourceAsStream("/io/coreviz/spark/version.properties")) {
       Properties properties = new Properties();
       if (in != null) {
         properties.load(in);

@@ -19,8 +19,9 @@ public interface ItemReader<T> {
   T read(JsonParser parser) throws IOException;
 
   /** Skips every item: for requests that only need {@code pagination}. */
-  ItemReader<Void> SKIP = parser -> {
-    parser.skipChildren();
-    return null;
-  };
+  ItemReader<Void> SKIP =
+      parser -> {
+        parser.skipChildren();
+        return null;
+      };
 }

@@ -18,9 +18,10 @@ import java.util.List;
  */
 final class PageParser {
 
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 << 20).build())
-      .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 << 20).build())
+          .build();
 
   private PageParser() {}
 
@@ -58,8 +59,11 @@ final class PageParser {
       return new MediaPage<>(items, pagination);
     } catch (StreamReadException e) {
       throw new DataException(
-          "CoreViz sent malformed or truncated JSON for GET " + request + ": "
-              + e.getOriginalMessage(), e);
+          "CoreViz sent malformed or truncated JSON for GET "
+              + request
+              + ": "
+              + e.getOriginalMessage(),
+          e);
     }
   }
 
@@ -74,7 +78,12 @@ final class PageParser {
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
       if (token != JsonToken.START_OBJECT) {
         throw new DataException(
-            "CoreViz response to GET " + request + ": media[" + items.size() + "] is " + token
+            "CoreViz response to GET "
+                + request
+                + ": media["
+                + items.size()
+                + "] is "
+                + token
                 + ", expected an object");
       }
       try {
@@ -84,8 +93,13 @@ final class PageParser {
         }
       } catch (DataException e) {
         throw new DataException(
-            "CoreViz response to GET " + request + ", media[" + items.size() + "]: "
-                + e.getMessage(), e);
+            "CoreViz response to GET "
+                + request
+                + ", media["
+                + items.size()
+                + "]: "
+                + e.getMessage(),
+            e);
       }
     }
     return items;
@@ -95,7 +109,10 @@ final class PageParser {
       throws IOException {
     if (value != JsonToken.START_OBJECT) {
       throw new DataException(
-          "CoreViz response to GET " + request + ": 'pagination' is " + value
+          "CoreViz response to GET "
+              + request
+              + ": 'pagination' is "
+              + value
               + ", expected an object");
     }
     Long total = null;
@@ -109,8 +126,11 @@ final class PageParser {
         case "total" -> total = count(parser, token, field, request);
         case "limit" -> limit = count(parser, token, field, request);
         case "offset" -> offset = count(parser, token, field, request);
-        case "hasMore" -> hasMore = token == JsonToken.VALUE_TRUE ? Boolean.TRUE
-            : token == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
+        case "hasMore" ->
+            hasMore =
+                token == JsonToken.VALUE_TRUE
+                    ? Boolean.TRUE
+                    : token == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
         default -> parser.skipChildren();
       }
     }
@@ -125,8 +145,13 @@ final class PageParser {
       throws IOException {
     if (token != JsonToken.VALUE_NUMBER_INT || parser.getLongValue() < 0) {
       throw new DataException(
-          "CoreViz response to GET " + request + ": pagination." + field + " is '"
-              + parser.getText() + "', expected a non-negative integer");
+          "CoreViz response to GET "
+              + request
+              + ": pagination."
+              + field
+              + " is '"
+              + parser.getText()
+              + "', expected a non-negative integer");
     }
     return parser.getLongValue();
   }

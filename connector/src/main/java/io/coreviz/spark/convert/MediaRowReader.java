@@ -163,9 +163,9 @@ public final class MediaRowReader implements ItemReader<InternalRow> {
   }
 
   /**
-   * {@code tags} as a map of group to values. A group holding a single scalar becomes a
-   * one-element array. Tags that are not an object (a legacy flat list) give a null map; they
-   * stay in {@code metadata.json}.
+   * {@code tags} as a map of group to values. A group holding a single scalar becomes a one-element
+   * array. Tags that are not an object (a legacy flat list) give a null map; they stay in {@code
+   * metadata.json}.
    */
   private static ArrayBasedMapData tags(JsonParser p, JsonToken t, JsonGenerator json)
       throws IOException {
@@ -195,7 +195,8 @@ public final class MediaRowReader implements ItemReader<InternalRow> {
         json.writeEndArray();
         values.add(new GenericArrayData(tags.toArray()));
       } else {
-        values.add(new GenericArrayData(new Object[] {scalarText(p, value, "metadata.tags." + group)}));
+        values.add(
+            new GenericArrayData(new Object[] {scalarText(p, value, "metadata.tags." + group)}));
         json.copyCurrentEvent(p);
       }
     }
@@ -306,13 +307,15 @@ public final class MediaRowReader implements ItemReader<InternalRow> {
       return null;
     }
     try {
-      TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(
-          text.toString(), OffsetDateTime::from, LocalDateTime::from);
-      Instant instant = parsed instanceof OffsetDateTime offset
-          ? offset.toInstant()
-          : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
-      return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
-          instant.getNano() / 1_000L);
+      TemporalAccessor parsed =
+          DateTimeFormatter.ISO_DATE_TIME.parseBest(
+              text.toString(), OffsetDateTime::from, LocalDateTime::from);
+      Instant instant =
+          parsed instanceof OffsetDateTime offset
+              ? offset.toInstant()
+              : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+      return Math.addExact(
+          Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000L);
     } catch (DateTimeParseException | ArithmeticException e) {
       throw new DataException(
           "field '" + field + "' is '" + text + "', expected an ISO 8601 timestamp");
@@ -320,7 +323,8 @@ public final class MediaRowReader implements ItemReader<InternalRow> {
   }
 
   private static DataException wrongType(String field, JsonToken token, String expected) {
-    return new DataException("field '" + field + "' is " + describe(token) + ", expected " + expected);
+    return new DataException(
+        "field '" + field + "' is " + describe(token) + ", expected " + expected);
   }
 
   private static String describe(JsonToken token) {

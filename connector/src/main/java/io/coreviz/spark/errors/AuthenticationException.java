@@ -6,6 +6,10 @@ public final class AuthenticationException extends ServiceException {
   private static final long serialVersionUID = 1L;
 
   public AuthenticationException(String serverMessage, String request) {
-    super(401, serverMessage, request, "Check the apiKey or bearerToken option, the COREVIZ_API_KEY environment variable or the spark.coreviz.apiKey setting");
+    super(
+        401,
+        serverMessage,
+        request,
+        "Check the apiKey or bearerToken option, the COREVIZ_API_KEY environment variable or the spark.coreviz.apiKey setting");
   }
 }

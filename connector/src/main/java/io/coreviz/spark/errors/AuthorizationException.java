@@ -6,6 +6,7 @@ public final class AuthorizationException extends ServiceException {
   private static final long serialVersionUID = 1L;
 
   public AuthorizationException(String serverMessage, String request) {
-    super(403, serverMessage, request, "Use an API key of a workspace that can read this collection");
+    super(
+        403, serverMessage, request, "Use an API key of a workspace that can read this collection");
   }
 }

@@ -6,7 +6,10 @@ public final class BadRequestException extends ServiceException {
   private static final long serialVersionUID = 1L;
 
   public BadRequestException(int status, String serverMessage, String request) {
-    super(status, serverMessage, request,
+    super(
+        status,
+        serverMessage,
+        request,
         "The service rejected a parameter; check the options passed to the coreviz source");
   }
 }

@@ -6,6 +6,10 @@ public final class NotFoundException extends ServiceException {
   private static final long serialVersionUID = 1L;
 
   public NotFoundException(String serverMessage, String request) {
-    super(404, serverMessage, request, "Check the collectionId option (a UUID, hyphens optional) and the endpoint");
+    super(
+        404,
+        serverMessage,
+        request,
+        "Check the collectionId option (a UUID, hyphens optional) and the endpoint");
   }
 }

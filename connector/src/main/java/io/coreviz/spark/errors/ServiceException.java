@@ -14,7 +14,10 @@ public class ServiceException extends CoreVizException {
 
   public ServiceException(int status, String serverMessage, String request, String advice) {
     super(
-        "CoreViz answered HTTP " + status + " to GET " + request
+        "CoreViz answered HTTP "
+            + status
+            + " to GET "
+            + request
             + (serverMessage.isEmpty() ? "" : ": " + serverMessage)
             + (advice.isEmpty() ? "" : ". " + advice));
     this.status = status;

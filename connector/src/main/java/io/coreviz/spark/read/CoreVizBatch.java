@@ -11,7 +11,9 @@ import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 
-/** Plans partitions once (the planner's probe requests happen here, on the driver) and caches them. */
+/**
+ * Plans partitions once (the planner's probe requests happen here, on the driver) and caches them.
+ */
 final class CoreVizBatch implements Batch {
 
   private final ReadOptions options;

@@ -34,8 +34,15 @@ final class CoreVizScan implements Scan {
 
   @Override
   public String description() {
-    return "CoreViz " + options.endpoint() + " GET " + options.request().pathAndQuery()
-        + " [pageSize=" + options.pageSize() + ", partitioning=" + planner + "]";
+    return "CoreViz "
+        + options.endpoint()
+        + " GET "
+        + options.request().pathAndQuery()
+        + " [pageSize="
+        + options.pageSize()
+        + ", partitioning="
+        + planner
+        + "]";
   }
 
   @Override

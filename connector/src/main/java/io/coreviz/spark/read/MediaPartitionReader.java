@@ -16,11 +16,11 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
 
 /**
- * Pages through one offset range. The first request is sent on the first {@link #next()}; from
- * then on the following page is in flight while Spark consumes the current one, so at most two
- * pages are held. A page shorter than asked is normal (servers cap {@code limit}): paging
- * continues from where it ended. An empty page before the range is done means rows would be
- * lost, so it fails the task.
+ * Pages through one offset range. The first request is sent on the first {@link #next()}; from then
+ * on the following page is in flight while Spark consumes the current one, so at most two pages are
+ * held. A page shorter than asked is normal (servers cap {@code limit}): paging continues from
+ * where it ended. An empty page before the range is done means rows would be lost, so it fails the
+ * task.
  */
 final class MediaPartitionReader implements PartitionReader<InternalRow> {
 
@@ -89,16 +89,25 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
 
   /** Waits for the page in flight, accounts for it and sends the request for the next one. */
   private List<InternalRow> take() {
-    MediaRequest asked = query.page(nextOffset, (int) Math.min(pageSize, partition.end() - nextOffset));
+    MediaRequest asked =
+        query.page(nextOffset, (int) Math.min(pageSize, partition.end() - nextOffset));
     MediaPage<InternalRow> page = await(inFlight);
     inFlight = null;
     List<InternalRow> items = page.items();
     long wanted = partition.end() - nextOffset;
     if (items.isEmpty()) {
-      throw new DataException("CoreViz returned no items for GET " + asked.pathAndQuery()
-          + " although " + wanted + " more were expected in " + partition + " (the collection now"
-          + " reports " + page.pagination().total() + " items). Items may have been deleted while"
-          + " the scan ran; run the query again.");
+      throw new DataException(
+          "CoreViz returned no items for GET "
+              + asked.pathAndQuery()
+              + " although "
+              + wanted
+              + " more were expected in "
+              + partition
+              + " (the collection now"
+              + " reports "
+              + page.pagination().total()
+              + " items). Items may have been deleted while"
+              + " the scan ran; run the query again.");
     }
     if (items.size() > wanted) {
       items = items.subList(0, (int) wanted); // a server that ignores limit

@@ -41,8 +41,13 @@ class CoreVizClientTest {
   static void start() {
     collection = SyntheticCollection.generate(1, 120);
     secret = SyntheticCollection.generate(2, 5);
-    server = CoreVizEmulator.builder().collection(collection).collection(secret)
-        .credential(KEY).credential(OTHER_KEY, secret.id()).start();
+    server =
+        CoreVizEmulator.builder()
+            .collection(collection)
+            .collection(secret)
+            .credential(KEY)
+            .credential(OTHER_KEY, secret.id())
+            .start();
   }
 
   @AfterAll
@@ -65,8 +70,9 @@ class CoreVizClientTest {
 
   @Test
   void pagesStreamIntoRowsWithPagination() {
-    MediaPage<InternalRow> page = client(Credentials.apiKey(KEY))
-        .fetch(browse(collection.id()).with("type", "image"), new MediaRowReader());
+    MediaPage<InternalRow> page =
+        client(Credentials.apiKey(KEY))
+            .fetch(browse(collection.id()).with("type", "image"), new MediaRowReader());
 
     long images = collection.items().stream().filter(i -> i.type().equals("image")).count();
     assertThat(page.items()).hasSize(10);
@@ -79,53 +85,69 @@ class CoreVizClientTest {
         client(Credentials.bearerToken(KEY)).fetch(browse(collection.id()), ItemReader.SKIP);
 
     assertThat(page.pagination().total()).isEqualTo(collection.items().size());
-    assertThat(server.requests().get(server.requests().size() - 1).authScheme()).isEqualTo("bearer");
+    assertThat(server.requests().get(server.requests().size() - 1).authScheme())
+        .isEqualTo("bearer");
   }
 
   @Test
   void unknownKeyIs401AndSaysWhereToSetCredentials() {
     String wrong = "sk-wrong-3c9d";
-    assertThatThrownBy(() -> client(Credentials.apiKey(wrong)).fetch(browse(collection.id()), ItemReader.SKIP))
+    assertThatThrownBy(
+            () -> client(Credentials.apiKey(wrong)).fetch(browse(collection.id()), ItemReader.SKIP))
         .isInstanceOf(AuthenticationException.class)
         .hasMessageContaining("HTTP 401")
-        .hasMessageContaining("GET /api/dataset/" + collection.id() + "/media?recursive=true&limit=10&offset=0")
+        .hasMessageContaining(
+            "GET /api/dataset/" + collection.id() + "/media?recursive=true&limit=10&offset=0")
         .hasMessageContaining("invalid API key")
         .hasMessageContaining("COREVIZ_API_KEY")
-        .message().doesNotContain(wrong);
+        .message()
+        .doesNotContain(wrong);
   }
 
   @Test
   void keyWithoutAccessIs403() {
-    assertThatThrownBy(() -> client(Credentials.apiKey(OTHER_KEY)).fetch(browse(collection.id()), ItemReader.SKIP))
+    assertThatThrownBy(
+            () ->
+                client(Credentials.apiKey(OTHER_KEY))
+                    .fetch(browse(collection.id()), ItemReader.SKIP))
         .isInstanceOf(AuthorizationException.class)
-        .hasMessageContaining("HTTP 403").hasMessageContaining("no access")
-        .message().doesNotContain(OTHER_KEY);
+        .hasMessageContaining("HTTP 403")
+        .hasMessageContaining("no access")
+        .message()
+        .doesNotContain(OTHER_KEY);
   }
 
   @Test
   void unknownCollectionIs404() {
     String missing = "00000000000000000000000000000000";
-    assertThatThrownBy(() -> client(Credentials.apiKey(KEY)).fetch(browse(missing), ItemReader.SKIP))
+    assertThatThrownBy(
+            () -> client(Credentials.apiKey(KEY)).fetch(browse(missing), ItemReader.SKIP))
         .isInstanceOf(NotFoundException.class)
-        .hasMessageContaining("HTTP 404").hasMessageContaining("Collection not found")
+        .hasMessageContaining("HTTP 404")
+        .hasMessageContaining("Collection not found")
         .hasMessageContaining("collectionId");
   }
 
   @Test
   void invalidParameterIs400WithTheServersReason() {
-    assertThatThrownBy(() -> client(Credentials.apiKey(KEY))
-        .fetch(browse(collection.id()).with("dateFrom", "2026-02-30"), ItemReader.SKIP))
+    assertThatThrownBy(
+            () ->
+                client(Credentials.apiKey(KEY))
+                    .fetch(browse(collection.id()).with("dateFrom", "2026-02-30"), ItemReader.SKIP))
         .isInstanceOf(BadRequestException.class)
-        .hasMessageContaining("HTTP 400").hasMessageContaining("Invalid dateFrom '2026-02-30'");
+        .hasMessageContaining("HTTP 400")
+        .hasMessageContaining("Invalid dateFrom '2026-02-30'");
   }
 
   @Test
   void serverErrorsKeepStatusAndMessage() {
     server.faults(request -> FaultInjector.Reply.json(503, "{\"message\":\"maintenance\"}"));
 
-    assertThatThrownBy(() -> client(Credentials.apiKey(KEY)).fetch(browse(collection.id()), ItemReader.SKIP))
+    assertThatThrownBy(
+            () -> client(Credentials.apiKey(KEY)).fetch(browse(collection.id()), ItemReader.SKIP))
         .isInstanceOf(ServerException.class)
-        .hasMessageContaining("HTTP 503").hasMessageContaining("maintenance")
+        .hasMessageContaining("HTTP 503")
+        .hasMessageContaining("maintenance")
         .satisfies(e -> assertThat(((ServiceException) e).status()).isEqualTo(503));
   }
 
@@ -133,31 +155,41 @@ class CoreVizClientTest {
   void serverEchoingTheKeyIsRedacted() {
     server.faults(request -> FaultInjector.Reply.json(400, "{\"error\":\"bad key " + KEY + "\"}"));
 
-    assertThatThrownBy(() -> client(Credentials.apiKey(KEY)).fetch(browse(collection.id()), ItemReader.SKIP))
-        .hasMessageContaining("bad key ***").message().doesNotContain(KEY);
+    assertThatThrownBy(
+            () -> client(Credentials.apiKey(KEY)).fetch(browse(collection.id()), ItemReader.SKIP))
+        .hasMessageContaining("bad key ***")
+        .message()
+        .doesNotContain(KEY);
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "html page|text/html|<!DOCTYPE html><html>Login</html>|HTML page",
-      "not json|application/json|Service Unavailable|malformed or truncated JSON",
-      "truncated|application/json|{\"media\":[{\"id\":\"a\"|malformed or truncated JSON",
-      "array root|application/json|[]|not a JSON object",
-      "no pagination|application/json|{\"media\":[]}|no 'pagination' object",
-      "no media|application/json|{\"pagination\":{\"total\":0}}|no 'media' array",
-      "media not array|application/json|{\"media\":{},\"pagination\":{\"total\":0}}|'media' is START_OBJECT, expected an array",
-      "negative total|application/json|{\"media\":[],\"pagination\":{\"total\":-1}}|pagination.total is '-1'",
-      "total as text|application/json|{\"media\":[],\"pagination\":{\"total\":\"5\"}}|pagination.total is '5'",
-      "item not object|application/json|{\"media\":[1],\"pagination\":{\"total\":1}}|media[0] is VALUE_NUMBER_INT",
-      "wrong field type|application/json|{\"media\":[{\"width\":\"wide\"}],\"pagination\":{\"total\":1}}|media[0]: field 'width' is a string",
-      "trailing garbage|application/json|{\"media\":[],\"pagination\":{\"total\":0}} {}|trailing content",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "html page|text/html|<!DOCTYPE html><html>Login</html>|HTML page",
+        "not json|application/json|Service Unavailable|malformed or truncated JSON",
+        "truncated|application/json|{\"media\":[{\"id\":\"a\"|malformed or truncated JSON",
+        "array root|application/json|[]|not a JSON object",
+        "no pagination|application/json|{\"media\":[]}|no 'pagination' object",
+        "no media|application/json|{\"pagination\":{\"total\":0}}|no 'media' array",
+        "media not array|application/json|{\"media\":{},\"pagination\":{\"total\":0}}|'media' is START_OBJECT, expected an array",
+        "negative total|application/json|{\"media\":[],\"pagination\":{\"total\":-1}}|pagination.total is '-1'",
+        "total as text|application/json|{\"media\":[],\"pagination\":{\"total\":\"5\"}}|pagination.total is '5'",
+        "item not object|application/json|{\"media\":[1],\"pagination\":{\"total\":1}}|media[0] is VALUE_NUMBER_INT",
+        "wrong field type|application/json|{\"media\":[{\"width\":\"wide\"}],\"pagination\":{\"total\":1}}|media[0]: field 'width' is a string",
+        "trailing garbage|application/json|{\"media\":[],\"pagination\":{\"total\":0}} {}|trailing content",
+      })
   void hostileResponsesAreClearErrorsNamingTheRequest(
       String name, String contentType, String body, String message) {
-    server.faults(request -> new FaultInjector.Reply(200, Map.of("Content-Type", contentType),
-        body.getBytes(StandardCharsets.UTF_8)));
+    server.faults(
+        request ->
+            new FaultInjector.Reply(
+                200, Map.of("Content-Type", contentType), body.getBytes(StandardCharsets.UTF_8)));
 
-    assertThatThrownBy(() -> client(Credentials.apiKey(KEY)).fetch(browse(collection.id()), new MediaRowReader()))
+    assertThatThrownBy(
+            () ->
+                client(Credentials.apiKey(KEY))
+                    .fetch(browse(collection.id()), new MediaRowReader()))
         .isInstanceOf(DataException.class)
         .hasMessageContaining(message)
         .hasMessageContaining("/api/dataset/" + collection.id() + "/media");
@@ -170,17 +202,20 @@ class CoreVizClientTest {
       port = socket.getLocalPort();
     }
     CoreVizClient client =
-        new CoreVizClient("http://127.0.0.1:" + port, Credentials.apiKey(KEY), HttpClients.shared());
+        new CoreVizClient(
+            "http://127.0.0.1:" + port, Credentials.apiKey(KEY), HttpClients.shared());
 
     assertThatThrownBy(() -> client.fetch(browse(collection.id()), ItemReader.SKIP))
         .isInstanceOf(ConnectionException.class)
         .hasMessageContaining("127.0.0.1:" + port)
-        .message().doesNotContain(KEY);
+        .message()
+        .doesNotContain(KEY);
   }
 
   @Test
   void asyncFetchReportsTheSameErrors() {
-    assertThat(client(Credentials.apiKey("nope")).fetchAsync(browse(collection.id()), ItemReader.SKIP))
+    assertThat(
+            client(Credentials.apiKey("nope")).fetchAsync(browse(collection.id()), ItemReader.SKIP))
         .failsWithin(java.time.Duration.ofSeconds(10))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .withCauseInstanceOf(AuthenticationException.class);

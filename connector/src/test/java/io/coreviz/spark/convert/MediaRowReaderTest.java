@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MediaRowReaderTest {
 
   /** The item of the API page's example response, verbatim, plus fields the page documents. */
-  private static final String API_PAGE_ITEM = """
+  private static final String API_PAGE_ITEM =
+      """
       {
         "id": "abc123def456", "name": "hero-shot.jpg", "type": "image",
         "blob": "https://blob.vercel-storage.com/.../hero-shot.jpg",
@@ -58,7 +59,8 @@ class MediaRowReaderTest {
     assertThat(row.getUTF8String(col("id")).toString()).isEqualTo("abc123def456");
     assertThat(row.getUTF8String(col("name")).toString()).isEqualTo("hero-shot.jpg");
     assertThat(row.getUTF8String(col("type")).toString()).isEqualTo("image");
-    assertThat(row.getUTF8String(col("path")).toString()).isEqualTo("collectionId.folderId.abc123def456");
+    assertThat(row.getUTF8String(col("path")).toString())
+        .isEqualTo("collectionId.folderId.abc123def456");
     assertThat(row.getUTF8String(col("datasetId")).toString()).isEqualTo("collectionId");
     assertThat(row.getInt(col("width"))).isEqualTo(2400);
     assertThat(row.getInt(col("height"))).isEqualTo(1600);
@@ -87,7 +89,8 @@ class MediaRowReaderTest {
 
   @Test
   void metadataKeepsTagsAndTheWholeObjectAsJson() throws IOException {
-    InternalRow metadata = read(API_PAGE_ITEM).getStruct(col("metadata"), MediaSchema.METADATA.size());
+    InternalRow metadata =
+        read(API_PAGE_ITEM).getStruct(col("metadata"), MediaSchema.METADATA.size());
 
     MapData tags = metadata.getMap(0);
     assertThat(tags.numElements()).isEqualTo(2);
@@ -97,32 +100,44 @@ class MediaRowReaderTest {
     assertThat(metadata.getUTF8String(1).toString()).isEqualTo("A red shoe");
     assertThat(metadata.isNullAt(2)).isTrue();
     Map<?, ?> json = new ObjectMapper().readValue(metadata.getUTF8String(3).toString(), Map.class);
-    assertThat(json).isEqualTo(Map.of(
-        "tags", Map.of("color", java.util.List.of("red"), "category", java.util.List.of("product")),
-        "moderation", Map.of("flagged", false, "labels", java.util.List.of()),
-        "description", "A red shoe"));
+    assertThat(json)
+        .isEqualTo(
+            Map.of(
+                "tags",
+                    Map.of(
+                        "color",
+                        java.util.List.of("red"),
+                        "category",
+                        java.util.List.of("product")),
+                "moderation", Map.of("flagged", false, "labels", java.util.List.of()),
+                "description", "A red shoe"));
   }
 
   @Test
   void missingAndNullFieldsBecomeNulls() throws IOException {
-    InternalRow row = read("{\"id\": \"x\", \"metadata\": null, \"frames\": null, \"width\": null}");
+    InternalRow row =
+        read("{\"id\": \"x\", \"metadata\": null, \"frames\": null, \"width\": null}");
 
     assertThat(row.getUTF8String(col("id")).toString()).isEqualTo("x");
-    for (String column : new String[] {"name", "width", "createdAt", "metadata", "frames", "_score"}) {
+    for (String column :
+        new String[] {"name", "width", "createdAt", "metadata", "frames", "_score"}) {
       assertThat(row.isNullAt(col(column))).as(column).isTrue();
     }
   }
 
   @Test
   void oddButValidValuesAreRead() throws IOException {
-    InternalRow row = read("""
+    InternalRow row =
+        read(
+            """
         {"width": 640.0, "createdAt": "2026-03-10T16:22:00.123456+02:00",
          "updatedAt": "2026-03-10T14:22:00",
          "metadata": {"tags": {"color": "red", "size": [10, "L"], "none": null}},
          "frames": [{"timestamp": 2.5, "objects": [null]}]}""");
 
     assertThat(row.getInt(col("width"))).isEqualTo(640);
-    long expected = Instant.parse("2026-03-10T14:22:00.123456Z").getEpochSecond() * 1_000_000L + 123_456;
+    long expected =
+        Instant.parse("2026-03-10T14:22:00.123456Z").getEpochSecond() * 1_000_000L + 123_456;
     assertThat(row.getLong(col("createdAt"))).isEqualTo(expected);
     assertThat(row.getLong(col("updatedAt"))).isEqualTo(expected - 123_456);
     MapData tags = row.getStruct(col("metadata"), 4).getMap(0);
@@ -137,26 +152,30 @@ class MediaRowReaderTest {
 
   @Test
   void legacyFlatTagsStayInTheJsonOnly() throws IOException {
-    InternalRow metadata = read("{\"metadata\": {\"tags\": [\"red\", \"blue\"]}}")
-        .getStruct(col("metadata"), 4);
+    InternalRow metadata =
+        read("{\"metadata\": {\"tags\": [\"red\", \"blue\"]}}").getStruct(col("metadata"), 4);
 
     assertThat(metadata.isNullAt(0)).isTrue();
     assertThat(metadata.getUTF8String(3).toString()).isEqualTo("{\"tags\":[\"red\",\"blue\"]}");
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "{\"width\": \"640\"}|'width' is a string, expected an integer",
-      "{\"width\": 640.5}|'width' is 640.5, expected an integer",
-      "{\"width\": 99999999999}|out of the int range",
-      "{\"name\": 5}|'name' is a number, expected a string",
-      "{\"createdAt\": \"yesterday\"}|'createdAt' is 'yesterday', expected an ISO 8601 timestamp",
-      "{\"frames\": {}}|'frames' is an object, expected an array",
-      "{\"frames\": [\"x\"]}|'frames[]' is a string, expected an object",
-      "{\"metadata\": []}|'metadata' is an array, expected an object",
-      "{\"duration\": true}|'duration' is a boolean, expected a number",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"width\": \"640\"}|'width' is a string, expected an integer",
+        "{\"width\": 640.5}|'width' is 640.5, expected an integer",
+        "{\"width\": 99999999999}|out of the int range",
+        "{\"name\": 5}|'name' is a number, expected a string",
+        "{\"createdAt\": \"yesterday\"}|'createdAt' is 'yesterday', expected an ISO 8601 timestamp",
+        "{\"frames\": {}}|'frames' is an object, expected an array",
+        "{\"frames\": [\"x\"]}|'frames[]' is a string, expected an object",
+        "{\"metadata\": []}|'metadata' is an array, expected an object",
+        "{\"duration\": true}|'duration' is a boolean, expected a number",
+      })
   void wrongTypesNameTheField(String json, String message) {
-    assertThatThrownBy(() -> read(json)).isInstanceOf(DataException.class).hasMessageContaining(message);
+    assertThatThrownBy(() -> read(json))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining(message);
   }
 }

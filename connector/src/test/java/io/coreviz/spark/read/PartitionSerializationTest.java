@@ -40,7 +40,8 @@ class PartitionSerializationTest {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);
     }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       return (T) in.readObject();
     }
   }
@@ -48,11 +49,28 @@ class PartitionSerializationTest {
   @Test
   void deserializedPartitionsReadEveryItemExactlyOnce() throws Exception {
     MediaCollection collection = SyntheticCollection.generate(11, 1_234);
-    try (CoreVizEmulator server = CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      ReadOptions options = ReadOptions.parse(Map.of("collectionId", collection.id(),
-          "apiKey", KEY, "endpoint", server.baseUrl(), "pageSize", "64",
-          "itemsPerPartition", "300"), key -> null, key -> null);
-      Batch batch = new CoreVizTable(options).newScanBuilder(CaseInsensitiveStringMap.empty()).build().toBatch();
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      ReadOptions options =
+          ReadOptions.parse(
+              Map.of(
+                  "collectionId",
+                  collection.id(),
+                  "apiKey",
+                  KEY,
+                  "endpoint",
+                  server.baseUrl(),
+                  "pageSize",
+                  "64",
+                  "itemsPerPartition",
+                  "300"),
+              key -> null,
+              key -> null);
+      Batch batch =
+          new CoreVizTable(options)
+              .newScanBuilder(CaseInsensitiveStringMap.empty())
+              .build()
+              .toBatch();
 
       InputPartition[] partitions = batch.planInputPartitions();
       PartitionReaderFactory factory = roundTrip(batch.createReaderFactory());
@@ -70,18 +88,34 @@ class PartitionSerializationTest {
 
       assertThat(partitions).hasSize(5); // 1,234 + folders over 300 per partition
       assertThat(ids).doesNotHaveDuplicates();
-      assertThat(new HashSet<>(ids)).isEqualTo(
-          collection.items().stream().map(MediaItem::id).collect(Collectors.toSet()));
+      assertThat(new HashSet<>(ids))
+          .isEqualTo(collection.items().stream().map(MediaItem::id).collect(Collectors.toSet()));
     }
   }
 
   @Test
   void readerClosesIdempotentlyAndRefusesUseAfterClose() throws Exception {
     MediaCollection collection = SyntheticCollection.generate(12, 300);
-    try (CoreVizEmulator server = CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      ReadOptions options = ReadOptions.parse(Map.of("collectionId", collection.id(),
-          "apiKey", KEY, "endpoint", server.baseUrl(), "pageSize", "10"), key -> null, key -> null);
-      Batch batch = new CoreVizTable(options).newScanBuilder(CaseInsensitiveStringMap.empty()).build().toBatch();
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      ReadOptions options =
+          ReadOptions.parse(
+              Map.of(
+                  "collectionId",
+                  collection.id(),
+                  "apiKey",
+                  KEY,
+                  "endpoint",
+                  server.baseUrl(),
+                  "pageSize",
+                  "10"),
+              key -> null,
+              key -> null);
+      Batch batch =
+          new CoreVizTable(options)
+              .newScanBuilder(CaseInsensitiveStringMap.empty())
+              .build()
+              .toBatch();
       InputPartition partition = batch.planInputPartitions()[0];
       PartitionReader<InternalRow> reader = batch.createReaderFactory().createReader(partition);
 
@@ -90,7 +124,8 @@ class PartitionSerializationTest {
       reader.close();
 
       org.assertj.core.api.Assertions.assertThatThrownBy(reader::next)
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("closed");
     }
   }
 }

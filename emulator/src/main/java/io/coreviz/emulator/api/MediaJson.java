@@ -43,7 +43,8 @@ public final class MediaJson {
       json.writeNumberField("total", result.total());
       json.writeNumberField("limit", query.limit());
       json.writeNumberField("offset", query.offset());
-      json.writeBooleanField("hasMore", (long) query.offset() + result.page().size() < result.total());
+      json.writeBooleanField(
+          "hasMore", (long) query.offset() + result.page().size() < result.total());
       json.writeEndObject();
       json.writeEndObject();
     } catch (IOException e) {
@@ -62,13 +63,18 @@ public final class MediaJson {
 
   /** ISO 8601 with milliseconds and {@code Z}, as the service writes timestamps. */
   public static String timestamp(Instant instant) {
-    return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS))
+    return DateTimeFormatter.ISO_INSTANT
+        .format(instant.truncatedTo(ChronoUnit.MILLIS))
         .replaceFirst("(:\\d\\d)Z$", "$1.000Z");
   }
 
   private static void writeItem(
-      JsonGenerator json, MediaCollection collection, MediaSearch.Hit hit, boolean scored,
-      String blobBase) throws IOException {
+      JsonGenerator json,
+      MediaCollection collection,
+      MediaSearch.Hit hit,
+      boolean scored,
+      String blobBase)
+      throws IOException {
     MediaItem item = hit.item();
     json.writeStartObject();
     json.writeStringField("id", item.id());

@@ -40,7 +40,8 @@ public record MediaQuery(
   public static final int DEFAULT_LIMIT = 10;
   public static final double DEFAULT_MIN_SCORE = 0.05;
   static final Set<String> TYPES = Set.of("image", "video", "folder", "all");
-  static final Set<String> SORT_FIELDS = Set.of("name", "createdAt", "type", "description", "prompt");
+  static final Set<String> SORT_FIELDS =
+      Set.of("name", "createdAt", "type", "description", "prompt");
   static final Set<String> SIMILARITY_MODELS = Set.of("faces", "objects", "shoeprints");
 
   private static final Pattern LTREE = Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
@@ -75,16 +76,21 @@ public record MediaQuery(
     String sortBy = text(params, "sortBy");
     if (sortBy != null && !SORT_FIELDS.contains(sortBy)) {
       throw ApiException.badRequest(
-          "Invalid sortBy '" + sortBy + "': expected one of name, createdAt, type, description, prompt");
+          "Invalid sortBy '"
+              + sortBy
+              + "': expected one of name, createdAt, type, description, prompt");
     }
     String direction = text(params, "sortDirection");
     if (direction != null && !direction.equals("asc") && !direction.equals("desc")) {
-      throw ApiException.badRequest("Invalid sortDirection '" + direction + "': expected asc or desc");
+      throw ApiException.badRequest(
+          "Invalid sortDirection '" + direction + "': expected asc or desc");
     }
     String model = text(params, "similarToObjectModel");
     if (model != null && !SIMILARITY_MODELS.contains(model)) {
       throw ApiException.badRequest(
-          "Invalid similarToObjectModel '" + model + "': expected one of faces, objects, shoeprints");
+          "Invalid similarToObjectModel '"
+              + model
+              + "': expected one of faces, objects, shoeprints");
     }
     int limit = integer(params, "limit", DEFAULT_LIMIT, 1);
     LocalDate dateFrom = date(params, "dateFrom");
@@ -206,7 +212,9 @@ public record MediaQuery(
       for (JsonNode tag : group.getValue()) {
         if (!tag.isTextual()) {
           throw ApiException.badRequest(
-              "Malformed tagFilters: group '" + group.getKey() + "' holds a non-string value; "
+              "Malformed tagFilters: group '"
+                  + group.getKey()
+                  + "' holds a non-string value; "
                   + expected);
         }
         values.add(tag.asText());

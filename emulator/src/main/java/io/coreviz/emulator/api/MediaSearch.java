@@ -2,8 +2,8 @@ package io.coreviz.emulator.api;
 
 import io.coreviz.emulator.model.DetectedObject;
 import io.coreviz.emulator.model.Frame;
-import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -143,7 +143,8 @@ public final class MediaSearch {
     // PostgreSQL's default: NULLS LAST for ASC, NULLS FIRST for DESC, i.e. null is the largest.
     Comparator<Comparable<?>> withNulls = Comparator.nullsLast(values);
     Comparator<Hit> order =
-        Comparator.comparing(hit -> key.apply(hit.item()), query.ascending() ? withNulls : withNulls.reversed());
+        Comparator.comparing(
+            hit -> key.apply(hit.item()), query.ascending() ? withNulls : withNulls.reversed());
     return order.thenComparing(hit -> hit.item().id());
   }
 
@@ -240,7 +241,8 @@ public final class MediaSearch {
     prose.addAll(words(item.prompt()));
     double sum = 0;
     for (String word : words) {
-      sum += name.contains(word) ? 1.0 : labels.contains(word) ? 0.9 : prose.contains(word) ? 0.7 : 0;
+      sum +=
+          name.contains(word) ? 1.0 : labels.contains(word) ? 0.9 : prose.contains(word) ? 0.7 : 0;
     }
     return round(sum / words.size());
   }

@@ -38,10 +38,26 @@ import javax.imageio.ImageIO;
 public final class DirectoryCollection {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Map<String, String> TYPES = Map.of(
-      "jpg", "image/jpeg", "jpeg", "image/jpeg", "png", "image/png", "gif", "image/gif",
-      "bmp", "image/bmp", "webp", "image/webp", "mp4", "video/mp4", "mov", "video/quicktime",
-      "webm", "video/webm");
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "jpg",
+          "image/jpeg",
+          "jpeg",
+          "image/jpeg",
+          "png",
+          "image/png",
+          "gif",
+          "image/gif",
+          "bmp",
+          "image/bmp",
+          "webp",
+          "image/webp",
+          "mp4",
+          "video/mp4",
+          "mov",
+          "video/quicktime",
+          "webm",
+          "video/webm");
 
   private DirectoryCollection() {}
 
@@ -71,9 +87,24 @@ public final class DirectoryCollection {
         if (Files.isDirectory(file)) {
           paths.put(file, parent + "." + id);
           Instant modified = Files.getLastModifiedTime(file).toInstant();
-          items.add(new MediaItem(id, file.getFileName().toString(), MediaItem.FOLDER, null,
-              parent + "." + id, modified, modified, null, null, null, 0, "active", Map.of(), 1,
-              null, List.of()));
+          items.add(
+              new MediaItem(
+                  id,
+                  file.getFileName().toString(),
+                  MediaItem.FOLDER,
+                  null,
+                  parent + "." + id,
+                  modified,
+                  modified,
+                  null,
+                  null,
+                  null,
+                  0,
+                  "active",
+                  Map.of(),
+                  1,
+                  null,
+                  List.of()));
         } else {
           MediaItem item = file(file, id, parent, blobs);
           if (item != null) {
@@ -113,9 +144,10 @@ public final class DirectoryCollection {
         height = image.getHeight();
       }
     }
-    Instant createdAt = sidecar.get("createdAt") instanceof String text
-        ? Instant.parse(text)
-        : Files.getLastModifiedTime(file).toInstant();
+    Instant createdAt =
+        sidecar.get("createdAt") instanceof String text
+            ? Instant.parse(text)
+            : Files.getLastModifiedTime(file).toInstant();
     Map<String, Object> metadata = new LinkedHashMap<>();
     if (sidecar.get("metadata") instanceof Map<?, ?> extra) {
       metadata.putAll((Map<String, Object>) extra);
@@ -133,17 +165,35 @@ public final class DirectoryCollection {
         for (Object entry : list) {
           Map<String, Object> object = (Map<String, Object>) entry;
           String label = String.valueOf(object.getOrDefault("label", "object"));
-          objects.add(new DetectedObject(Ids.of(id + "/object/" + i++),
-              String.valueOf(object.getOrDefault("type", "object")), label, null,
-              Ids.of("cluster/" + label), Map.of()));
+          objects.add(
+              new DetectedObject(
+                  Ids.of(id + "/object/" + i++),
+                  String.valueOf(object.getOrDefault("type", "object")),
+                  label,
+                  null,
+                  Ids.of("cluster/" + label),
+                  Map.of()));
         }
       }
       frames.add(new Frame(Ids.of(id + "/frame"), "0", blobKey, width, height, objects));
     }
-    return new MediaItem(id, name, video ? MediaItem.VIDEO : MediaItem.IMAGE, blobKey,
-        parent + "." + id, createdAt, createdAt, width, height, null, Files.size(file),
-        String.valueOf(sidecar.getOrDefault("status", "active")), metadata, 1,
-        frames.isEmpty() ? null : Ids.of(id + "/frameObject"), frames);
+    return new MediaItem(
+        id,
+        name,
+        video ? MediaItem.VIDEO : MediaItem.IMAGE,
+        blobKey,
+        parent + "." + id,
+        createdAt,
+        createdAt,
+        width,
+        height,
+        null,
+        Files.size(file),
+        String.valueOf(sidecar.getOrDefault("status", "active")),
+        metadata,
+        1,
+        frames.isEmpty() ? null : Ids.of(id + "/frameObject"),
+        frames);
   }
 
   private static byte[] read(Path file) {

@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A seeded generator of realistic collections: nested folders with unicode names, images and
- * videos with frames and detected objects, tag groups, descriptions and prompts, missing
- * dimensions, sizes and frames, duplicate names, and runs of equal {@code createdAt} values
- * (some exactly at midnight UTC). The same seed always gives the same collection.
+ * A seeded generator of realistic collections: nested folders with unicode names, images and videos
+ * with frames and detected objects, tag groups, descriptions and prompts, missing dimensions, sizes
+ * and frames, duplicate names, and runs of equal {@code createdAt} values (some exactly at midnight
+ * UTC). The same seed always gives the same collection.
  */
 public final class SyntheticCollection {
 
@@ -29,8 +29,20 @@ public final class SyntheticCollection {
   static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
   private static final int DAYS = 120;
   private static final String[] FOLDER_NAMES = {
-    "Product shots", "Été à Paris", "東京 2026", "Raw uploads", "Ünïcødé ✓ folder", "Portraits",
-    "Street", "Food & drink", "Archive", "Shoes", "Landscapes", "Événements", "Drone", "Studio"
+    "Product shots",
+    "Été à Paris",
+    "東京 2026",
+    "Raw uploads",
+    "Ünïcødé ✓ folder",
+    "Portraits",
+    "Street",
+    "Food & drink",
+    "Archive",
+    "Shoes",
+    "Landscapes",
+    "Événements",
+    "Drone",
+    "Studio"
   };
   private static final String[] STEMS = {
     "hero-shot", "IMG", "DSC", "café-☕", "写真", "product", "portrait", "émoji 📷", "scan", "frame"
@@ -73,7 +85,9 @@ public final class SyntheticCollection {
     this.collectionId = Ids.random(random);
   }
 
-  /** A collection of {@code mediaCount} images and videos in about {@code mediaCount / 25} folders. */
+  /**
+   * A collection of {@code mediaCount} images and videos in about {@code mediaCount / 25} folders.
+   */
   public static MediaCollection generate(long seed, int mediaCount) {
     return generate(seed, mediaCount, Math.min(FOLDER_NAMES.length, mediaCount / 25));
   }
@@ -98,8 +112,8 @@ public final class SyntheticCollection {
   }
 
   /**
-   * The next upload time: mostly spread over {@value #DAYS} days, sometimes in the same
-   * millisecond as the previous one (a batch upload), sometimes exactly at midnight UTC.
+   * The next upload time: mostly spread over {@value #DAYS} days, sometimes in the same millisecond
+   * as the previous one (a batch upload), sometimes exactly at midnight UTC.
    */
   private Instant nextTime(Instant previous, int count) {
     double roll = random.nextDouble();
@@ -125,12 +139,26 @@ public final class SyntheticCollection {
         parent = collectionId;
       }
       String id = Ids.random(random);
-      Instant created = EPOCH.minus(Duration.ofDays(10 - i % 10)).plusSeconds(random.nextInt(86_400));
+      Instant created =
+          EPOCH.minus(Duration.ofDays(10 - i % 10)).plusSeconds(random.nextInt(86_400));
       MediaItem folder =
           new MediaItem(
-              id, FOLDER_NAMES[i % FOLDER_NAMES.length] + (i < FOLDER_NAMES.length ? "" : " " + i),
-              MediaItem.FOLDER, null, parent + "." + id, created, created, null, null, null, 0,
-              "active", Map.of(), 1, null, List.of());
+              id,
+              FOLDER_NAMES[i % FOLDER_NAMES.length] + (i < FOLDER_NAMES.length ? "" : " " + i),
+              MediaItem.FOLDER,
+              null,
+              parent + "." + id,
+              created,
+              created,
+              null,
+              null,
+              null,
+              0,
+              "active",
+              Map.of(),
+              1,
+              null,
+              List.of());
       folders.add(folder);
       items.add(folder);
     }
@@ -160,17 +188,37 @@ public final class SyntheticCollection {
       String format = ext.equals("png") ? "png" : "jpg";
       int w = width == null ? 320 : width;
       int h = height == null ? 240 : height;
-      blobs.put(blobKey, new Blob("image/" + (format.equals("png") ? "png" : "jpeg"),
-          () -> ImageRenderer.render(Ids.seed(id), w, h, format)));
+      blobs.put(
+          blobKey,
+          new Blob(
+              "image/" + (format.equals("png") ? "png" : "jpeg"),
+              () -> ImageRenderer.render(Ids.seed(id), w, h, format)));
     }
     List<Frame> frames = frames(video, status, size);
-    Instant updatedAt = random.nextBoolean() ? createdAt : createdAt.plusSeconds(random.nextInt(3 * 86_400));
-    Double duration = video && random.nextDouble() >= 0.05 ? Math.round(random.nextDouble() * 120_000) / 1000.0 : null;
+    Instant updatedAt =
+        random.nextBoolean() ? createdAt : createdAt.plusSeconds(random.nextInt(3 * 86_400));
+    Double duration =
+        video && random.nextDouble() >= 0.05
+            ? Math.round(random.nextDouble() * 120_000) / 1000.0
+            : null;
     long sizeBytes = random.nextDouble() < 0.02 ? 0 : 10_000 + random.nextInt(5_000_000);
     return new MediaItem(
-        id, name, video ? MediaItem.VIDEO : MediaItem.IMAGE, blobKey, parent + "." + id, createdAt,
-        updatedAt, width, height, duration, sizeBytes, status, metadata(), 1 + (random.nextDouble() < 0.1 ? 1 + random.nextInt(3) : 0),
-        frames.isEmpty() ? null : Ids.random(random), frames);
+        id,
+        name,
+        video ? MediaItem.VIDEO : MediaItem.IMAGE,
+        blobKey,
+        parent + "." + id,
+        createdAt,
+        updatedAt,
+        width,
+        height,
+        duration,
+        sizeBytes,
+        status,
+        metadata(),
+        1 + (random.nextDouble() < 0.1 ? 1 + random.nextInt(3) : 0),
+        frames.isEmpty() ? null : Ids.random(random),
+        frames);
   }
 
   private int[] pickSize() {
@@ -191,7 +239,8 @@ public final class SyntheticCollection {
       String key = "frames/" + frameId + ".jpg";
       int w = size[0] / 2;
       int h = size[1] / 2;
-      blobs.put(key, new Blob("image/jpeg", () -> ImageRenderer.render(Ids.seed(frameId), w, h, "jpg")));
+      blobs.put(
+          key, new Blob("image/jpeg", () -> ImageRenderer.render(Ids.seed(frameId), w, h, "jpg")));
       String timestamp = i == 0 ? "0" : String.valueOf(i * 2.5);
       frames.add(new Frame(frameId, timestamp, key, w, h, objects(video)));
     }
@@ -204,37 +253,45 @@ public final class SyntheticCollection {
     for (int i = 0; i < count; i++) {
       String id = Ids.random(random);
       String type = pick(new double[] {0.80, 0.15}, "object", "face", "shoeprint");
-      String label = switch (type) {
-        case "face" -> "face";
-        case "shoeprint" -> "shoeprint";
-        default -> LABELS[random.nextInt(LABELS.length)];
-      };
+      String label =
+          switch (type) {
+            case "face" -> "face";
+            case "shoeprint" -> "shoeprint";
+            default -> LABELS[random.nextInt(LABELS.length)];
+          };
       String cluster = Ids.of(collectionId + "/" + label + "/" + random.nextInt(3));
       String blobKey = null;
       if (random.nextBoolean()) {
         blobKey = "objects/" + id + ".jpg";
-        blobs.put(blobKey, new Blob("image/jpeg", () -> ImageRenderer.render(Ids.seed(id), 64, 64, "jpg")));
+        blobs.put(
+            blobKey,
+            new Blob("image/jpeg", () -> ImageRenderer.render(Ids.seed(id), 64, 64, "jpg")));
       }
-      String model = switch (type) {
-        case "face" -> "faces";
-        case "shoeprint" -> "shoeprints";
-        default -> "objects";
-      };
-      objects.add(new DetectedObject(id, type, label, blobKey, cluster, Map.of(model, embedding(cluster))));
+      String model =
+          switch (type) {
+            case "face" -> "faces";
+            case "shoeprint" -> "shoeprints";
+            default -> "objects";
+          };
+      objects.add(
+          new DetectedObject(id, type, label, blobKey, cluster, Map.of(model, embedding(cluster))));
     }
     return objects;
   }
 
   /** A unit vector near its cluster's centroid, so objects of one cluster are similar. */
   private float[] embedding(String cluster) {
-    float[] centroid = centroids.computeIfAbsent(cluster, c -> {
-      Random r = new Random(Ids.seed(c));
-      float[] v = new float[EMBEDDING_SIZE];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) r.nextGaussian();
-      }
-      return v;
-    });
+    float[] centroid =
+        centroids.computeIfAbsent(
+            cluster,
+            c -> {
+              Random r = new Random(Ids.seed(c));
+              float[] v = new float[EMBEDDING_SIZE];
+              for (int i = 0; i < v.length; i++) {
+                v[i] = (float) r.nextGaussian();
+              }
+              return v;
+            });
     float[] v = new float[EMBEDDING_SIZE];
     double norm = 0;
     for (int i = 0; i < v.length; i++) {
@@ -263,8 +320,11 @@ public final class SyntheticCollection {
           String[] values = group.getValue();
           String first = values[random.nextInt(values.length)];
           String second = values[random.nextInt(values.length)];
-          tags.put(group.getKey(),
-              random.nextDouble() < 0.25 && !first.equals(second) ? List.of(first, second) : List.of(first));
+          tags.put(
+              group.getKey(),
+              random.nextDouble() < 0.25 && !first.equals(second)
+                  ? List.of(first, second)
+                  : List.of(first));
         }
       }
       metadata.put("tags", tags);
@@ -277,7 +337,9 @@ public final class SyntheticCollection {
     }
     if (random.nextDouble() < 0.3) {
       boolean flagged = random.nextDouble() < 0.1;
-      metadata.put("moderation", Map.of("flagged", flagged, "labels", flagged ? List.of("violence") : List.of()));
+      metadata.put(
+          "moderation",
+          Map.of("flagged", flagged, "labels", flagged ? List.of("violence") : List.of()));
     }
     return metadata;
   }
@@ -296,8 +358,10 @@ public final class SyntheticCollection {
 
   /** Not a playable video: a minimal MP4 {@code ftyp} box, enough to be typed by its bytes. */
   private static byte[] fakeVideo(String id) {
-    byte[] head = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0,
-        'i', 's', 'o', 'm', 'm', 'p', '4', '1'};
+    byte[] head = {
+      0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0, 'i', 's', 'o', 'm', 'm', 'p',
+      '4', '1'
+    };
     byte[] tail = id.getBytes(StandardCharsets.US_ASCII);
     byte[] bytes = new byte[head.length + tail.length];
     System.arraycopy(head, 0, bytes, 0, head.length);

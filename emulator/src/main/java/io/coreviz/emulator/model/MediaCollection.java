@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A collection (CoreViz calls it a dataset): its items and the blobs they point to.
  *
- * <p>Items can be added and removed while the server runs, so tests can change a collection in
- * the middle of a scan; reads see a consistent snapshot.
+ * <p>Items can be added and removed while the server runs, so tests can change a collection in the
+ * middle of a scan; reads see a consistent snapshot.
  */
 public final class MediaCollection {
 

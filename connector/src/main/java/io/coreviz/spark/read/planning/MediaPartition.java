@@ -45,7 +45,9 @@ public final class MediaPartition implements InputPartition {
   @Override
   public boolean equals(Object other) {
     return other instanceof MediaPartition that
-        && index == that.index && offset == that.offset && count == that.count;
+        && index == that.index
+        && offset == that.offset
+        && count == that.count;
   }
 
   @Override

@@ -11,8 +11,8 @@ import java.util.List;
  * limit=1}) that reads {@code pagination.total}.
  *
  * <p>The number of ranges is the larger of {@code total / itemsPerPartition} and the cluster's
- * parallelism, but never more than one range per page. A scored read is one range: relevance
- * ties have no stable order across requests, and splitting could drop or repeat rows.
+ * parallelism, but never more than one range per page. A scored read is one range: relevance ties
+ * have no stable order across requests, and splitting could drop or repeat rows.
  */
 final class OffsetRangePlanner implements PartitionPlanner {
 

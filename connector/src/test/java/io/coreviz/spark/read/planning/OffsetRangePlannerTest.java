@@ -12,10 +12,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 class OffsetRangePlannerTest {
 
   private static OffsetRangePlanner planner(int pageSize, int itemsPerPartition, String q) {
-    Map<String, String> options = new HashMap<>(Map.of(
-        "collectionId", "0f8fad5bd9cb469fa16570867728950e", "apiKey", "k",
-        "pageSize", String.valueOf(pageSize),
-        "itemsPerPartition", String.valueOf(itemsPerPartition)));
+    Map<String, String> options =
+        new HashMap<>(
+            Map.of(
+                "collectionId",
+                "0f8fad5bd9cb469fa16570867728950e",
+                "apiKey",
+                "k",
+                "pageSize",
+                String.valueOf(pageSize),
+                "itemsPerPartition",
+                String.valueOf(itemsPerPartition)));
     if (q != null) {
       options.put("q", q);
     }
@@ -24,26 +31,29 @@ class OffsetRangePlannerTest {
 
   @ParameterizedTest(name = "total={0} pageSize={1} itemsPerPartition={2} parallelism={3} -> {4}")
   @CsvSource({
-      // total, pageSize, itemsPerPartition, parallelism, expected partitions
-      "0, 100, 5000, 2, 0",
-      "1, 100, 5000, 2, 1",
-      "100, 100, 5000, 8, 1",     // one page: no point in splitting
-      "101, 100, 5000, 8, 2",
-      "3200, 100, 5000, 2, 2",    // filled to the parallelism
-      "3200, 100, 5000, 64, 32",  // but never more than one partition per page
-      "12000, 100, 5000, 2, 3",   // sized by itemsPerPartition
-      "10000, 100, 5000, 1, 2",
+    // total, pageSize, itemsPerPartition, parallelism, expected partitions
+    "0, 100, 5000, 2, 0",
+    "1, 100, 5000, 2, 1",
+    "100, 100, 5000, 8, 1", // one page: no point in splitting
+    "101, 100, 5000, 8, 2",
+    "3200, 100, 5000, 2, 2", // filled to the parallelism
+    "3200, 100, 5000, 64, 32", // but never more than one partition per page
+    "12000, 100, 5000, 2, 3", // sized by itemsPerPartition
+    "10000, 100, 5000, 1, 2",
   })
   void rangesAreContiguousBalancedAndCoverEveryOffsetOnce(
       long total, int pageSize, int itemsPerPartition, int parallelism, int expected) {
-    List<MediaPartition> partitions = planner(pageSize, itemsPerPartition, null).split(total, parallelism);
+    List<MediaPartition> partitions =
+        planner(pageSize, itemsPerPartition, null).split(total, parallelism);
 
     assertThat(partitions).hasSize(expected);
     long next = 0;
     for (int i = 0; i < partitions.size(); i++) {
       MediaPartition partition = partitions.get(i);
       assertThat(partition.index()).isEqualTo(i);
-      assertThat(partition.offset()).as("partition %d starts where the last ended", i).isEqualTo(next);
+      assertThat(partition.offset())
+          .as("partition %d starts where the last ended", i)
+          .isEqualTo(next);
       next = partition.end();
     }
     assertThat(next).isEqualTo(total);
