@@ -46,31 +46,27 @@ class PartitionSerializationTest {
     }
   }
 
+  private static Batch batch(
+      CoreVizEmulator server, MediaCollection collection, String pageSize, String perPartition) {
+    Map<String, String> options =
+        Map.of(
+            "collectionId", collection.id(),
+            "apiKey", KEY,
+            "endpoint", server.baseUrl(),
+            "pageSize", pageSize,
+            "itemsPerPartition", perPartition);
+    return new CoreVizTable(ReadOptions.parse(options, key -> null, key -> null))
+        .newScanBuilder(CaseInsensitiveStringMap.empty())
+        .build()
+        .toBatch();
+  }
+
   @Test
   void deserializedPartitionsReadEveryItemExactlyOnce() throws Exception {
     MediaCollection collection = SyntheticCollection.generate(11, 1_234);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      ReadOptions options =
-          ReadOptions.parse(
-              Map.of(
-                  "collectionId",
-                  collection.id(),
-                  "apiKey",
-                  KEY,
-                  "endpoint",
-                  server.baseUrl(),
-                  "pageSize",
-                  "64",
-                  "itemsPerPartition",
-                  "300"),
-              key -> null,
-              key -> null);
-      Batch batch =
-          new CoreVizTable(options)
-              .newScanBuilder(CaseInsensitiveStringMap.empty())
-              .build()
-              .toBatch();
+      Batch batch = batch(server, collection, "64", "300");
 
       InputPartition[] partitions = batch.planInputPartitions();
       PartitionReaderFactory factory = roundTrip(batch.createReaderFactory());
@@ -98,24 +94,7 @@ class PartitionSerializationTest {
     MediaCollection collection = SyntheticCollection.generate(12, 300);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      ReadOptions options =
-          ReadOptions.parse(
-              Map.of(
-                  "collectionId",
-                  collection.id(),
-                  "apiKey",
-                  KEY,
-                  "endpoint",
-                  server.baseUrl(),
-                  "pageSize",
-                  "10"),
-              key -> null,
-              key -> null);
-      Batch batch =
-          new CoreVizTable(options)
-              .newScanBuilder(CaseInsensitiveStringMap.empty())
-              .build()
-              .toBatch();
+      Batch batch = batch(server, collection, "10", "5000");
       InputPartition partition = batch.planInputPartitions()[0];
       PartitionReader<InternalRow> reader = batch.createReaderFactory().createReader(partition);
 

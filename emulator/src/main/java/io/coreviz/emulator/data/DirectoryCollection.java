@@ -87,24 +87,7 @@ public final class DirectoryCollection {
         if (Files.isDirectory(file)) {
           paths.put(file, parent + "." + id);
           Instant modified = Files.getLastModifiedTime(file).toInstant();
-          items.add(
-              new MediaItem(
-                  id,
-                  file.getFileName().toString(),
-                  MediaItem.FOLDER,
-                  null,
-                  parent + "." + id,
-                  modified,
-                  modified,
-                  null,
-                  null,
-                  null,
-                  0,
-                  "active",
-                  Map.of(),
-                  1,
-                  null,
-                  List.of()));
+          items.add(MediaItem.folder(id, file.getFileName().toString(), parent, modified));
         } else {
           MediaItem item = file(file, id, parent, blobs);
           if (item != null) {

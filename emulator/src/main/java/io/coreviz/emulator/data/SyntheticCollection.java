@@ -142,23 +142,11 @@ public final class SyntheticCollection {
       Instant created =
           EPOCH.minus(Duration.ofDays(10 - i % 10)).plusSeconds(random.nextInt(86_400));
       MediaItem folder =
-          new MediaItem(
+          MediaItem.folder(
               id,
               FOLDER_NAMES[i % FOLDER_NAMES.length] + (i < FOLDER_NAMES.length ? "" : " " + i),
-              MediaItem.FOLDER,
-              null,
-              parent + "." + id,
-              created,
-              created,
-              null,
-              null,
-              null,
-              0,
-              "active",
-              Map.of(),
-              1,
-              null,
-              List.of());
+              parent,
+              created);
       folders.add(folder);
       items.add(folder);
     }

@@ -42,6 +42,27 @@ public record MediaItem(
     metadata = metadata == null ? null : Collections.unmodifiableMap(metadata);
   }
 
+  /** A folder item: no blob, size or frames; {@code parentPath} is where it lives. */
+  public static MediaItem folder(String id, String name, String parentPath, Instant createdAt) {
+    return new MediaItem(
+        id,
+        name,
+        FOLDER,
+        null,
+        parentPath + "." + id,
+        createdAt,
+        createdAt,
+        null,
+        null,
+        null,
+        0,
+        "active",
+        Map.of(),
+        1,
+        null,
+        List.of());
+  }
+
   public boolean isFolder() {
     return FOLDER.equals(type);
   }
