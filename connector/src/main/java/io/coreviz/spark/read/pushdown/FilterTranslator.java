@@ -1,0 +1,368 @@
+package io.coreviz.spark.read.pushdown;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.connector.expressions.Expression;
+import org.apache.spark.sql.connector.expressions.Literal;
+import org.apache.spark.sql.connector.expressions.NamedReference;
+import org.apache.spark.sql.connector.expressions.filter.And;
+import org.apache.spark.sql.connector.expressions.filter.Or;
+import org.apache.spark.sql.connector.expressions.filter.Predicate;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Translates Spark's V2 predicates into query parameters of the media endpoint.
+ *
+ * <p>A predicate leaves Spark's plan only where the API applies it with exactly Spark's semantics;
+ * otherwise it is sent as a pre-filter and Spark evaluates it again:
+ *
+ * <ul>
+ *   <li>{@code type = 'image'}, {@code type IN (…)} and ORs of those, over the API's types: {@code
+ *       type} (one request set per type), exact. A row of another type can never match.
+ *   <li>{@code createdAt} comparisons: {@code dateFrom}/{@code dateTo}, the API's inclusive UTC
+ *       days covering the bound; exact only where the bound falls on a day boundary ({@code >=} or
+ *       {@code <} midnight, {@code >} or {@code <=} the day's last microsecond).
+ *   <li>{@code id = x}, {@code id IN (…)}: {@code mediaId}, one request per id (up to {@value
+ *       #MAX_IDS}), pre-filter only.
+ *   <li>{@code startswith(path, 'p.')}, {@code path LIKE 'p.%'}: {@code path=p} over the subtree,
+ *       exact when the prefix is whole labels followed by a dot; a partial last label pushes its
+ *       parent as a pre-filter. {@code path = 'p.x'} lists {@code p} one level, pre-filter.
+ * </ul>
+ *
+ * Everything else (NOT, tags, nested fields, other columns) stays with Spark.
+ */
+public final class FilterTranslator {
+
+  /** More ids than this are not worth one request each: they stay with Spark. */
+  public static final int MAX_IDS = 100;
+
+  static final Set<String> TYPES = Set.of("image", "video", "folder");
+  private static final Pattern LTREE = Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
+  private static final long MICROS_PER_DAY = 86_400_000_000L;
+
+  private enum Outcome {
+    EXACT,
+    PREFILTER,
+    NOT_PUSHED
+  }
+
+  private final String root;
+  private final boolean typeFixed;
+  private final boolean idFixed;
+  private Set<String> types;
+  private Set<String> ids;
+  private LocalDate from;
+  private LocalDate to;
+  private String path;
+  private boolean recursive;
+  private boolean empty;
+
+  private FilterTranslator(String collectionId, Map<String, String> base) {
+    this.root = collectionId;
+    this.typeFixed = base.containsKey("type");
+    this.idFixed = base.containsKey("mediaId");
+    this.types = typeFixed ? Set.of(base.get("type")) : null;
+    this.from = base.containsKey("dateFrom") ? LocalDate.parse(base.get("dateFrom")) : null;
+    this.to = base.containsKey("dateTo") ? LocalDate.parse(base.get("dateTo")) : null;
+    this.path = base.getOrDefault("path", collectionId);
+    this.recursive = Boolean.parseBoolean(base.getOrDefault("recursive", "false"));
+  }
+
+  /**
+   * @param collectionId the collection, whose id is the root of every path
+   * @param base the parameters the options already set
+   * @param predicates the conjuncts Spark offers
+   */
+  public static PushedFilters translate(
+      String collectionId, Map<String, String> base, Predicate[] predicates) {
+    return new FilterTranslator(collectionId, base).run(base, predicates);
+  }
+
+  private PushedFilters run(Map<String, String> base, Predicate[] predicates) {
+    List<Predicate> pushed = new ArrayList<>();
+    List<Predicate> residual = new ArrayList<>();
+    for (Predicate predicate : predicates) {
+      Outcome outcome = apply(predicate);
+      if (outcome != Outcome.NOT_PUSHED) {
+        pushed.add(predicate);
+      }
+      if (outcome != Outcome.EXACT) {
+        residual.add(predicate);
+      }
+    }
+    Map<String, String> params = new LinkedHashMap<>(base);
+    put(params, "path", path.equals(root) && !base.containsKey("path") ? null : path);
+    params.put("recursive", String.valueOf(recursive));
+    put(params, "dateFrom", from);
+    put(params, "dateTo", to);
+    List<Map<String, String>> alternatives = new ArrayList<>();
+    alternatives.add(Map.of());
+    if (types != null && !typeFixed) {
+      if (types.size() == 1) {
+        params.put("type", types.iterator().next());
+      } else {
+        alternatives = expand(alternatives, "type", types);
+      }
+    }
+    if (ids != null) {
+      params.remove("mediaId");
+      alternatives = expand(alternatives, "mediaId", ids);
+    }
+    boolean none =
+        empty
+            || (types != null && types.isEmpty())
+            || (ids != null && ids.isEmpty())
+            || (from != null && to != null && from.isAfter(to));
+    return new PushedFilters(params, none ? List.of() : alternatives, none, pushed, residual);
+  }
+
+  private static void put(Map<String, String> params, String name, Object value) {
+    if (value == null) {
+      params.remove(name);
+    } else {
+      params.put(name, value.toString());
+    }
+  }
+
+  private static List<Map<String, String>> expand(
+      List<Map<String, String>> alternatives, String name, Set<String> values) {
+    List<Map<String, String>> expanded = new ArrayList<>();
+    for (Map<String, String> alternative : alternatives) {
+      for (String value : values) {
+        Map<String, String> copy = new LinkedHashMap<>(alternative);
+        copy.put(name, value);
+        expanded.add(copy);
+      }
+    }
+    return expanded;
+  }
+
+  private Outcome apply(Predicate predicate) {
+    if (predicate instanceof And and) {
+      Outcome left = apply(and.left());
+      Outcome right = apply(and.right());
+      if (left == Outcome.EXACT && right == Outcome.EXACT) {
+        return Outcome.EXACT;
+      }
+      return left == Outcome.NOT_PUSHED && right == Outcome.NOT_PUSHED
+          ? Outcome.NOT_PUSHED
+          : Outcome.PREFILTER;
+    }
+    Set<String> typeValues = values(predicate, "type");
+    if (typeValues != null) {
+      return type(typeValues);
+    }
+    Set<String> idValues = values(predicate, "id");
+    if (idValues != null) {
+      return id(idValues);
+    }
+    Outcome date = createdAt(predicate);
+    if (date != null) {
+      return date;
+    }
+    return pathPredicate(predicate);
+  }
+
+  private Outcome type(Set<String> values) {
+    if (!TYPES.containsAll(values)) {
+      return Outcome.NOT_PUSHED;
+    }
+    if (typeFixed) {
+      // The API already returns only the option's type: the predicate is always true, or never.
+      empty |= !values.contains(types.iterator().next());
+      return Outcome.EXACT;
+    }
+    types = intersect(types, values);
+    return Outcome.EXACT;
+  }
+
+  private Outcome id(Set<String> values) {
+    Set<String> narrowed = intersect(ids, values);
+    if (idFixed || narrowed.size() > MAX_IDS) {
+      return Outcome.NOT_PUSHED;
+    }
+    ids = narrowed;
+    return Outcome.PREFILTER;
+  }
+
+  private static Set<String> intersect(Set<String> current, Set<String> values) {
+    Set<String> result = new LinkedHashSet<>(values);
+    if (current != null) {
+      result.retainAll(current);
+    }
+    return result;
+  }
+
+  /**
+   * The string values a predicate allows for {@code column}: {@code column = 'v'}, {@code column IN
+   * (…)}, or an OR of those; null when it is anything else. Null literals match nothing.
+   */
+  static Set<String> values(Predicate predicate, String column) {
+    if (predicate instanceof Or or) {
+      Set<String> left = values(or.left(), column);
+      Set<String> right = values(or.right(), column);
+      if (left == null || right == null) {
+        return null;
+      }
+      left.addAll(right);
+      return left;
+    }
+    Expression[] children = predicate.children();
+    boolean equality = predicate.name().equals("=") || predicate.name().equals("<=>");
+    if (!(equality || predicate.name().equals("IN")) || children.length < 2) {
+      return null;
+    }
+    int ref = isColumn(children[0], column) ? 0 : -1;
+    if (ref < 0 && equality && isColumn(children[1], column)) {
+      ref = 1;
+    }
+    if (ref < 0) {
+      return null;
+    }
+    Set<String> values = new LinkedHashSet<>();
+    for (int i = 0; i < children.length; i++) {
+      if (i == ref) {
+        continue;
+      }
+      if (!(children[i] instanceof Literal<?> literal)
+          || !literal.dataType().equals(DataTypes.StringType)) {
+        return null;
+      }
+      if (literal.value() != null) {
+        values.add(literal.value().toString());
+      }
+    }
+    return values;
+  }
+
+  private static boolean isColumn(Expression expression, String column) {
+    return expression instanceof NamedReference ref
+        && ref.fieldNames().length == 1
+        && ref.fieldNames()[0].equals(column);
+  }
+
+  /** {@code createdAt <op> timestamp}, either way round; null when it is not that. */
+  private Outcome createdAt(Predicate predicate) {
+    Expression[] children = predicate.children();
+    if (children.length != 2) {
+      return null;
+    }
+    String op = predicate.name();
+    Expression value = children[1];
+    if (!isColumn(children[0], "createdAt")) {
+      if (!isColumn(children[1], "createdAt")) {
+        return null;
+      }
+      value = children[0];
+      op = flip(op);
+    }
+    if (op == null
+        || !(value instanceof Literal<?> literal)
+        || !literal.dataType().equals(DataTypes.TimestampType)
+        || !(literal.value() instanceof Long micros)) {
+      return null;
+    }
+    LocalDate day =
+        LocalDate.ofInstant(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), ZoneOffset.UTC);
+    boolean midnight = Math.floorMod(micros, MICROS_PER_DAY) == 0;
+    boolean lastMicro = Math.floorMod(micros + 1, MICROS_PER_DAY) == 0;
+    return switch (op) {
+      case ">=" -> lower(day, midnight);
+      case ">" -> lower(lastMicro ? day.plusDays(1) : day, lastMicro);
+      case "<" -> upper(midnight ? day.minusDays(1) : day, midnight);
+      case "<=" -> upper(day, lastMicro);
+      case "=", "<=>" -> {
+        lower(day, false);
+        yield upper(day, false);
+      }
+      default -> null;
+    };
+  }
+
+  private static String flip(String op) {
+    return switch (op) {
+      case "<" -> ">";
+      case "<=" -> ">=";
+      case ">" -> "<";
+      case ">=" -> "<=";
+      case "=", "<=>" -> op;
+      default -> null;
+    };
+  }
+
+  private Outcome lower(LocalDate day, boolean exact) {
+    from = from == null || day.isAfter(from) ? day : from;
+    return exact ? Outcome.EXACT : Outcome.PREFILTER;
+  }
+
+  private Outcome upper(LocalDate day, boolean exact) {
+    to = to == null || day.isBefore(to) ? day : to;
+    return exact ? Outcome.EXACT : Outcome.PREFILTER;
+  }
+
+  /** {@code STARTS_WITH(path, 'prefix')} and {@code path = 'p.x'}. */
+  private Outcome pathPredicate(Predicate predicate) {
+    Expression[] children = predicate.children();
+    if (children.length != 2
+        || !isColumn(children[0], "path")
+        || !(children[1] instanceof Literal<?> literal)
+        || !literal.dataType().equals(DataTypes.StringType)
+        || literal.value() == null) {
+      return Outcome.NOT_PUSHED;
+    }
+    String text = literal.value().toString();
+    if (predicate.name().equals("STARTS_WITH") && recursive) {
+      boolean whole = text.endsWith(".");
+      String prefix = whole ? text.substring(0, text.length() - 1) : parent(text);
+      return subtree(prefix, whole);
+    }
+    if (predicate.name().equals("=") && recursive && LTREE.matcher(text).matches()) {
+      String parent = parent(text);
+      if (parent != null && within(parent, path)) {
+        path = parent;
+        recursive = false;
+        return Outcome.PREFILTER;
+      }
+    }
+    return Outcome.NOT_PUSHED;
+  }
+
+  /** Narrows the scan to the subtree under {@code prefix} when that is inside the current one. */
+  private Outcome subtree(String prefix, boolean whole) {
+    if (prefix == null || !LTREE.matcher(prefix).matches()) {
+      return Outcome.NOT_PUSHED;
+    }
+    if (within(prefix, path)) {
+      path = prefix;
+      return whole ? Outcome.EXACT : Outcome.PREFILTER;
+    }
+    if (within(path, prefix)) {
+      // The scan is already inside the prefix: every row satisfies it.
+      return whole ? Outcome.EXACT : Outcome.NOT_PUSHED;
+    }
+    if (whole) {
+      empty = true; // disjoint subtrees
+      return Outcome.EXACT;
+    }
+    return Outcome.NOT_PUSHED;
+  }
+
+  /** True when ltree {@code inner} equals {@code outer} or lies below it. */
+  private static boolean within(String inner, String outer) {
+    return inner.equals(outer) || inner.startsWith(outer + ".");
+  }
+
+  private static String parent(String text) {
+    int dot = text.lastIndexOf('.');
+    return dot < 0 ? null : text.substring(0, dot);
+  }
+}

@@ -1,0 +1,398 @@
+package io.coreviz.spark.read.pushdown;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.connector.expressions.Expression;
+import org.apache.spark.sql.connector.expressions.Expressions;
+import org.apache.spark.sql.connector.expressions.LiteralValue;
+import org.apache.spark.sql.connector.expressions.filter.And;
+import org.apache.spark.sql.connector.expressions.filter.Not;
+import org.apache.spark.sql.connector.expressions.filter.Or;
+import org.apache.spark.sql.connector.expressions.filter.Predicate;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Table-driven: Spark predicate in, API parameters and residual predicates out. */
+class FilterTranslatorTest {
+
+  private static final String ROOT = "c0ffee00c0ffee00c0ffee00c0ffee00";
+  private static final Map<String, String> BROWSE =
+      Map.of("recursive", "true", "sortBy", "createdAt", "sortDirection", "asc");
+
+  private static Expression col(String name) {
+    return Expressions.column(name);
+  }
+
+  private static Expression str(String value) {
+    return new LiteralValue<>(
+        value == null ? null : UTF8String.fromString(value), DataTypes.StringType);
+  }
+
+  private static Expression ts(String instant) {
+    Instant at = Instant.parse(instant);
+    return new LiteralValue<>(
+        ChronoUnit.MICROS.between(Instant.EPOCH, at), DataTypes.TimestampType);
+  }
+
+  private static Predicate p(String name, Expression... children) {
+    return new Predicate(name, children);
+  }
+
+  private static Predicate in(String column, String... values) {
+    Expression[] children = new Expression[values.length + 1];
+    children[0] = col(column);
+    for (int i = 0; i < values.length; i++) {
+      children[i + 1] = str(values[i]);
+    }
+    return new Predicate("IN", children);
+  }
+
+  /** A case: predicates, the options' parameters, and what must come out. */
+  private static Arguments c(
+      String name,
+      Map<String, String> base,
+      List<Predicate> predicates,
+      Map<String, String> params,
+      List<Map<String, String>> alternatives,
+      int residual,
+      boolean empty) {
+    return Arguments.of(name, base, predicates, params, alternatives, residual, empty);
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String... keyValues) {
+    Map<String, String> map = new LinkedHashMap<>(base);
+    for (int i = 0; i < keyValues.length; i += 2) {
+      map.put(keyValues[i], keyValues[i + 1]);
+    }
+    return map;
+  }
+
+  private static final List<Map<String, String>> ONE = List.of(Map.of());
+
+  static Stream<Arguments> cases() {
+    Predicate typeImage = p("=", col("type"), str("image"));
+    return Stream.of(
+        c(
+            "type equality is exact",
+            BROWSE,
+            List.of(typeImage),
+            with(BROWSE, "type", "image"),
+            ONE,
+            0,
+            false),
+        c(
+            "literal on the left",
+            BROWSE,
+            List.of(p("=", str("video"), col("type"))),
+            with(BROWSE, "type", "video"),
+            ONE,
+            0,
+            false),
+        c(
+            "type IN is one request set per type",
+            BROWSE,
+            List.of(in("type", "image", "video")),
+            BROWSE,
+            List.of(Map.of("type", "image"), Map.of("type", "video")),
+            0,
+            false),
+        c(
+            "OR of type equalities is an IN",
+            BROWSE,
+            List.of(new Or(typeImage, p("=", col("type"), str("folder")))),
+            BROWSE,
+            List.of(Map.of("type", "image"), Map.of("type", "folder")),
+            0,
+            false),
+        c(
+            "two type conjuncts intersect",
+            BROWSE,
+            List.of(in("type", "image", "video"), in("type", "video", "folder")),
+            with(BROWSE, "type", "video"),
+            ONE,
+            0,
+            false),
+        c(
+            "disjoint type conjuncts match nothing",
+            BROWSE,
+            List.of(typeImage, p("=", col("type"), str("video"))),
+            BROWSE,
+            List.of(),
+            0,
+            true),
+        c(
+            "unknown type value stays with Spark",
+            BROWSE,
+            List.of(p("=", col("type"), str("photo"))),
+            BROWSE,
+            ONE,
+            1,
+            false),
+        c(
+            "type option makes a matching predicate redundant",
+            with(BROWSE, "type", "image"),
+            List.of(in("type", "image", "video")),
+            with(BROWSE, "type", "image"),
+            ONE,
+            0,
+            false),
+        c(
+            "type option contradicting the predicate matches nothing",
+            with(BROWSE, "type", "image"),
+            List.of(p("=", col("type"), str("video"))),
+            with(BROWSE, "type", "image"),
+            List.of(),
+            0,
+            true),
+        c("NOT type stays with Spark", BROWSE, List.of(new Not(typeImage)), BROWSE, ONE, 1, false),
+        c(
+            "type OR another column stays with Spark",
+            BROWSE,
+            List.of(new Or(typeImage, p("=", col("name"), str("a.jpg")))),
+            BROWSE,
+            ONE,
+            1,
+            false),
+        c(
+            ">= midnight is exact",
+            BROWSE,
+            List.of(p(">=", col("createdAt"), ts("2026-02-01T00:00:00Z"))),
+            with(BROWSE, "dateFrom", "2026-02-01"),
+            ONE,
+            0,
+            false),
+        c(
+            ">= mid-day covers the day and stays in Spark",
+            BROWSE,
+            List.of(p(">=", col("createdAt"), ts("2026-02-01T10:00:00Z"))),
+            with(BROWSE, "dateFrom", "2026-02-01"),
+            ONE,
+            1,
+            false),
+        c(
+            "> last microsecond of a day is exact from the next day",
+            BROWSE,
+            List.of(p(">", col("createdAt"), ts("2026-02-01T23:59:59.999999Z"))),
+            with(BROWSE, "dateFrom", "2026-02-02"),
+            ONE,
+            0,
+            false),
+        c(
+            "> midnight keeps the day and Spark",
+            BROWSE,
+            List.of(p(">", col("createdAt"), ts("2026-02-01T00:00:00Z"))),
+            with(BROWSE, "dateFrom", "2026-02-01"),
+            ONE,
+            1,
+            false),
+        c(
+            "< midnight is exact up to the previous day",
+            BROWSE,
+            List.of(p("<", col("createdAt"), ts("2026-03-01T00:00:00Z"))),
+            with(BROWSE, "dateTo", "2026-02-28"),
+            ONE,
+            0,
+            false),
+        c(
+            "<= mid-day covers the day",
+            BROWSE,
+            List.of(p("<=", col("createdAt"), ts("2026-03-01T12:30:00Z"))),
+            with(BROWSE, "dateTo", "2026-03-01"),
+            ONE,
+            1,
+            false),
+        c(
+            "<= the last microsecond is exact",
+            BROWSE,
+            List.of(p("<=", col("createdAt"), ts("2026-03-01T23:59:59.999999Z"))),
+            with(BROWSE, "dateTo", "2026-03-01"),
+            ONE,
+            0,
+            false),
+        c(
+            "timestamp on the left flips the comparison",
+            BROWSE,
+            List.of(p("<", ts("2026-02-01T00:00:00Z"), col("createdAt"))),
+            with(BROWSE, "dateFrom", "2026-02-01"),
+            ONE,
+            1,
+            false),
+        c(
+            "equality is one day, kept in Spark",
+            BROWSE,
+            List.of(p("=", col("createdAt"), ts("2026-02-05T08:00:00Z"))),
+            with(BROWSE, "dateFrom", "2026-02-05", "dateTo", "2026-02-05"),
+            ONE,
+            1,
+            false),
+        c(
+            "BETWEEN narrows the options' range",
+            with(BROWSE, "dateFrom", "2026-01-10", "dateTo", "2026-03-01"),
+            List.of(
+                p(">=", col("createdAt"), ts("2026-01-01T00:00:00Z")),
+                p("<", col("createdAt"), ts("2026-02-01T00:00:00Z"))),
+            with(BROWSE, "dateFrom", "2026-01-10", "dateTo", "2026-01-31"),
+            ONE,
+            0,
+            false),
+        c(
+            "reversed date range matches nothing",
+            BROWSE,
+            List.of(
+                p(">=", col("createdAt"), ts("2026-03-01T00:00:00Z")),
+                p("<", col("createdAt"), ts("2026-02-01T00:00:00Z"))),
+            with(BROWSE, "dateFrom", "2026-03-01", "dateTo", "2026-01-31"),
+            List.of(),
+            0,
+            true),
+        c(
+            "id equality is a pre-filter",
+            BROWSE,
+            List.of(p("=", col("id"), str("abc"))),
+            BROWSE,
+            List.of(Map.of("mediaId", "abc")),
+            1,
+            false),
+        c(
+            "id IN is one request per id",
+            BROWSE,
+            List.of(in("id", "a", "b", "c")),
+            BROWSE,
+            List.of(Map.of("mediaId", "a"), Map.of("mediaId", "b"), Map.of("mediaId", "c")),
+            1,
+            false),
+        c(
+            "ids and types combine",
+            BROWSE,
+            List.of(in("id", "a", "b"), in("type", "image", "video")),
+            BROWSE,
+            List.of(
+                Map.of("type", "image", "mediaId", "a"),
+                Map.of("type", "image", "mediaId", "b"),
+                Map.of("type", "video", "mediaId", "a"),
+                Map.of("type", "video", "mediaId", "b")),
+            1,
+            false),
+        c(
+            "too many ids stay with Spark",
+            BROWSE,
+            List.of(
+                in(
+                    "id",
+                    Stream.iterate(0, i -> i + 1)
+                        .limit(101)
+                        .map(String::valueOf)
+                        .toArray(String[]::new))),
+            BROWSE,
+            ONE,
+            1,
+            false),
+        c(
+            "null literal in IN matches nothing",
+            BROWSE,
+            List.of(in("type", "image", null)),
+            with(BROWSE, "type", "image"),
+            ONE,
+            0,
+            false),
+        c(
+            "path prefix ending in a dot is an exact subtree",
+            BROWSE,
+            List.of(p("STARTS_WITH", col("path"), str(ROOT + ".f1."))),
+            with(BROWSE, "path", ROOT + ".f1"),
+            ONE,
+            0,
+            false),
+        c(
+            "path prefix with a partial label pushes its parent",
+            BROWSE,
+            List.of(p("STARTS_WITH", col("path"), str(ROOT + ".f1.ab"))),
+            with(BROWSE, "path", ROOT + ".f1"),
+            ONE,
+            1,
+            false),
+        c(
+            "path prefix above the option's path is implied",
+            with(BROWSE, "path", ROOT + ".f1.f2"),
+            List.of(p("STARTS_WITH", col("path"), str(ROOT + ".f1."))),
+            with(BROWSE, "path", ROOT + ".f1.f2"),
+            ONE,
+            0,
+            false),
+        c(
+            "disjoint path prefix matches nothing",
+            with(BROWSE, "path", ROOT + ".f1"),
+            List.of(p("STARTS_WITH", col("path"), str(ROOT + ".f2."))),
+            with(BROWSE, "path", ROOT + ".f1"),
+            List.of(),
+            0,
+            true),
+        c(
+            "path prefix on a one-level scan stays with Spark",
+            with(BROWSE, "recursive", "false"),
+            List.of(p("STARTS_WITH", col("path"), str(ROOT + ".f1."))),
+            with(BROWSE, "recursive", "false"),
+            ONE,
+            1,
+            false),
+        c(
+            "path equality lists its parent one level",
+            BROWSE,
+            List.of(p("=", col("path"), str(ROOT + ".f1.item"))),
+            with(BROWSE, "path", ROOT + ".f1", "recursive", "false"),
+            ONE,
+            1,
+            false),
+        c(
+            "other columns stay with Spark",
+            BROWSE,
+            List.of(
+                p(">", col("width"), new LiteralValue<>(300, DataTypes.IntegerType)),
+                p("IS_NULL", col("duration"))),
+            BROWSE,
+            ONE,
+            2,
+            false),
+        c(
+            "AND of exact parts is exact",
+            BROWSE,
+            List.of(new And(typeImage, p(">=", col("createdAt"), ts("2026-02-01T00:00:00Z")))),
+            with(BROWSE, "type", "image", "dateFrom", "2026-02-01"),
+            ONE,
+            0,
+            false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void translates(
+      String name,
+      Map<String, String> base,
+      List<Predicate> predicates,
+      Map<String, String> params,
+      List<Map<String, String>> alternatives,
+      int residual,
+      boolean empty) {
+    PushedFilters result =
+        FilterTranslator.translate(ROOT, base, predicates.toArray(new Predicate[0]));
+
+    assertThat(result.params()).as("params").isEqualTo(params);
+    assertThat(result.alternatives()).as("alternatives").isEqualTo(alternatives);
+    assertThat(result.residual()).as("residual").hasSize(residual);
+    assertThat(result.empty()).as("empty").isEqualTo(empty);
+    assertThat(result.pushed().size() + result.residual().size())
+        .as("every predicate is pushed, kept, or both")
+        .isGreaterThanOrEqualTo(predicates.size());
+    assertThat(Arrays.asList(predicates.toArray())).containsAll(result.residual());
+  }
+}
