@@ -47,6 +47,30 @@ public final class CoreVizOptions {
   /** Target items per Spark partition; default {@value #DEFAULT_ITEMS_PER_PARTITION}. */
   public static final String ITEMS_PER_PARTITION = "itemsPerPartition";
 
+  /** How to split a read: {@code date} (default), {@code folder} or {@code offset}. */
+  public static final String PARTITION_BY = "partitionBy";
+
+  /** The most partitions a read is split into; default unlimited. */
+  public static final String NUM_PARTITIONS = "numPartitions";
+
+  /** {@code false} turns every kind of pushdown off (the pushDown* options below). */
+  public static final String PUSH_DOWN = "pushDown";
+
+  /** Filters to API parameters; default {@code true}. */
+  public static final String PUSH_DOWN_FILTERS = "pushDownFilters";
+
+  /** Skipping unread columns while parsing; default {@code true}. */
+  public static final String PUSH_DOWN_COLUMNS = "pushDownColumns";
+
+  /** {@code LIMIT n} to at most ⌈n/pageSize⌉ requests; default {@code true}. */
+  public static final String PUSH_DOWN_LIMIT = "pushDownLimit";
+
+  /** {@code ORDER BY … LIMIT n} to the API's sort; default {@code true}. */
+  public static final String PUSH_DOWN_TOP_N = "pushDownTopN";
+
+  /** {@code count(*)} to {@code pagination.total}; default {@code true}. */
+  public static final String PUSH_DOWN_AGGREGATES = "pushDownAggregates";
+
   public static final String API_KEY_ENV = "COREVIZ_API_KEY";
   public static final String API_KEY_CONF = "spark.coreviz.apiKey";
   public static final String DEFAULT_ENDPOINT = "https://lab.coreviz.io";

@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,6 +52,25 @@ public final class ReadOptions implements Serializable {
   private final boolean scored;
   private final int pageSize;
   private final int itemsPerPartition;
+  private final PartitionBy partitionBy;
+  private final int numPartitions;
+  private final Set<Pushdown> pushdowns;
+
+  /** The ways a read can be split into partitions. */
+  public enum PartitionBy {
+    DATE,
+    FOLDER,
+    OFFSET
+  }
+
+  /** The kinds of pushdown, each of which an option can turn off. */
+  public enum Pushdown {
+    FILTERS,
+    COLUMNS,
+    LIMIT,
+    TOP_N,
+    AGGREGATES
+  }
 
   private ReadOptions(Parser p) {
     this.collectionId = p.collectionId;
@@ -60,6 +80,9 @@ public final class ReadOptions implements Serializable {
     this.scored = p.scored;
     this.pageSize = p.pageSize;
     this.itemsPerPartition = p.itemsPerPartition;
+    this.partitionBy = p.partitionBy;
+    this.numPartitions = p.numPartitions;
+    this.pushdowns = p.pushdowns;
   }
 
   /**
@@ -104,6 +127,20 @@ public final class ReadOptions implements Serializable {
     return itemsPerPartition;
   }
 
+  public PartitionBy partitionBy() {
+    return partitionBy;
+  }
+
+  /** The most partitions a read may have; {@link Integer#MAX_VALUE} when unlimited. */
+  public int numPartitions() {
+    return numPartitions;
+  }
+
+  /** True unless the option for this kind (or {@code pushDown=false}) turned it off. */
+  public boolean pushes(Pushdown kind) {
+    return pushdowns.contains(kind);
+  }
+
   @Override
   public String toString() {
     return "ReadOptions[endpoint="
@@ -114,6 +151,10 @@ public final class ReadOptions implements Serializable {
         + pageSize
         + ", itemsPerPartition="
         + itemsPerPartition
+        + ", partitionBy="
+        + partitionBy
+        + ", pushdown="
+        + pushdowns
         + ", credentials="
         + credentials
         + "]";
@@ -129,6 +170,9 @@ public final class ReadOptions implements Serializable {
     boolean scored;
     int pageSize;
     int itemsPerPartition;
+    PartitionBy partitionBy;
+    int numPartitions;
+    Set<Pushdown> pushdowns;
 
     Parser(Map<String, String> raw, Function<String, String> env, Function<String, String> conf) {
       this.options = lowerCaseKeys(raw);
@@ -139,6 +183,25 @@ public final class ReadOptions implements Serializable {
       itemsPerPartition =
           positiveInt(ITEMS_PER_PARTITION, DEFAULT_ITEMS_PER_PARTITION, Integer.MAX_VALUE);
       request = request();
+      String by = oneOf(PARTITION_BY, List.of("date", "folder", "offset"));
+      partitionBy =
+          by == null ? PartitionBy.DATE : PartitionBy.valueOf(by.toUpperCase(Locale.ROOT));
+      numPartitions = positiveInt(NUM_PARTITIONS, Integer.MAX_VALUE, Integer.MAX_VALUE);
+      pushdowns = EnumSet.noneOf(Pushdown.class);
+      boolean all = bool(PUSH_DOWN, true);
+      Map<Pushdown, String> switches =
+          Map.of(
+              Pushdown.FILTERS, PUSH_DOWN_FILTERS,
+              Pushdown.COLUMNS, PUSH_DOWN_COLUMNS,
+              Pushdown.LIMIT, PUSH_DOWN_LIMIT,
+              Pushdown.TOP_N, PUSH_DOWN_TOP_N,
+              Pushdown.AGGREGATES, PUSH_DOWN_AGGREGATES);
+      switches.forEach(
+          (kind, option) -> {
+            if (bool(option, true) && all) {
+              pushdowns.add(kind);
+            }
+          });
     }
 
     private MediaRequest request() {

@@ -10,7 +10,7 @@ import io.coreviz.emulator.api.MediaSearch;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
-import io.coreviz.spark.errors.CoreVizException;
+import io.coreviz.spark.errors.AuthenticationException;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.DataFrameReader;
@@ -82,8 +82,15 @@ class CoreVizReadTest {
   }
 
   @Test
-  void planningCostsOneProbeAndEveryDataRequestCarriesTheExplicitSort() {
-    long rows = coreviz(large).option("pageSize", "250").load().count();
+  void offsetPlanningCostsOneProbeAndEveryDataRequestCarriesTheExplicitSort() {
+    long rows =
+        coreviz(large)
+            .option("pageSize", "250")
+            .option("partitionBy", "offset")
+            .load()
+            .select("id")
+            .collectAsList()
+            .size();
 
     List<RecordedRequest> requests = server.mediaRequests();
     assertThat(rows).isEqualTo(large.items().size());
@@ -198,19 +205,25 @@ class CoreVizReadTest {
   @Test
   void wrongApiKeyFailsWithAClearErrorThatDoesNotShowTheKey() {
     String wrong = "wrong-key-77d1e0";
-    assertThatThrownBy(
-            () ->
-                spark
-                    .read()
-                    .format("coreviz")
-                    .option("endpoint", server.baseUrl())
-                    .option("apiKey", wrong)
-                    .option("collectionId", large.id())
-                    .load()
-                    .count())
-        .isInstanceOf(CoreVizException.class)
-        .hasMessageContaining("401")
+    Dataset<Row> table =
+        spark
+            .read()
+            .format("coreviz")
+            .option("endpoint", server.baseUrl())
+            .option("apiKey", wrong)
+            .option("collectionId", large.id())
+            .load();
+
+    // A full read fails while planning, on the driver, with the connector's own exception.
+    assertThatThrownBy(table::collectAsList)
+        .isInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("HTTP 401")
         .hasMessageContaining("/api/dataset/" + large.id() + "/media")
+        .satisfies(e -> assertThat(stackTraceText(e)).doesNotContain(wrong));
+    // A pushed count makes its one request in a task: Spark wraps the same exception.
+    assertThatThrownBy(table::count)
+        .hasRootCauseInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("HTTP 401")
         .satisfies(e -> assertThat(stackTraceText(e)).doesNotContain(wrong));
   }
 

@@ -12,8 +12,6 @@ import io.coreviz.emulator.model.MediaItem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,15 +89,9 @@ public final class ExpectedRows {
     Integer folderItemCount = null;
     JsonNode previews = null;
     if (item.isFolder()) {
-      List<MediaItem> under = new ArrayList<>();
-      for (MediaItem other : collection.items()) {
-        if (!other.isFolder() && other.path().startsWith(item.path() + ".")) {
-          under.add(other);
-        }
-      }
+      List<MediaItem> under = ModelTable.mediaUnder(collection, item);
       folderItemCount = under.size();
       if (!under.isEmpty()) {
-        under.sort(Comparator.comparing(MediaItem::createdAt).thenComparing(MediaItem::id));
         ArrayNode urls = JSON.createArrayNode();
         under.stream().limit(3).forEach(m -> urls.add(server.blobUrl(cid, m.blobKey())));
         previews = urls;

@@ -145,6 +145,10 @@ class ReadOptionsTest {
         "pageSize|0|integer from 1 to 10000",
         "pageSize|10001|integer from 1 to 10000",
         "itemsPerPartition|-5|integer from 1",
+        "partitionBy|size|date, folder, offset",
+        "numPartitions|0|integer from 1",
+        "pushDown|off|true or false",
+        "pushDownLimit|maybe|true or false",
       })
   void badValuesNameTheOptionTheValueAndWhatIsValid(String option, String value, String valid) {
     Map<String, String> options = new HashMap<>(Map.of("collectionId", ID, "apiKey", "k"));
@@ -228,6 +232,31 @@ class ReadOptionsTest {
     String secret = "sk-live-4f1c2a";
     assertThat(parse("collectionId", ID, "apiKey", secret).toString()).doesNotContain(secret);
     assertThat(parse("collectionId", ID, "bearerToken", secret).toString()).doesNotContain(secret);
+  }
+
+  @Test
+  void pushdownKindsTurnOffOneByOneOrAllAtOnce() {
+    ReadOptions defaults = parse("collectionId", ID, "apiKey", "k");
+    ReadOptions noTopN = parse("collectionId", ID, "apiKey", "k", "pushDownTopN", "false");
+    ReadOptions none = parse("collectionId", ID, "apiKey", "k", "pushDown", "false");
+
+    for (ReadOptions.Pushdown kind : ReadOptions.Pushdown.values()) {
+      assertThat(defaults.pushes(kind)).as(kind.name()).isTrue();
+      assertThat(noTopN.pushes(kind)).as(kind.name()).isEqualTo(kind != ReadOptions.Pushdown.TOP_N);
+      assertThat(none.pushes(kind)).as(kind.name()).isFalse();
+    }
+  }
+
+  @Test
+  void partitioningDefaultsToDateWindowsWithoutACap() {
+    ReadOptions defaults = parse("collectionId", ID, "apiKey", "k");
+    ReadOptions folders =
+        parse("collectionId", ID, "apiKey", "k", "partitionBy", "folder", "numPartitions", "8");
+
+    assertThat(defaults.partitionBy()).isEqualTo(ReadOptions.PartitionBy.DATE);
+    assertThat(defaults.numPartitions()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(folders.partitionBy()).isEqualTo(ReadOptions.PartitionBy.FOLDER);
+    assertThat(folders.numPartitions()).isEqualTo(8);
   }
 
   @Test

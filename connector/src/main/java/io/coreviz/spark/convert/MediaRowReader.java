@@ -16,11 +16,19 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayBasedMapData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -33,37 +41,95 @@ import org.apache.spark.unsafe.types.UTF8String;
 public final class MediaRowReader implements ItemReader<InternalRow> {
 
   private static final JsonFactory JSON = new JsonFactory();
-  private static final int COLUMNS = MediaSchema.SCHEMA.size();
+  private static final Map<String, Integer> COLUMNS = new HashMap<>();
+  private static final Kind[] KINDS = new Kind[MediaSchema.SCHEMA.size()];
+
+  /** How a top-level column is read, from its type in the schema. */
+  private enum Kind {
+    STRING,
+    INT,
+    LONG,
+    DOUBLE,
+    TIMESTAMP,
+    STRINGS,
+    METADATA,
+    FRAMES
+  }
+
+  static {
+    StructField[] fields = MediaSchema.SCHEMA.fields();
+    for (int i = 0; i < fields.length; i++) {
+      COLUMNS.put(fields[i].name(), i);
+      KINDS[i] = kind(fields[i].dataType());
+    }
+  }
+
+  private static Kind kind(DataType type) {
+    if (type.equals(MediaSchema.METADATA)) {
+      return Kind.METADATA;
+    }
+    if (type instanceof ArrayType array) {
+      return array.elementType().equals(DataTypes.StringType) ? Kind.STRINGS : Kind.FRAMES;
+    }
+    Map<DataType, Kind> scalars =
+        Map.of(
+            DataTypes.StringType, Kind.STRING,
+            DataTypes.IntegerType, Kind.INT,
+            DataTypes.LongType, Kind.LONG,
+            DataTypes.DoubleType, Kind.DOUBLE,
+            DataTypes.TimestampType, Kind.TIMESTAMP);
+    return scalars.get(type);
+  }
+
+  private final int[] slots;
+  private final int width;
+
+  /** Reads every column of {@link MediaSchema#SCHEMA}. */
+  public MediaRowReader() {
+    this(MediaSchema.SCHEMA);
+  }
+
+  /**
+   * Reads the columns of {@code readSchema}, a subset of {@link MediaSchema#SCHEMA}'s top-level
+   * fields, in its order; the fields of other columns are skipped without being parsed.
+   */
+  public MediaRowReader(StructType readSchema) {
+    this.slots = new int[MediaSchema.SCHEMA.size()];
+    Arrays.fill(slots, -1);
+    String[] names = readSchema.fieldNames();
+    for (int slot = 0; slot < names.length; slot++) {
+      Integer column = COLUMNS.get(names[slot]);
+      if (column == null) {
+        throw new IllegalArgumentException("not a column of the CoreViz schema: " + names[slot]);
+      }
+      slots[column] = slot;
+    }
+    this.width = names.length;
+  }
 
   @Override
   public InternalRow read(JsonParser p) throws IOException {
-    Object[] row = new Object[COLUMNS];
+    Object[] row = new Object[width];
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken t = p.nextToken();
-      switch (field) {
-        case "id" -> row[0] = string(p, t, field);
-        case "name" -> row[1] = string(p, t, field);
-        case "type" -> row[2] = string(p, t, field);
-        case "blob" -> row[3] = string(p, t, field);
-        case "path" -> row[4] = string(p, t, field);
-        case "datasetId" -> row[5] = string(p, t, field);
-        case "width" -> row[6] = integer(p, t, field);
-        case "height" -> row[7] = integer(p, t, field);
-        case "duration" -> row[8] = decimal(p, t, field);
-        case "sizeBytes" -> row[9] = longInteger(p, t, field);
-        case "createdAt" -> row[10] = timestamp(p, t, field);
-        case "updatedAt" -> row[11] = timestamp(p, t, field);
-        case "status" -> row[12] = string(p, t, field);
-        case "metadata" -> row[13] = metadata(p, t);
-        case "totalVersions" -> row[14] = integer(p, t, field);
-        case "frameObjectId" -> row[15] = string(p, t, field);
-        case "folderItemCount" -> row[16] = integer(p, t, field);
-        case "folderPreviews" -> row[17] = strings(p, t, field);
-        case "frames" -> row[18] = frames(p, t);
-        case "_score" -> row[19] = decimal(p, t, field);
-        default -> p.skipChildren();
+      Integer column = COLUMNS.get(field);
+      int slot = column == null ? -1 : slots[column];
+      if (slot < 0) {
+        p.skipChildren();
+        continue;
       }
+      row[slot] =
+          switch (KINDS[column]) {
+            case STRING -> string(p, t, field);
+            case INT -> integer(p, t, field);
+            case LONG -> longInteger(p, t, field);
+            case DOUBLE -> decimal(p, t, field);
+            case TIMESTAMP -> timestamp(p, t, field);
+            case STRINGS -> strings(p, t, field);
+            case METADATA -> metadata(p, t);
+            case FRAMES -> frames(p, t);
+          };
     }
     return new GenericInternalRow(row);
   }

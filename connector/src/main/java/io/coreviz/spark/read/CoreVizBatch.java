@@ -1,43 +1,95 @@
 package io.coreviz.spark.read;
 
-import io.coreviz.spark.ReadOptions;
 import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.HttpClients;
+import io.coreviz.spark.read.planning.Bin;
 import io.coreviz.spark.read.planning.MediaPartition;
+import io.coreviz.spark.read.planning.Packing;
 import io.coreviz.spark.read.planning.PartitionPlanner;
+import io.coreviz.spark.read.planning.Segment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 
 /**
- * Plans partitions once (the planner's probe requests happen here, on the driver) and caches them.
+ * Plans partitions once, on the driver, and caches them. Pushed counts, limits and id lookups need
+ * no probe; full scans ask the planner, once per request set.
  */
 final class CoreVizBatch implements Batch {
 
-  private final ReadOptions options;
+  private final ScanSpec spec;
   private final PartitionPlanner planner;
   private List<MediaPartition> partitions;
 
-  CoreVizBatch(ReadOptions options, PartitionPlanner planner) {
-    this.options = options;
+  CoreVizBatch(ScanSpec spec, PartitionPlanner planner) {
+    this.spec = spec;
     this.planner = planner;
   }
 
   @Override
   public synchronized InputPartition[] planInputPartitions() {
     if (partitions == null) {
-      CoreVizClient client =
-          new CoreVizClient(options.endpoint(), options.credentials(), HttpClients.shared());
-      partitions = planner.plan(client, parallelism());
+      partitions = index(plan());
     }
     return partitions.toArray(new InputPartition[0]);
   }
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    return new MediaReaderFactory(options);
+    return new MediaReaderFactory(spec);
+  }
+
+  private List<Bin> plan() {
+    List<Map<String, String>> alternatives = spec.alternatives();
+    List<Bin> bins = new ArrayList<>();
+    if (spec.countOnly()) {
+      // One row, the sum over the request sets: Spark takes it as the final count.
+      bins.add(new Bin(alternatives.stream().map(Segment::all).toList(), 1));
+      return bins;
+    }
+    if (spec.limit() != null) {
+      for (Map<String, String> alternative : alternatives) {
+        bins.add(Bin.of(new Segment(alternative, 0, spec.limit(), false), spec.limit()));
+      }
+      return bins;
+    }
+    if (alternatives.size() > 1 && alternatives.get(0).containsKey("mediaId")) {
+      for (Map<String, String> lookup : alternatives) {
+        bins.add(Bin.of(Segment.all(lookup), 1));
+      }
+      return Packing.balance(bins, Math.min(parallelism(), spec.options().numPartitions()));
+    }
+    CoreVizClient client =
+        new CoreVizClient(
+            spec.options().endpoint(), spec.options().credentials(), HttpClients.shared());
+    for (Map<String, String> alternative : alternatives) {
+      for (Bin bin : planner.plan(client, spec.withParams(alternative), parallelism())) {
+        bins.add(
+            new Bin(
+                bin.segments().stream().map(s -> under(alternative, s)).toList(), bin.weight()));
+      }
+    }
+    return Packing.balance(bins, spec.options().numPartitions());
+  }
+
+  /** {@code segment} with the request set's parameters added under its own. */
+  private static Segment under(Map<String, String> alternative, Segment segment) {
+    Map<String, String> params = new LinkedHashMap<>(alternative);
+    params.putAll(segment.params());
+    return new Segment(params, segment.offset(), segment.limit(), segment.exact());
+  }
+
+  private static List<MediaPartition> index(List<Bin> bins) {
+    List<MediaPartition> partitions = new ArrayList<>();
+    for (Bin bin : bins) {
+      partitions.add(new MediaPartition(partitions.size(), bin.segments()));
+    }
+    return partitions;
   }
 
   private static int parallelism() {

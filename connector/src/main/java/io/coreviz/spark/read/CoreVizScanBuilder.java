@@ -1,21 +1,172 @@
 package io.coreviz.spark.read;
 
 import io.coreviz.spark.ReadOptions;
+import io.coreviz.spark.ReadOptions.Pushdown;
+import io.coreviz.spark.convert.MediaSchema;
 import io.coreviz.spark.read.planning.PartitionPlanners;
+import io.coreviz.spark.read.pushdown.FilterTranslator;
+import io.coreviz.spark.read.pushdown.PushedFilters;
+import java.util.Arrays;
+import java.util.Set;
+import org.apache.spark.sql.connector.expressions.Literal;
+import org.apache.spark.sql.connector.expressions.NamedReference;
+import org.apache.spark.sql.connector.expressions.SortDirection;
+import org.apache.spark.sql.connector.expressions.SortOrder;
+import org.apache.spark.sql.connector.expressions.aggregate.AggregateFunc;
+import org.apache.spark.sql.connector.expressions.aggregate.Aggregation;
+import org.apache.spark.sql.connector.expressions.aggregate.Count;
+import org.apache.spark.sql.connector.expressions.aggregate.CountStar;
+import org.apache.spark.sql.connector.expressions.filter.Predicate;
 import org.apache.spark.sql.connector.read.Scan;
-import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.read.SupportsPushDownAggregates;
+import org.apache.spark.sql.connector.read.SupportsPushDownLimit;
+import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
+import org.apache.spark.sql.connector.read.SupportsPushDownTopN;
+import org.apache.spark.sql.connector.read.SupportsPushDownV2Filters;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
-/** Builds the scan of one query. */
-final class CoreVizScanBuilder implements ScanBuilder {
+/**
+ * Builds the scan of one query, taking what the API can do: filters ({@link FilterTranslator}), the
+ * columns read, {@code LIMIT}, {@code ORDER BY … LIMIT} and {@code count(*)}. Each kind can be
+ * turned off by its option; Spark then does that work itself.
+ */
+final class CoreVizScanBuilder
+    implements SupportsPushDownV2Filters,
+        SupportsPushDownRequiredColumns,
+        SupportsPushDownLimit,
+        SupportsPushDownTopN,
+        SupportsPushDownAggregates {
+
+  /** Columns the API sorts by with Spark's order; the API page documents them as never null. */
+  private static final Set<String> SORTABLE = Set.of("name", "createdAt", "type");
+
+  private static final StructType COUNT =
+      new StructType(
+          new StructField[] {
+            new StructField(
+                "count", DataTypes.LongType, false, org.apache.spark.sql.types.Metadata.empty())
+          });
 
   private final ReadOptions options;
+  private PushedFilters filters;
+  private StructType readSchema = MediaSchema.SCHEMA;
+  private Integer limit;
+  private ScanSpec.Order order;
+  private boolean count;
 
   CoreVizScanBuilder(ReadOptions options) {
     this.options = options;
+    this.filters = translate(new Predicate[0]);
+  }
+
+  private PushedFilters translate(Predicate[] predicates) {
+    return FilterTranslator.translate(
+        options.collectionId(), options.request().params(), predicates);
+  }
+
+  @Override
+  public Predicate[] pushPredicates(Predicate[] predicates) {
+    if (!options.pushes(Pushdown.FILTERS)) {
+      return predicates;
+    }
+    filters = translate(predicates);
+    return filters.residual().toArray(new Predicate[0]);
+  }
+
+  @Override
+  public Predicate[] pushedPredicates() {
+    return filters.pushed().toArray(new Predicate[0]);
+  }
+
+  @Override
+  public void pruneColumns(StructType required) {
+    if (!options.pushes(Pushdown.COLUMNS)) {
+      return;
+    }
+    Set<String> names = Set.of(required.fieldNames());
+    readSchema =
+        new StructType(
+            Arrays.stream(MediaSchema.SCHEMA.fields())
+                .filter(field -> names.contains(field.name()))
+                .toArray(StructField[]::new));
+  }
+
+  @Override
+  public boolean pushLimit(int rows) {
+    if (!options.pushes(Pushdown.LIMIT) || !filters.complete()) {
+      return false;
+    }
+    limit = rows;
+    return true;
+  }
+
+  /**
+   * Accepts {@code ORDER BY name|createdAt|type} (either direction) when browsing, and {@code ORDER
+   * BY _score DESC} in scored mode, where the API's order is Spark's. Null placement does not
+   * matter for columns the API never sends null; every row read is checked ({@link OrderCheck}).
+   */
+  @Override
+  public boolean pushTopN(SortOrder[] orders, int rows) {
+    if (!options.pushes(Pushdown.TOP_N) || !filters.complete() || orders.length != 1) {
+      return false;
+    }
+    if (!(orders[0].expression() instanceof NamedReference ref) || ref.fieldNames().length != 1) {
+      return false;
+    }
+    String column = ref.fieldNames()[0];
+    boolean ascending = orders[0].direction() == SortDirection.ASCENDING;
+    boolean supported =
+        options.scored() ? column.equals("_score") && !ascending : SORTABLE.contains(column);
+    if (!supported) {
+      return false;
+    }
+    order = new ScanSpec.Order(column, ascending);
+    limit = rows;
+    return true;
+  }
+
+  @Override
+  public boolean isPartiallyPushed() {
+    return true; // Spark re-applies LIMIT and the sort over what the requests return
+  }
+
+  @Override
+  public boolean pushAggregation(Aggregation aggregation) {
+    count = options.pushes(Pushdown.AGGREGATES) && filters.complete() && isCountAll(aggregation);
+    return count;
+  }
+
+  @Override
+  public boolean supportCompletePushDown(Aggregation aggregation) {
+    return options.pushes(Pushdown.AGGREGATES) && filters.complete() && isCountAll(aggregation);
+  }
+
+  /** {@code count(*)} or {@code count(<non-null literal>)}, without GROUP BY. */
+  private static boolean isCountAll(Aggregation aggregation) {
+    if (aggregation.groupByExpressions().length != 0
+        || aggregation.aggregateExpressions().length != 1) {
+      return false;
+    }
+    AggregateFunc function = aggregation.aggregateExpressions()[0];
+    return function instanceof CountStar
+        || (function instanceof Count c
+            && !c.isDistinct()
+            && c.column() instanceof Literal<?> literal
+            && literal.value() != null);
   }
 
   @Override
   public Scan build() {
-    return new CoreVizScan(options, PartitionPlanners.forOptions(options));
+    ScanSpec spec = ScanSpec.of(options, filters, readSchema);
+    if (count) {
+      spec = spec.forCount(COUNT);
+    } else if (order != null) {
+      spec = spec.withTopN(order, limit);
+    } else if (limit != null) {
+      spec = spec.withLimit(limit);
+    }
+    return new CoreVizScan(spec, PartitionPlanners.forOptions(options));
   }
 }

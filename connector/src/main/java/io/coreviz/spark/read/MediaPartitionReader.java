@@ -1,12 +1,13 @@
 package io.coreviz.spark.read;
 
 import io.coreviz.spark.client.CoreVizClient;
+import io.coreviz.spark.client.ItemReader;
 import io.coreviz.spark.client.MediaPage;
 import io.coreviz.spark.client.MediaRequest;
-import io.coreviz.spark.convert.MediaRowReader;
 import io.coreviz.spark.errors.CoreVizException;
 import io.coreviz.spark.errors.DataException;
 import io.coreviz.spark.read.planning.MediaPartition;
+import io.coreviz.spark.read.planning.Segment;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -16,34 +17,58 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
 
 /**
- * Pages through one offset range. The first request is sent on the first {@link #next()}; from then
- * on the following page is in flight while Spark consumes the current one, so at most two pages are
- * held. A page shorter than asked is normal (servers cap {@code limit}): paging continues from
- * where it ended. An empty page before the range is done means rows would be lost, so it fails the
- * task.
+ * Reads a partition's segments one after the other, page by page. The first request is sent on the
+ * first {@link #next()}; from then on the following page is in flight while Spark consumes the
+ * current one, so at most two pages are held. A page shorter than asked is normal (servers cap
+ * {@code limit}): paging continues from where it ended. A segment ends when its limit is reached, a
+ * page comes back empty, or the offset reaches {@code pagination.total}; an exact segment that ends
+ * short would lose rows, so it fails the task instead.
  */
 final class MediaPartitionReader implements PartitionReader<InternalRow> {
 
-  private static final MediaRowReader ROWS = new MediaRowReader();
+  /** Checks each row as it is read, e.g. that a pushed sort order holds. */
+  interface RowCheck {
+    void check(InternalRow row, MediaRequest request);
+
+    /** Called when a new segment starts. */
+    default void reset() {}
+
+    RowCheck NONE = (row, request) -> {};
+  }
 
   private final CoreVizClient client;
   private final MediaRequest query;
   private final int pageSize;
   private final MediaPartition partition;
+  private final ItemReader<InternalRow> rows;
+  private final RowCheck check;
 
+  private int segmentIndex = -1;
+  private Segment segment;
+  private MediaRequest segmentQuery;
   private long nextOffset;
+  private long remaining;
+  private boolean segmentDone = true;
   private CompletableFuture<MediaPage<InternalRow>> inFlight;
-  private Iterator<InternalRow> rows;
+  private MediaRequest inFlightRequest;
+  private MediaRequest pageRequest;
+  private Iterator<InternalRow> page;
   private InternalRow current;
   private boolean closed;
 
   MediaPartitionReader(
-      CoreVizClient client, MediaRequest query, int pageSize, MediaPartition partition) {
+      CoreVizClient client,
+      MediaRequest query,
+      int pageSize,
+      MediaPartition partition,
+      ItemReader<InternalRow> rows,
+      RowCheck check) {
     this.client = client;
     this.query = query;
     this.pageSize = pageSize;
     this.partition = partition;
-    this.nextOffset = partition.offset();
+    this.rows = rows;
+    this.check = check;
   }
 
   @Override
@@ -51,17 +76,21 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     if (closed) {
       throw new IllegalStateException("reader of " + partition + " is closed");
     }
-    while (rows == null || !rows.hasNext()) {
+    while (page == null || !page.hasNext()) {
       if (inFlight == null) {
-        if (nextOffset >= partition.end()) {
-          current = null;
-          return false;
+        if (segmentDone) {
+          if (!startNextSegment()) {
+            current = null;
+            return false;
+          }
+          continue;
         }
         requestNextPage();
       }
-      rows = take().iterator();
+      page = take().iterator();
     }
-    current = rows.next();
+    current = page.next();
+    check.check(current, pageRequest);
     return true;
   }
 
@@ -82,40 +111,63 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     }
   }
 
+  private boolean startNextSegment() {
+    segmentIndex++;
+    if (segmentIndex >= partition.segments().size()) {
+      return false;
+    }
+    segment = partition.segments().get(segmentIndex);
+    segmentQuery = query;
+    for (var param : segment.params().entrySet()) {
+      segmentQuery = segmentQuery.with(param.getKey(), param.getValue());
+    }
+    nextOffset = segment.offset();
+    remaining = segment.limit();
+    segmentDone = remaining == 0;
+    check.reset();
+    return true;
+  }
+
   private void requestNextPage() {
-    int limit = (int) Math.min(pageSize, partition.end() - nextOffset);
-    inFlight = client.fetchAsync(query.page(nextOffset, limit), ROWS);
+    int limit = (int) Math.min(pageSize, remaining);
+    inFlightRequest = segmentQuery.page(nextOffset, limit);
+    inFlight = client.fetchAsync(inFlightRequest, rows);
   }
 
   /** Waits for the page in flight, accounts for it and sends the request for the next one. */
   private List<InternalRow> take() {
-    MediaRequest asked =
-        query.page(nextOffset, (int) Math.min(pageSize, partition.end() - nextOffset));
-    MediaPage<InternalRow> page = await(inFlight);
+    MediaRequest asked = inFlightRequest;
+    MediaPage<InternalRow> received = await(inFlight);
     inFlight = null;
-    List<InternalRow> items = page.items();
-    long wanted = partition.end() - nextOffset;
+    List<InternalRow> items = received.items();
     if (items.isEmpty()) {
-      throw new DataException(
-          "CoreViz returned no items for GET "
-              + asked.pathAndQuery()
-              + " although "
-              + wanted
-              + " more were expected in "
-              + partition
-              + " (the collection now"
-              + " reports "
-              + page.pagination().total()
-              + " items). Items may have been deleted while"
-              + " the scan ran; run the query again.");
+      if (segment.exact()) {
+        throw new DataException(
+            "CoreViz returned no items for GET "
+                + asked.pathAndQuery()
+                + " although "
+                + remaining
+                + " more were expected in "
+                + partition
+                + " (the query now matches "
+                + received.pagination().total()
+                + " items). Items may have been deleted while the"
+                + " scan ran; run the query again.");
+      }
+      segmentDone = true;
+      return items;
     }
-    if (items.size() > wanted) {
-      items = items.subList(0, (int) wanted); // a server that ignores limit
+    if (items.size() > remaining) {
+      items = items.subList(0, (int) remaining); // a server that ignores limit
     }
     nextOffset += items.size();
-    if (nextOffset < partition.end()) {
-      requestNextPage();
+    remaining -= items.size();
+    segmentDone =
+        remaining == 0 || (!segment.exact() && nextOffset >= received.pagination().total());
+    if (!segmentDone) {
+      requestNextPage(); // in flight while Spark consumes this page
     }
+    pageRequest = asked;
     return items;
   }
 

@@ -1,9 +1,10 @@
 package io.coreviz.spark.read;
 
-import io.coreviz.spark.ReadOptions;
 import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.HttpClients;
+import io.coreviz.spark.convert.MediaRowReader;
 import io.coreviz.spark.read.planning.MediaPartition;
+import java.util.Arrays;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -12,24 +13,46 @@ import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 /** Sent to executors once per task; opens readers on the executor's shared HTTP client. */
 final class MediaReaderFactory implements PartitionReaderFactory {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  private final ReadOptions options;
+  private final ScanSpec spec;
 
-  MediaReaderFactory(ReadOptions options) {
-    this.options = options;
+  MediaReaderFactory(ScanSpec spec) {
+    this.spec = spec;
   }
 
   @Override
-  public PartitionReader<InternalRow> createReader(InputPartition partition) {
+  public PartitionReader<InternalRow> createReader(InputPartition input) {
+    MediaPartition partition = (MediaPartition) input;
     CoreVizClient client =
-        new CoreVizClient(options.endpoint(), options.credentials(), HttpClients.shared());
+        new CoreVizClient(
+            spec.options().endpoint(), spec.options().credentials(), HttpClients.shared());
+    if (spec.countOnly()) {
+      return new CountPartitionReader(client, spec.request(), partition);
+    }
     return new MediaPartitionReader(
-        client, options.request(), options.pageSize(), (MediaPartition) partition);
+        client,
+        spec.request(),
+        spec.options().pageSize(),
+        partition,
+        new MediaRowReader(spec.readSchema()),
+        check());
+  }
+
+  /** A top-N's order check, when its column is read (Spark sorts on it, so it is). */
+  private MediaPartitionReader.RowCheck check() {
+    if (spec.order() == null) {
+      return MediaPartitionReader.RowCheck.NONE;
+    }
+    int slot = Arrays.asList(spec.readSchema().fieldNames()).indexOf(spec.order().column());
+    if (slot < 0) {
+      return MediaPartitionReader.RowCheck.NONE;
+    }
+    return new OrderCheck(spec.order(), slot, spec.readSchema().fields()[slot].dataType());
   }
 
   @Override
   public String toString() {
-    return "MediaReaderFactory[" + options.request() + "]";
+    return "MediaReaderFactory[" + spec.request() + "]";
   }
 }

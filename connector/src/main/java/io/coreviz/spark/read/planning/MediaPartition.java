@@ -1,62 +1,50 @@
 package io.coreviz.spark.read.planning;
 
+import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.connector.read.InputPartition;
 
 /**
- * A contiguous range {@code [offset, offset + count)} of the read's ordered results. A tiny
- * immutable value: the query itself travels once, in the reader factory.
+ * A partition: the segments one task reads, one after the other. A tiny immutable value; the scan's
+ * query itself travels once, in the reader factory.
  */
 public final class MediaPartition implements InputPartition {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final int index;
-  private final long offset;
-  private final long count;
+  private final List<Segment> segments;
 
-  public MediaPartition(int index, long offset, long count) {
-    if (index < 0 || offset < 0 || count < 1) {
-      throw new IllegalArgumentException(
-          "bad partition #" + index + " offset " + offset + " count " + count);
+  public MediaPartition(int index, List<Segment> segments) {
+    if (index < 0) {
+      throw new IllegalArgumentException("bad partition index " + index);
     }
     this.index = index;
-    this.offset = offset;
-    this.count = count;
+    this.segments = List.copyOf(segments);
   }
 
   public int index() {
     return index;
   }
 
-  public long offset() {
-    return offset;
-  }
-
-  public long count() {
-    return count;
-  }
-
-  /** The offset just past this range. */
-  public long end() {
-    return offset + count;
+  public List<Segment> segments() {
+    return segments;
   }
 
   @Override
   public boolean equals(Object other) {
     return other instanceof MediaPartition that
         && index == that.index
-        && offset == that.offset
-        && count == that.count;
+        && segments.equals(that.segments);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(index, offset, count);
+    return Objects.hash(index, segments);
   }
 
   @Override
   public String toString() {
-    return "MediaPartition[#" + index + " offset=" + offset + " count=" + count + "]";
+    return "MediaPartition#" + index + segments;
   }
 }

@@ -1,17 +1,19 @@
 package io.coreviz.spark.read.planning;
 
 import io.coreviz.spark.client.CoreVizClient;
+import io.coreviz.spark.client.MediaRequest;
 import java.util.List;
 
 /** A way of splitting a read into partitions. Runs once per scan, on the driver. */
 public interface PartitionPlanner {
 
   /**
-   * Plans the partitions, using as few requests as the strategy allows.
+   * Plans the bins (future partitions) of one query, with as few probe requests as the strategy
+   * allows: never one per item.
    *
-   * @param parallelism the cluster's default parallelism, a lower bound worth filling when the
-   *     collection is large enough
-   * @return the partitions; empty for an empty result
+   * @param request the scan's query, without {@code limit}/{@code offset}
+   * @param parallelism the cluster's default parallelism, worth filling when there is enough data
+   * @return the bins; empty when the query matches nothing
    */
-  List<MediaPartition> plan(CoreVizClient client, int parallelism);
+  List<Bin> plan(CoreVizClient client, MediaRequest request, int parallelism);
 }

@@ -88,10 +88,27 @@ public final class FilterTranslator {
   }
 
   private PushedFilters run(Map<String, String> base, Predicate[] predicates) {
+    Map<Predicate, Outcome> outcomes = new LinkedHashMap<>();
+    Set<String> exactColumns = new LinkedHashSet<>();
+    for (Predicate predicate : predicates) {
+      if (!predicate.name().equals("IS_NOT_NULL")) {
+        Outcome outcome = apply(predicate);
+        outcomes.put(predicate, outcome);
+        if (outcome == Outcome.EXACT) {
+          exactColumns.addAll(columns(predicate));
+        }
+      }
+    }
     List<Predicate> pushed = new ArrayList<>();
     List<Predicate> residual = new ArrayList<>();
     for (Predicate predicate : predicates) {
-      Outcome outcome = apply(predicate);
+      // Spark adds "c IS NOT NULL" beside every comparison on c: an exact comparison implies it.
+      Outcome outcome =
+          outcomes.getOrDefault(
+              predicate,
+              exactColumns.containsAll(columns(predicate)) && !columns(predicate).isEmpty()
+                  ? Outcome.EXACT
+                  : Outcome.NOT_PUSHED);
       if (outcome != Outcome.NOT_PUSHED) {
         pushed.add(predicate);
       }
@@ -242,6 +259,15 @@ public final class FilterTranslator {
       }
     }
     return values;
+  }
+
+  /** The top-level columns a predicate references. */
+  private static Set<String> columns(Expression expression) {
+    Set<String> columns = new LinkedHashSet<>();
+    for (NamedReference ref : expression.references()) {
+      columns.add(String.join(".", ref.fieldNames()));
+    }
+    return columns;
   }
 
   private static boolean isColumn(Expression expression, String column) {

@@ -364,6 +364,32 @@ class FilterTranslatorTest {
             2,
             false),
         c(
+            "IS NOT NULL beside an exact comparison is implied",
+            BROWSE,
+            List.of(typeImage, p("IS_NOT_NULL", col("type"))),
+            with(BROWSE, "type", "image"),
+            ONE,
+            0,
+            false),
+        c(
+            "IS NOT NULL beside a pre-filter stays with Spark",
+            BROWSE,
+            List.of(
+                p("IS_NOT_NULL", col("createdAt")),
+                p(">=", col("createdAt"), ts("2026-02-01T10:00:00Z"))),
+            with(BROWSE, "dateFrom", "2026-02-01"),
+            ONE,
+            2,
+            false),
+        c(
+            "IS NOT NULL alone stays with Spark",
+            BROWSE,
+            List.of(p("IS_NOT_NULL", col("width"))),
+            BROWSE,
+            ONE,
+            1,
+            false),
+        c(
             "AND of exact parts is exact",
             BROWSE,
             List.of(new And(typeImage, p(">=", col("createdAt"), ts("2026-02-01T00:00:00Z")))),

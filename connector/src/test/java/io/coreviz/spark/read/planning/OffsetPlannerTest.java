@@ -9,9 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class OffsetRangePlannerTest {
+class OffsetPlannerTest {
 
-  private static OffsetRangePlanner planner(int pageSize, int itemsPerPartition, String q) {
+  private static OffsetPlanner planner(int pageSize, int itemsPerPartition, String q) {
     Map<String, String> options =
         new HashMap<>(
             Map.of(
@@ -26,7 +26,8 @@ class OffsetRangePlannerTest {
     if (q != null) {
       options.put("q", q);
     }
-    return new OffsetRangePlanner(ReadOptions.parse(options, key -> null, key -> null));
+    ReadOptions read = ReadOptions.parse(options, key -> null, key -> null);
+    return new OffsetPlanner(new Sizing(read), read.scored() ? 1 : Integer.MAX_VALUE);
   }
 
   @ParameterizedTest(name = "total={0} pageSize={1} itemsPerPartition={2} parallelism={3} -> {4}")
@@ -43,30 +44,29 @@ class OffsetRangePlannerTest {
   })
   void rangesAreContiguousBalancedAndCoverEveryOffsetOnce(
       long total, int pageSize, int itemsPerPartition, int parallelism, int expected) {
-    List<MediaPartition> partitions =
-        planner(pageSize, itemsPerPartition, null).split(total, parallelism);
+    List<Bin> bins = planner(pageSize, itemsPerPartition, null).split(total, parallelism);
 
-    assertThat(partitions).hasSize(expected);
+    assertThat(bins).hasSize(expected);
     long next = 0;
-    for (int i = 0; i < partitions.size(); i++) {
-      MediaPartition partition = partitions.get(i);
-      assertThat(partition.index()).isEqualTo(i);
-      assertThat(partition.offset())
-          .as("partition %d starts where the last ended", i)
-          .isEqualTo(next);
-      next = partition.end();
+    for (Bin bin : bins) {
+      assertThat(bin.segments()).hasSize(1);
+      Segment range = bin.segments().get(0);
+      assertThat(range.exact()).isTrue();
+      assertThat(range.offset()).as("%s starts where the last ended", range).isEqualTo(next);
+      assertThat(bin.weight()).isEqualTo(range.limit());
+      next = range.offset() + range.limit();
     }
     assertThat(next).isEqualTo(total);
-    long smallest = partitions.stream().mapToLong(MediaPartition::count).min().orElse(0);
-    long largest = partitions.stream().mapToLong(MediaPartition::count).max().orElse(0);
+    long smallest = bins.stream().mapToLong(Bin::weight).min().orElse(0);
+    long largest = bins.stream().mapToLong(Bin::weight).max().orElse(0);
     assertThat(largest - smallest).isLessThanOrEqualTo(1);
   }
 
   @ParameterizedTest
   @CsvSource({"1", "5000", "123456"})
   void scoredReadsAreOnePartition(long total) {
-    List<MediaPartition> partitions = planner(100, 10, "red shoes").split(total, 16);
+    List<Bin> bins = planner(100, 10, "red shoes").split(total, 16);
 
-    assertThat(partitions).containsExactly(new MediaPartition(0, 0, total));
+    assertThat(bins).containsExactly(Bin.of(Segment.range(Map.of(), 0, total), total));
   }
 }

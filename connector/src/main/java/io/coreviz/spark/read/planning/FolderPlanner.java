@@ -1,0 +1,101 @@
+package io.coreviz.spark.read.planning;
+
+import io.coreviz.spark.client.CoreVizClient;
+import io.coreviz.spark.client.MediaPage;
+import io.coreviz.spark.client.MediaRequest;
+import io.coreviz.spark.convert.MediaRowReader;
+import io.coreviz.spark.convert.MediaSchema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code partitionBy=folder}: one subtree per unit ({@code path} + {@code recursive=true}), plus
+ * the items directly under the scan's path (the child folders' own rows among them) as a unit of
+ * their own, so every item is in exactly one unit. A folder holding more than a quarter of a
+ * partition ({@code folderItemCount}) is opened and its children planned the same way; a level with
+ * too many direct items is cut into offset ranges. Small units are then balanced over the
+ * partitions. Planning costs a probe and a folder listing per folder opened.
+ *
+ * <p>A one-level read ({@code recursive=false}) has no subtrees to split and is planned by offset.
+ */
+final class FolderPlanner implements PartitionPlanner {
+
+  private static final MediaRowReader FOLDERS =
+      new MediaRowReader(
+          new StructType(
+              new StructField[] {
+                MediaSchema.SCHEMA.apply("path"), MediaSchema.SCHEMA.apply("folderItemCount")
+              }));
+
+  private final Sizing sizing;
+  private final int pageSize;
+  private final OffsetPlanner oneLevel;
+
+  FolderPlanner(Sizing sizing, int pageSize) {
+    this.sizing = sizing;
+    this.pageSize = pageSize;
+    this.oneLevel = new OffsetPlanner(sizing, Integer.MAX_VALUE);
+  }
+
+  @Override
+  public List<Bin> plan(CoreVizClient client, MediaRequest request, int parallelism) {
+    if (!"true".equals(request.params().get("recursive"))) {
+      return oneLevel.plan(client, request, parallelism);
+    }
+    long total = Sizing.total(client, request);
+    if (total == 0) {
+      return List.of();
+    }
+    int partitions = sizing.partitions(total, parallelism);
+    String root = request.params().getOrDefault("path", request.collectionId());
+    List<Bin> units = new ArrayList<>();
+    open(client, request, root, Sizing.unitMax(total, partitions), units);
+    return Packing.balance(units, partitions);
+  }
+
+  private void open(
+      CoreVizClient client, MediaRequest request, String path, long unitMax, List<Bin> units) {
+    Map<String, String> direct = Map.of("path", path, "recursive", "false");
+    MediaRequest level = request.with("path", path).with("recursive", false);
+    units.addAll(Sizing.ranges(direct, Sizing.total(client, level), unitMax));
+    for (InternalRow folder : childFolders(client, request.collectionId(), path)) {
+      String folderPath = folder.getUTF8String(0).toString();
+      long weight = folder.isNullAt(1) ? 1 : Math.max(1, folder.getInt(1));
+      if (weight <= unitMax) {
+        units.add(Bin.of(Segment.all(Map.of("path", folderPath, "recursive", "true")), weight));
+      } else {
+        open(client, request, folderPath, unitMax, units);
+      }
+    }
+  }
+
+  /** The folders directly under {@code path}: their paths and item counts, all pages. */
+  private List<InternalRow> childFolders(CoreVizClient client, String collectionId, String path) {
+    MediaRequest folders =
+        MediaRequest.of(collectionId)
+            .with("path", path)
+            .with("recursive", false)
+            .with("type", "folder")
+            .with("sortBy", "name")
+            .with("sortDirection", "asc");
+    List<InternalRow> rows = new ArrayList<>();
+    while (true) {
+      MediaPage<InternalRow> page = client.fetch(folders.page(rows.size(), pageSize), FOLDERS);
+      for (InternalRow row : page.items()) {
+        rows.add(row.copy());
+      }
+      if (page.items().isEmpty() || rows.size() >= page.pagination().total()) {
+        return rows;
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "folder";
+  }
+}
