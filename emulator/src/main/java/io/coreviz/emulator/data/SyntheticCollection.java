@@ -27,6 +27,7 @@ public final class SyntheticCollection {
   public static final int EMBEDDING_SIZE = 16;
 
   static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Instant HOT_DAY = Instant.parse("2026-02-14T09:00:00Z");
   private static final int DAYS = 120;
   private static final String[] FOLDER_NAMES = {
     "Product shots",
@@ -93,19 +94,39 @@ public final class SyntheticCollection {
   }
 
   public static MediaCollection generate(long seed, int mediaCount, int folderCount) {
+    return generate(seed, mediaCount, folderCount, false);
+  }
+
+  /**
+   * A skewed collection, for partition planning: three quarters of the media sit directly in one
+   * folder, and 30% were uploaded on a single day (2026-02-14).
+   */
+  public static MediaCollection skewed(long seed, int mediaCount) {
+    return generate(
+        seed, mediaCount, Math.max(1, Math.min(FOLDER_NAMES.length, mediaCount / 25)), true);
+  }
+
+  private static MediaCollection generate(
+      long seed, int mediaCount, int folderCount, boolean skewed) {
     SyntheticCollection generator = new SyntheticCollection(seed);
     List<MediaItem> folders = generator.folders(folderCount);
     Instant time = EPOCH.plusSeconds(generator.random.nextInt(3600));
     List<Instant> times = new ArrayList<>();
     for (int i = 0; i < mediaCount; i++) {
-      times.add(time);
+      boolean hotDay = skewed && i % 10 < 3;
+      times.add(hotDay ? HOT_DAY.plusMillis(37L * i) : time);
       time = generator.nextTime(time, mediaCount);
     }
     for (int i = 0; i < mediaCount; i++) {
-      String parent =
-          folders.isEmpty() || generator.random.nextDouble() < 0.2
-              ? generator.collectionId
-              : folders.get(generator.random.nextInt(folders.size())).path();
+      double roll = generator.random.nextDouble();
+      String parent;
+      if (skewed && roll < 0.75) {
+        parent = folders.get(0).path();
+      } else if (folders.isEmpty() || roll < (skewed ? 0.8 : 0.2)) {
+        parent = generator.collectionId;
+      } else {
+        parent = folders.get(generator.random.nextInt(folders.size())).path();
+      }
       generator.items.add(generator.media(parent, times.get(i), i));
     }
     return new MediaCollection(generator.collectionId, generator.items, generator.blobs);

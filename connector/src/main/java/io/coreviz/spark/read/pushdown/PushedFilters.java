@@ -1,5 +1,7 @@
 package io.coreviz.spark.read.pushdown;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.connector.expressions.filter.Predicate;
@@ -23,7 +25,7 @@ public record PushedFilters(
     List<Predicate> residual) {
 
   public PushedFilters {
-    params = Map.copyOf(params);
+    params = Collections.unmodifiableMap(new LinkedHashMap<>(params)); // keeps the query's order
     alternatives = List.copyOf(alternatives);
     pushed = List.copyOf(pushed);
     residual = List.copyOf(residual);

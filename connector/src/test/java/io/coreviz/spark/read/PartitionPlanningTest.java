@@ -1,0 +1,153 @@
+package io.coreviz.spark.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.ReadOptions;
+import io.coreviz.spark.convert.MediaSchema;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Partition planning on a skewed collection (three quarters of the items in one folder, 30% on one
+ * day): every item read exactly once, partitions within 2x of each other, and planning that costs a
+ * few requests per partition.
+ */
+class PartitionPlanningTest {
+
+  private static final String KEY = "sk-planning-1e4c";
+  private static MediaCollection skewed;
+  private static CoreVizEmulator server;
+
+  @BeforeAll
+  static void start() {
+    skewed = SyntheticCollection.skewed(13, 3_000);
+    server = CoreVizEmulator.builder().collection(skewed).credential(KEY).maxLimit(250).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private record Read(InputPartition[] partitions, List<List<String>> ids, int planningRequests) {}
+
+  private static Read read(Map<String, String> extra) throws Exception {
+    Map<String, String> options =
+        new HashMap<>(
+            Map.of(
+                "collectionId",
+                skewed.id(),
+                "apiKey",
+                KEY,
+                "endpoint",
+                server.baseUrl(),
+                "pageSize",
+                "100",
+                "itemsPerPartition",
+                "400"));
+    options.putAll(extra);
+    Batch batch =
+        new CoreVizTable(ReadOptions.parse(options, key -> null, key -> null))
+            .newScanBuilder(CaseInsensitiveStringMap.empty())
+            .build()
+            .toBatch();
+    server.clearRequests();
+    InputPartition[] partitions = batch.planInputPartitions();
+    int planning = server.mediaRequests().size();
+    List<List<String>> ids = new ArrayList<>();
+    for (InputPartition partition : partitions) {
+      List<String> partitionIds = new ArrayList<>();
+      try (PartitionReader<InternalRow> reader =
+          batch.createReaderFactory().createReader(partition)) {
+        while (reader.next()) {
+          partitionIds.add(
+              reader.get().getUTF8String(MediaSchema.SCHEMA.fieldIndex("id")).toString());
+        }
+      }
+      ids.add(partitionIds);
+    }
+    return new Read(partitions, ids, planning);
+  }
+
+  private static List<String> all(Read read) {
+    return read.ids().stream().flatMap(List::stream).toList();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"date", "folder", "offset"})
+  void skewedCollectionIsReadExactlyOnceInBalancedPartitions(String partitionBy) throws Exception {
+    Read read = read(Map.of("partitionBy", partitionBy));
+
+    List<String> ids = all(read);
+    assertThat(ids)
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(skewed.items().stream().map(MediaItem::id).toList());
+    assertThat(read.partitions()).hasSizeGreaterThanOrEqualTo(7);
+    int smallest = read.ids().stream().mapToInt(List::size).min().orElseThrow();
+    int largest = read.ids().stream().mapToInt(List::size).max().orElseThrow();
+    assertThat((double) largest / smallest)
+        .as("partition sizes %s", read.ids().stream().map(List::size).toList())
+        .isLessThanOrEqualTo(2.0);
+    assertThat(read.planningRequests())
+        .as("planning requests for %d partitions", read.partitions().length)
+        .isLessThanOrEqualTo(10 * read.partitions().length);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"date, 3", "folder, 2", "offset, 5"})
+  void numPartitionsCapsThePlan(String partitionBy, int cap) throws Exception {
+    Read read = read(Map.of("partitionBy", partitionBy, "numPartitions", String.valueOf(cap)));
+
+    assertThat(read.partitions()).hasSize(cap);
+    assertThat(all(read)).doesNotHaveDuplicates().hasSize(skewed.items().size());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"date", "folder"})
+  void filteredReadsAreExactToo(String partitionBy) throws Exception {
+    Read read = read(Map.of("partitionBy", partitionBy, "type", "video", "dateFrom", "2026-02-01"));
+
+    List<String> expected =
+        skewed.items().stream()
+            .filter(
+                i ->
+                    i.type().equals("video")
+                        && !i.createdAt().isBefore(java.time.Instant.parse("2026-02-01T00:00:00Z")))
+            .map(MediaItem::id)
+            .toList();
+    assertThat(all(read)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"date", "folder", "offset"})
+  void planningSendsTheSameFilters(String partitionBy) throws Exception {
+    read(Map.of("partitionBy", partitionBy, "type", "image"));
+
+    Map<Boolean, Long> byType =
+        server.mediaRequests().stream()
+            .collect(
+                Collectors.partitioningBy(
+                    r -> "image".equals(r.query().get("type")), Collectors.counting()));
+    // Only the folder planner's listings of folders ask for something else.
+    assertThat(server.mediaRequests())
+        .allSatisfy(r -> assertThat(r.query().get("type")).isIn("image", "folder"));
+    assertThat(byType.get(true)).isPositive();
+  }
+}
