@@ -13,6 +13,8 @@ import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.catalyst.util.MapData;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -111,6 +113,25 @@ class MediaRowReaderTest {
                         java.util.List.of("product")),
                 "moderation", Map.of("flagged", false, "labels", java.util.List.of()),
                 "description", "A red shoe"));
+  }
+
+  @Test
+  void prunedColumnsAreSkippedUnparsed() throws IOException {
+    StructType nameAndId =
+        new StructType(
+            new StructField[] {MediaSchema.SCHEMA.apply("name"), MediaSchema.SCHEMA.apply("id")});
+    String badFrames = "{\"id\": \"x\", \"frames\": \"not an array\", \"name\": \"n.jpg\"}";
+
+    InternalRow row;
+    try (JsonParser parser = new JsonFactory().createParser(badFrames)) {
+      parser.nextToken();
+      row = new MediaRowReader(nameAndId).read(parser);
+    }
+
+    assertThat(row.numFields()).isEqualTo(2);
+    assertThat(row.getUTF8String(0).toString()).isEqualTo("n.jpg");
+    assertThat(row.getUTF8String(1).toString()).isEqualTo("x");
+    assertThatThrownBy(() -> read(badFrames)).isInstanceOf(DataException.class);
   }
 
   @Test
