@@ -53,6 +53,30 @@ public final class CoreVizOptions {
   /** The most partitions a read is split into; default unlimited. */
   public static final String NUM_PARTITIONS = "numPartitions";
 
+  /** Retries of a request that failed with 429, 5xx or a broken connection; default 5. */
+  public static final String MAX_RETRIES = "maxRetries";
+
+  /** The first retry's backoff ceiling in ms, doubled per retry (full jitter); default 200. */
+  public static final String RETRY_BACKOFF_MS = "retryBackoffMs";
+
+  /** The largest backoff in ms; default 10000. */
+  public static final String MAX_RETRY_BACKOFF_MS = "maxRetryBackoffMs";
+
+  /** The most time in ms one request may take, retries and waits included; default 120000. */
+  public static final String MAX_RETRY_TIME_MS = "maxRetryTimeMs";
+
+  /** Connect timeout in ms; default 10000. */
+  public static final String CONNECT_TIMEOUT_MS = "connectTimeoutMs";
+
+  /** Read timeout in ms; default 60000. */
+  public static final String READ_TIMEOUT_MS = "readTimeoutMs";
+
+  /** Requests per second to the endpoint from one executor; default unlimited. */
+  public static final String MAX_REQUESTS_PER_SECOND = "maxRequestsPerSecond";
+
+  /** {@code true} allows an {@code http://} endpoint that is not on the loopback interface. */
+  public static final String ALLOW_INSECURE_HTTP = "allowInsecureHttp";
+
   /** {@code false} turns every kind of pushdown off (the pushDown* options below). */
   public static final String PUSH_DOWN = "pushDown";
 

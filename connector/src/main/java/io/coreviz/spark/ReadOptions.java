@@ -5,12 +5,17 @@ import static io.coreviz.spark.CoreVizOptions.*;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coreviz.spark.client.CallPolicy;
+import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.Credentials;
+import io.coreviz.spark.client.HttpClients;
 import io.coreviz.spark.client.MediaRequest;
+import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -55,6 +60,7 @@ public final class ReadOptions implements Serializable {
   private final PartitionBy partitionBy;
   private final int numPartitions;
   private final Set<Pushdown> pushdowns;
+  private final CallPolicy callPolicy;
 
   /** The ways a read can be split into partitions. */
   public enum PartitionBy {
@@ -83,6 +89,7 @@ public final class ReadOptions implements Serializable {
     this.partitionBy = p.partitionBy;
     this.numPartitions = p.numPartitions;
     this.pushdowns = p.pushdowns;
+    this.callPolicy = p.callPolicy;
   }
 
   /**
@@ -136,6 +143,16 @@ public final class ReadOptions implements Serializable {
     return numPartitions;
   }
 
+  /** Timeouts, retries and the request-rate cap of this read's requests. */
+  public CallPolicy callPolicy() {
+    return callPolicy;
+  }
+
+  /** A client for this read on the JVM's shared HTTP client, counting into {@code stats}. */
+  public CoreVizClient client(RequestStats stats) {
+    return new CoreVizClient(endpoint, credentials, HttpClients.shared(), callPolicy, stats);
+  }
+
   /** True unless the option for this kind (or {@code pushDown=false}) turned it off. */
   public boolean pushes(Pushdown kind) {
     return pushdowns.contains(kind);
@@ -173,20 +190,30 @@ public final class ReadOptions implements Serializable {
     PartitionBy partitionBy;
     int numPartitions;
     Set<Pushdown> pushdowns;
+    CallPolicy callPolicy;
 
     Parser(Map<String, String> raw, Function<String, String> env, Function<String, String> conf) {
       this.options = lowerCaseKeys(raw);
       collectionId = collectionId(required(COLLECTION_ID));
       credentials = credentials(env, conf);
-      endpoint = endpoint(get(ENDPOINT));
-      pageSize = positiveInt(PAGE_SIZE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+      endpoint = endpoint(get(ENDPOINT), bool(ALLOW_INSECURE_HTTP, false));
+      pageSize = intIn(PAGE_SIZE, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
       itemsPerPartition =
-          positiveInt(ITEMS_PER_PARTITION, DEFAULT_ITEMS_PER_PARTITION, Integer.MAX_VALUE);
+          intIn(ITEMS_PER_PARTITION, DEFAULT_ITEMS_PER_PARTITION, 1, Integer.MAX_VALUE);
       request = request();
       String by = oneOf(PARTITION_BY, List.of("date", "folder", "offset"));
       partitionBy =
           by == null ? PartitionBy.DATE : PartitionBy.valueOf(by.toUpperCase(Locale.ROOT));
-      numPartitions = positiveInt(NUM_PARTITIONS, Integer.MAX_VALUE, Integer.MAX_VALUE);
+      numPartitions = intIn(NUM_PARTITIONS, Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+      callPolicy =
+          new CallPolicy(
+              intIn(MAX_RETRIES, 5, 0, 100),
+              Duration.ofMillis(intIn(RETRY_BACKOFF_MS, 200, 0, 600_000)),
+              Duration.ofMillis(intIn(MAX_RETRY_BACKOFF_MS, 10_000, 0, 3_600_000)),
+              Duration.ofMillis(intIn(MAX_RETRY_TIME_MS, 120_000, 0, 86_400_000)),
+              Duration.ofMillis(intIn(CONNECT_TIMEOUT_MS, 10_000, 1, 3_600_000)),
+              Duration.ofMillis(intIn(READ_TIMEOUT_MS, 60_000, 1, 3_600_000)),
+              rate(get(MAX_REQUESTS_PER_SECOND)));
       pushdowns = EnumSet.noneOf(Pushdown.class);
       boolean all = bool(PUSH_DOWN, true);
       Map<Pushdown, String> switches =
@@ -331,7 +358,7 @@ public final class ReadOptions implements Serializable {
       return value == null || value.isBlank() ? null : value.trim();
     }
 
-    private String endpoint(String value) {
+    private String endpoint(String value, boolean allowInsecure) {
       if (value == null) {
         return DEFAULT_ENDPOINT;
       }
@@ -349,7 +376,54 @@ public final class ReadOptions implements Serializable {
       if (uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
         throw invalid(ENDPOINT, "(not shown)", expected + ", without user info, query or fragment");
       }
+      if (scheme.equals("http") && !allowInsecure && !loopback(uri.getHost())) {
+        throw invalid(
+            ENDPOINT,
+            value,
+            "plain http sends the API key unencrypted: use https, or set "
+                + ALLOW_INSECURE_HTTP
+                + "=true (http is accepted without it only on the loopback interface)");
+      }
       return value.replaceAll("/+$", "");
+    }
+
+    private static boolean loopback(String host) {
+      String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+      return bare.equalsIgnoreCase("localhost")
+          || bare.startsWith("127.")
+          || bare.equals("::1")
+          || bare.equals("0:0:0:0:0:0:0:1");
+    }
+
+    private int intIn(String name, int fallback, int min, int max) {
+      String value = get(name);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        int parsed = Integer.parseInt(value);
+        if (parsed >= min && parsed <= max) {
+          return parsed;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw invalid(name, value, "expected an integer from " + min + " to " + max);
+    }
+
+    private double rate(String value) {
+      if (value == null) {
+        return 0;
+      }
+      try {
+        double parsed = Double.parseDouble(value);
+        if (parsed > 0 && Double.isFinite(parsed)) {
+          return parsed;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw invalid(MAX_REQUESTS_PER_SECOND, value, "expected a positive number, e.g. 20");
     }
 
     private String path() {
@@ -402,22 +476,6 @@ public final class ReadOptions implements Serializable {
       } catch (DateTimeParseException e) {
         throw invalid(name, value, "expected a date as YYYY-MM-DD, e.g. 2026-03-10");
       }
-    }
-
-    private int positiveInt(String name, int fallback, int max) {
-      String value = get(name);
-      if (value == null) {
-        return fallback;
-      }
-      try {
-        int parsed = Integer.parseInt(value);
-        if (parsed >= 1 && parsed <= max) {
-          return parsed;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw invalid(name, value, "expected an integer from 1 to " + max);
     }
 
     private void number(String name, String value) {

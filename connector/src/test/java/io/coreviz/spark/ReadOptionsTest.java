@@ -146,6 +146,15 @@ class ReadOptionsTest {
         "pageSize|10001|integer from 1 to 10000",
         "itemsPerPartition|-5|integer from 1",
         "partitionBy|size|date, folder, offset",
+        "maxRetries|-1|integer from 0 to 100",
+        "retryBackoffMs|soon|integer from 0",
+        "maxRetryTimeMs|-5|integer from 0",
+        "connectTimeoutMs|0|integer from 1",
+        "readTimeoutMs|1e3|integer from 1",
+        "maxRequestsPerSecond|0|positive number",
+        "maxRequestsPerSecond|fast|positive number",
+        "allowInsecureHttp|sure|true or false",
+        "endpoint|http://api.example.com|plain http sends the API key unencrypted",
         "numPartitions|0|integer from 1",
         "pushDown|off|true or false",
         "pushDownLimit|maybe|true or false",
@@ -257,6 +266,64 @@ class ReadOptionsTest {
     assertThat(defaults.numPartitions()).isEqualTo(Integer.MAX_VALUE);
     assertThat(folders.partitionBy()).isEqualTo(ReadOptions.PartitionBy.FOLDER);
     assertThat(folders.numPartitions()).isEqualTo(8);
+  }
+
+  @Test
+  void plainHttpIsAcceptedOnLoopbackOrWhenAllowed() {
+    for (String local :
+        new String[] {"http://127.0.0.1:8787", "http://localhost:1", "http://[::1]:80"}) {
+      assertThat(parse("collectionId", ID, "apiKey", "k", "endpoint", local).endpoint())
+          .isEqualTo(local);
+    }
+    assertThat(
+            parse(
+                    "collectionId",
+                    ID,
+                    "apiKey",
+                    "k",
+                    "endpoint",
+                    "http://coreviz.internal",
+                    "allowInsecureHttp",
+                    "true")
+                .endpoint())
+        .isEqualTo("http://coreviz.internal");
+  }
+
+  @Test
+  void retryAndTimeoutOptionsMakeTheCallPolicy() {
+    ReadOptions options =
+        parse(
+            "collectionId",
+            ID,
+            "apiKey",
+            "k",
+            "maxRetries",
+            "2",
+            "retryBackoffMs",
+            "50",
+            "maxRetryBackoffMs",
+            "400",
+            "maxRetryTimeMs",
+            "9000",
+            "connectTimeoutMs",
+            "1500",
+            "readTimeoutMs",
+            "2500",
+            "maxRequestsPerSecond",
+            "12.5");
+
+    assertThat(options.callPolicy())
+        .isEqualTo(
+            new io.coreviz.spark.client.CallPolicy(
+                2,
+                java.time.Duration.ofMillis(50),
+                java.time.Duration.ofMillis(400),
+                java.time.Duration.ofMillis(9000),
+                java.time.Duration.ofMillis(1500),
+                java.time.Duration.ofMillis(2500),
+                12.5));
+    assertThat(parse("collectionId", ID, "apiKey", "k").callPolicy())
+        .isEqualTo(io.coreviz.spark.client.CallPolicy.DEFAULT);
   }
 
   @Test

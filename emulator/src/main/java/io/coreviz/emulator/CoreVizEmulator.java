@@ -145,9 +145,10 @@ public final class CoreVizEmulator implements AutoCloseable {
       status = respond(exchange, request);
     } catch (RuntimeException e) {
       status = send(exchange, 500, "application/json", MediaJson.error("Internal server error"));
-    } finally {
-      exchange.close();
     }
+    // For a dropped connection (status < 0) nothing, or only part of a body, was sent: closing
+    // the exchange then closes the connection under the client.
+    exchange.close();
     synchronized (requests) {
       requests.add(request.withStatus(status));
     }
@@ -162,6 +163,17 @@ public final class CoreVizEmulator implements AutoCloseable {
       return send(exchange, 503, "application/json", MediaJson.error("Interrupted"));
     }
     if (fault != null) {
+      if (fault.status() == FaultInjector.Reply.DISCONNECT) {
+        return FaultInjector.Reply.DISCONNECT; // closed by handle() with nothing sent
+      }
+      if (fault.status() == FaultInjector.Reply.CUT) {
+        int cut = Integer.parseInt(fault.headers().get("X-Cut-After"));
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, fault.body().length);
+        exchange.getResponseBody().write(fault.body(), 0, Math.min(cut, fault.body().length));
+        exchange.getResponseBody().flush();
+        return FaultInjector.Reply.CUT; // the connection is dropped before the rest
+      }
       fault.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
       return send(exchange, fault.status(), null, fault.body());
     }

@@ -26,6 +26,22 @@ public interface FaultInjector {
       headers = Map.copyOf(headers);
     }
 
+    /** Drops the connection without an answer, as a reset or a crashed proxy does. */
+    public static Reply disconnect() {
+      return new Reply(DISCONNECT, Map.of(), new byte[0]);
+    }
+
+    /** Sends the headers and the first {@code bytes} of a body, then drops the connection. */
+    public static Reply cutAfter(int bytes, byte[] body) {
+      return new Reply(
+          CUT,
+          Map.of("Content-Type", "application/json", "X-Cut-After", String.valueOf(bytes)),
+          body);
+    }
+
+    static final int DISCONNECT = -1;
+    static final int CUT = -2;
+
     public static Reply json(int status, String json) {
       return new Reply(
           status,

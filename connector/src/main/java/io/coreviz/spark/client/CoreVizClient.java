@@ -31,11 +31,25 @@ public final class CoreVizClient {
   private final HttpUrl endpoint;
   private final Credentials credentials;
   private final OkHttpClient http;
+  private final CallPolicy policy;
+  private final RequestStats stats;
+
+  /** A client with the default {@link CallPolicy} and its own counters. */
+  public CoreVizClient(String endpoint, Credentials credentials, OkHttpClient http) {
+    this(endpoint, credentials, http, CallPolicy.DEFAULT, new RequestStats());
+  }
 
   /**
    * @param endpoint the service's base URL, e.g. {@code https://lab.coreviz.io}
+   * @param http a client made by {@link HttpClients}, whose interceptors apply {@code policy}
+   * @param stats where this client's traffic is counted
    */
-  public CoreVizClient(String endpoint, Credentials credentials, OkHttpClient http) {
+  public CoreVizClient(
+      String endpoint,
+      Credentials credentials,
+      OkHttpClient http,
+      CallPolicy policy,
+      RequestStats stats) {
     HttpUrl url = HttpUrl.parse(endpoint);
     if (url == null) {
       throw new IllegalArgumentException("not an http(s) URL: " + endpoint);
@@ -43,15 +57,34 @@ public final class CoreVizClient {
     this.endpoint = url;
     this.credentials = credentials;
     this.http = http;
+    this.policy = policy;
+    this.stats = stats;
   }
 
-  /** Fetches one page, blocking. */
+  public RequestStats stats() {
+    return stats;
+  }
+
+  /**
+   * Fetches one page, blocking. Failed requests are retried by the HTTP client's interceptors; a
+   * connection that breaks while the body streams is retried here, within the same policy.
+   */
   public <T> MediaPage<T> fetch(MediaRequest request, ItemReader<T> reader) {
-    Call call = http.newCall(httpRequest(request));
-    try (Response response = call.execute()) {
-      return read(response, request, reader);
-    } catch (IOException e) {
-      throw connectionFailed(request, e);
+    for (int attempt = 1; ; attempt++) {
+      Call call = http.newCall(httpRequest(request));
+      try (Response response = call.execute()) {
+        return read(response, request, reader);
+      } catch (BodyBrokeException e) {
+        if (attempt > policy.maxRetries()) {
+          throw connectionFailed(
+              request,
+              new IOException(
+                  e.getCause().getMessage() + " (after " + attempt + " attempts)", e.getCause()));
+        }
+        stats.retries.incrementAndGet();
+      } catch (IOException e) {
+        throw connectionFailed(request, e);
+      }
     }
   }
 
@@ -95,7 +128,12 @@ public final class CoreVizClient {
     HttpUrl.Builder url = endpoint.newBuilder().addPathSegments(request.path().substring(1));
     request.params().forEach(url::addQueryParameter);
     Request.Builder builder =
-        new Request.Builder().url(url.build()).get().header("Accept", "application/json");
+        new Request.Builder()
+            .url(url.build())
+            .get()
+            .header("Accept", "application/json")
+            .tag(CallPolicy.class, policy)
+            .tag(RequestStats.class, stats);
     credentials.authorize(builder);
     return builder.build();
   }
@@ -104,8 +142,21 @@ public final class CoreVizClient {
       throws IOException {
     String shown = request.pathAndQuery();
     ResponseBody body = response.body();
+    if (response.isRedirect()) {
+      HttpUrl target = HttpUrl.parse(response.header("Location", ""));
+      throw new DataException(
+          "CoreViz redirected GET "
+              + shown
+              + " (HTTP "
+              + response.code()
+              + ") to "
+              + (target == null ? "another location" : target.scheme() + "://" + target.host())
+              + "; redirects are not followed so the credentials never leave the endpoint's host:"
+              + " set the endpoint option to the final URL");
+    }
     if (!response.isSuccessful()) {
-      throw ServiceException.of(response.code(), serverMessage(body), shown);
+      int attempts = Integer.parseInt(response.header(RetryInterceptor.ATTEMPTS, "1"));
+      throw ServiceException.of(response.code(), serverMessage(body), shown, attempts);
     }
     String contentType = response.header("Content-Type", "");
     if (contentType.startsWith("text/html")) {
@@ -118,6 +169,17 @@ public final class CoreVizClient {
     }
     try (InputStream in = body.byteStream()) {
       return PageParser.parse(in, reader, shown);
+    } catch (IOException e) {
+      throw new BodyBrokeException(e); // malformed JSON is a DataException, not this
+    }
+  }
+
+  /** The connection broke while a body was streaming: worth another attempt. */
+  private static final class BodyBrokeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BodyBrokeException(IOException cause) {
+      super(cause);
     }
   }
 

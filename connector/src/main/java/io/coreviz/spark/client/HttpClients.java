@@ -3,16 +3,24 @@ package io.coreviz.spark.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.Properties;
+import java.util.SplittableRandom;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.ForwardingSource;
+import okio.Okio;
+import okio.Source;
 
 /** The one OkHttp client of this JVM (per executor), so every reader shares its connection pool. */
 public final class HttpClients {
@@ -22,7 +30,7 @@ public final class HttpClients {
       "coreviz-spark/" + version() + " Java/" + System.getProperty("java.version");
 
   private static final class Holder {
-    static final OkHttpClient SHARED = create();
+    static final OkHttpClient SHARED = create(Sleeper.REAL, System::nanoTime);
   }
 
   private HttpClients() {}
@@ -31,7 +39,12 @@ public final class HttpClients {
     return Holder.SHARED;
   }
 
-  private static OkHttpClient create() {
+  /**
+   * A client with the connector's interceptors: retries ({@link RetryInterceptor}), the rate cap
+   * ({@link RateLimitInterceptor}) and byte counting; {@code sleeper} and {@code nanoTime} are
+   * injectable so tests of waiting run instantly.
+   */
+  public static OkHttpClient create(Sleeper sleeper, LongSupplier nanoTime) {
     // Daemon threads: an idle pool must never keep a driver or test JVM from exiting.
     AtomicInteger threads = new AtomicInteger();
     ThreadFactory factory =
@@ -49,14 +62,41 @@ public final class HttpClients {
     return new OkHttpClient.Builder()
         .dispatcher(dispatcher)
         .connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES))
-        .connectTimeout(Duration.ofSeconds(10))
-        .readTimeout(Duration.ofSeconds(60))
-        .callTimeout(Duration.ofMinutes(5))
+        // Timeouts come per request from its CallPolicy; redirects are never followed, so the
+        // credentials go to the endpoint's host and nowhere else.
         .followRedirects(false)
+        .followSslRedirects(false)
+        .addInterceptor(new RetryInterceptor(sleeper, nanoTime, new SplittableRandom()))
+        .addInterceptor(new RateLimitInterceptor(sleeper, nanoTime))
+        .addNetworkInterceptor(HttpClients::countBytes)
         .addNetworkInterceptor(
             chain ->
                 chain.proceed(
                     chain.request().newBuilder().header("User-Agent", USER_AGENT).build()))
+        .build();
+  }
+
+  private static Response countBytes(Interceptor.Chain chain) throws IOException {
+    Response response = chain.proceed(chain.request());
+    RequestStats stats = chain.request().tag(RequestStats.class);
+    ResponseBody body = response.body();
+    if (stats == null) {
+      return response;
+    }
+    Source counting =
+        new ForwardingSource(body.source()) {
+          @Override
+          public long read(Buffer sink, long byteCount) throws IOException {
+            long read = super.read(sink, byteCount);
+            if (read > 0) {
+              stats.bytesRead.addAndGet(read);
+            }
+            return read;
+          }
+        };
+    return response
+        .newBuilder()
+        .body(ResponseBody.create(Okio.buffer(counting), body.contentType(), body.contentLength()))
         .build();
   }
 

@@ -10,6 +10,7 @@ public final class AuthenticationException extends ServiceException {
         401,
         serverMessage,
         request,
+        1,
         "Check the apiKey or bearerToken option, the COREVIZ_API_KEY environment variable or the spark.coreviz.apiKey setting");
   }
 }

@@ -7,6 +7,10 @@ public final class AuthorizationException extends ServiceException {
 
   public AuthorizationException(String serverMessage, String request) {
     super(
-        403, serverMessage, request, "Use an API key of a workspace that can read this collection");
+        403,
+        serverMessage,
+        request,
+        1,
+        "Use an API key of a workspace that can read this collection");
   }
 }

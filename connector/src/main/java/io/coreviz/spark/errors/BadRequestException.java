@@ -10,6 +10,7 @@ public final class BadRequestException extends ServiceException {
         status,
         serverMessage,
         request,
+        1,
         "The service rejected a parameter; check the options passed to the coreviz source");
   }
 }

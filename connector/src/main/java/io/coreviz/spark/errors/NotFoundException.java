@@ -10,6 +10,7 @@ public final class NotFoundException extends ServiceException {
         404,
         serverMessage,
         request,
+        1,
         "Check the collectionId option (a UUID, hyphens optional) and the endpoint");
   }
 }

@@ -5,7 +5,12 @@ public final class RateLimitedException extends ServiceException {
 
   private static final long serialVersionUID = 1L;
 
-  public RateLimitedException(String serverMessage, String request) {
-    super(429, serverMessage, request, "Lower the request rate or retry later");
+  public RateLimitedException(String serverMessage, String request, int attempts) {
+    super(
+        429,
+        serverMessage,
+        request,
+        attempts,
+        "Lower maxRequestsPerSecond, or raise maxRetries or maxRetryTimeMs");
   }
 }

@@ -5,7 +5,7 @@ public final class ServerException extends ServiceException {
 
   private static final long serialVersionUID = 1L;
 
-  public ServerException(int status, String serverMessage, String request) {
-    super(status, serverMessage, request, "The CoreViz service failed; retry later");
+  public ServerException(int status, String serverMessage, String request, int attempts) {
+    super(status, serverMessage, request, attempts, "The CoreViz service failed; retry later");
   }
 }

@@ -12,12 +12,14 @@ public class ServiceException extends CoreVizException {
   private final String serverMessage;
   private final String request;
 
-  public ServiceException(int status, String serverMessage, String request, String advice) {
+  public ServiceException(
+      int status, String serverMessage, String request, int attempts, String advice) {
     super(
         "CoreViz answered HTTP "
             + status
             + " to GET "
             + request
+            + (attempts > 1 ? " (after " + attempts + " attempts)" : "")
             + (serverMessage.isEmpty() ? "" : ": " + serverMessage)
             + (advice.isEmpty() ? "" : ". " + advice));
     this.status = status;
@@ -30,20 +32,21 @@ public class ServiceException extends CoreVizException {
    * AuthorizationException} (403), {@link NotFoundException} (404), {@link RateLimitedException}
    * (429), {@link ServerException} (5xx), {@link BadRequestException} (other 4xx) or this class.
    */
-  public static ServiceException of(int status, String serverMessage, String request) {
+  public static ServiceException of(
+      int status, String serverMessage, String request, int attempts) {
     return switch (status) {
       case 401 -> new AuthenticationException(serverMessage, request);
       case 403 -> new AuthorizationException(serverMessage, request);
       case 404 -> new NotFoundException(serverMessage, request);
-      case 429 -> new RateLimitedException(serverMessage, request);
+      case 429 -> new RateLimitedException(serverMessage, request, attempts);
       default -> {
         if (status >= 500) {
-          yield new ServerException(status, serverMessage, request);
+          yield new ServerException(status, serverMessage, request, attempts);
         }
         if (status >= 400) {
           yield new BadRequestException(status, serverMessage, request);
         }
-        yield new ServiceException(status, serverMessage, request, "");
+        yield new ServiceException(status, serverMessage, request, attempts, "");
       }
     };
   }

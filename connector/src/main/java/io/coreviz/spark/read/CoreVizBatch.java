@@ -1,7 +1,7 @@
 package io.coreviz.spark.read;
 
 import io.coreviz.spark.client.CoreVizClient;
-import io.coreviz.spark.client.HttpClients;
+import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.read.planning.Bin;
 import io.coreviz.spark.read.planning.MediaPartition;
 import io.coreviz.spark.read.planning.Packing;
@@ -64,9 +64,7 @@ final class CoreVizBatch implements Batch {
       }
       return Packing.balance(bins, Math.min(parallelism(), spec.options().numPartitions()));
     }
-    CoreVizClient client =
-        new CoreVizClient(
-            spec.options().endpoint(), spec.options().credentials(), HttpClients.shared());
+    CoreVizClient client = spec.options().client(new RequestStats());
     for (Map<String, String> alternative : alternatives) {
       for (Bin bin : planner.plan(client, spec.withParams(alternative), parallelism())) {
         bins.add(

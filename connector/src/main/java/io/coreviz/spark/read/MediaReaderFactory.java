@@ -1,7 +1,7 @@
 package io.coreviz.spark.read;
 
 import io.coreviz.spark.client.CoreVizClient;
-import io.coreviz.spark.client.HttpClients;
+import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.convert.MediaRowReader;
 import io.coreviz.spark.read.planning.MediaPartition;
 import java.util.Arrays;
@@ -24,9 +24,7 @@ final class MediaReaderFactory implements PartitionReaderFactory {
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition input) {
     MediaPartition partition = (MediaPartition) input;
-    CoreVizClient client =
-        new CoreVizClient(
-            spec.options().endpoint(), spec.options().credentials(), HttpClients.shared());
+    CoreVizClient client = spec.options().client(new RequestStats());
     if (spec.countOnly()) {
       return new CountPartitionReader(client, spec.request(), partition);
     }

@@ -1,0 +1,241 @@
+package io.coreviz.spark.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.FaultInjector;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.spark.errors.BadRequestException;
+import io.coreviz.spark.errors.ConnectionException;
+import io.coreviz.spark.errors.DataException;
+import io.coreviz.spark.errors.RateLimitedException;
+import io.coreviz.spark.errors.ServerException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Retries, backoff and the rate cap, with a fake clock: no test here really waits. */
+class RetryTest {
+
+  private static final String KEY = "sk-retry-test-90aa";
+  private static CoreVizEmulator server;
+  private static MediaCollection collection;
+
+  /** Records waits and advances the fake clock by them instead of sleeping. */
+  private final List<Duration> waits = new CopyOnWriteArrayList<>();
+
+  private final AtomicLong now = new AtomicLong();
+  private final OkHttpClient http =
+      HttpClients.create(
+          duration -> {
+            waits.add(duration);
+            now.addAndGet(duration.toNanos());
+          },
+          now::get);
+
+  @BeforeAll
+  static void start() {
+    collection = SyntheticCollection.generate(3, 40);
+    server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @AfterEach
+  void noFaults() {
+    server.faults(FaultInjector.NONE);
+  }
+
+  private CoreVizClient client(CallPolicy policy, RequestStats stats) {
+    return new CoreVizClient(server.baseUrl(), Credentials.apiKey(KEY), http, policy, stats);
+  }
+
+  private static MediaRequest browse() {
+    return MediaRequest.of(collection.id()).with("recursive", true).page(0, 5);
+  }
+
+  /** Fails the first {@code failures} media requests with {@code reply}. */
+  private static FaultInjector first(int failures, FaultInjector.Reply reply) {
+    AtomicInteger count = new AtomicInteger();
+    return request ->
+        request.isMediaRequest() && count.incrementAndGet() <= failures ? reply : null;
+  }
+
+  @Test
+  void transientFailuresAreRetriedWithGrowingJitteredBackoff() {
+    server.faults(first(3, FaultInjector.Reply.json(503, "{\"error\":\"busy\"}")));
+    RequestStats stats = new RequestStats();
+
+    MediaPage<Void> page = client(CallPolicy.DEFAULT, stats).fetch(browse(), ItemReader.SKIP);
+
+    assertThat(page.pagination().total()).isEqualTo(collection.items().size());
+    assertThat(stats.requests.get()).isEqualTo(4);
+    assertThat(stats.retries.get()).isEqualTo(3);
+    assertThat(waits).hasSize(3);
+    for (int i = 0; i < waits.size(); i++) {
+      assertThat(waits.get(i)).isBetween(Duration.ZERO, Duration.ofMillis(200L << i));
+    }
+  }
+
+  @Test
+  void retryAfterIsHonoured() {
+    server.faults(first(2, FaultInjector.tooManyRequests(7)));
+    RequestStats stats = new RequestStats();
+
+    client(CallPolicy.DEFAULT, stats).fetch(browse(), ItemReader.SKIP);
+
+    assertThat(waits).containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(7));
+    assertThat(stats.rateLimited.get()).isEqualTo(2);
+    assertThat(stats.throttledNanos.get()).isEqualTo(Duration.ofSeconds(14).toNanos());
+  }
+
+  @Test
+  void givingUpNamesTheRequestStatusServerTextAndAttempts() {
+    server.faults(request -> FaultInjector.Reply.json(502, "{\"error\":\"bad gateway\"}"));
+
+    assertThatThrownBy(
+            () -> client(CallPolicy.DEFAULT, new RequestStats()).fetch(browse(), ItemReader.SKIP))
+        .isInstanceOf(ServerException.class)
+        .hasMessageContaining("HTTP 502")
+        .hasMessageContaining("/api/dataset/" + collection.id() + "/media")
+        .hasMessageContaining("after 6 attempts")
+        .hasMessageContaining("bad gateway")
+        .message()
+        .doesNotContain(KEY);
+    assertThat(waits).hasSize(5);
+  }
+
+  @Test
+  void totalRetryTimeIsBounded() {
+    server.faults(request -> FaultInjector.tooManyRequests(30));
+    CallPolicy policy =
+        new CallPolicy(
+            50,
+            Duration.ofMillis(1),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(100),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            0);
+
+    assertThatThrownBy(() -> client(policy, new RequestStats()).fetch(browse(), ItemReader.SKIP))
+        .isInstanceOf(RateLimitedException.class)
+        .hasMessageContaining("after 4 attempts");
+    assertThat(waits).hasSize(3); // 3 x 30 s fit in 100 s, a fourth would not
+  }
+
+  @Test
+  void clientErrorsAreNotRetried() {
+    RequestStats stats = new RequestStats();
+
+    assertThatThrownBy(
+            () ->
+                client(CallPolicy.DEFAULT, stats)
+                    .fetch(browse().with("dateFrom", "yesterday"), ItemReader.SKIP))
+        .isInstanceOf(BadRequestException.class);
+    assertThat(stats.requests.get()).isEqualTo(1);
+    assertThat(waits).isEmpty();
+  }
+
+  @Test
+  void connectionsDroppedBeforeTheAnswerOrMidBodyAreRetried() {
+    AtomicInteger count = new AtomicInteger();
+    String padding = "x".repeat(400);
+    byte[] page =
+        ("{\"media\":[],\"pagination\":{\"total\":0,\"padding\":\"" + padding + "\"}}")
+            .getBytes(StandardCharsets.UTF_8);
+    server.faults(
+        request ->
+            switch (count.incrementAndGet()) {
+              case 1 -> FaultInjector.Reply.disconnect();
+              case 2 -> FaultInjector.Reply.cutAfter(100, page);
+              default -> null;
+            });
+    RequestStats stats = new RequestStats();
+
+    MediaPage<Void> result = client(CallPolicy.DEFAULT, stats).fetch(browse(), ItemReader.SKIP);
+
+    assertThat(result.pagination().total()).isEqualTo(collection.items().size());
+    assertThat(stats.retries.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aBodyThatKeepsBreakingIsAConnectionErrorNamingTheAttempts() {
+    byte[] page = "{\"media\":[],\"pagination\":{\"total\":0}}".getBytes(StandardCharsets.UTF_8);
+    server.faults(request -> FaultInjector.Reply.cutAfter(5, page));
+
+    assertThatThrownBy(
+            () -> client(CallPolicy.DEFAULT, new RequestStats()).fetch(browse(), ItemReader.SKIP))
+        .isInstanceOf(ConnectionException.class)
+        .hasMessageContaining("after 6 attempts")
+        .hasMessageContaining("/api/dataset/" + collection.id() + "/media");
+  }
+
+  @Test
+  void redirectsAreNotFollowedSoTheKeyStaysWithTheEndpoint() {
+    try (CoreVizEmulator elsewhere = CoreVizEmulator.builder().collection(collection).start()) {
+      server.faults(
+          request ->
+              new FaultInjector.Reply(
+                  302,
+                  Map.of(
+                      "Location",
+                      elsewhere.baseUrl() + "/api/dataset/" + collection.id() + "/media"),
+                  new byte[0]));
+
+      assertThatThrownBy(
+              () -> client(CallPolicy.DEFAULT, new RequestStats()).fetch(browse(), ItemReader.SKIP))
+          .isInstanceOf(DataException.class)
+          .hasMessageContaining("redirects are not followed");
+      assertThat(elsewhere.requests()).isEmpty();
+    }
+  }
+
+  @Test
+  void requestRateIsCappedPerHost() {
+    CallPolicy capped =
+        new CallPolicy(
+            0,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(5),
+            4);
+    RequestStats stats = new RequestStats();
+    CoreVizClient client = client(capped, stats);
+
+    for (int i = 0; i < 5; i++) {
+      client.fetch(browse(), ItemReader.SKIP);
+    }
+
+    // 4 per second: the first goes at once, each next one waits a quarter second.
+    assertThat(waits)
+        .hasSize(4)
+        .allSatisfy(wait -> assertThat(wait).isEqualTo(Duration.ofMillis(250)));
+    assertThat(stats.throttledNanos.get()).isEqualTo(Duration.ofSeconds(1).toNanos());
+  }
+
+  @Test
+  void bytesReadAreCounted() {
+    RequestStats stats = new RequestStats();
+
+    client(CallPolicy.DEFAULT, stats).fetch(browse(), ItemReader.SKIP);
+
+    assertThat(stats.bytesRead.get()).isGreaterThan(500);
+  }
+}
