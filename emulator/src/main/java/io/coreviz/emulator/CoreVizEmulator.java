@@ -53,6 +53,7 @@ public final class CoreVizEmulator implements AutoCloseable {
   private final Map<String, MediaCollection> collections;
   private final Map<String, Set<String>> credentials;
   private final int maxLimit;
+  private final java.util.Random tieSalts;
   private final String baseUrl;
   private final List<RecordedRequest> requests = new ArrayList<>();
   private volatile FaultInjector faults = FaultInjector.NONE;
@@ -61,6 +62,7 @@ public final class CoreVizEmulator implements AutoCloseable {
     this.collections = Map.copyOf(builder.collections);
     this.credentials = Map.copyOf(builder.credentials);
     this.maxLimit = builder.maxLimit;
+    this.tieSalts = builder.unstableTies ? new java.util.Random(builder.tieSeed) : null;
     this.server = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 64);
     AtomicInteger threads = new AtomicInteger();
     this.executor =
@@ -216,7 +218,13 @@ public final class CoreVizEmulator implements AutoCloseable {
       throw new ApiException(403, "Forbidden: no access to this collection");
     }
     MediaQuery query = MediaQuery.parse(params, collectionId, maxLimit);
-    MediaSearch.Result result = MediaSearch.search(collection, query);
+    long salt = 0;
+    if (tieSalts != null) {
+      synchronized (tieSalts) {
+        salt = tieSalts.nextLong() | 1;
+      }
+    }
+    MediaSearch.Result result = MediaSearch.search(collection, query, salt);
     return MediaJson.page(collection, query, result, blobBase(collectionId));
   }
 
@@ -297,8 +305,20 @@ public final class CoreVizEmulator implements AutoCloseable {
     private int port;
     private int maxLimit = 1000;
     private int threads = 16;
+    private boolean unstableTies;
+    private long tieSeed;
 
     private Builder() {}
+
+    /**
+     * Orders items with equal sort keys differently on every request, as a database without a
+     * unique tie-breaker does; the draws come from {@code seed}.
+     */
+    public Builder unstableTies(long seed) {
+      this.unstableTies = true;
+      this.tieSeed = seed;
+      return this;
+    }
 
     public Builder collection(MediaCollection collection) {
       collections.put(collection.id(), collection);

@@ -82,6 +82,7 @@ public final class MediaRowReader implements ItemReader<InternalRow> {
   }
 
   private final int[] slots;
+  private final int[] extraSlots;
   private final int width;
 
   /** Reads every column of {@link MediaSchema#SCHEMA}. */
@@ -94,17 +95,35 @@ public final class MediaRowReader implements ItemReader<InternalRow> {
    * fields, in its order; the fields of other columns are skipped without being parsed.
    */
   public MediaRowReader(StructType readSchema) {
+    this(readSchema, List.of());
+  }
+
+  /**
+   * Like {@link #MediaRowReader(StructType)}, with the {@code trailing} columns appended after
+   * {@code readSchema}'s, for the reader's own use (e.g. {@code id} and the sort key), whether or
+   * not the query reads them.
+   */
+  public MediaRowReader(StructType readSchema, List<String> trailing) {
     this.slots = new int[MediaSchema.SCHEMA.size()];
+    this.extraSlots = new int[MediaSchema.SCHEMA.size()];
     Arrays.fill(slots, -1);
+    Arrays.fill(extraSlots, -1);
     String[] names = readSchema.fieldNames();
     for (int slot = 0; slot < names.length; slot++) {
-      Integer column = COLUMNS.get(names[slot]);
-      if (column == null) {
-        throw new IllegalArgumentException("not a column of the CoreViz schema: " + names[slot]);
-      }
-      slots[column] = slot;
+      slots[column(names[slot])] = slot;
     }
-    this.width = names.length;
+    for (int i = 0; i < trailing.size(); i++) {
+      extraSlots[column(trailing.get(i))] = names.length + i;
+    }
+    this.width = names.length + trailing.size();
+  }
+
+  private static int column(String name) {
+    Integer column = COLUMNS.get(name);
+    if (column == null) {
+      throw new IllegalArgumentException("not a column of the CoreViz schema: " + name);
+    }
+    return column;
   }
 
   @Override
@@ -115,11 +134,12 @@ public final class MediaRowReader implements ItemReader<InternalRow> {
       JsonToken t = p.nextToken();
       Integer column = COLUMNS.get(field);
       int slot = column == null ? -1 : slots[column];
-      if (slot < 0) {
+      int extra = column == null ? -1 : extraSlots[column];
+      if (slot < 0 && extra < 0) {
         p.skipChildren();
         continue;
       }
-      row[slot] =
+      Object value =
           switch (KINDS[column]) {
             case STRING -> string(p, t, field);
             case INT -> integer(p, t, field);
@@ -130,6 +150,12 @@ public final class MediaRowReader implements ItemReader<InternalRow> {
             case METADATA -> metadata(p, t);
             case FRAMES -> frames(p, t);
           };
+      if (slot >= 0) {
+        row[slot] = value;
+      }
+      if (extra >= 0) {
+        row[extra] = value;
+      }
     }
     return new GenericInternalRow(row);
   }

@@ -79,7 +79,13 @@ final class CoreVizBatch implements Batch {
   private static Segment under(Map<String, String> alternative, Segment segment) {
     Map<String, String> params = new LinkedHashMap<>(alternative);
     params.putAll(segment.params());
-    return new Segment(params, segment.offset(), segment.limit(), segment.exact());
+    return new Segment(
+        params,
+        segment.offset(),
+        segment.limit(),
+        segment.exact(),
+        segment.fromKey(),
+        segment.toKey());
   }
 
   private static List<MediaPartition> index(List<Bin> bins) {

@@ -1,6 +1,7 @@
 package io.coreviz.spark.read;
 
 import io.coreviz.spark.read.planning.PartitionPlanner;
+import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.types.StructType;
@@ -28,6 +29,11 @@ final class CoreVizScan implements Scan {
       batch = new CoreVizBatch(spec, planner);
     }
     return batch;
+  }
+
+  @Override
+  public CustomMetric[] supportedCustomMetrics() {
+    return ScanMetrics.supported();
   }
 
   @Override

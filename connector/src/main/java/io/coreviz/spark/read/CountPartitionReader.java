@@ -7,6 +7,7 @@ import io.coreviz.spark.read.planning.MediaPartition;
 import io.coreviz.spark.read.planning.Segment;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
 
 /**
@@ -48,6 +49,11 @@ final class CountPartitionReader implements PartitionReader<InternalRow> {
   @Override
   public InternalRow get() {
     return row;
+  }
+
+  @Override
+  public CustomTaskMetric[] currentMetricsValues() {
+    return ScanMetrics.values(client.stats(), 0, 0, 0);
   }
 
   @Override

@@ -1,28 +1,33 @@
 package io.coreviz.spark.read;
 
 import io.coreviz.spark.client.CoreVizClient;
-import io.coreviz.spark.client.ItemReader;
 import io.coreviz.spark.client.MediaPage;
 import io.coreviz.spark.client.MediaRequest;
+import io.coreviz.spark.client.RequestStats;
+import io.coreviz.spark.convert.MediaRowReader;
 import io.coreviz.spark.errors.CoreVizException;
-import io.coreviz.spark.errors.DataException;
 import io.coreviz.spark.read.planning.MediaPartition;
 import io.coreviz.spark.read.planning.Segment;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads a partition's segments one after the other, page by page. The first request is sent on the
- * first {@link #next()}; from then on the following page is in flight while Spark consumes the
- * current one, so at most two pages are held. A page shorter than asked is normal (servers cap
- * {@code limit}): paging continues from where it ended. A segment ends when its limit is reached, a
- * page comes back empty, or the offset reaches {@code pagination.total}; an exact segment that ends
- * short would lose rows, so it fails the task instead.
+ * Reads a partition's segments one after the other, page by page, each with a {@link Cursor}:
+ * {@link AnchoredCursor} for whole segments sorted oldest first (exact while the collection
+ * changes), {@link OffsetCursor} otherwise. The first request is sent on the first {@link #next()};
+ * from then on the following page is in flight while Spark consumes the current one, so at most two
+ * pages are held. Rows are de-duplicated by id within the partition.
  */
 final class MediaPartitionReader implements PartitionReader<InternalRow> {
 
@@ -36,38 +41,42 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     RowCheck NONE = (row, request) -> {};
   }
 
+  private static final List<String> TRAILING = List.of("id", "createdAt");
+
   private final CoreVizClient client;
   private final MediaRequest query;
   private final int pageSize;
   private final MediaPartition partition;
-  private final ItemReader<InternalRow> rows;
+  private final MediaRowReader rows;
   private final RowCheck check;
+  private final int width;
+  private final Set<String> seen = new HashSet<>();
 
   private int segmentIndex = -1;
-  private Segment segment;
-  private MediaRequest segmentQuery;
-  private long nextOffset;
-  private long remaining;
-  private boolean segmentDone = true;
+  private Cursor cursor;
   private CompletableFuture<MediaPage<InternalRow>> inFlight;
   private MediaRequest inFlightRequest;
   private MediaRequest pageRequest;
   private Iterator<InternalRow> page;
   private InternalRow current;
   private boolean closed;
+  private long rowsRead;
+  private long duplicates;
+  private long realignedBefore;
 
   MediaPartitionReader(
       CoreVizClient client,
       MediaRequest query,
       int pageSize,
       MediaPartition partition,
-      ItemReader<InternalRow> rows,
+      StructType readSchema,
       RowCheck check) {
     this.client = client;
     this.query = query;
     this.pageSize = pageSize;
     this.partition = partition;
-    this.rows = rows;
+    this.rows = new MediaRowReader(readSchema, TRAILING);
+    this.width = readSchema.size();
     this.check = check;
   }
 
@@ -76,22 +85,24 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     if (closed) {
       throw new IllegalStateException("reader of " + partition + " is closed");
     }
-    while (page == null || !page.hasNext()) {
-      if (inFlight == null) {
-        if (segmentDone) {
-          if (!startNextSegment()) {
-            current = null;
-            return false;
-          }
+    while (true) {
+      while (page != null && page.hasNext()) {
+        InternalRow row = page.next();
+        if (!seen.add(row.getUTF8String(width).toString())) {
+          duplicates++;
           continue;
         }
-        requestNextPage();
+        check.check(row, pageRequest);
+        rowsRead++;
+        current = new GenericInternalRow(Arrays.copyOf(((GenericInternalRow) row).values(), width));
+        return true;
+      }
+      if (inFlight == null && !send()) {
+        current = null;
+        return false;
       }
       page = take().iterator();
     }
-    current = page.next();
-    check.check(current, pageRequest);
-    return true;
   }
 
   @Override
@@ -111,64 +122,73 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     }
   }
 
+  /** Reads so far: requests, retries, 429s, time throttled, bytes, rows, duplicates, re-aligns. */
+  @Override
+  public CustomTaskMetric[] currentMetricsValues() {
+    RequestStats stats = client.stats();
+    long realigned = realignedBefore + (cursor == null ? 0 : cursor.realigned());
+    return ScanMetrics.values(stats, rowsRead, duplicates, realigned);
+  }
+
+  /** Sends the next request of this segment, or of the next segments; false when all are done. */
+  private boolean send() {
+    while (true) {
+      MediaRequest request = cursor == null ? null : cursor.next();
+      if (request != null) {
+        inFlightRequest = request;
+        inFlight = client.fetchAsync(request, rows);
+        return true;
+      }
+      if (!startNextSegment()) {
+        return false;
+      }
+    }
+  }
+
   private boolean startNextSegment() {
     segmentIndex++;
     if (segmentIndex >= partition.segments().size()) {
       return false;
     }
-    segment = partition.segments().get(segmentIndex);
-    segmentQuery = query;
+    if (cursor != null) {
+      realignedBefore += cursor.realigned();
+    }
+    Segment segment = partition.segments().get(segmentIndex);
+    MediaRequest segmentQuery = query;
     for (var param : segment.params().entrySet()) {
       segmentQuery = segmentQuery.with(param.getKey(), param.getValue());
     }
-    nextOffset = segment.offset();
-    remaining = segment.limit();
-    segmentDone = remaining == 0;
+    boolean oldestFirst =
+        "createdAt".equals(segmentQuery.params().get("sortBy"))
+            && "asc".equals(segmentQuery.params().get("sortDirection"));
+    cursor =
+        oldestFirst && !segment.exact() && segment.limit() == Long.MAX_VALUE
+            ? new AnchoredCursor(
+                segmentQuery,
+                segment.offset(),
+                segment.fromKey(),
+                segment.toKey(),
+                pageSize,
+                width,
+                width + 1)
+            : new OffsetCursor(segmentQuery, segment, pageSize);
     check.reset();
     return true;
   }
 
-  private void requestNextPage() {
-    int limit = (int) Math.min(pageSize, remaining);
-    inFlightRequest = segmentQuery.page(nextOffset, limit);
-    inFlight = client.fetchAsync(inFlightRequest, rows);
-  }
-
-  /** Waits for the page in flight, accounts for it and sends the request for the next one. */
+  /** Waits for the page in flight, and sends the next request while Spark consumes this page. */
   private List<InternalRow> take() {
     MediaRequest asked = inFlightRequest;
     MediaPage<InternalRow> received = await(inFlight);
     inFlight = null;
-    List<InternalRow> items = received.items();
-    if (items.isEmpty()) {
-      if (segment.exact()) {
-        throw new DataException(
-            "CoreViz returned no items for GET "
-                + asked.pathAndQuery()
-                + " although "
-                + remaining
-                + " more were expected in "
-                + partition
-                + " (the query now matches "
-                + received.pagination().total()
-                + " items). Items may have been deleted while the"
-                + " scan ran; run the query again.");
-      }
-      segmentDone = true;
-      return items;
-    }
-    if (items.size() > remaining) {
-      items = items.subList(0, (int) remaining); // a server that ignores limit
-    }
-    nextOffset += items.size();
-    remaining -= items.size();
-    segmentDone =
-        remaining == 0 || (!segment.exact() && nextOffset >= received.pagination().total());
-    if (!segmentDone) {
-      requestNextPage(); // in flight while Spark consumes this page
+    List<InternalRow> emit = cursor.accept(received);
+    MediaRequest following = cursor.next();
+    if (following != null) {
+      inFlightRequest = following;
+      inFlight = client.fetchAsync(following, rows);
     }
     pageRequest = asked;
-    return items;
+    return emit;
   }
 
   private static <T> T await(CompletableFuture<T> future) {

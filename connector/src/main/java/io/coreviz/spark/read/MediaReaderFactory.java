@@ -2,7 +2,6 @@ package io.coreviz.spark.read;
 
 import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.RequestStats;
-import io.coreviz.spark.convert.MediaRowReader;
 import io.coreviz.spark.read.planning.MediaPartition;
 import java.util.Arrays;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -29,12 +28,7 @@ final class MediaReaderFactory implements PartitionReaderFactory {
       return new CountPartitionReader(client, spec.request(), partition);
     }
     return new MediaPartitionReader(
-        client,
-        spec.request(),
-        spec.options().pageSize(),
-        partition,
-        new MediaRowReader(spec.readSchema()),
-        check());
+        client, spec.request(), spec.options().pageSize(), partition, spec.readSchema(), check());
   }
 
   /** A top-N's order check, when its column is read (Spark sorts on it, so it is). */

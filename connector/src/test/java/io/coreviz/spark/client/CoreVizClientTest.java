@@ -60,8 +60,14 @@ class CoreVizClientTest {
     server.faults(FaultInjector.NONE);
   }
 
+  /** Without retries: these tests are about what one answer becomes (RetryTest covers retries). */
   private static CoreVizClient client(Credentials credentials) {
-    return new CoreVizClient(server.baseUrl(), credentials, HttpClients.shared());
+    return new CoreVizClient(
+        server.baseUrl(),
+        credentials,
+        HttpClients.shared(),
+        CallPolicy.DEFAULT.withoutRetries(),
+        new RequestStats());
   }
 
   private static MediaRequest browse(String collectionId) {

@@ -44,6 +44,15 @@ public final class MediaSearch {
   private MediaSearch() {}
 
   public static Result search(MediaCollection collection, MediaQuery query) {
+    return search(collection, query, 0);
+  }
+
+  /**
+   * Like {@link #search(MediaCollection, MediaQuery)}; a non-zero {@code tieSalt} orders items with
+   * equal sort keys by a hash of their id and the salt instead of by id, so a new salt per request
+   * gives the unstable tie order a database gives.
+   */
+  public static Result search(MediaCollection collection, MediaQuery query, long tieSalt) {
     List<Hit> hits = new ArrayList<>();
     Scorer scorer = query.scored() ? scorer(collection, query) : null;
     for (MediaItem item : collection.items()) {
@@ -59,7 +68,7 @@ public final class MediaSearch {
         }
       }
     }
-    hits.sort(scorer == null ? browseOrder(query) : scoredOrder());
+    hits.sort(scorer == null ? browseOrder(query, tieSalt) : scoredOrder());
     int from = Math.min(query.offset(), hits.size());
     int to = (int) Math.min((long) from + query.limit(), hits.size());
     return new Result(List.copyOf(hits.subList(from, to)), hits.size());
@@ -130,7 +139,7 @@ public final class MediaSearch {
     return objects;
   }
 
-  private static Comparator<Hit> browseOrder(MediaQuery query) {
+  private static Comparator<Hit> browseOrder(MediaQuery query, long tieSalt) {
     Function<MediaItem, Comparable<?>> key =
         switch (query.sortBy()) {
           case "name" -> MediaItem::name;
@@ -145,7 +154,17 @@ public final class MediaSearch {
     Comparator<Hit> order =
         Comparator.comparing(
             hit -> key.apply(hit.item()), query.ascending() ? withNulls : withNulls.reversed());
+    if (tieSalt != 0) {
+      order = order.thenComparingLong(hit -> mix(hit.item().id().hashCode() ^ tieSalt));
+    }
     return order.thenComparing(hit -> hit.item().id());
+  }
+
+  private static long mix(long x) {
+    x ^= x >>> 33;
+    x *= 0xff51afd7ed558ccdL;
+    x ^= x >>> 33;
+    return x;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -3,8 +3,6 @@ package io.coreviz.spark.read.planning;
 import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.MediaPage;
 import io.coreviz.spark.client.MediaRequest;
-import io.coreviz.spark.convert.MediaRowReader;
-import io.coreviz.spark.convert.MediaSchema;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -13,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code partitionBy=date}: disjoint windows of {@code createdAt} days ({@code dateFrom}/{@code
@@ -22,17 +19,10 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Two probes find the first and last day; windows are halved, one probe per split (the other
  * half's count is the difference), until each holds at most a quarter of a partition; a single day
- * larger than that is cut into offset ranges. The windows are then balanced over the partitions.
- * Planning costs a few requests per partition, never one per item.
+ * larger than that is cut by creation time at probed offsets. The windows are then balanced over
+ * the partitions. Planning costs a few requests per partition, never one per item.
  */
 final class DatePlanner implements PartitionPlanner {
-
-  private static final MediaRowReader CREATED_AT =
-      new MediaRowReader(
-          new StructType(
-              new org.apache.spark.sql.types.StructField[] {
-                MediaSchema.SCHEMA.apply("createdAt")
-              }));
 
   private final Sizing sizing;
   private final OffsetPlanner fallback;
@@ -44,12 +34,14 @@ final class DatePlanner implements PartitionPlanner {
 
   @Override
   public List<Bin> plan(CoreVizClient client, MediaRequest request, int parallelism) {
-    MediaPage<InternalRow> first = client.fetch(oldestFirst(request, "asc").page(0, 1), CREATED_AT);
+    MediaPage<InternalRow> first =
+        client.fetch(oldestFirst(request, "asc").page(0, 1), CreatedAt.READER);
     long total = first.pagination().total();
     if (total == 0) {
       return List.of();
     }
-    MediaPage<InternalRow> last = client.fetch(oldestFirst(request, "desc").page(0, 1), CREATED_AT);
+    MediaPage<InternalRow> last =
+        client.fetch(oldestFirst(request, "desc").page(0, 1), CreatedAt.READER);
     LocalDate from = day(first);
     LocalDate to = day(last);
     if (from == null || to == null) {
@@ -86,7 +78,7 @@ final class DatePlanner implements PartitionPlanner {
     }
     Map<String, String> window = Map.of("dateFrom", from.toString(), "dateTo", to.toString());
     if (count <= unitMax || from.equals(to)) {
-      units.addAll(Sizing.ranges(window, count, unitMax));
+      units.addAll(Sizing.cuts(client, request, window, count, unitMax));
       return;
     }
     LocalDate middle = from.plusDays(ChronoUnit.DAYS.between(from, to) / 2);

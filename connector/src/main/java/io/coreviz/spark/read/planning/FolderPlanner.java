@@ -61,12 +61,15 @@ final class FolderPlanner implements PartitionPlanner {
       CoreVizClient client, MediaRequest request, String path, long unitMax, List<Bin> units) {
     Map<String, String> direct = Map.of("path", path, "recursive", "false");
     MediaRequest level = request.with("path", path).with("recursive", false);
-    units.addAll(Sizing.ranges(direct, Sizing.total(client, level), unitMax));
+    units.addAll(Sizing.cuts(client, request, direct, Sizing.total(client, level), unitMax));
     for (InternalRow folder : childFolders(client, request.collectionId(), path)) {
       String folderPath = folder.getUTF8String(0).toString();
       long weight = folder.isNullAt(1) ? 1 : Math.max(1, folder.getInt(1));
       if (weight <= unitMax) {
-        units.add(Bin.of(Segment.all(Map.of("path", folderPath, "recursive", "true")), weight));
+        Map<String, String> subtree = new java.util.LinkedHashMap<>(Sizing.OLDEST_FIRST);
+        subtree.put("path", folderPath);
+        subtree.put("recursive", "true");
+        units.add(Bin.of(Segment.all(subtree), weight));
       } else {
         open(client, request, folderPath, unitMax, units);
       }

@@ -12,9 +12,17 @@ import java.util.TreeMap;
  * @param limit the most items to read; {@link Long#MAX_VALUE} reads until the API has no more
  * @param exact true when exactly {@code limit} items must come: an offset range sized by a probe,
  *     where fewer items mean rows were lost, which fails the task
+ * @param fromKey when set, only items created at or after this instant (microseconds) belong to the
+ *     segment; {@code offset} is then a hint where they start
+ * @param toKey when set, only items created before this instant belong to the segment
  */
-public record Segment(Map<String, String> params, long offset, long limit, boolean exact)
+public record Segment(
+    Map<String, String> params, long offset, long limit, boolean exact, Long fromKey, Long toKey)
     implements Serializable {
+
+  public Segment(Map<String, String> params, long offset, long limit, boolean exact) {
+    this(params, offset, limit, exact, null, null);
+  }
 
   public Segment {
     params = new TreeMap<>(params);
@@ -29,6 +37,16 @@ public record Segment(Map<String, String> params, long offset, long limit, boole
     return new Segment(params, 0, Long.MAX_VALUE, false);
   }
 
+  /**
+   * The items created in {@code [fromKey, toKey)} (either bound may be null), read oldest first
+   * from about {@code offsetHint}: a cut of a large day or folder that stays exact while items are
+   * added or deleted, because creation times never change.
+   */
+  public static Segment keyed(
+      Map<String, String> params, long offsetHint, Long fromKey, Long toKey) {
+    return new Segment(params, offsetHint, Long.MAX_VALUE, false, fromKey, toKey);
+  }
+
   /** Exactly the {@code count} items from {@code offset}. */
   public static Segment range(Map<String, String> params, long offset, long count) {
     return new Segment(params, offset, count, true);
@@ -37,6 +55,9 @@ public record Segment(Map<String, String> params, long offset, long limit, boole
   @Override
   public String toString() {
     StringBuilder text = new StringBuilder(params.toString());
+    if (fromKey != null || toKey != null) {
+      text.append(" createdAt in [").append(fromKey).append(", ").append(toKey).append(")");
+    }
     if (offset > 0 || limit != Long.MAX_VALUE) {
       text.append(" offset=").append(offset);
       if (limit != Long.MAX_VALUE) {

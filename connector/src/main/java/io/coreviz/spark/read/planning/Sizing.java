@@ -41,20 +41,49 @@ final class Sizing {
     return client.fetch(request.page(0, 1), ItemReader.SKIP).pagination().total();
   }
 
+  /** Read whole, sorted oldest first: what every date or folder unit asks for. */
+  static final Map<String, String> OLDEST_FIRST =
+      Map.of("sortBy", "createdAt", "sortDirection", "asc");
+
   /**
-   * Cuts the {@code count} items of {@code params} into exact offset ranges of at most {@code
-   * unitMax}; a count within one unit is read whole instead, which needs no exact count.
+   * Cuts the {@code count} items of {@code request} + {@code params} into units of at most {@code
+   * unitMax} by creation time: one probe per cut reads the {@code createdAt} at that offset, and
+   * each unit covers {@code [cut, next cut)}. Unlike offset ranges, these stay exact while items
+   * are added or deleted. Equal timestamps never straddle a cut.
    */
-  static List<Bin> ranges(Map<String, String> params, long count, long unitMax) {
+  static List<Bin> cuts(
+      CoreVizClient client,
+      MediaRequest request,
+      Map<String, String> params,
+      long count,
+      long unitMax) {
+    Map<String, String> sorted = new java.util.LinkedHashMap<>(params);
+    sorted.putAll(OLDEST_FIRST);
     List<Bin> bins = new ArrayList<>();
     if (count <= unitMax) {
-      bins.add(Bin.of(Segment.all(params), count));
+      bins.add(Bin.of(Segment.all(sorted), count));
       return bins;
     }
-    for (long offset = 0; offset < count; offset += unitMax) {
-      long size = Math.min(unitMax, count - offset);
-      bins.add(Bin.of(Segment.range(params, offset, size), size));
+    MediaRequest query = request;
+    for (Map.Entry<String, String> param : sorted.entrySet()) {
+      query = query.with(param.getKey(), param.getValue());
     }
+    Long from = null;
+    long fromOffset = 0;
+    for (long offset = unitMax; offset < count; offset += unitMax) {
+      var page = client.fetch(query.page(offset, 1), CreatedAt.READER);
+      if (page.items().isEmpty() || page.items().get(0).isNullAt(0)) {
+        break;
+      }
+      long key = page.items().get(0).getLong(0);
+      if (from != null && key == from) {
+        continue; // inside a run of equal timestamps: extend the unit
+      }
+      bins.add(Bin.of(Segment.keyed(sorted, fromOffset, from, key), offset - fromOffset));
+      from = key;
+      fromOffset = offset;
+    }
+    bins.add(Bin.of(Segment.keyed(sorted, fromOffset, from, null), count - fromOffset));
     return bins;
   }
 

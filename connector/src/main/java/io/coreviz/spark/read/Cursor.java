@@ -1,0 +1,24 @@
+package io.coreviz.spark.read;
+
+import io.coreviz.spark.client.MediaPage;
+import io.coreviz.spark.client.MediaRequest;
+import java.util.List;
+import org.apache.spark.sql.catalyst.InternalRow;
+
+/**
+ * Walks one segment page by page: says which request comes next and turns each page into the rows
+ * to emit. Rows carry two trailing columns for the walk: {@code id} and {@code createdAt}.
+ */
+interface Cursor {
+
+  /** The next request, or null when the segment is done. */
+  MediaRequest next();
+
+  /** Accounts for the page answering {@link #next()}'s request; returns the rows to emit. */
+  List<InternalRow> accept(MediaPage<InternalRow> page);
+
+  /** Times the walk found the results shifted under it and stepped back. */
+  default long realigned() {
+    return 0;
+  }
+}

@@ -1,0 +1,202 @@
+package io.coreviz.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.FaultInjector;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.client.CoreVizClient;
+import io.coreviz.spark.client.Credentials;
+import io.coreviz.spark.client.HttpClients;
+import io.coreviz.spark.client.MediaPage;
+import io.coreviz.spark.client.MediaRequest;
+import io.coreviz.spark.convert.MediaRowReader;
+import io.coreviz.spark.errors.DataException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every item present for the whole scan comes back exactly once, while the server orders equal
+ * timestamps differently on every request and while items are inserted and deleted mid-scan.
+ */
+class ConsistencyTest {
+
+  private static final String KEY = "sk-consistency-5b0e";
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.start("ConsistencyTest");
+  }
+
+  @AfterAll
+  static void stop() {
+    SparkTestSession.stop(spark);
+  }
+
+  private static List<String> ids(
+      CoreVizEmulator server, MediaCollection collection, Map<String, String> extra) {
+    return spark
+        .read()
+        .format("coreviz")
+        .option("endpoint", server.baseUrl())
+        .option("apiKey", KEY)
+        .option("collectionId", collection.id())
+        .option("pageSize", "20")
+        .option("itemsPerPartition", "400")
+        .options(extra)
+        .load()
+        .select("id")
+        .collectAsList()
+        .stream()
+        .map(row -> row.getString(0))
+        .toList();
+  }
+
+  private static Set<String> idsOf(List<MediaItem> items) {
+    Set<String> ids = new HashSet<>();
+    items.forEach(item -> ids.add(item.id()));
+    return ids;
+  }
+
+  @Test
+  void unstableOrderOfEqualTimestampsNeitherHidesNorRepeatsItems() {
+    MediaCollection collection = SyntheticCollection.generate(41, 1_500);
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).unstableTies(7).start()) {
+      // The hook is real: naive offset paging of the same query sees repeats.
+      CoreVizClient client =
+          new CoreVizClient(server.baseUrl(), Credentials.apiKey(KEY), HttpClients.shared());
+      MediaRequest query =
+          MediaRequest.of(collection.id())
+              .with("recursive", true)
+              .with("sortBy", "createdAt")
+              .with("sortDirection", "asc");
+      List<String> naive = new ArrayList<>();
+      for (int offset = 0; offset < collection.items().size(); offset += 20) {
+        MediaPage<InternalRow> page = client.fetch(query.page(offset, 20), new MediaRowReader());
+        page.items().forEach(row -> naive.add(row.getUTF8String(0).toString()));
+      }
+      assertThat(new HashSet<>(naive)).as("naive paging").hasSizeLessThan(naive.size());
+
+      List<String> read = ids(server, collection, Map.of());
+
+      assertThat(read)
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(idsOf(collection.items()));
+    }
+  }
+
+  /**
+   * Inserts and deletes {@code count} media, one of each on each of the media requests from the
+   * 4th.
+   */
+  private static FaultInjector churn(
+      MediaCollection collection, List<MediaItem> inserts, Set<String> deleted, int count) {
+    Random random = new Random(5);
+    List<MediaItem> candidates = new ArrayList<>(collection.media());
+    AtomicInteger requests = new AtomicInteger();
+    return request -> {
+      int n = requests.incrementAndGet();
+      if (request.isMediaRequest() && n > 3 && n <= 3 + count) {
+        synchronized (random) {
+          MediaItem victim = candidates.remove(random.nextInt(candidates.size()));
+          collection.remove(victim.id());
+          deleted.add(victim.id());
+          collection.add(inserts.get(n - 4), Map.of());
+        }
+      }
+      return null;
+    };
+  }
+
+  /** New media for {@code collection}, created at random moments inside its time range. */
+  private static List<MediaItem> newMedia(MediaCollection collection, int count) {
+    Random random = new Random(9);
+    List<MediaItem> media = new ArrayList<>();
+    for (MediaItem template : SyntheticCollection.generate(99, count, 0).media()) {
+      MediaItem anchor = collection.media().get(random.nextInt(collection.media().size()));
+      media.add(
+          new MediaItem(
+              template.id(),
+              template.name(),
+              template.type(),
+              template.blobKey(),
+              anchor.parentPath() + "." + template.id(),
+              anchor.createdAt().plusMillis(random.nextInt(5)),
+              anchor.createdAt(),
+              template.width(),
+              template.height(),
+              template.duration(),
+              template.sizeBytes(),
+              template.status(),
+              template.metadata(),
+              1,
+              null,
+              template.frames()));
+    }
+    return media;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"date", "folder"})
+  void insertsAndDeletesMidScanLoseAndRepeatNothingThatStayed(String partitionBy) {
+    MediaCollection collection = SyntheticCollection.generate(43, 2_000);
+    Set<String> before = idsOf(collection.items());
+    List<MediaItem> inserts = newMedia(collection, 50);
+    Set<String> deleted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).unstableTies(3).start()) {
+      server.faults(churn(collection, inserts, deleted, 50));
+
+      List<String> read = ids(server, collection, Map.of("partitionBy", partitionBy));
+
+      Set<String> stayed = new HashSet<>(before);
+      stayed.removeAll(deleted);
+      Set<String> everExisted = new HashSet<>(before);
+      everExisted.addAll(idsOf(inserts));
+      assertThat(deleted).hasSize(50);
+      assertThat(read).doesNotHaveDuplicates();
+      assertThat(read).containsAll(stayed);
+      assertThat(everExisted).containsAll(read);
+    }
+  }
+
+  @Test
+  void exactOffsetRangesThatComeUpShortFailClearly() {
+    MediaCollection collection = SyntheticCollection.generate(45, 600);
+    Set<String> deleted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      server.faults(churn(collection, newMedia(collection, 0), deleted, 0));
+      AtomicInteger requests = new AtomicInteger();
+      server.faults(
+          request -> {
+            if (request.isMediaRequest() && requests.incrementAndGet() == 3) {
+              collection.media().stream().limit(40).forEach(item -> collection.remove(item.id()));
+            }
+            return null;
+          });
+
+      assertThatThrownBy(() -> ids(server, collection, Map.of("partitionBy", "offset")))
+          .hasRootCauseInstanceOf(DataException.class)
+          .hasMessageContaining("were expected")
+          .hasMessageContaining("deleted while the scan ran");
+    }
+  }
+}
