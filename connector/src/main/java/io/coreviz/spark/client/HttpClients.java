@@ -69,6 +69,7 @@ public final class HttpClients {
         .addInterceptor(new RetryInterceptor(sleeper, nanoTime, new SplittableRandom()))
         .addInterceptor(new RateLimitInterceptor(sleeper, nanoTime))
         .addNetworkInterceptor(HttpClients::countBytes)
+        .addNetworkInterceptor(new LoggingInterceptor())
         .addNetworkInterceptor(
             chain ->
                 chain.proceed(

@@ -12,6 +12,8 @@ import java.util.random.RandomGenerator;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Retries what may succeed later: 429, 5xx (but 501 and 505) and I/O failures (resets, timeouts).
@@ -24,6 +26,7 @@ import okhttp3.Response;
 final class RetryInterceptor implements Interceptor {
 
   static final String ATTEMPTS = "X-CoreViz-Attempts";
+  private static final Logger LOG = LoggerFactory.getLogger(RetryInterceptor.class);
 
   private final Sleeper sleeper;
   private final LongSupplier nanoTime;
@@ -73,6 +76,13 @@ final class RetryInterceptor implements Interceptor {
         }
         return response.newBuilder().header(ATTEMPTS, String.valueOf(attempt)).build();
       }
+      LOG.warn(
+          "Retrying GET {} in {} ms after {} (attempt {} of {})",
+          LoggingInterceptor.describe(request.url()),
+          wait.toMillis(),
+          failure != null ? failure.toString() : "HTTP " + response.code(),
+          attempt,
+          policy.maxRetries() + 1);
       if (response != null) {
         response.close();
       }

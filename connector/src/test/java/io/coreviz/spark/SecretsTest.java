@@ -1,0 +1,216 @@
+package io.coreviz.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.FaultInjector;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.catalog.Table;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.execution.ExplainMode;
+import org.apache.spark.sql.execution.ui.SQLExecutionUIData;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API key and the bearer token appear on no surface: explain() in every mode, the table's name,
+ * the scan's description, partitions, Spark UI plan strings, the event log, log output at DEBUG and
+ * exception messages. Each run reads with the key, lets a request fail with a 503 and a 401, and
+ * then searches every surface for the secrets.
+ */
+class SecretsTest {
+
+  private static final String KEY = "sk-live-SECRET-7f3a9c";
+  private static final String TOKEN = "bearer-SECRET-e41d07";
+
+  @TempDir static Path eventLogs;
+  private static SparkSession spark;
+  private static CoreVizEmulator server;
+  private static MediaCollection collection;
+  private static final StringWriter logs = new StringWriter();
+  private static WriterAppender appender;
+
+  @BeforeAll
+  static void start() {
+    collection = SyntheticCollection.generate(17, 300);
+    server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).credential(TOKEN).start();
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("SecretsTest")
+            .config("spark.ui.enabled", "false")
+            .config("spark.eventLog.enabled", "true")
+            .config("spark.eventLog.dir", eventLogs.toUri().toString())
+            .config("spark.eventLog.compress", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .getOrCreate();
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    appender =
+        WriterAppender.newBuilder()
+            .setName("secrets")
+            .setTarget(logs)
+            .setLayout(PatternLayout.newBuilder().withPattern("%p %c: %m%n%throwable").build())
+            .build();
+    appender.start();
+    context.getConfiguration().addAppender(appender);
+    context.getRootLogger().addAppender(appender);
+    Configurator.setRootLevel(Level.DEBUG);
+  }
+
+  @AfterAll
+  static void stop() {
+    Configurator.setRootLevel(Level.WARN);
+    ((LoggerContext) LogManager.getContext(false)).getRootLogger().removeAppender(appender);
+    SparkTestSession.stop(spark);
+    server.close();
+  }
+
+  private static Dataset<Row> read(String option, String secret) {
+    return spark
+        .read()
+        .format("coreviz")
+        .option("endpoint", server.baseUrl())
+        .option(option, secret)
+        .option("collectionId", collection.id())
+        .option("pageSize", "50")
+        .option("retryBackoffMs", "1")
+        .load();
+  }
+
+  @Test
+  void noSurfaceShowsTheKeyOrTheToken() throws Exception {
+    List<String> surfaces = new ArrayList<>();
+    for (String[] credential : new String[][] {{"apiKey", KEY}, {"bearerToken", TOKEN}}) {
+      Dataset<Row> query =
+          read(credential[0], credential[1]).filter("type = 'image' AND width > 100");
+      for (String mode : new String[] {"simple", "extended", "codegen", "cost", "formatted"}) {
+        surfaces.add(query.queryExecution().explainString(ExplainMode.fromString(mode)));
+      }
+      server.faults(
+          FaultInjector.everyNth(3, FaultInjector.Reply.json(503, "{\"error\":\"busy\"}")));
+      surfaces.add(String.valueOf(query.collectAsList().size()));
+      surfaces.add(String.valueOf(query.count()));
+      server.faults(FaultInjector.NONE);
+
+      Table table =
+          new CoreVizDataSource()
+              .getTable(
+                  null,
+                  null,
+                  Map.of(
+                      "endpoint",
+                      server.baseUrl(),
+                      credential[0],
+                      credential[1],
+                      "collectionId",
+                      collection.id()));
+      Scan scan =
+          ((org.apache.spark.sql.connector.catalog.SupportsRead) table)
+              .newScanBuilder(CaseInsensitiveStringMap.empty())
+              .build();
+      Batch batch = scan.toBatch();
+      surfaces.add(table.name());
+      surfaces.add(table.toString());
+      surfaces.add(scan.description());
+      surfaces.add(scan.toString());
+      for (InputPartition partition : batch.planInputPartitions()) {
+        surfaces.add(partition.toString());
+      }
+      surfaces.add(batch.createReaderFactory().toString());
+      surfaces.add(
+          ReadOptions.parse(
+                  Map.of(credential[0], credential[1], "collectionId", collection.id()),
+                  key -> null,
+                  key -> null)
+              .toString());
+
+      Throwable failure =
+          org.assertj.core.api.Assertions.catchThrowable(
+              () ->
+                  spark
+                      .read()
+                      .format("coreviz")
+                      .option("endpoint", server.baseUrl())
+                      .option(credential[0], credential[1] + "-revoked")
+                      .option("collectionId", collection.id())
+                      .load()
+                      .collectAsList());
+      assertThat(failure).isNotNull();
+      StringWriter trace = new StringWriter();
+      failure.printStackTrace(new java.io.PrintWriter(trace));
+      surfaces.add(trace.toString());
+    }
+    for (SQLExecutionUIData execution :
+        scala.jdk.javaapi.CollectionConverters.asJava(
+            spark.sharedState().statusStore().executionsList())) {
+      surfaces.add(execution.physicalPlanDescription());
+      surfaces.add(execution.description());
+      surfaces.add(execution.details());
+    }
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    try (Stream<Path> files = Files.walk(eventLogs)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        surfaces.add(
+            new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+    }
+    surfaces.add(logs.toString());
+
+    String everything = String.join("\n", surfaces);
+    assertThat(everything)
+        .contains("coreviz")
+        .contains("/api/dataset/" + collection.id())
+        .as("the event log was read")
+        .contains("SparkListenerSQLExecutionStart");
+    assertThat(logs.toString())
+        .as("DEBUG logs were captured")
+        .contains("DEBUG io.coreviz.spark.http");
+    assertThat(everything).doesNotContain(KEY).doesNotContain(TOKEN).doesNotContain("SECRET");
+  }
+
+  @Test
+  void sqlOptionsAreRedactedWhenSparkIsToldTheOptionNames() {
+    spark.conf().set("spark.sql.redaction.options.regex", "(?i)url|apikey|bearertoken");
+    try {
+      Dataset<Row> create =
+          spark.sql(
+              "CREATE OR REPLACE TEMPORARY VIEW secret_media USING coreviz OPTIONS ("
+                  + "endpoint '"
+                  + server.baseUrl()
+                  + "', apiKey '"
+                  + KEY
+                  + "', collectionId '"
+                  + collection.id()
+                  + "')");
+      String plan = create.queryExecution().explainString(ExplainMode.fromString("extended"));
+      assertThat(plan).contains("coreviz").doesNotContain(KEY);
+      assertThat(spark.sql("SELECT count(*) FROM secret_media").collectAsList().get(0).getLong(0))
+          .isEqualTo(collection.items().size());
+    } finally {
+      spark.conf().unset("spark.sql.redaction.options.regex");
+    }
+  }
+}
