@@ -164,7 +164,7 @@ class SecretsTest {
       surfaces.add(trace.toString());
     }
     for (SQLExecutionUIData execution :
-        scala.jdk.javaapi.CollectionConverters.asJava(
+        scala.collection.JavaConverters.seqAsJavaList(
             spark.sharedState().statusStore().executionsList())) {
       surfaces.add(execution.physicalPlanDescription());
       surfaces.add(execution.description());

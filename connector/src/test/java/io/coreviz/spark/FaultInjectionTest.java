@@ -1,0 +1,110 @@
+package io.coreviz.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.FaultInjector;
+import io.coreviz.emulator.RecordedRequest;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.ui.SQLExecutionUIData;
+import org.apache.spark.sql.execution.ui.SQLPlanMetric;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A whole read through a server that answers 10% of requests with 503 and 5% with 429: the exact
+ * collection comes back, and the scan's metrics in the Spark UI count the retries.
+ */
+class FaultInjectionTest {
+
+  private static final String KEY = "sk-faults-2c8d";
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.start("FaultInjectionTest");
+  }
+
+  @AfterAll
+  static void stop() {
+    SparkTestSession.stop(spark);
+  }
+
+  /** The named SQL metrics of the last execution, e.g. "CoreViz retries" -> "12". */
+  private static Map<String, String> lastScanMetrics() throws Exception {
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    List<SQLExecutionUIData> executions =
+        scala.collection.JavaConverters.seqAsJavaList(
+            spark.sharedState().statusStore().executionsList());
+    SQLExecutionUIData last = executions.get(executions.size() - 1);
+    scala.collection.Map<Object, String> values =
+        spark.sharedState().statusStore().executionMetrics(last.executionId());
+    Map<String, String> named = new HashMap<>();
+    for (SQLPlanMetric metric : scala.collection.JavaConverters.seqAsJavaList(last.metrics())) {
+      if (metric.name().startsWith("CoreViz") && values.contains(metric.accumulatorId())) {
+        named.put(metric.name(), values.apply(metric.accumulatorId()).replace(",", "").trim());
+      }
+    }
+    return named;
+  }
+
+  @Test
+  void tenPercent503sAndFivePercent429sStillGiveTheExactCollection() throws Exception {
+    MediaCollection collection = SyntheticCollection.generate(61, 3_000);
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      server.faults(
+          FaultInjector.randomly(
+                  0.10, 1, FaultInjector.Reply.json(503, "{\"error\":\"unavailable\"}"))
+              .andThen(FaultInjector.randomly(0.05 / 0.90, 2, FaultInjector.tooManyRequests(0))));
+
+      List<String> ids =
+          spark
+              .read()
+              .format("coreviz")
+              .option("endpoint", server.baseUrl())
+              .option("apiKey", KEY)
+              .option("collectionId", collection.id())
+              .option("pageSize", "20")
+              .option("retryBackoffMs", "2")
+              .option("maxRetries", "8")
+              .load()
+              .select("id")
+              .collectAsList()
+              .stream()
+              .map(row -> row.getString(0))
+              .toList();
+
+      List<RecordedRequest> requests = server.mediaRequests();
+      long unavailable = requests.stream().filter(r -> r.status() == 503).count();
+      long throttled = requests.stream().filter(r -> r.status() == 429).count();
+      assertThat(ids)
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(
+              collection.items().stream().map(MediaItem::id).toList());
+      assertThat(unavailable).isGreaterThan(requests.size() / 40);
+      assertThat(throttled).isGreaterThan(requests.size() / 80);
+
+      Map<String, String> metrics = lastScanMetrics();
+      assertThat(metrics)
+          .containsEntry("CoreViz rows read", String.valueOf(collection.items().size()));
+      assertThat(Long.parseLong(metrics.get("CoreViz retries"))).isPositive();
+      assertThat(Long.parseLong(metrics.get("CoreViz 429 answers"))).isPositive();
+      assertThat(Long.parseLong(metrics.get("CoreViz requests")))
+          .isGreaterThan(Long.parseLong(metrics.get("CoreViz retries")));
+      assertThat(metrics)
+          .containsKeys(
+              "CoreViz bytes read",
+              "CoreViz duplicates dropped",
+              "CoreViz pages re-aligned",
+              "CoreViz time throttled (ms)");
+    }
+  }
+}
