@@ -8,7 +8,14 @@ public final class SparkTestSession {
   private SparkTestSession() {}
 
   public static SparkSession start(String appName) {
-    return SparkSession.builder()
+    return start(appName, java.util.Map.of());
+  }
+
+  /** With extra (e.g. static) settings, which must be known before the session starts. */
+  public static SparkSession start(String appName, java.util.Map<String, String> extra) {
+    SparkSession.Builder builder = SparkSession.builder();
+    extra.forEach(builder::config);
+    return builder
         .master("local[2]")
         .appName(appName)
         .config("spark.ui.enabled", "false")

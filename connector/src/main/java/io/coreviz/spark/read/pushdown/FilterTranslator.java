@@ -1,5 +1,9 @@
 package io.coreviz.spark.read.pushdown;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coreviz.spark.catalog.CoreVizFunction;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -11,9 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.connector.expressions.Expression;
 import org.apache.spark.sql.connector.expressions.Literal;
 import org.apache.spark.sql.connector.expressions.NamedReference;
+import org.apache.spark.sql.connector.expressions.UserDefinedScalarFunc;
 import org.apache.spark.sql.connector.expressions.filter.And;
 import org.apache.spark.sql.connector.expressions.filter.Or;
 import org.apache.spark.sql.connector.expressions.filter.Predicate;
@@ -36,9 +42,12 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>{@code startswith(path, 'p.')}, {@code path LIKE 'p.%'}: {@code path=p} over the subtree,
  *       exact when the prefix is whole labels followed by a dot; a partial last label pushes its
  *       parent as a pre-filter. {@code path = 'p.x'} lists {@code p} one level, pre-filter.
+ *   <li>{@code coreviz.has_tag(metadata.tags, g, v)}, {@code coreviz.has_any_tag(…)} and ORs of
+ *       those on one group: {@code tagFilters} (AND between groups, OR within one), exact.
+ *   <li>{@code coreviz.in_folder(path, 'p')}: {@code path=p} over the subtree, exact.
  * </ul>
  *
- * Everything else (NOT, tags, nested fields, other columns) stays with Spark.
+ * Everything else (NOT, other tag predicates, nested fields, other columns) stays with Spark.
  */
 public final class FilterTranslator {
 
@@ -48,6 +57,7 @@ public final class FilterTranslator {
   static final Set<String> TYPES = Set.of("image", "video", "folder");
   private static final Pattern LTREE = Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
   private static final long MICROS_PER_DAY = 86_400_000_000L;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private enum Outcome {
     EXACT,
@@ -60,6 +70,7 @@ public final class FilterTranslator {
   private final boolean idFixed;
   private Set<String> types;
   private Set<String> ids;
+  private final Map<String, Set<String>> tagFilters;
   private LocalDate from;
   private LocalDate to;
   private String path;
@@ -74,6 +85,7 @@ public final class FilterTranslator {
     this.from = base.containsKey("dateFrom") ? LocalDate.parse(base.get("dateFrom")) : null;
     this.to = base.containsKey("dateTo") ? LocalDate.parse(base.get("dateTo")) : null;
     this.path = base.getOrDefault("path", collectionId);
+    this.tagFilters = parseTagFilters(base.get("tagFilters"));
     this.recursive = Boolean.parseBoolean(base.getOrDefault("recursive", "false"));
   }
 
@@ -121,6 +133,7 @@ public final class FilterTranslator {
     params.put("recursive", String.valueOf(recursive));
     put(params, "dateFrom", from);
     put(params, "dateTo", to);
+    put(params, "tagFilters", tagFilters.isEmpty() ? null : json(tagFilters));
     List<Map<String, String>> alternatives = new ArrayList<>();
     alternatives.add(Map.of());
     if (types != null && !typeFixed) {
@@ -174,6 +187,14 @@ public final class FilterTranslator {
           ? Outcome.NOT_PUSHED
           : Outcome.PREFILTER;
     }
+    Map.Entry<String, Set<String>> tags = tagTerm(predicate);
+    if (tags != null) {
+      return tag(tags.getKey(), tags.getValue());
+    }
+    String folder = functionArgument(predicate, CoreVizFunction.IN_FOLDER, "path");
+    if (folder != null) {
+      return recursive ? subtree(folder, true) : Outcome.NOT_PUSHED;
+    }
     Set<String> typeValues = values(predicate, "type");
     if (typeValues != null) {
       return type(typeValues);
@@ -200,6 +221,123 @@ public final class FilterTranslator {
     }
     types = intersect(types, values);
     return Outcome.EXACT;
+  }
+
+  /**
+   * One tag group per predicate set: AND between groups and OR within one is what the API's
+   * tagFilters means. A second predicate on a group already filtered (an AND within a group) is not
+   * expressible and stays with Spark.
+   */
+  private Outcome tag(String group, Set<String> values) {
+    if (tagFilters.containsKey(group)) {
+      return Outcome.NOT_PUSHED;
+    }
+    tagFilters.put(group, values);
+    return Outcome.EXACT;
+  }
+
+  /**
+   * The group and values of {@code coreviz.has_tag(metadata.tags, g, v)}, {@code
+   * coreviz.has_any_tag(metadata.tags, g, array(…))}, or an OR of those on one group; else null.
+   */
+  static Map.Entry<String, Set<String>> tagTerm(Predicate predicate) {
+    if (predicate instanceof Or or) {
+      Map.Entry<String, Set<String>> left = tagTerm(or.left());
+      Map.Entry<String, Set<String>> right = tagTerm(or.right());
+      if (left == null || right == null || !left.getKey().equals(right.getKey())) {
+        return null;
+      }
+      Set<String> values = new LinkedHashSet<>(left.getValue());
+      values.addAll(right.getValue());
+      return Map.entry(left.getKey(), values);
+    }
+    UserDefinedScalarFunc call = call(predicate);
+    if (call == null
+        || call.children().length != 3
+        || !isColumn(call.children()[0], "metadata.tags")) {
+      return null;
+    }
+    if (!(call.children()[1] instanceof Literal<?> group)
+        || group.value() == null
+        || !(call.children()[2] instanceof Literal<?> value)
+        || value.value() == null) {
+      return null;
+    }
+    Set<String> values = new LinkedHashSet<>();
+    if (call.canonicalName().equals(CoreVizFunction.HAS_TAG.canonicalName())
+        && value.dataType().equals(DataTypes.StringType)) {
+      values.add(value.value().toString());
+    } else if (call.canonicalName().equals(CoreVizFunction.HAS_ANY_TAG.canonicalName())
+        && value.value() instanceof ArrayData array) {
+      for (int i = 0; i < array.numElements(); i++) {
+        if (!array.isNullAt(i)) {
+          values.add(array.getUTF8String(i).toString());
+        }
+      }
+      if (values.isEmpty()) {
+        return null;
+      }
+    } else {
+      return null;
+    }
+    return Map.entry(group.value().toString(), values);
+  }
+
+  /**
+   * The string literal {@code function(column, 'x')} is called with, when the predicate is that.
+   */
+  private static String functionArgument(
+      Predicate predicate, CoreVizFunction function, String column) {
+    UserDefinedScalarFunc call = call(predicate);
+    if (call == null
+        || !call.canonicalName().equals(function.canonicalName())
+        || call.children().length != 2
+        || !isColumn(call.children()[0], column)
+        || !(call.children()[1] instanceof Literal<?> literal)
+        || !literal.dataType().equals(DataTypes.StringType)
+        || literal.value() == null) {
+      return null;
+    }
+    return literal.value().toString();
+  }
+
+  /** A connector function used as a predicate: Spark sends {@code f(…) = true}. */
+  private static UserDefinedScalarFunc call(Predicate predicate) {
+    Expression[] children = predicate.children();
+    if (predicate.name().equals("=")
+        && children.length == 2
+        && children[0] instanceof UserDefinedScalarFunc call
+        && children[1] instanceof Literal<?> literal
+        && Boolean.TRUE.equals(literal.value())) {
+      return call;
+    }
+    return null;
+  }
+
+  private static Map<String, Set<String>> parseTagFilters(String json) {
+    Map<String, Set<String>> filters = new LinkedHashMap<>();
+    if (json == null) {
+      return filters;
+    }
+    try {
+      JsonNode root = JSON.readTree(json);
+      for (Map.Entry<String, JsonNode> group : root.properties()) {
+        Set<String> values = new LinkedHashSet<>();
+        group.getValue().forEach(value -> values.add(value.asText()));
+        filters.put(group.getKey(), values);
+      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("tagFilters were validated as JSON: " + json, e);
+    }
+    return filters;
+  }
+
+  private static String json(Map<String, Set<String>> filters) {
+    try {
+      return JSON.writeValueAsString(filters);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Outcome id(Set<String> values) {
@@ -270,10 +408,10 @@ public final class FilterTranslator {
     return columns;
   }
 
+  /** True when {@code expression} is the column (or nested field, dotted) {@code column}. */
   private static boolean isColumn(Expression expression, String column) {
     return expression instanceof NamedReference ref
-        && ref.fieldNames().length == 1
-        && ref.fieldNames()[0].equals(column);
+        && String.join(".", ref.fieldNames()).equals(column);
   }
 
   /** {@code createdAt <op> timestamp}, either way round; null when it is not that. */

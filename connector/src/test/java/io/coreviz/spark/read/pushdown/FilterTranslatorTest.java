@@ -9,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.connector.expressions.Expression;
 import org.apache.spark.sql.connector.expressions.Expressions;
 import org.apache.spark.sql.connector.expressions.LiteralValue;
+import org.apache.spark.sql.connector.expressions.UserDefinedScalarFunc;
 import org.apache.spark.sql.connector.expressions.filter.And;
 import org.apache.spark.sql.connector.expressions.filter.Not;
 import org.apache.spark.sql.connector.expressions.filter.Or;
@@ -55,6 +57,28 @@ class FilterTranslatorTest {
       children[i + 1] = str(values[i]);
     }
     return new Predicate("IN", children);
+  }
+
+  private static Predicate fn(String name, Expression... args) {
+    return new Predicate(
+        "=",
+        new Expression[] {
+          new UserDefinedScalarFunc(name, "coreviz." + name, args),
+          new LiteralValue<>(true, DataTypes.BooleanType)
+        });
+  }
+
+  private static Predicate hasTag(String group, String value) {
+    return fn("has_tag", col("metadata.tags"), str(group), str(value));
+  }
+
+  private static Expression strings(String... values) {
+    Object[] utf8 = new Object[values.length];
+    for (int i = 0; i < values.length; i++) {
+      utf8[i] = UTF8String.fromString(values[i]);
+    }
+    return new LiteralValue<>(
+        new GenericArrayData(utf8), DataTypes.createArrayType(DataTypes.StringType));
   }
 
   /** A case: predicates, the options' parameters, and what must come out. */
@@ -388,6 +412,87 @@ class FilterTranslatorTest {
             BROWSE,
             ONE,
             1,
+            false),
+        c(
+            "has_tag is a tag filter",
+            BROWSE,
+            List.of(hasTag("color", "red")),
+            with(BROWSE, "tagFilters", "{\"color\":[\"red\"]}"),
+            ONE,
+            0,
+            false),
+        c(
+            "OR of has_tag on one group is OR within the group",
+            BROWSE,
+            List.of(new Or(hasTag("color", "red"), hasTag("color", "blue"))),
+            with(BROWSE, "tagFilters", "{\"color\":[\"red\",\"blue\"]}"),
+            ONE,
+            0,
+            false),
+        c(
+            "has_tag on two groups is AND between groups",
+            BROWSE,
+            List.of(hasTag("color", "red"), hasTag("season", "summer")),
+            with(BROWSE, "tagFilters", "{\"color\":[\"red\"],\"season\":[\"summer\"]}"),
+            ONE,
+            0,
+            false),
+        c(
+            "has_any_tag lists the group's values",
+            BROWSE,
+            List.of(
+                fn("has_any_tag", col("metadata.tags"), str("camera"), strings("dslr", "drone"))),
+            with(BROWSE, "tagFilters", "{\"camera\":[\"dslr\",\"drone\"]}"),
+            ONE,
+            0,
+            false),
+        c(
+            "two ANDed tags of one group stay with Spark for the second",
+            BROWSE,
+            List.of(hasTag("color", "red"), hasTag("color", "blue")),
+            with(BROWSE, "tagFilters", "{\"color\":[\"red\"]}"),
+            ONE,
+            1,
+            false),
+        c(
+            "OR across groups stays with Spark",
+            BROWSE,
+            List.of(new Or(hasTag("color", "red"), hasTag("season", "summer"))),
+            BROWSE,
+            ONE,
+            1,
+            false),
+        c(
+            "NOT has_tag stays with Spark",
+            BROWSE,
+            List.of(new Not(hasTag("color", "red"))),
+            BROWSE,
+            ONE,
+            1,
+            false),
+        c(
+            "a tag group the options filter already stays with Spark",
+            with(BROWSE, "tagFilters", "{\"color\":[\"red\"]}"),
+            List.of(hasTag("color", "blue"), hasTag("season", "winter")),
+            with(BROWSE, "tagFilters", "{\"color\":[\"red\"],\"season\":[\"winter\"]}"),
+            ONE,
+            1,
+            false),
+        c(
+            "has_tag on another column stays with Spark",
+            BROWSE,
+            List.of(fn("has_tag", col("name"), str("color"), str("red"))),
+            BROWSE,
+            ONE,
+            1,
+            false),
+        c(
+            "in_folder is an exact subtree",
+            BROWSE,
+            List.of(fn("in_folder", col("path"), str(ROOT + ".f1"))),
+            with(BROWSE, "path", ROOT + ".f1"),
+            ONE,
+            0,
             false),
         c(
             "AND of exact parts is exact",

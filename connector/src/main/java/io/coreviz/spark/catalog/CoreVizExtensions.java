@@ -1,0 +1,75 @@
+package io.coreviz.spark.catalog;
+
+import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.catalyst.expressions.And;
+import org.apache.spark.sql.catalyst.expressions.ApplyFunctionExpression;
+import org.apache.spark.sql.catalyst.expressions.EqualTo;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.Or;
+import org.apache.spark.sql.catalyst.plans.logical.Filter;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.rules.Rule;
+import org.apache.spark.sql.types.DataTypes;
+import scala.Function1;
+import scala.runtime.AbstractPartialFunction;
+import scala.runtime.BoxedUnit;
+
+/**
+ * Lets the catalog's functions push down when written as bare predicates ({@code WHERE
+ * coreviz.has_tag(…)}) on Spark versions that only push a function compared to a value: a rule, run
+ * before Spark pushes filters to sources, rewrites each bare call into {@code call = true} (same
+ * meaning in a filter). Enable with {@code
+ * spark.sql.extensions=io.coreviz.spark.catalog.CoreVizExtensions}.
+ */
+public final class CoreVizExtensions implements Function1<SparkSessionExtensions, BoxedUnit> {
+
+  @Override
+  public BoxedUnit apply(SparkSessionExtensions extensions) {
+    extensions.injectOptimizerRule(session -> new CompareCallsToTrue());
+    return BoxedUnit.UNIT;
+  }
+
+  /** Rewrites bare calls of the catalog's functions in filters into {@code call = true}. */
+  static final class CompareCallsToTrue extends Rule<LogicalPlan> {
+
+    @Override
+    public LogicalPlan apply(LogicalPlan plan) {
+      return plan.transform(
+          new AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
+            @Override
+            public boolean isDefinedAt(LogicalPlan node) {
+              return node instanceof Filter filter
+                  && rewrite(filter.condition()) != filter.condition();
+            }
+
+            @Override
+            public LogicalPlan apply(LogicalPlan node) {
+              Filter filter = (Filter) node;
+              return new Filter(rewrite(filter.condition()), filter.child());
+            }
+          });
+    }
+
+    /**
+     * The condition with bare calls compared to true, through AND and OR; the same object if none.
+     */
+    static Expression rewrite(Expression condition) {
+      if (condition instanceof And and) {
+        Expression left = rewrite(and.left());
+        Expression right = rewrite(and.right());
+        return left == and.left() && right == and.right() ? condition : new And(left, right);
+      }
+      if (condition instanceof Or or) {
+        Expression left = rewrite(or.left());
+        Expression right = rewrite(or.right());
+        return left == or.left() && right == or.right() ? condition : new Or(left, right);
+      }
+      if (condition instanceof ApplyFunctionExpression call
+          && call.function() instanceof CoreVizFunction) {
+        return new EqualTo(condition, Literal.create(true, DataTypes.BooleanType));
+      }
+      return condition;
+    }
+  }
+}

@@ -1,0 +1,252 @@
+package io.coreviz.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.RecordedRequest;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.catalog.CoreVizCatalog;
+import io.coreviz.spark.catalog.CoreVizExtensions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.ExplainMode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The coreviz catalog: tables, DESCRIBE, and function predicates pushed as tagFilters. */
+class CatalogTest {
+
+  private static final String KEY = "sk-catalog-0d91";
+  private static SparkSession spark;
+  private static CoreVizEmulator server;
+  private static MediaCollection collection;
+  private static String table;
+
+  @BeforeAll
+  static void start() {
+    collection = SyntheticCollection.generate(23, 700);
+    server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
+    spark =
+        SparkTestSession.start(
+            "CatalogTest",
+            java.util.Map.of("spark.sql.extensions", CoreVizExtensions.class.getName()));
+    spark.conf().set("spark.sql.catalog.coreviz", CoreVizCatalog.class.getName());
+    spark.conf().set("spark.sql.catalog.coreviz.endpoint", server.baseUrl());
+    spark.conf().set("spark.sql.catalog.coreviz.apiKey", KEY);
+    spark.conf().set("spark.sql.catalog.coreviz.collections", collection.id());
+    table = "coreviz.`" + collection.id() + "`";
+    ModelTable.of(spark, server, collection).createOrReplaceTempView("model");
+    spark
+        .read()
+        .format("coreviz")
+        .option("endpoint", server.baseUrl())
+        .option("apiKey", KEY)
+        .option("collectionId", collection.id())
+        .option("pushDown", "false")
+        .load()
+        .createOrReplaceTempView("plain");
+  }
+
+  @AfterAll
+  static void stop() {
+    SparkTestSession.stop(spark);
+    server.close();
+  }
+
+  @BeforeEach
+  void clearLog() {
+    server.clearRequests();
+  }
+
+  private static List<String> rows(String sql) {
+    return spark.sql(sql).collectAsList().stream().map(Row::toString).sorted().toList();
+  }
+
+  @Test
+  void showTablesListsTheConfiguredCollections() {
+    assertThat(rows("SHOW TABLES IN coreviz"))
+        .hasSize(1)
+        .first()
+        .asString()
+        .contains(collection.id());
+  }
+
+  @Test
+  void describeShowsTheSchemaWithComments() {
+    List<Row> described = spark.sql("DESCRIBE TABLE " + table).collectAsList();
+
+    assertThat(described)
+        .anySatisfy(
+            row -> {
+              assertThat(row.getString(0)).isEqualTo("createdAt");
+              assertThat(row.getString(1)).isEqualTo("timestamp");
+              assertThat(row.getString(2)).contains("UTC");
+            });
+    assertThat(described.stream().map(r -> r.getString(0)).toList())
+        .contains("frames", "metadata", "_score");
+  }
+
+  @Test
+  void countWithATagFunctionIsOneRequestWithTagFilters() {
+    long count =
+        spark
+            .sql(
+                "SELECT count(*) FROM "
+                    + table
+                    + " WHERE coreviz.has_tag(metadata.tags, 'season', 'summer')")
+            .first()
+            .getLong(0);
+
+    long expected =
+        collection.items().stream()
+            .filter(i -> i.tags().getOrDefault("season", List.of()).contains("summer"))
+            .count();
+    assertThat(count).isEqualTo(expected);
+    assertThat(server.mediaRequests())
+        .singleElement()
+        .satisfies(
+            request ->
+                assertThat(request.query())
+                    .containsEntry("tagFilters", "{\"season\":[\"summer\"]}")
+                    .containsEntry("limit", "1"));
+  }
+
+  static Stream<Arguments> functionPredicates() {
+    MediaItem folder =
+        collection.items().stream()
+            .filter(MediaItem::isFolder)
+            .max(Comparator.comparingInt(f -> ModelTable.mediaUnder(collection, f).size()))
+            .orElseThrow();
+    return Stream.of(
+        Arguments.of("coreviz.has_tag(metadata.tags, 'color', 'red')", "{\"color\":[\"red\"]}"),
+        Arguments.of(
+            "coreviz.has_tag(metadata.tags, 'color', 'red') OR coreviz.has_tag(metadata.tags, 'color', 'blue')",
+            "{\"color\":[\"red\",\"blue\"]}"),
+        Arguments.of(
+            "coreviz.has_tag(metadata.tags, 'color', 'red') AND coreviz.has_tag(metadata.tags, 'season', 'winter')",
+            "{\"color\":[\"red\"],\"season\":[\"winter\"]}"),
+        Arguments.of(
+            "coreviz.has_any_tag(metadata.tags, 'camera', array('dslr', 'drone'))",
+            "{\"camera\":[\"dslr\",\"drone\"]}"),
+        Arguments.of(
+            "coreviz.has_tag(metadata.tags, 'color', 'red') AND coreviz.has_tag(metadata.tags, 'color', 'blue')",
+            "{\"color\":[\"red\"]}"),
+        Arguments.of(
+            "coreviz.has_tag(metadata.tags, 'color', 'red') OR coreviz.has_tag(metadata.tags, 'season', 'winter')",
+            null),
+        Arguments.of("NOT coreviz.has_tag(metadata.tags, 'color', 'red')", null),
+        Arguments.of(
+            "coreviz.has_tag(metadata.tags, 'category', 'food') AND type = 'image'"
+                + " AND createdAt >= TIMESTAMP '2026-02-01 00:00:00'",
+            "{\"category\":[\"food\"]}"),
+        Arguments.of("coreviz.in_folder(path, '" + folder.path() + "')", null));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("functionPredicates")
+  void functionPredicatesGiveTheSameRowsPushedAndNotPushed(String predicate, String tagFilters) {
+    String select = "SELECT id, name FROM %s WHERE " + predicate;
+
+    List<String> pushed = rows(String.format(select, table));
+    List<RecordedRequest> requests = server.mediaRequests();
+
+    assertThat(pushed).isEqualTo(rows(String.format(select, "model")));
+    assertThat(pushed).isEqualTo(rows(String.format(select, "plain")));
+    assertThat(requests)
+        .isNotEmpty()
+        .allSatisfy(
+            request -> {
+              if (tagFilters == null) {
+                assertThat(request.query()).doesNotContainKey("tagFilters");
+              } else {
+                assertThat(request.query()).containsEntry("tagFilters", tagFilters);
+              }
+            });
+  }
+
+  @Test
+  void tagTypeAndDateFiltersMakeOneApiQuery() {
+    Dataset<Row> query =
+        spark.sql(
+            "SELECT id FROM "
+                + table
+                + " WHERE coreviz.has_tag(metadata.tags, 'color', 'red') AND type = 'video'"
+                + " AND createdAt < TIMESTAMP '2026-03-01 00:00:00'");
+
+    String plan = query.queryExecution().explainString(ExplainMode.fromString("simple"));
+
+    assertThat(plan)
+        .contains("tagFilters=%7B%22color%22%3A%5B%22red%22%5D%7D")
+        .contains("type=video")
+        .contains("dateTo=2026-02-28")
+        .doesNotContain("Filter (");
+  }
+
+  @Test
+  void aFolderIsATable() {
+    MediaItem folder =
+        collection.items().stream().filter(MediaItem::isFolder).findFirst().orElseThrow();
+    String folderTable = "coreviz.`" + collection.id() + "`.`" + folder.id() + "`";
+
+    List<String> ids =
+        spark.sql("SELECT id FROM " + folderTable).collectAsList().stream()
+            .map(row -> row.getString(0))
+            .toList();
+
+    assertThat(ids)
+        .containsExactlyInAnyOrderElementsOf(
+            collection.items().stream()
+                .filter(i -> i.path().startsWith(folder.path() + "."))
+                .map(MediaItem::id)
+                .toList());
+  }
+
+  @Test
+  void theDataFrameHelpersPushDownToo() {
+    Dataset<Row> red =
+        spark
+            .table(table)
+            .filter(
+                CoreVizFunctions.hasTag("color", "red")
+                    .or(CoreVizFunctions.hasTag("color", "blue")))
+            .filter(CoreVizFunctions.hasAnyTag("season", "summer", "spring"));
+
+    long count = red.count();
+
+    assertThat(server.mediaRequests())
+        .singleElement()
+        .satisfies(
+            request ->
+                assertThat(request.query())
+                    .containsEntry(
+                        "tagFilters",
+                        "{\"color\":[\"red\",\"blue\"],\"season\":[\"summer\",\"spring\"]}"));
+    assertThat(count)
+        .isEqualTo(
+            collection.items().stream()
+                .filter(
+                    i ->
+                        (i.tags().getOrDefault("color", List.of()).contains("red")
+                                || i.tags().getOrDefault("color", List.of()).contains("blue"))
+                            && (i.tags().getOrDefault("season", List.of()).contains("summer")
+                                || i.tags().getOrDefault("season", List.of()).contains("spring")))
+                .count());
+  }
+
+  @Test
+  void theCatalogIsReadOnly() {
+    assertThatThrownBy(() -> spark.sql("DROP TABLE " + table)).hasMessageContaining("read-only");
+  }
+}
