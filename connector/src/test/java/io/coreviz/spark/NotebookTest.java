@@ -1,0 +1,189 @@
+package io.coreviz.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.api.MediaQuery;
+import io.coreviz.emulator.api.MediaSearch;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.spark.catalog.CoreVizCatalog;
+import io.coreviz.spark.catalog.CoreVizExtensions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs every cell of notebooks/dataset_quality_investigation.sql against the local server and
+ * checks the key results against the same queries on a table built from the server's data; and runs
+ * the Python notebook's Spark calls, mirrored in Java.
+ */
+class NotebookTest {
+
+  private static final String KEY = "sk-notebook-66e1";
+  private static final String PLACEHOLDER = "00000000000000000000000000000000";
+  private static SparkSession spark;
+  private static CoreVizEmulator server;
+  private static MediaCollection collection;
+
+  @BeforeAll
+  static void start() {
+    collection = SyntheticCollection.generate(29, 800);
+    server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
+    spark =
+        SparkTestSession.start(
+            "NotebookTest", Map.of("spark.sql.extensions", CoreVizExtensions.class.getName()));
+    spark.conf().set("spark.sql.catalog.coreviz", CoreVizCatalog.class.getName());
+    spark.conf().set("spark.sql.catalog.coreviz.endpoint", server.baseUrl());
+    spark.conf().set("spark.sql.catalog.coreviz.collections", collection.id());
+    spark.conf().set("spark.coreviz.apiKey", KEY); // as a cluster would set it
+    ModelTable.of(spark, server, collection).createOrReplaceTempView("model");
+  }
+
+  @AfterAll
+  static void stop() {
+    SparkTestSession.stop(spark);
+    server.close();
+  }
+
+  /** The notebook's SQL cells, with the collection id and endpoint of this test's server. */
+  private static List<String> sqlCells() throws Exception {
+    String notebook = Files.readString(notebookDir().resolve("dataset_quality_investigation.sql"));
+    assertThat(notebook).startsWith("-- Databricks notebook source");
+    List<String> cells = new ArrayList<>();
+    for (String cell : notebook.split("\n-- COMMAND ----------\n")) {
+      StringBuilder sql = new StringBuilder();
+      for (String line : cell.split("\n")) {
+        if (!line.startsWith("--")) {
+          sql.append(line).append('\n');
+        }
+      }
+      String statement =
+          sql.toString()
+              .strip()
+              .replace(
+                  "SET collection_id = " + PLACEHOLDER, "SET collection_id = " + collection.id())
+              .replace(
+                  "SET coreviz_endpoint = https://lab.coreviz.io",
+                  "SET coreviz_endpoint = " + server.baseUrl());
+      if (!statement.isEmpty()) {
+        cells.add(statement);
+      }
+    }
+    return cells;
+  }
+
+  private static Path notebookDir() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (!Files.isDirectory(dir.resolve("notebooks"))) {
+      dir = dir.getParent();
+    }
+    return dir.resolve("notebooks");
+  }
+
+  private static List<String> strings(Dataset<Row> rows) {
+    return rows.collectAsList().stream().map(Row::toString).toList();
+  }
+
+  @Test
+  void everySqlCellRunsAndTheKeyCellsAreRight() throws Exception {
+    List<String> cells = sqlCells();
+    Map<String, List<String>> results = new java.util.LinkedHashMap<>();
+    for (String cell : cells) {
+      results.put(cell, strings(spark.sql(cell)));
+    }
+
+    assertThat(cells).hasSizeGreaterThanOrEqualTo(10);
+    for (Map.Entry<String, List<String>> cell : results.entrySet()) {
+      String sql = cell.getKey();
+      String onModel = sql.replace("coreviz.`" + collection.id() + "`", "model");
+      if (sql.startsWith("SELECT") && !sql.contains("red_shoes")) {
+        assertThat(cell.getValue()).as(sql).isEqualTo(strings(spark.sql(onModel))).isNotEmpty();
+      }
+      if (sql.startsWith("EXPLAIN")) {
+        assertThat(cell.getValue().get(0))
+            .contains("tagFilters")
+            .contains("type=video")
+            .contains("dateFrom=2026-02-01")
+            .doesNotContain(KEY);
+      }
+    }
+    MediaSearch.Result oracle =
+        MediaSearch.search(
+            collection,
+            MediaQuery.parse(
+                Map.of("q", "red shoe", "minScore", "0.3", "limit", "10"), collection.id(), 100));
+    String search = cells.get(cells.size() - 1);
+    List<Double> scores =
+        spark.sql(search).collectAsList().stream().map(r -> r.getDouble(2)).toList();
+    assertThat(scores)
+        .isEqualTo(
+            oracle.page().stream().map(hit -> Math.round(hit.score() * 1000) / 1000.0).toList());
+  }
+
+  /** The Python notebook's calls, one for one. */
+  @Test
+  void pythonNotebookCallsMirroredInJava() throws Exception {
+    String python = Files.readString(notebookDir().resolve("dataset_quality_investigation.py"));
+    assertThat(python)
+        .startsWith("# Databricks notebook source")
+        .contains("# COMMAND ----------")
+        .contains("F.call_function(\"coreviz.has_tag\"")
+        .contains("PythonNotebookMirrorTest");
+    Dataset<Row> media = spark.table("coreviz.`" + collection.id() + "`");
+    Dataset<Row> model = spark.table("model");
+
+    assertThat(strings(media.groupBy("type", "status").count().orderBy("type", "status")))
+        .isEqualTo(strings(model.groupBy("type", "status").count().orderBy("type", "status")));
+
+    server.clearRequests();
+    java.util.function.Function<Dataset<Row>, Dataset<Row>> redOrBlueSummerImages =
+        table ->
+            table
+                .filter(
+                    CoreVizFunctions.hasTag("color", "red")
+                        .or(CoreVizFunctions.hasTag("color", "blue")))
+                .filter(CoreVizFunctions.hasAnyTag("season", "summer"))
+                .filter(col("type").equalTo("image"))
+                .filter(col("createdAt").geq(lit("2026-02-01 00:00:00").cast("timestamp")));
+    long count = redOrBlueSummerImages.apply(media).count();
+    assertThat(server.mediaRequests()).hasSize(1);
+    assertThat(count).isEqualTo(redOrBlueSummerImages.apply(model).count());
+
+    java.util.function.Function<Dataset<Row>, Dataset<Row>> labels =
+        table ->
+            table
+                .select(explode(col("frames")).alias("frame"))
+                .select(explode(col("frame.objects")).alias("obj"))
+                .groupBy(col("obj.label").alias("label"))
+                .count()
+                .orderBy(desc("count"), col("label"));
+    assertThat(strings(labels.apply(media))).isEqualTo(strings(labels.apply(model)));
+
+    List<Row> redShoes =
+        spark
+            .read()
+            .format("coreviz")
+            .option("endpoint", server.baseUrl())
+            .option("collectionId", collection.id())
+            .option("q", "red shoe")
+            .option("minScore", "0.3")
+            .load()
+            .orderBy(desc("_score"))
+            .limit(10)
+            .collectAsList();
+    assertThat(redShoes).isNotEmpty();
+  }
+}

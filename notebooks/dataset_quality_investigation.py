@@ -1,0 +1,73 @@
+# Databricks notebook source
+# MAGIC %md
+# MAGIC # Dataset-quality investigation with the DataFrame API
+# MAGIC
+# MAGIC The same investigation as the SQL notebook, in PySpark. Cluster setup: attach
+# MAGIC `coreviz-spark-<version>-all.jar`, set `spark.sql.catalog.coreviz` to
+# MAGIC `io.coreviz.spark.catalog.CoreVizCatalog` and `spark.sql.extensions` to
+# MAGIC `io.coreviz.spark.catalog.CoreVizExtensions`, and provide `COREVIZ_API_KEY`.
+# MAGIC Every call here is mirrored by `PythonNotebookMirrorTest` in the connector's tests.
+
+# COMMAND ----------
+
+from pyspark.sql import functions as F
+
+try:
+    collection_id = dbutils.widgets.get("collection_id")  # noqa: F821 (Databricks)
+except NameError:
+    collection_id = "00000000000000000000000000000000"
+
+media = spark.table(f"coreviz.`{collection_id}`")  # noqa: F821 (notebook global)
+
+
+def has_tag(group, value):
+    """coreviz.has_tag(metadata.tags, group, value): pushed down as tagFilters."""
+    return F.call_function("coreviz.has_tag", F.col("metadata.tags"), F.lit(group), F.lit(value))
+
+
+def has_any_tag(group, *values):
+    """coreviz.has_any_tag(metadata.tags, group, array(values)): pushed down as tagFilters."""
+    return F.call_function(
+        "coreviz.has_any_tag", F.col("metadata.tags"), F.lit(group), F.array(*[F.lit(v) for v in values])
+    )
+
+# COMMAND ----------
+
+display(media.groupBy("type", "status").count().orderBy("type", "status"))  # noqa: F821
+
+# COMMAND ----------
+
+# Tags, type and date: one API query; the count is one request.
+red_or_blue_summer_images = (
+    media.filter(has_tag("color", "red") | has_tag("color", "blue"))
+    .filter(has_any_tag("season", "summer"))
+    .filter(F.col("type") == "image")
+    .filter(F.col("createdAt") >= F.lit("2026-02-01 00:00:00").cast("timestamp"))
+)
+print(red_or_blue_summer_images.count())
+red_or_blue_summer_images.explain()
+
+# COMMAND ----------
+
+labels = (
+    media.select(F.explode("frames").alias("frame"))
+    .select(F.explode("frame.objects").alias("obj"))
+    .groupBy(F.col("obj.label").alias("label"))
+    .count()
+    .orderBy(F.desc("count"), "label")
+)
+display(labels)  # noqa: F821
+
+# COMMAND ----------
+
+red_shoes = (
+    spark.read.format("coreviz")  # noqa: F821
+    .option("collectionId", collection_id)
+    .option("q", "red shoe")
+    .option("minScore", "0.3")
+    .load()
+    .orderBy(F.desc("_score"))
+    .limit(10)
+    .select("name", "type", F.round("_score", 3).alias("score"))
+)
+display(red_shoes)  # noqa: F821
