@@ -6,6 +6,7 @@ import org.apache.spark.sql.catalyst.expressions.ApplyFunctionExpression;
 import org.apache.spark.sql.catalyst.expressions.EqualTo;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.Not;
 import org.apache.spark.sql.catalyst.expressions.Or;
 import org.apache.spark.sql.catalyst.plans.logical.Filter;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
@@ -64,6 +65,11 @@ public final class CoreVizExtensions implements Function1<SparkSessionExtensions
         Expression left = rewrite(or.left());
         Expression right = rewrite(or.right());
         return left == or.left() && right == or.right() ? condition : new Or(left, right);
+      }
+      if (condition instanceof Not not) {
+        // Spark 3.5 fails an internal assertion on NOT over a bare function call.
+        Expression child = rewrite(not.child());
+        return child == not.child() ? condition : new Not(child);
       }
       if (condition instanceof ApplyFunctionExpression call
           && call.function() instanceof CoreVizFunction) {
