@@ -48,12 +48,7 @@ class CatalogTest {
     spark.conf().set("spark.sql.catalog.coreviz.collections", collection.id());
     table = "coreviz.`" + collection.id() + "`";
     ModelTable.of(spark, server, collection).createOrReplaceTempView("model");
-    spark
-        .read()
-        .format("coreviz")
-        .option("endpoint", server.baseUrl())
-        .option("apiKey", KEY)
-        .option("collectionId", collection.id())
+    TestReads.coreviz(spark, server, KEY, collection)
         .option("pushDown", "false")
         .load()
         .createOrReplaceTempView("plain");

@@ -51,12 +51,7 @@ class ConsistencyTest {
 
   private static List<String> ids(
       CoreVizEmulator server, MediaCollection collection, Map<String, String> extra) {
-    return spark
-        .read()
-        .format("coreviz")
-        .option("endpoint", server.baseUrl())
-        .option("apiKey", KEY)
-        .option("collectionId", collection.id())
+    return TestReads.coreviz(spark, server, KEY, collection)
         .option("pageSize", "20")
         .option("itemsPerPartition", "400")
         .options(extra)

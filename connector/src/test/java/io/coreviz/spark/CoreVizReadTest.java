@@ -62,12 +62,7 @@ class CoreVizReadTest {
   }
 
   private static DataFrameReader coreviz(MediaCollection collection) {
-    return spark
-        .read()
-        .format("coreviz")
-        .option("endpoint", server.baseUrl())
-        .option("apiKey", KEY)
-        .option("collectionId", collection.id());
+    return TestReads.coreviz(spark, server, KEY, collection);
   }
 
   @Test
@@ -118,14 +113,7 @@ class CoreVizReadTest {
     try (CoreVizEmulator capped =
         CoreVizEmulator.builder().collection(large).credential(KEY).maxLimit(37).start()) {
       Dataset<Row> table =
-          spark
-              .read()
-              .format("coreviz")
-              .option("endpoint", capped.baseUrl())
-              .option("apiKey", KEY)
-              .option("collectionId", large.id())
-              .option("pageSize", "100")
-              .load();
+          TestReads.coreviz(spark, capped, KEY, large).option("pageSize", "100").load();
 
       assertThat(ExpectedRows.actual(table))
           .isEqualTo(ExpectedRows.expected(capped, large, large.items()));

@@ -66,12 +66,7 @@ class FaultInjectionTest {
               .andThen(FaultInjector.randomly(0.05 / 0.90, 2, FaultInjector.tooManyRequests(0))));
 
       List<String> ids =
-          spark
-              .read()
-              .format("coreviz")
-              .option("endpoint", server.baseUrl())
-              .option("apiKey", KEY)
-              .option("collectionId", collection.id())
+          TestReads.coreviz(spark, server, KEY, collection)
               .option("pageSize", "20")
               .option("retryBackoffMs", "2")
               .option("maxRetries", "8")

@@ -50,12 +50,7 @@ class LocalClusterReadTest {
                     .getOrCreate();
             try {
               Dataset<Row> table =
-                  spark
-                      .read()
-                      .format("coreviz")
-                      .option("endpoint", server.baseUrl())
-                      .option("apiKey", KEY)
-                      .option("collectionId", collection.id())
+                  TestReads.coreviz(spark, server, KEY, collection)
                       .option("pageSize", "90")
                       .option("itemsPerPartition", "500")
                       .load();

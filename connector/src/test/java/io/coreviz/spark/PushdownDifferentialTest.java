@@ -67,12 +67,7 @@ class PushdownDifferentialTest {
   }
 
   private static Dataset<Row> coreviz(Map<String, String> extra) {
-    return spark
-        .read()
-        .format("coreviz")
-        .option("endpoint", server.baseUrl())
-        .option("apiKey", KEY)
-        .option("collectionId", collection.id())
+    return TestReads.coreviz(spark, server, KEY, collection)
         .option("pageSize", "100")
         .options(extra)
         .load();
