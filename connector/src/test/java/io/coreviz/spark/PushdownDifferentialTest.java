@@ -254,6 +254,25 @@ class PushdownDifferentialTest {
   }
 
   @Test
+  void idLookupsAreOneRequestPerIdWithoutPlanning() {
+    List<MediaItem> media = collection.media();
+    String a = media.get(3).id();
+    String b = media.get(5).id();
+
+    List<RecordedRequest> one = requestsOf("SELECT name FROM pushed WHERE id = '" + a + "'");
+    List<RecordedRequest> two =
+        requestsOf("SELECT name FROM pushed WHERE id IN ('" + a + "', '" + b + "')");
+
+    assertThat(one)
+        .singleElement()
+        .satisfies(r -> assertThat(r.query()).containsEntry("mediaId", a));
+    assertThat(two)
+        .hasSize(2)
+        .extracting(r -> r.query().get("mediaId"))
+        .containsExactlyInAnyOrder(a, b);
+  }
+
+  @Test
   void typeFilterIsSentOnEveryDataRequest() {
     List<RecordedRequest> requests = requestsOf("SELECT id, name FROM pushed WHERE type = 'video'");
 

@@ -102,6 +102,7 @@ public final class CoreVizCatalog implements TableCatalog, FunctionCatalog {
   }
 
   @Override
+  @SuppressWarnings("deprecation") // the StructType form is the one Spark 3.5 has
   public Table createTable(
       Identifier ident, StructType schema, Transform[] partitions, Map<String, String> properties) {
     throw readOnly();

@@ -58,7 +58,8 @@ final class CoreVizBatch implements Batch {
       }
       return bins;
     }
-    if (alternatives.size() > 1 && alternatives.get(0).containsKey("mediaId")) {
+    if (!alternatives.isEmpty() && alternatives.get(0).containsKey("mediaId")) {
+      // Id lookups: one request each, no probe.
       for (Map<String, String> lookup : alternatives) {
         bins.add(Bin.of(Segment.all(lookup), 1));
       }

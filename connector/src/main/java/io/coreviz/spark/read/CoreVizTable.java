@@ -25,6 +25,7 @@ final class CoreVizTable implements SupportsRead {
   }
 
   @Override
+  @SuppressWarnings("deprecation") // columns() would drop Spark 3.5, whose tables have schema()
   public StructType schema() {
     return MediaSchema.SCHEMA;
   }
