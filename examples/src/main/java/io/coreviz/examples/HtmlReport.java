@@ -10,6 +10,9 @@ final class HtmlReport {
 
   private static final int BAR_WIDTH = 360;
 
+  /** Flagged items shown per reason; the Parquet output has them all. */
+  static final int PER_REASON = 25;
+
   private HtmlReport() {}
 
   static String render(QualityReport report, List<Row> flaggedSample, String source) {
@@ -47,9 +50,9 @@ final class HtmlReport {
     Map<String, Long> coverage = new java.util.LinkedHashMap<>();
     report.tagCoverage().forEach((group, share) -> coverage.put(group, Math.round(share * 100)));
     chart(html, "Tag coverage per group (% of media)", coverage);
-    html.append("</div>\n<h2>Flagged items (first ")
-        .append(flaggedSample.size())
-        .append(")</h2>\n")
+    html.append("</div>\n<h2>Flagged items (up to ")
+        .append(PER_REASON)
+        .append(" per reason; all are in flagged.parquet)</h2>\n")
         .append("<table><tr><th>reason</th><th>type</th><th>name</th><th>id</th></tr>\n");
     for (Row row : flaggedSample) {
       html.append("<tr><td>")

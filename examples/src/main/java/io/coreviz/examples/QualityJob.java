@@ -98,7 +98,22 @@ public final class QualityJob {
           .write()
           .mode(SaveMode.Overwrite)
           .parquet(parquet.toString());
-      List<Row> sample = flagged.orderBy("reason", "name", "id").limit(200).collectAsList();
+      // A sample of every reason, not just the first reason's rows.
+      List<Row> sample =
+          flagged
+              .withColumn(
+                  "n",
+                  org.apache
+                      .spark
+                      .sql
+                      .functions
+                      .row_number()
+                      .over(
+                          org.apache.spark.sql.expressions.Window.partitionBy("reason")
+                              .orderBy("name", "id")))
+              .filter("n <= " + HtmlReport.PER_REASON)
+              .orderBy("reason", "name", "id")
+              .collectAsList();
       Path html = out.resolve("report.html");
       Files.writeString(
           html, HtmlReport.render(report, sample, options.get("endpoint")), StandardCharsets.UTF_8);

@@ -139,6 +139,13 @@ class QualityJobTest {
         .doesNotContain(KEY)
         .doesNotContain("<script")
         .doesNotContain("src=\"http");
+    expected
+        .keySet()
+        .forEach(
+            reason ->
+                assertThat(html)
+                    .as("a sample of " + reason)
+                    .contains("<tr><td>" + reason + "</td>"));
   }
 
   @Test
