@@ -111,6 +111,75 @@ class PartitionPlanningTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"date", "folder"})
+  void aCollectionCreatedInOneInstantIsStillSplitAndExact(String partitionBy) throws Exception {
+    // A bulk import: every item has the same createdAt, so time cannot cut it.
+    java.time.Instant instant = java.time.Instant.parse("2026-03-10T14:22:00Z");
+    MediaCollection source = SyntheticCollection.generate(14, 2_000);
+    List<MediaItem> items =
+        source.items().stream()
+            .map(
+                i ->
+                    new MediaItem(
+                        i.id(),
+                        i.name(),
+                        i.type(),
+                        i.blobKey(),
+                        i.path(),
+                        instant,
+                        instant,
+                        i.width(),
+                        i.height(),
+                        i.duration(),
+                        i.sizeBytes(),
+                        i.status(),
+                        i.metadata(),
+                        i.totalVersions(),
+                        i.frameObjectId(),
+                        i.frames()))
+            .toList();
+    MediaCollection bulk = new MediaCollection(source.id(), items, Map.of());
+    try (CoreVizEmulator stable =
+        CoreVizEmulator.builder().collection(bulk).credential(KEY).maxLimit(100).start()) {
+      Map<String, String> options =
+          new HashMap<>(
+              Map.of(
+                  "collectionId",
+                  bulk.id(),
+                  "apiKey",
+                  KEY,
+                  "endpoint",
+                  stable.baseUrl(),
+                  "pageSize",
+                  "100",
+                  "itemsPerPartition",
+                  "400",
+                  "partitionBy",
+                  partitionBy));
+      Batch batch =
+          new CoreVizTable(ReadOptions.parse(options, key -> null, key -> null))
+              .newScanBuilder(CaseInsensitiveStringMap.empty())
+              .build()
+              .toBatch();
+      List<String> ids = new ArrayList<>();
+      InputPartition[] partitions = batch.planInputPartitions();
+      for (InputPartition partition : partitions) {
+        try (PartitionReader<InternalRow> reader =
+            batch.createReaderFactory().createReader(partition)) {
+          while (reader.next()) {
+            ids.add(reader.get().getUTF8String(MediaSchema.SCHEMA.fieldIndex("id")).toString());
+          }
+        }
+      }
+
+      assertThat(partitions.length).isGreaterThanOrEqualTo(2);
+      assertThat(ids)
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(items.stream().map(MediaItem::id).toList());
+    }
+  }
+
+  @ParameterizedTest
   @CsvSource({"date, 3", "folder, 2", "offset, 5"})
   void numPartitionsCapsThePlan(String partitionBy, int cap) throws Exception {
     Read read = read(Map.of("partitionBy", partitionBy, "numPartitions", String.valueOf(cap)));

@@ -49,7 +49,8 @@ final class Sizing {
    * Cuts the {@code count} items of {@code request} + {@code params} into units of at most {@code
    * unitMax} by creation time: one probe per cut reads the {@code createdAt} at that offset, and
    * each unit covers {@code [cut, next cut)}. Unlike offset ranges, these stay exact while items
-   * are added or deleted. Equal timestamps never straddle a cut.
+   * are added or deleted. Equal timestamps never straddle a cut; where a run of them would, the
+   * units are exact offset ranges instead.
    */
   static List<Bin> cuts(
       CoreVizClient client,
@@ -68,22 +69,37 @@ final class Sizing {
     for (Map.Entry<String, String> param : sorted.entrySet()) {
       query = query.with(param.getKey(), param.getValue());
     }
-    Long from = null;
-    long fromOffset = 0;
-    for (long offset = unitMax; offset < count; offset += unitMax) {
+    List<Long> keys = new ArrayList<>();
+    for (long offset = 0; offset < count; offset += unitMax) {
       var page = client.fetch(query.page(offset, 1), CreatedAt.READER);
       if (page.items().isEmpty() || page.items().get(0).isNullAt(0)) {
         break;
       }
       long key = page.items().get(0).getLong(0);
-      if (from != null && key == from) {
-        continue; // inside a run of equal timestamps: extend the unit
+      if (!keys.isEmpty() && key <= keys.get(keys.size() - 1)) {
+        // A run of equal timestamps spans a cut: time cannot separate these units. Fall back to
+        // exact offset ranges, which need a stable order and fail loudly when items vanish.
+        return ranges(sorted, count, unitMax);
       }
-      bins.add(Bin.of(Segment.keyed(sorted, fromOffset, from, key), offset - fromOffset));
-      from = key;
-      fromOffset = offset;
+      keys.add(key);
     }
-    bins.add(Bin.of(Segment.keyed(sorted, fromOffset, from, null), count - fromOffset));
+    for (int i = 0; i < keys.size(); i++) {
+      long offset = i * unitMax;
+      Long from = i == 0 ? null : keys.get(i);
+      Long to = i + 1 < keys.size() ? keys.get(i + 1) : null;
+      long size = i + 1 < keys.size() ? unitMax : count - offset;
+      bins.add(Bin.of(Segment.keyed(sorted, offset, from, to), size));
+    }
+    return bins;
+  }
+
+  /** Exact offset ranges of at most {@code unitMax} over {@code count} items. */
+  static List<Bin> ranges(Map<String, String> params, long count, long unitMax) {
+    List<Bin> bins = new ArrayList<>();
+    for (long offset = 0; offset < count; offset += unitMax) {
+      long size = Math.min(unitMax, count - offset);
+      bins.add(Bin.of(Segment.range(params, offset, size), size));
+    }
     return bins;
   }
 
