@@ -56,6 +56,10 @@ public final class CoreVizEmulator implements AutoCloseable {
   private final java.util.Random tieSalts;
   private final String baseUrl;
   private final List<RecordedRequest> requests = new ArrayList<>();
+
+  /** The request being served on this thread, logged as soon as its status is sent. */
+  private final ThreadLocal<RecordedRequest> serving = new ThreadLocal<>();
+
   private volatile FaultInjector faults = FaultInjector.NONE;
 
   private CoreVizEmulator(Builder builder) throws IOException {
@@ -142,6 +146,7 @@ public final class CoreVizEmulator implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     RecordedRequest request = record(exchange);
+    serving.set(request);
     int status;
     try {
       status = respond(exchange, request);
@@ -151,8 +156,20 @@ public final class CoreVizEmulator implements AutoCloseable {
     // For a dropped connection (status < 0) nothing, or only part of a body, was sent: closing
     // the exchange then closes the connection under the client.
     exchange.close();
-    synchronized (requests) {
-      requests.add(request.withStatus(status));
+    log(status); // only if nothing was sent
+  }
+
+  /**
+   * Logs the request being served with its status. Called when the status goes out, before the
+   * body, so a client that has read a response always finds its request in the log.
+   */
+  private void log(int status) {
+    RecordedRequest request = serving.get();
+    if (request != null) {
+      serving.remove();
+      synchronized (requests) {
+        requests.add(request.withStatus(status));
+      }
     }
   }
 
@@ -166,12 +183,14 @@ public final class CoreVizEmulator implements AutoCloseable {
     }
     if (fault != null) {
       if (fault.status() == FaultInjector.Reply.DISCONNECT) {
+        log(FaultInjector.Reply.DISCONNECT);
         return FaultInjector.Reply.DISCONNECT; // closed by handle() with nothing sent
       }
       if (fault.status() == FaultInjector.Reply.CUT) {
         int cut = Integer.parseInt(fault.headers().get("X-Cut-After"));
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, fault.body().length);
+        log(FaultInjector.Reply.CUT);
         exchange.getResponseBody().write(fault.body(), 0, Math.min(cut, fault.body().length));
         exchange.getResponseBody().flush();
         return FaultInjector.Reply.CUT; // the connection is dropped before the rest
@@ -285,12 +304,13 @@ public final class CoreVizEmulator implements AutoCloseable {
     return URLDecoder.decode(text, StandardCharsets.UTF_8);
   }
 
-  private static int send(HttpExchange exchange, int status, String contentType, byte[] body)
+  private int send(HttpExchange exchange, int status, String contentType, byte[] body)
       throws IOException {
     if (contentType != null) {
       exchange.getResponseHeaders().set("Content-Type", contentType);
     }
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    log(status);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }
