@@ -40,6 +40,13 @@ public final class MediaRequest implements Serializable {
     return new MediaRequest(collectionId, copy);
   }
 
+  /** A copy with every parameter of {@code params} set, in its order. */
+  public MediaRequest with(Map<String, String> params) {
+    LinkedHashMap<String, String> copy = new LinkedHashMap<>(this.params);
+    copy.putAll(params);
+    return new MediaRequest(collectionId, copy);
+  }
+
   public MediaRequest page(long offset, int limit) {
     return with("limit", limit).with("offset", offset);
   }

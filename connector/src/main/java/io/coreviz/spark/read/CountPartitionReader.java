@@ -35,11 +35,11 @@ final class CountPartitionReader implements PartitionReader<InternalRow> {
     }
     long total = 0;
     for (Segment segment : partition.segments()) {
-      MediaRequest request = query;
-      for (var param : segment.params().entrySet()) {
-        request = request.with(param.getKey(), param.getValue());
-      }
-      total += client.fetch(request.page(0, 1), ItemReader.SKIP).pagination().total();
+      total +=
+          client
+              .fetch(query.with(segment.params()).page(0, 1), ItemReader.SKIP)
+              .pagination()
+              .total();
     }
     row = new GenericInternalRow(new Object[] {total});
     done = true;

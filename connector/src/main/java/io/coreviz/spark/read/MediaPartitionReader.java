@@ -154,10 +154,7 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
       realignedBefore += cursor.realigned();
     }
     Segment segment = partition.segments().get(segmentIndex);
-    MediaRequest segmentQuery = query;
-    for (var param : segment.params().entrySet()) {
-      segmentQuery = segmentQuery.with(param.getKey(), param.getValue());
-    }
+    MediaRequest segmentQuery = query.with(segment.params());
     boolean oldestFirst =
         "createdAt".equals(segmentQuery.params().get("sortBy"))
             && "asc".equals(segmentQuery.params().get("sortDirection"));

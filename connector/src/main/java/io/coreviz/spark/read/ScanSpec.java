@@ -42,10 +42,7 @@ record ScanSpec(
   }
 
   static ScanSpec of(ReadOptions options, PushedFilters filters, StructType schema) {
-    MediaRequest request = MediaRequest.of(options.collectionId());
-    for (Map.Entry<String, String> param : filters.params().entrySet()) {
-      request = request.with(param.getKey(), param.getValue());
-    }
+    MediaRequest request = MediaRequest.of(options.collectionId()).with(filters.params());
     List<String> residual = filters.residual().stream().map(Object::toString).toList();
     return new ScanSpec(
         options, request, filters.alternatives(), null, null, false, schema, residual);
@@ -80,11 +77,7 @@ record ScanSpec(
   }
 
   MediaRequest withParams(Map<String, String> params) {
-    MediaRequest result = request;
-    for (Map.Entry<String, String> param : params.entrySet()) {
-      result = result.with(param.getKey(), param.getValue());
-    }
-    return result;
+    return request.with(params);
   }
 
   /** What {@code explain()} shows: the requests, never credentials. */

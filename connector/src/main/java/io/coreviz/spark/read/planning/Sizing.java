@@ -65,10 +65,7 @@ final class Sizing {
       bins.add(Bin.of(Segment.all(sorted), count));
       return bins;
     }
-    MediaRequest query = request;
-    for (Map.Entry<String, String> param : sorted.entrySet()) {
-      query = query.with(param.getKey(), param.getValue());
-    }
+    MediaRequest query = request.with(sorted);
     List<Long> keys = new ArrayList<>();
     for (long offset = 0; offset < count; offset += unitMax) {
       var page = client.fetch(query.page(offset, 1), CreatedAt.READER);
