@@ -28,7 +28,8 @@ public final class Credentials implements Serializable {
     return new Credentials(true, token);
   }
 
-  void authorize(Request.Builder request) {
+  /** Adds the secret to {@code request} (only for requests to the CoreViz endpoint). */
+  public void authorize(Request.Builder request) {
     if (bearer) {
       request.header("Authorization", "Bearer " + secret);
     } else {

@@ -8,4 +8,8 @@ public final class ConfigurationException extends CoreVizException {
   public ConfigurationException(String message) {
     super(message);
   }
+
+  public ConfigurationException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -1,0 +1,47 @@
+package io.coreviz.spark.clip;
+
+/** Scores from L2-normalised embeddings, as CLIP defines them. */
+final class ClipMath {
+
+  /** CLIP's learned logit scale, exp(4.6052) = 100: score = 100 x cosine. */
+  static final double LOGIT_SCALE = 100.0;
+
+  private ClipMath() {}
+
+  static double cosine(float[] image, float[] text) {
+    double dot = 0;
+    for (int i = 0; i < image.length; i++) {
+      dot += (double) image[i] * text[i];
+    }
+    return dot;
+  }
+
+  /** Softmax of 100 x cosine over the labels: CLIP's zero-shot probabilities. */
+  static double[] probabilities(float[] image, float[][] labels) {
+    double[] logits = new double[labels.length];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < labels.length; i++) {
+      logits[i] = LOGIT_SCALE * cosine(image, labels[i]);
+      max = Math.max(max, logits[i]);
+    }
+    double sum = 0;
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] = Math.exp(logits[i] - max);
+      sum += logits[i];
+    }
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] /= sum;
+    }
+    return logits;
+  }
+
+  static int argmax(double[] values) {
+    int best = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] > values[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,242 @@
+package io.coreviz.spark.clip;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coreviz.spark.errors.ConfigurationException;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+import javax.imageio.spi.IIORegistry;
+
+/**
+ * CLIP's image preprocessing: decode, convert to RGB (alpha dropped, grey replicated, palettes
+ * looked up, as Pillow's {@code convert("RGB")}), resize the shortest side to {@code size} with
+ * Pillow's bicubic filter (the long side to {@code int(size * long / short)}), centre-crop {@code
+ * crop} (offsets rounded half to even, as torchvision), scale to [0, 1] and normalise per channel.
+ * The result is a CHW float tensor. Decoding covers JPEG, PNG, GIF and BMP (the JDK) and WebP
+ * (TwelveMonkeys ImageIO, registered here so it also works from a jar added at run time).
+ *
+ * @param size the shortest side after resizing
+ * @param crop the side of the centre crop
+ */
+public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
+    implements Serializable {
+
+  /** OpenAI CLIP's values: 224, 224, and the mean and std of its training images. */
+  public static final ImagePreprocessor CLIP =
+      new ImagePreprocessor(
+          224,
+          224,
+          new float[] {0.48145466f, 0.4578275f, 0.40821073f},
+          new float[] {0.26862954f, 0.26130258f, 0.27577711f});
+
+  static {
+    IIORegistry.getDefaultInstance()
+        .registerServiceProvider(new com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi());
+  }
+
+  public ImagePreprocessor {
+    if (size < crop || crop < 1 || mean.length != 3 || std.length != 3) {
+      throw new ConfigurationException(
+          "invalid preprocessing: size "
+              + size
+              + ", crop "
+              + crop
+              + " (need 1 <= crop <= size) and 3 means and stds");
+    }
+  }
+
+  /** A Hugging Face {@code preprocessor_config.json} (CLIPImageProcessor); bicubic only. */
+  public static ImagePreprocessor fromConfig(Path file) {
+    JsonNode config;
+    try {
+      config = new ObjectMapper().readTree(Files.newInputStream(file));
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    if (config.has("resample") && config.get("resample").asInt() != 3) {
+      throw new ConfigurationException(
+          file + ": resample " + config.get("resample") + " is not supported; only 3 (bicubic)");
+    }
+    JsonNode sizeNode = config.path("size");
+    int size =
+        sizeNode.isInt() ? sizeNode.asInt() : sizeNode.path("shortest_edge").asInt(CLIP.size);
+    JsonNode cropNode = config.path("crop_size");
+    int crop =
+        !config.path("do_center_crop").asBoolean(true)
+            ? size
+            : cropNode.isInt() ? cropNode.asInt() : cropNode.path("height").asInt(CLIP.crop);
+    if (cropNode.isObject() && cropNode.path("width").asInt(crop) != crop) {
+      throw new ConfigurationException(file + ": only square crops are supported: " + cropNode);
+    }
+    return new ImagePreprocessor(
+        size,
+        crop,
+        floats(config.path("image_mean"), CLIP.mean),
+        floats(config.path("image_std"), CLIP.std));
+  }
+
+  private static float[] floats(JsonNode node, float[] fallback) {
+    if (!node.isArray()) {
+      return fallback;
+    }
+    float[] values = new float[node.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) node.get(i).asDouble();
+    }
+    return values;
+  }
+
+  /** Floats per image: {@code 3 * crop * crop}. */
+  public int tensorSize() {
+    return 3 * crop * crop;
+  }
+
+  /**
+   * Decodes {@code bytes} and writes the CHW tensor into {@code out} at {@code offset}.
+   *
+   * @throws UndecodableImageException when no decoder reads the bytes
+   */
+  public void preprocess(byte[] bytes, float[] out, int offset) throws UndecodableImageException {
+    BufferedImage image;
+    try {
+      image = ImageIO.read(new ByteArrayInputStream(bytes));
+    } catch (IOException | RuntimeException e) {
+      throw new UndecodableImageException("cannot decode image: " + e.getMessage());
+    }
+    if (image == null) {
+      throw new UndecodableImageException(
+          "cannot decode image: no decoder for this format (JPEG, PNG, GIF, BMP and WebP are read)");
+    }
+    preprocess(image, out, offset);
+  }
+
+  void preprocess(BufferedImage image, float[] out, int offset) {
+    int width = image.getWidth();
+    int height = image.getHeight();
+    byte[] rgb = rgb(image);
+    int shortSide = Math.min(width, height);
+    int longSide = Math.max(width, height);
+    int resizedLong = (int) ((double) size * longSide / shortSide);
+    int outWidth = width <= height ? size : resizedLong;
+    int outHeight = width <= height ? resizedLong : size;
+    if (outWidth != width || outHeight != height) {
+      rgb = PilBicubic.resize(rgb, width, height, outWidth, outHeight);
+    }
+    int top = (int) Math.rint((outHeight - crop) / 2.0);
+    int left = (int) Math.rint((outWidth - crop) / 2.0);
+    int plane = crop * crop;
+    for (int y = 0; y < crop; y++) {
+      int row = 3 * ((top + y) * outWidth + left);
+      for (int x = 0; x < crop; x++) {
+        int p = row + 3 * x;
+        int o = offset + y * crop + x;
+        out[o] = ((rgb[p] & 0xff) / 255f - mean[0]) / std[0];
+        out[o + plane] = ((rgb[p + 1] & 0xff) / 255f - mean[1]) / std[1];
+        out[o + 2 * plane] = ((rgb[p + 2] & 0xff) / 255f - mean[2]) / std[2];
+      }
+    }
+  }
+
+  /** Interleaved 8-bit RGB, as Pillow's {@code convert("RGB")} would give. */
+  static byte[] rgb(BufferedImage image) {
+    int width = image.getWidth();
+    int height = image.getHeight();
+    int pixels = width * height;
+    byte[] rgb = new byte[3 * pixels];
+    Raster raster = image.getRaster();
+    switch (image.getType()) {
+      case BufferedImage.TYPE_3BYTE_BGR -> {
+        byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+        if (data.length == 3 * pixels) {
+          for (int i = 0; i < pixels; i++) {
+            rgb[3 * i] = data[3 * i + 2];
+            rgb[3 * i + 1] = data[3 * i + 1];
+            rgb[3 * i + 2] = data[3 * i];
+          }
+          return rgb;
+        }
+      }
+      case BufferedImage.TYPE_4BYTE_ABGR -> {
+        byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+        if (data.length == 4 * pixels) {
+          for (int i = 0; i < pixels; i++) {
+            rgb[3 * i] = data[4 * i + 3];
+            rgb[3 * i + 1] = data[4 * i + 2];
+            rgb[3 * i + 2] = data[4 * i + 1];
+          }
+          return rgb;
+        }
+      }
+      case BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB -> {
+        int[] data = ((DataBufferInt) raster.getDataBuffer()).getData();
+        if (data.length == pixels) {
+          unpack(data, rgb);
+          return rgb;
+        }
+      }
+      default -> {}
+    }
+    boolean grey =
+        !(image.getColorModel() instanceof IndexColorModel)
+            && raster.getNumBands() <= 2
+            && raster.getSampleModel().getSampleSize(0) == 8;
+    if (grey) {
+      // Raw samples: getRGB would push grey through a linear-to-sRGB conversion Pillow never does.
+      int[] samples = raster.getSamples(0, 0, width, height, 0, (int[]) null);
+      for (int i = 0; i < pixels; i++) {
+        byte v = (byte) samples[i];
+        rgb[3 * i] = v;
+        rgb[3 * i + 1] = v;
+        rgb[3 * i + 2] = v;
+      }
+      return rgb;
+    }
+    unpack(image.getRGB(0, 0, width, height, null, 0, width), rgb);
+    return rgb;
+  }
+
+  private static void unpack(int[] argb, byte[] rgb) {
+    for (int i = 0; i < argb.length; i++) {
+      rgb[3 * i] = (byte) (argb[i] >> 16);
+      rgb[3 * i + 1] = (byte) (argb[i] >> 8);
+      rgb[3 * i + 2] = (byte) argb[i];
+    }
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ImagePreprocessor that
+        && size == that.size
+        && crop == that.crop
+        && Arrays.equals(mean, that.mean)
+        && Arrays.equals(std, that.std);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * (31 * size + crop) + 31 * Arrays.hashCode(mean) + Arrays.hashCode(std);
+  }
+
+  @Override
+  public String toString() {
+    return "ImagePreprocessor[size="
+        + size
+        + ", crop="
+        + crop
+        + ", mean="
+        + Arrays.toString(mean)
+        + ", std="
+        + Arrays.toString(std)
+        + "]";
+  }
+}
