@@ -1,0 +1,203 @@
+package io.coreviz.spark.clip;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Embeds the images of a stream of rows in fixed-size batches. While the model runs on one batch, a
+ * bounded pool downloads, decodes and preprocesses the images of the next ones (at most {@code 1 +
+ * PREFETCH} batches are held), so the network and the decoder overlap with inference.
+ *
+ * <p>A row's images are URLs or bytes; a row with several (a video's frame images) gets the
+ * normalised mean of their embeddings. A row none of whose images can be used gets no embedding and
+ * a reason, never an exception: bad images do not fail a job.
+ *
+ * @param <T> the row type, passed through untouched
+ */
+final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>, AutoCloseable {
+
+  /** A row and its image embedding, or the reason it has none. */
+  record Embedded<T>(T row, float[] embedding, String error) {}
+
+  static final int PREFETCH = 2;
+
+  private final Iterator<T> rows;
+  private final Function<T, List<Object>> images;
+  private final ClipModel model;
+  private final ImageFetcher fetcher;
+  private final int batchSize;
+  private final ExecutorService pool;
+  private final Deque<List<Pending<T>>> queue = new ArrayDeque<>();
+  private long imagesEmbedded;
+  private long imagesFailed;
+
+  private record Pending<T>(T row, List<Future<Prepared>> images) {}
+
+  /** A preprocessed image tensor, or why there is none. */
+  private record Prepared(float[] tensor, String error) {}
+
+  ClipPipeline(
+      Iterator<T> rows,
+      Function<T, List<Object>> images,
+      ClipModel model,
+      ImageFetcher fetcher,
+      int batchSize,
+      int downloads) {
+    this.rows = rows;
+    this.images = images;
+    this.model = model;
+    this.fetcher = fetcher;
+    this.batchSize = batchSize;
+    AtomicInteger threads = new AtomicInteger();
+    this.pool =
+        Executors.newFixedThreadPool(
+            downloads,
+            runnable -> {
+              Thread thread =
+                  new Thread(runnable, "coreviz-clip-fetch-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  long imagesEmbedded() {
+    return imagesEmbedded;
+  }
+
+  long imagesFailed() {
+    return imagesFailed;
+  }
+
+  @Override
+  public boolean hasNext() {
+    fill();
+    return !queue.isEmpty();
+  }
+
+  @Override
+  public List<Embedded<T>> next() {
+    fill();
+    List<Pending<T>> batch = queue.poll();
+    if (batch == null) {
+      throw new NoSuchElementException();
+    }
+    fill(); // keep the next batches downloading while this one runs
+    return embed(batch);
+  }
+
+  private void fill() {
+    while (queue.size() < 1 + PREFETCH && rows.hasNext()) {
+      List<Pending<T>> batch = new ArrayList<>(batchSize);
+      while (batch.size() < batchSize && rows.hasNext()) {
+        T row = rows.next();
+        List<Future<Prepared>> prepared = new ArrayList<>();
+        for (Object image : images.apply(row)) {
+          prepared.add(pool.submit(() -> prepare(image)));
+        }
+        batch.add(new Pending<>(row, prepared));
+      }
+      queue.add(batch);
+    }
+  }
+
+  private Prepared prepare(Object image) {
+    try {
+      byte[] bytes;
+      if (image instanceof byte[] b) {
+        bytes = b;
+      } else if (image instanceof String url) {
+        bytes = fetcher.fetch(url);
+      } else {
+        return new Prepared(null, "no image");
+      }
+      float[] tensor = new float[model.preprocessor().tensorSize()];
+      model.preprocessor().preprocess(bytes, tensor, 0);
+      return new Prepared(tensor, null);
+    } catch (ImageFetcher.ImageFailure | UndecodableImageException e) {
+      return new Prepared(null, e.getMessage());
+    } catch (RuntimeException | OutOfMemoryError e) {
+      return new Prepared(null, "cannot read image: " + e);
+    }
+  }
+
+  private List<Embedded<T>> embed(List<Pending<T>> batch) {
+    int tensorSize = model.preprocessor().tensorSize();
+    List<List<Prepared>> prepared = new ArrayList<>(batch.size());
+    int usable = 0;
+    for (Pending<T> pending : batch) {
+      List<Prepared> row = new ArrayList<>();
+      for (Future<Prepared> future : pending.images()) {
+        Prepared image = await(future);
+        row.add(image);
+        usable += image.tensor() == null ? 0 : 1;
+      }
+      prepared.add(row);
+    }
+    float[][] embeddings = new float[0][];
+    if (usable > 0) {
+      float[] pixels = new float[usable * tensorSize];
+      int slot = 0;
+      for (List<Prepared> row : prepared) {
+        for (Prepared image : row) {
+          if (image.tensor() != null) {
+            System.arraycopy(image.tensor(), 0, pixels, slot++ * tensorSize, tensorSize);
+          }
+        }
+      }
+      embeddings = model.embedImages(pixels, usable);
+    }
+    List<Embedded<T>> out = new ArrayList<>(batch.size());
+    int next = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      float[] sum = null;
+      String error = prepared.get(i).isEmpty() ? "no image" : null;
+      for (Prepared image : prepared.get(i)) {
+        if (image.tensor() == null) {
+          imagesFailed++;
+          error = error == null ? image.error() : error;
+          continue;
+        }
+        imagesEmbedded++;
+        float[] embedding = embeddings[next++];
+        if (sum == null) {
+          sum = embedding.clone();
+        } else {
+          for (int d = 0; d < sum.length; d++) {
+            sum[d] += embedding[d];
+          }
+        }
+      }
+      if (sum != null && prepared.get(i).size() > 1) {
+        ClipModel.normalise(new float[][] {sum});
+      }
+      out.add(new Embedded<>(batch.get(i).row(), sum, sum == null ? error : null));
+    }
+    return out;
+  }
+
+  private static Prepared await(Future<Prepared> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for images", e);
+    } catch (ExecutionException e) {
+      return new Prepared(null, "cannot read image: " + e.getCause());
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}

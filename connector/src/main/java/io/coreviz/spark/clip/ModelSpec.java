@@ -1,0 +1,116 @@
+package io.coreviz.spark.clip;
+
+import io.coreviz.spark.errors.ConfigurationException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.SparkFiles;
+
+/**
+ * Which model to load and how, as shipped to executors: the model directory as the user wrote it (a
+ * local path, a path relative to the executor's working directory as {@code --archives} extracts
+ * them, a name given to {@code --files} / {@code SparkContext.addFile}, or a Hadoop filesystem URI
+ * such as {@code hdfs://}, {@code s3a://} or {@code dbfs:/}), the ONNX Runtime threads (0: the
+ * executor's cores) and whether to try CUDA.
+ *
+ * @param hadoopConf the driver's Hadoop settings, only for filesystem URIs
+ */
+public record ModelSpec(String path, int threads, boolean cuda, Map<String, String> hadoopConf)
+    implements Serializable {
+
+  public ModelSpec {
+    if (path == null || path.isBlank()) {
+      throw new ConfigurationException(
+          "modelPath is required: a CLIP model directory (Optimum model.onnx or transformers.js"
+              + " onnx/text_model.onnx + onnx/vision_model.onnx)");
+    }
+    if (threads < 0) {
+      throw new ConfigurationException(
+          "threads must be >= 0 (0: the executor's cores): " + threads);
+    }
+    hadoopConf = hadoopConf == null ? Map.of() : Map.copyOf(hadoopConf);
+  }
+
+  boolean remote() {
+    int colon = path.indexOf(':');
+    // A scheme of two or more letters (so not a Windows drive), other than file:
+    return colon > 1
+        && path.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]+")
+        && !path.startsWith("file:");
+  }
+
+  /** The intra-op threads to use on this JVM. */
+  int effectiveThreads() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (threads > 0) {
+      return Math.min(threads, cores);
+    }
+    SparkEnv env = SparkEnv.get();
+    if (env != null && env.conf().contains("spark.executor.cores")) {
+      return Math.max(1, Math.min(cores, env.conf().getInt("spark.executor.cores", cores)));
+    }
+    return cores;
+  }
+
+  /** The model directory on this machine, copying it from a Hadoop filesystem first if needed. */
+  Path localDirectory() {
+    if (remote()) {
+      return download();
+    }
+    Path local = path.startsWith("file:") ? Paths.get(URI.create(path)) : Paths.get(path);
+    if (Files.isDirectory(local)) {
+      return local.toAbsolutePath();
+    }
+    if (SparkEnv.get() != null && !local.isAbsolute()) {
+      Path shipped = Paths.get(SparkFiles.get(path));
+      if (Files.isDirectory(shipped)) {
+        return shipped;
+      }
+    }
+    throw new ConfigurationException(
+        "CLIP model directory not found: "
+            + path
+            + " (looked for a local directory"
+            + (SparkEnv.get() != null
+                ? " and under SparkFiles' root " + SparkFiles.getRootDirectory()
+                : "")
+            + ")");
+  }
+
+  private Path download() {
+    Path target =
+        Paths.get(
+            System.getProperty("java.io.tmpdir"),
+            "coreviz-clip",
+            UUID.nameUUIDFromBytes(path.getBytes(StandardCharsets.UTF_8)).toString());
+    synchronized (ModelSpec.class) {
+      Path done = target.resolve(".complete");
+      if (Files.exists(done)) {
+        return target.resolve("model");
+      }
+      Configuration conf = new Configuration();
+      hadoopConf.forEach(conf::set);
+      try {
+        org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(path);
+        FileSystem fs = source.getFileSystem(conf);
+        Files.createDirectories(target);
+        fs.copyToLocalFile(
+            false, source, new org.apache.hadoop.fs.Path(target.resolve("model").toUri()), true);
+        Files.createFile(done);
+      } catch (IOException e) {
+        throw new ConfigurationException(
+            "cannot copy the CLIP model from " + path + ": " + e.getMessage(), e);
+      }
+      return target.resolve("model");
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package io.coreviz.spark.clip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.RecordedRequest;
+import io.coreviz.spark.SparkTestSession;
+import io.coreviz.spark.errors.ConfigurationException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ClipScorer end to end: images served by the local CoreViz server, read with the coreviz source,
+ * scored in Spark, compared with numpy's golden embeddings (the transformers.js fixture, whose own
+ * tokenizer.json and preprocessor_config.json must be honoured).
+ */
+class ClipScorerTest {
+
+  private static final double TOLERANCE = 1e-4;
+  private static CoreVizEmulator server;
+  private static SparkSession spark;
+  private static JsonNode golden;
+
+  @BeforeAll
+  static void start() {
+    server = ClipServer.start();
+    spark = SparkTestSession.start("ClipScorerTest");
+    golden = ClipFixtures.golden(ClipFixtures.TRANSFORMERS_JS);
+  }
+
+  @AfterAll
+  static void stop() {
+    SparkTestSession.stop(spark);
+    server.close();
+  }
+
+  private Dataset<Row> media() {
+    return spark
+        .read()
+        .format("coreviz")
+        .option("endpoint", server.baseUrl())
+        .option("apiKey", ClipServer.KEY)
+        .option("collectionId", ClipServer.COLLECTION)
+        .load()
+        .withColumn("text", org.apache.spark.sql.functions.col("metadata.description"));
+  }
+
+  private static ClipScorer scorer() {
+    return new ClipScorer()
+        .setModelPath(ClipFixtures.TRANSFORMERS_JS.toString())
+        .setBatchSize(3)
+        .setDownloadThreads(4)
+        .setThreads(1);
+  }
+
+  @Test
+  void scoresEveryImageAgainstItsTextAsNumpyDoes() {
+    ClipScorer scorer = scorer().setTextCol("text").setEmbeddingCol("embedding");
+
+    List<Row> rows = scorer.transform(media()).collectAsList();
+
+    assertThat(rows).hasSize(golden.get("images").size() + 3);
+    int checked = 0;
+    for (Row row : rows) {
+      String name = row.getAs("name");
+      float[] expected = expectedEmbedding(name);
+      if (expected == null) {
+        continue;
+      }
+      double tolerance = name.endsWith(".jpg") ? 5e-3 : TOLERANCE;
+      List<Float> embedding = row.getList(row.fieldIndex("embedding"));
+      for (int d = 0; d < expected.length; d++) {
+        assertThat(embedding.get(d))
+            .as("%s embedding[%d]", name, d)
+            .isCloseTo(expected[d], within((float) tolerance));
+      }
+      double cosine = ClipMath.cosine(expected, text(row.getAs("text")));
+      assertThat((double) row.getAs("clip_cosine")).as(name).isCloseTo(cosine, within(tolerance));
+      assertThat((double) row.getAs("clip_score"))
+          .as(name)
+          .isCloseTo(100 * cosine, within(100 * tolerance));
+      assertThat((String) row.getAs("clip_error")).as(name).isNull();
+      checked++;
+    }
+    assertThat(checked)
+        .as("golden images and the video")
+        .isEqualTo(golden.get("images").size() + 1);
+    assertThat(scorer.failedRows()).isEqualTo(2);
+  }
+
+  @Test
+  void brokenAndMissingImagesGetAReasonNotAFailedJob() {
+    ClipScorer scorer = scorer().setTextCol("text");
+
+    Map<String, Row> byName = new HashMap<>();
+    scorer.transform(media()).collectAsList().forEach(r -> byName.put(r.getAs("name"), r));
+
+    Row broken = byName.get("broken.png");
+    assertThat(broken.<Double>getAs("clip_score")).isNull();
+    assertThat(broken.<String>getAs("clip_error")).contains("cannot decode image");
+    Row gone = byName.get("gone.png");
+    assertThat(gone.<Double>getAs("clip_score")).isNull();
+    assertThat(gone.<String>getAs("clip_error")).contains("HTTP 404");
+    assertThat(scorer.failedRows()).isEqualTo(2);
+  }
+
+  @Test
+  void labelsGetCLIPsSoftmaxAndTheBestLabel() {
+    String[] labels = ClipServer.TEXTS.toArray(new String[0]);
+    List<Row> rows = scorer().setLabels(labels).transform(media()).collectAsList();
+
+    for (Row row : rows) {
+      float[] image = expectedEmbedding(row.getAs("name"));
+      if (image == null || row.<String>getAs("name").endsWith(".jpg")) {
+        continue;
+      }
+      double[] logits = new double[labels.length];
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < labels.length; i++) {
+        logits[i] = 100 * ClipMath.cosine(image, text(labels[i]));
+        max = Math.max(max, logits[i]);
+      }
+      double sum = 0;
+      for (double logit : logits) {
+        sum += Math.exp(logit - max);
+      }
+      List<Double> probabilities = row.getList(row.fieldIndex("clip_probabilities"));
+      int best = 0;
+      for (int i = 0; i < labels.length; i++) {
+        assertThat(probabilities.get(i)).isCloseTo(Math.exp(logits[i] - max) / sum, within(1e-3));
+        best = logits[i] > logits[best] ? i : best;
+      }
+      assertThat((String) row.getAs("clip_label")).isEqualTo(labels[best]);
+      assertThat((double) row.getAs("clip_score")).isCloseTo(logits[best], within(1e-2));
+    }
+  }
+
+  @Test
+  void theApiKeyGoesToTheEndpointHostOnly() {
+    try (CoreVizEmulator other = ClipServer.start()) {
+      String endpointBlob = server.blobUrl(ClipServer.COLLECTION, "img0");
+      String otherBlob = other.blobUrl(ClipServer.COLLECTION, "img0");
+      Dataset<Row> urls =
+          spark.createDataset(List.of(endpointBlob, otherBlob), Encoders.STRING()).toDF("url");
+      server.clearRequests();
+
+      List<Row> rows =
+          scorer()
+              .setImageCol("url")
+              .setEmbeddingCol("e")
+              .setApiKey(server.baseUrl(), ClipServer.KEY)
+              .transform(urls)
+              .collectAsList();
+
+      assertThat(rows).allSatisfy(r -> assertThat(r.<String>getAs("clip_error")).isNull());
+      assertThat(server.requests())
+          .extracting(RecordedRequest::authScheme)
+          .containsExactly("x-api-key");
+      assertThat(other.requests()).hasSize(1);
+      assertThat(other.requests().get(0).authScheme()).isNull();
+    }
+  }
+
+  @Test
+  void binaryImagesAreScoredWithoutDownloads() {
+    Dataset<Row> files =
+        spark
+            .read()
+            .format("binaryFile")
+            .load(ClipFixtures.IMAGES.resolve("landscape.png").toString());
+
+    Row row = scorer().setImageCol("content").setEmbeddingCol("e").transform(files).first();
+
+    float[] expected = expectedEmbedding("landscape.png");
+    List<Float> embedding = row.getList(row.fieldIndex("e"));
+    for (int d = 0; d < expected.length; d++) {
+      assertThat(embedding.get(d)).isCloseTo(expected[d], within((float) TOLERANCE));
+    }
+  }
+
+  @Test
+  void invalidSettingsAreRejectedBeforeAnyWork() {
+    assertThatThrownBy(() -> new ClipScorer().setTextCol("text").transform(media()))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("setModelPath");
+    assertThatThrownBy(() -> scorer().setImageCol("width").setTextCol("text").transform(media()))
+        .hasMessageContaining("imageCol 'width' is int");
+    assertThatThrownBy(() -> scorer().transform(media()))
+        .hasMessageContaining("nothing to compute");
+    assertThatThrownBy(() -> scorer().setTextCol("nope").transform(media()))
+        .hasMessageContaining("textCol 'nope' is not a column");
+    assertThatThrownBy(() -> scorer().setTextCol("text").setBatchSize(0).transform(media()))
+        .hasMessageContaining("batchSize must be between 1 and 4096: 0");
+  }
+
+  @Test
+  void savesAndLoadsWithoutTheApiKey(@TempDir Path dir) throws Exception {
+    ClipScorer scorer = scorer().setLabels("a", "b").setApiKey(server.baseUrl(), ClipServer.KEY);
+    String path = dir.resolve("scorer").toString();
+
+    scorer.write().save(path);
+    ClipScorer loaded = ClipScorer.load(path);
+
+    assertThat(loaded.getOrDefault(loaded.labels())).isEqualTo(new String[] {"a", "b"});
+    assertThat(loaded.getOrDefault(loaded.batchSize())).isEqualTo(3);
+    assertThat(
+            java.nio.file.Files.walk(dir)
+                .filter(java.nio.file.Files::isRegularFile)
+                .map(
+                    p -> {
+                      try {
+                        return java.nio.file.Files.readString(p);
+                      } catch (Exception e) {
+                        return "";
+                      }
+                    }))
+        .noneMatch(text -> text.contains(ClipServer.KEY));
+    assertThat(scorer.explainParams()).doesNotContain(ClipServer.KEY);
+  }
+
+  /** The golden embedding of an item by name; a video's is the normalised mean of its frames'. */
+  static float[] expectedEmbedding(String name) {
+    if (name.equals("clip.mp4")) {
+      float[] a = imageGolden(ClipServer.FRAMES.get(0));
+      float[] b = imageGolden(ClipServer.FRAMES.get(1));
+      float[][] mean = new float[1][a.length];
+      for (int d = 0; d < a.length; d++) {
+        mean[0][d] = a[d] + b[d];
+      }
+      return ClipModel.normalise(mean)[0];
+    }
+    return imageGolden(name);
+  }
+
+  private static float[] imageGolden(String name) {
+    for (JsonNode image : golden.get("images")) {
+      if (image.get("name").asText().equals(name)) {
+        return ClipFixtures.floats(image.get("embedding"));
+      }
+    }
+    return null;
+  }
+
+  static float[] text(String text) {
+    for (JsonNode entry : golden.get("texts")) {
+      if (entry.get("text").asText().equals(text)) {
+        return ClipFixtures.floats(entry.get("embedding"));
+      }
+    }
+    throw new IllegalArgumentException("no golden embedding for " + text);
+  }
+}
