@@ -385,21 +385,7 @@ public final class ClipScorer extends Transformer implements MLWritable {
     int width = input.schema().size();
     Dataset<Row> withImages = input.withColumn("__clip_images", images(input));
     SparkSession spark = dataset.sparkSession();
-    Map<String, String> hadoop = new HashMap<>();
-    String path = string(modelPath);
-    ModelSpec model = new ModelSpec(path, integer(threads), bool(useCuda), Map.of());
-    if (model.remote()) {
-      spark.sparkContext().hadoopConfiguration().forEach(e -> hadoop.put(e.getKey(), e.getValue()));
-      model = new ModelSpec(path, integer(threads), bool(useCuda), hadoop);
-    }
-    ScoringSpec spec =
-        new ScoringSpec(
-            model,
-            integer(batchSize),
-            integer(downloadThreads),
-            Duration.ofSeconds(60),
-            endpoint,
-            credentials);
+    ScoringSpec spec = spec(spark);
     failedRows = spark.sparkContext().longAccumulator("ClipScorer rows without a score");
     Task task =
         new Task(
@@ -410,6 +396,28 @@ public final class ClipScorer extends Transformer implements MLWritable {
             !string(embeddingCol).isEmpty(),
             failedRows);
     return withImages.mapPartitions(task, Encoders.row(outSchema));
+  }
+
+  /** The settings as shipped to executors; a model on a Hadoop filesystem takes its config. */
+  ScoringSpec spec(SparkSession spark) {
+    String path = string(modelPath);
+    if (path == null || path.isBlank()) {
+      throw new ConfigurationException(
+          "ClipScorer needs setModelPath(...): a CLIP model directory");
+    }
+    ModelSpec model = new ModelSpec(path, integer(threads), bool(useCuda), Map.of());
+    if (model.remote()) {
+      Map<String, String> hadoop = new HashMap<>();
+      spark.sparkContext().hadoopConfiguration().forEach(e -> hadoop.put(e.getKey(), e.getValue()));
+      model = new ModelSpec(path, integer(threads), bool(useCuda), hadoop);
+    }
+    return new ScoringSpec(
+        model,
+        integer(batchSize),
+        integer(downloadThreads),
+        Duration.ofSeconds(60),
+        endpoint,
+        credentials);
   }
 
   /** The image column as an array of images; CoreViz videos become their frame images. */

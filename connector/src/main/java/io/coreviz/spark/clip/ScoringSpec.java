@@ -4,6 +4,12 @@ import io.coreviz.spark.client.Credentials;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import okhttp3.HttpUrl;
 
 /**
@@ -38,9 +44,32 @@ record ScoringSpec(
         endpoint == null ? null : HttpUrl.parse(endpoint), credentials, downloadTimeout);
   }
 
-  <T> ClipPipeline<T> pipeline(
-      java.util.Iterator<T> rows, java.util.function.Function<T, java.util.List<Object>> images) {
+  /** One fetcher (one OkHttp client view) per download setting in this JVM. */
+  private static final class Fetchers {
+    private static final Map<List<Object>, ImageFetcher> FETCHERS = new ConcurrentHashMap<>();
+
+    static ImageFetcher get(ScoringSpec spec) {
+      List<Object> key = Arrays.asList(spec.endpoint, spec.credentials, spec.downloadTimeout);
+      return FETCHERS.computeIfAbsent(key, k -> spec.fetcher());
+    }
+  }
+
+  /** One row's images embedded at once, without batching: for calls Spark evaluates per row. */
+  ClipPipeline.Embedded<Object> embedNow(List<Object> images) {
+    try (ClipPipeline<Object> single =
+        new ClipPipeline<>(
+            List.<Object>of(images).iterator(),
+            row -> images,
+            ClipModels.get(model),
+            Fetchers.get(this),
+            1,
+            1)) {
+      return single.next().get(0);
+    }
+  }
+
+  <T> ClipPipeline<T> pipeline(Iterator<T> rows, Function<T, List<Object>> images) {
     return new ClipPipeline<>(
-        rows, images, ClipModels.get(model), fetcher(), batchSize, downloadThreads);
+        rows, images, ClipModels.get(model), Fetchers.get(this), batchSize, downloadThreads);
   }
 }

@@ -1,0 +1,303 @@
+package io.coreviz.spark.clip;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
+import org.apache.spark.sql.catalyst.expressions.Alias;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression$;
+import org.apache.spark.sql.catalyst.expressions.ScalaUDF;
+import org.apache.spark.sql.catalyst.plans.logical.CatalystSerde;
+import org.apache.spark.sql.catalyst.plans.logical.DeserializeToObject;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.MapPartitions;
+import org.apache.spark.sql.catalyst.plans.logical.Project;
+import org.apache.spark.sql.catalyst.rules.Rule;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.TaskCompletionListener;
+import scala.Option;
+import scala.collection.JavaConverters;
+import scala.runtime.AbstractFunction1;
+import scala.runtime.AbstractPartialFunction;
+
+/**
+ * Plans the clip calls of a SELECT list as one batched step. {@code Project(list, child)} whose
+ * list calls clip functions on one image becomes
+ *
+ * <pre>
+ * Project(list, calls replaced by their result columns)
+ *   Project(child columns under their original ids, results)
+ *     SerializeFromObject(MapPartitions(batched scoring, DeserializeToObject(
+ *       Project(child columns, the image, each call's argument)))))
+ * </pre>
+ *
+ * so the rest of the plan is unchanged, and each partition streams through a {@link ClipPipeline}
+ * with the session's settings. Runs last among the optimizer's rules, on the optimized plan.
+ */
+final class ClipBatching extends Rule<LogicalPlan> {
+
+  private final ScoringSpec spec;
+
+  ClipBatching(ScoringSpec spec) {
+    this.spec = spec;
+  }
+
+  @Override
+  public LogicalPlan apply(LogicalPlan plan) {
+    return plan.transformUp(
+        new AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
+          @Override
+          public boolean isDefinedAt(LogicalPlan node) {
+            return node instanceof Project project && batchable(calls(project));
+          }
+
+          @Override
+          public LogicalPlan apply(LogicalPlan node) {
+            return rewrite((Project) node);
+          }
+        });
+  }
+
+  private static List<ScalaUDF> calls(Project project) {
+    List<ScalaUDF> calls = new ArrayList<>();
+    for (NamedExpression expression : list(project.projectList())) {
+      collect((Expression) expression, calls);
+    }
+    return calls;
+  }
+
+  private static void collect(Expression expression, List<ScalaUDF> calls) {
+    if (expression instanceof ScalaUDF udf
+        && udf.udfName().isDefined()
+        && ClipCall.of(udf.udfName().get()) != null) {
+      calls.add(udf);
+      return;
+    }
+    for (Expression child : list(expression.children())) {
+      collect(child, calls);
+    }
+  }
+
+  /** Only calls on one image: one embedding per row serves them all. */
+  private static boolean batchable(List<ScalaUDF> calls) {
+    if (calls.isEmpty()) {
+      return false;
+    }
+    Expression image = list(calls.get(0).children()).get(0);
+    return calls.stream().allMatch(call -> list(call.children()).get(0).semanticEquals(image));
+  }
+
+  private LogicalPlan rewrite(Project project) {
+    List<ScalaUDF> calls = calls(project);
+    LogicalPlan child = project.child();
+    List<Attribute> childOutput = list(child.output());
+    int width = childOutput.size();
+
+    List<NamedExpression> inputs = new ArrayList<>(childOutput);
+    inputs.add(alias(list(calls.get(0).children()).get(0), "__clip_image"));
+    List<ClipCall> kinds = new ArrayList<>();
+    List<Integer> arguments = new ArrayList<>();
+    for (ScalaUDF call : calls) {
+      ClipCall kind = ClipCall.of(call.udfName().get());
+      kinds.add(kind);
+      if (kind.takesArgument) {
+        arguments.add(inputs.size());
+        inputs.add(alias(list(call.children()).get(1), "__clip_argument_" + inputs.size()));
+      } else {
+        arguments.add(-1);
+      }
+    }
+    Project pre = new Project(seq(inputs), child);
+
+    StructType inSchema = pre.schema();
+    List<StructField> outFields = new ArrayList<>();
+    for (int i = 0; i < width; i++) {
+      outFields.add(inSchema.fields()[i]);
+    }
+    for (int k = 0; k < calls.size(); k++) {
+      outFields.add(
+          new StructField("__clip_result_" + k, kinds.get(k).type, true, Metadata.empty()));
+    }
+    StructType outSchema = new StructType(outFields.toArray(new StructField[0]));
+    ExpressionEncoder<Row> in = ExpressionEncoder.apply(inSchema);
+    in = in.resolveAndBind(seq(list(pre.output())), in.resolveAndBind$default$2());
+    ExpressionEncoder<Row> out = ExpressionEncoder.apply(outSchema);
+    LogicalPlan deserialized =
+        new DeserializeToObject(in.deserializer(), CatalystSerde.generateObjAttr(in), pre);
+    LogicalPlan mapped =
+        new MapPartitions(
+            new Batch(spec, width, kinds, arguments),
+            CatalystSerde.generateObjAttr(out),
+            deserialized);
+    LogicalPlan serialize = CatalystSerde.serialize(mapped, out);
+    List<Attribute> serialized = list(serialize.output());
+
+    // Child columns keep their expression ids, so every reference above still resolves.
+    List<NamedExpression> restored = new ArrayList<>();
+    for (int i = 0; i < width; i++) {
+      Attribute original = childOutput.get(i);
+      restored.add(
+          new Alias(
+              serialized.get(i),
+              original.name(),
+              original.exprId(),
+              seq(List.<String>of()),
+              Option.empty(),
+              seq(List.<String>of())));
+    }
+    Map<Expression, Attribute> results = new IdentityHashMap<>();
+    for (int k = 0; k < calls.size(); k++) {
+      Attribute result = serialized.get(width + k);
+      restored.add(result);
+      results.put(calls.get(k), result);
+    }
+    Project restore = new Project(seq(restored), serialize);
+
+    List<NamedExpression> projectList = new ArrayList<>();
+    for (NamedExpression expression : list(project.projectList())) {
+      projectList.add(
+          (NamedExpression)
+              ((Expression) expression)
+                  .transformDown(
+                      new AbstractPartialFunction<Expression, Expression>() {
+                        @Override
+                        public boolean isDefinedAt(Expression e) {
+                          return results.containsKey(e);
+                        }
+
+                        @Override
+                        public Expression apply(Expression e) {
+                          return results.get(e);
+                        }
+                      }));
+    }
+    return new Project(seq(projectList), restore);
+  }
+
+  private static Alias alias(Expression expression, String name) {
+    return new Alias(
+        expression,
+        name,
+        NamedExpression$.MODULE$.newExprId(),
+        seq(List.<String>of()),
+        Option.empty(),
+        seq(List.<String>of()));
+  }
+
+  private static <T> List<T> list(scala.collection.Seq<T> seq) {
+    return JavaConverters.seqAsJavaList(seq);
+  }
+
+  private static <T> scala.collection.immutable.List<T> seq(List<T> list) {
+    return JavaConverters.asScalaBuffer(new ArrayList<>(list)).toList();
+  }
+
+  /** The batched step: rows in, rows with the call results appended out. */
+  private static final class Batch
+      extends AbstractFunction1<
+          scala.collection.Iterator<Object>, scala.collection.Iterator<Object>>
+      implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ScoringSpec spec;
+    private final int width;
+    private final List<ClipCall> calls;
+    private final List<Integer> arguments;
+
+    Batch(ScoringSpec spec, int width, List<ClipCall> calls, List<Integer> arguments) {
+      this.spec = spec;
+      this.width = width;
+      this.calls = calls;
+      this.arguments = arguments;
+    }
+
+    @Override
+    public scala.collection.Iterator<Object> apply(scala.collection.Iterator<Object> input) {
+      java.util.Iterator<Row> rows =
+          new java.util.Iterator<>() {
+            private final java.util.Iterator<Object> source = JavaConverters.asJavaIterator(input);
+
+            @Override
+            public boolean hasNext() {
+              return source.hasNext();
+            }
+
+            @Override
+            public Row next() {
+              return (Row) source.next();
+            }
+          };
+      ClipPipeline<Row> pipeline = spec.pipeline(rows, row -> ClipCall.images(row.get(width)));
+      TaskContext context = TaskContext.get();
+      if (context != null) {
+        context.addTaskCompletionListener((TaskCompletionListener) c -> pipeline.close());
+      }
+      ClipModel model = ClipModels.get(spec.model());
+      java.util.Iterator<Object> out =
+          new java.util.Iterator<>() {
+            private java.util.Iterator<Row> batch = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+              while (!batch.hasNext()) {
+                if (!pipeline.hasNext()) {
+                  pipeline.close();
+                  return false;
+                }
+                batch = score(model, pipeline.next()).iterator();
+              }
+              return true;
+            }
+
+            @Override
+            public Object next() {
+              hasNext();
+              return batch.next();
+            }
+          };
+      return JavaConverters.asScalaIterator(out);
+    }
+
+    private List<Row> score(ClipModel model, List<ClipPipeline.Embedded<Row>> batch) {
+      List<String> texts = new ArrayList<>();
+      for (int k = 0; k < calls.size(); k++) {
+        if (calls.get(k).takesArgument) {
+          for (ClipPipeline.Embedded<Row> item : batch) {
+            Object argument = item.row().get(arguments.get(k));
+            if (argument instanceof String text) {
+              texts.add(text);
+            } else if (argument != null) {
+              texts.addAll(ClipCall.strings(argument));
+            }
+          }
+        }
+      }
+      model.embedTexts(texts); // one run for the batch's new texts; the calls hit the cache
+      List<Row> out = new ArrayList<>(batch.size());
+      for (ClipPipeline.Embedded<Row> item : batch) {
+        Object[] values = new Object[width + calls.size()];
+        for (int i = 0; i < width; i++) {
+          values[i] = item.row().get(i);
+        }
+        for (int k = 0; k < calls.size(); k++) {
+          Object argument = arguments.get(k) < 0 ? null : item.row().get(arguments.get(k));
+          values[width + k] = calls.get(k).compute(model, item.embedding(), item.error(), argument);
+        }
+        out.add(RowFactory.create(values));
+      }
+      return out;
+    }
+  }
+}
