@@ -41,7 +41,7 @@ public final class ClipModel implements AutoCloseable {
   private static final int TEXT_CACHE_LIMIT = 100_000;
 
   private final Path directory;
-  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final OrtEnvironment env;
   private final OnnxGraph text;
   private final OnnxGraph vision;
   private final ClipTokenizer tokenizer;
@@ -52,6 +52,8 @@ public final class ClipModel implements AutoCloseable {
 
   private ClipModel(Path directory, int threads, boolean useCuda) {
     this.directory = directory;
+    OnnxRuntimeLoader.start();
+    this.env = OrtEnvironment.getEnvironment();
     Path combined = first(directory, "model.onnx", "onnx/model.onnx");
     Path textFile = first(directory, "onnx/text_model.onnx", "text_model.onnx");
     Path visionFile = first(directory, "onnx/vision_model.onnx", "vision_model.onnx");

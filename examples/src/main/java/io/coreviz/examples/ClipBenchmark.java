@@ -1,0 +1,180 @@
+package io.coreviz.examples;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.Blob;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.clip.ClipModel;
+import io.coreviz.spark.clip.ClipScorer;
+import io.coreviz.spark.clip.UndecodableImageException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * CLIP throughput, measured in one run on this machine:
+ *
+ * <ol>
+ *   <li>raw ONNX Runtime: the vision tower alone on preprocessed batches already in memory;
+ *   <li>end to end: {@code spark.read.format("coreviz")} on the local server, then {@link
+ *       ClipScorer} (download, decode, preprocess, infer) writing image embeddings to Spark's noop
+ *       sink.
+ * </ol>
+ *
+ * <pre>
+ * python3 connector/src/test/python/make_tiny_clip.py --vit-b32 target/clip-vit-b32
+ * mvn -B -pl examples -am -DskipTests -Pclip-benchmark verify -Dbench.args="target/clip-vit-b32"
+ * </pre>
+ *
+ * Arguments: model directory, then optionally images (default 384), batch size (32) and threads
+ * (the machine's cores). The model is a random-weight network with ViT-B/32's shape: the speed is
+ * the real model's, the scores are meaningless. Blobs are rendered before timing so the local
+ * server's own image encoding is not counted against the scorer.
+ */
+public final class ClipBenchmark {
+
+  private ClipBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) {
+      System.err.println("usage: ClipBenchmark MODEL_DIR [IMAGES [BATCH [THREADS]]]");
+      System.exit(2);
+    }
+    Path model = Paths.get(args[0]);
+    int images = args.length > 1 ? Integer.parseInt(args[1]) : 384;
+    int batch = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+    int threads =
+        args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
+
+    MediaCollection collection = prerendered(SyntheticCollection.generate(7, images * 2), images);
+    double raw = rawImagesPerSecond(model, collection, batch, threads);
+    double endToEnd;
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder()
+            .collection(collection)
+            .credential("bench-key", collection.id())
+            .start()) {
+      endToEnd = sparkImagesPerSecond(server, collection, model, batch, threads, images);
+    }
+    String report =
+        String.format(
+            Locale.ROOT,
+            "CLIP benchmark (%s, %d images, batch %d, %d threads, %d cores)%n"
+                + "raw ONNX Runtime vision tower: %.1f images/s%n"
+                + "end to end through Spark:      %.1f images/s (%.0f%% of raw)%n",
+            model.getFileName(),
+            images,
+            batch,
+            threads,
+            Runtime.getRuntime().availableProcessors(),
+            raw,
+            endToEnd,
+            100 * endToEnd / raw);
+    System.out.print(report);
+    Path out = Paths.get("target", "clip-benchmark.txt");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, report, StandardCharsets.UTF_8);
+  }
+
+  /** The first {@code count} images of {@code source}, their bytes rendered once up front. */
+  private static MediaCollection prerendered(MediaCollection source, int count) {
+    List<MediaItem> items = new ArrayList<>();
+    Map<String, Blob> blobs = new HashMap<>();
+    for (MediaItem item : source.media()) {
+      if (items.size() == count) {
+        break;
+      }
+      if (!MediaItem.IMAGE.equals(item.type()) || item.blobKey() == null) {
+        continue;
+      }
+      Blob blob = source.blob(item.blobKey()).orElseThrow();
+      byte[] bytes = blob.bytes().get();
+      blobs.put(item.blobKey(), new Blob(blob.contentType(), () -> bytes));
+      items.add(item);
+    }
+    if (items.size() < count) {
+      throw new IllegalStateException("only " + items.size() + " images generated");
+    }
+    return new MediaCollection(source.id(), items, blobs);
+  }
+
+  private static double rawImagesPerSecond(
+      Path directory, MediaCollection collection, int batch, int threads)
+      throws UndecodableImageException {
+    try (ClipModel model = ClipModel.load(directory, threads, false)) {
+      int size = model.preprocessor().tensorSize();
+      float[] pixels = new float[batch * size];
+      List<MediaItem> items = collection.media();
+      for (int i = 0; i < batch; i++) {
+        byte[] bytes =
+            collection.blob(items.get(i % items.size()).blobKey()).orElseThrow().bytes().get();
+        model.preprocessor().preprocess(bytes, pixels, i * size);
+      }
+      model.embedImages(pixels, batch); // warm-up
+      int runs = Math.max(2, items.size() / batch);
+      long start = System.nanoTime();
+      for (int run = 0; run < runs; run++) {
+        model.embedImages(pixels, batch);
+      }
+      return runs * batch / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  private static double sparkImagesPerSecond(
+      CoreVizEmulator server,
+      MediaCollection collection,
+      Path model,
+      int batch,
+      int threads,
+      int images)
+      throws IOException {
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[" + threads + "]")
+            .appName("ClipBenchmark")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate();
+    try {
+      ClipScorer scorer =
+          new ClipScorer()
+              .setModelPath(model.toString())
+              .setBatchSize(batch)
+              .setThreads(threads)
+              .setEmbeddingCol("embedding");
+      Dataset<Row> media =
+          spark
+              .read()
+              .format("coreviz")
+              .option("endpoint", server.baseUrl())
+              .option("apiKey", "bench-key")
+              .option("collectionId", collection.id())
+              .load()
+              .select("id", "blob");
+      // Warm-up: loads the model into this JVM's cache, as a long-running executor has it.
+      scorer.transform(media.limit(batch)).write().format("noop").mode("overwrite").save();
+      long start = System.nanoTime();
+      Dataset<Row> scored = scorer.transform(media.repartition(threads));
+      scored.write().format("noop").mode("overwrite").save();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long failed = scorer.failedRows();
+      if (failed > 0) {
+        throw new IllegalStateException(failed + " images failed; the figures would be wrong");
+      }
+      return images / seconds;
+    } finally {
+      spark.stop();
+    }
+  }
+}
