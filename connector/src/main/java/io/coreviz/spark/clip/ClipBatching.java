@@ -2,11 +2,9 @@ package io.coreviz.spark.clip;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
@@ -25,7 +23,6 @@ import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.TaskCompletionListener;
 import scala.Option;
 import scala.collection.JavaConverters;
 import scala.runtime.AbstractFunction1;
@@ -239,34 +236,10 @@ final class ClipBatching extends Rule<LogicalPlan> {
               return (Row) source.next();
             }
           };
-      ClipPipeline<Row> pipeline = spec.pipeline(rows, row -> ClipCall.images(row.get(width)));
-      TaskContext context = TaskContext.get();
-      if (context != null) {
-        context.addTaskCompletionListener((TaskCompletionListener) c -> pipeline.close());
-      }
       ClipModel model = ClipModels.get(spec.model());
       java.util.Iterator<Object> out =
-          new java.util.Iterator<>() {
-            private java.util.Iterator<Row> batch = Collections.emptyIterator();
-
-            @Override
-            public boolean hasNext() {
-              while (!batch.hasNext()) {
-                if (!pipeline.hasNext()) {
-                  pipeline.close();
-                  return false;
-                }
-                batch = score(model, pipeline.next()).iterator();
-              }
-              return true;
-            }
-
-            @Override
-            public Object next() {
-              hasNext();
-              return batch.next();
-            }
-          };
+          spec.pipeline(rows, row -> ClipCall.images(row.get(width)))
+              .scored(batch -> new ArrayList<Object>(score(model, batch)));
       return JavaConverters.asScalaIterator(out);
     }
 

@@ -2,6 +2,7 @@ package io.coreviz.spark.clip;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.apache.spark.TaskContext;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * Embeds the images of a stream of rows in fixed-size batches. While the model runs on one batch, a
@@ -194,6 +197,40 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
     } catch (ExecutionException e) {
       return new Prepared(null, "cannot read image: " + e.getCause());
     }
+  }
+
+  /**
+   * The output rows, {@code score} turning each embedded batch into rows. The pipeline closes when
+   * the rows run out or the Spark task ends, whichever comes first.
+   */
+  <R> Iterator<R> scored(Function<List<Embedded<T>>, List<R>> score) {
+    TaskContext context = TaskContext.get();
+    if (context != null) {
+      context.addTaskCompletionListener((TaskCompletionListener) c -> close());
+    }
+    return new Iterator<>() {
+      private Iterator<R> batch = Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!batch.hasNext()) {
+          if (!ClipPipeline.this.hasNext()) {
+            close();
+            return false;
+          }
+          batch = score.apply(ClipPipeline.this.next()).iterator();
+        }
+        return true;
+      }
+
+      @Override
+      public R next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return batch.next();
+      }
+    };
   }
 
   @Override

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
@@ -37,7 +36,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
-import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * CLIP scoring as a Spark ML {@link Transformer}: image-text scores, zero-shot labels and image
@@ -452,34 +450,10 @@ public final class ClipScorer extends Transformer implements MLWritable {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      ClipPipeline<Row> pipeline = spec.pipeline(rows, Task::images);
-      TaskContext context = TaskContext.get();
-      if (context != null) {
-        context.addTaskCompletionListener((TaskCompletionListener) c -> pipeline.close());
-      }
       ClipModel model = ClipModels.get(spec.model());
       float[][] labelEmbeddings = labels.length == 0 ? null : model.embedTexts(List.of(labels));
-      return new Iterator<>() {
-        private Iterator<Row> batch = java.util.Collections.emptyIterator();
-
-        @Override
-        public boolean hasNext() {
-          while (!batch.hasNext()) {
-            if (!pipeline.hasNext()) {
-              pipeline.close();
-              return false;
-            }
-            batch = score(model, pipeline.next(), labelEmbeddings).iterator();
-          }
-          return true;
-        }
-
-        @Override
-        public Row next() {
-          hasNext();
-          return batch.next();
-        }
-      };
+      return spec.pipeline(rows, Task::images)
+          .scored(batch -> score(model, batch, labelEmbeddings));
     }
 
     private static List<Object> images(Row row) {

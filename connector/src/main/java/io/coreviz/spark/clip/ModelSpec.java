@@ -11,6 +11,7 @@ import java.nio.file.Paths;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
@@ -86,31 +87,49 @@ public record ModelSpec(String path, int threads, boolean cuda, Map<String, Stri
             + ")");
   }
 
-  private Path download() {
-    Path target =
-        Paths.get(
-            System.getProperty("java.io.tmpdir"),
-            "coreviz-clip",
-            UUID.nameUUIDFromBytes(path.getBytes(StandardCharsets.UTF_8)).toString());
-    synchronized (ModelSpec.class) {
-      Path done = target.resolve(".complete");
-      if (Files.exists(done)) {
-        return target.resolve("model");
+  private static void describe(FileSystem fs, org.apache.hadoop.fs.Path dir, StringBuilder out)
+      throws IOException {
+    for (FileStatus file : fs.listStatus(dir)) {
+      if (file.isDirectory()) {
+        describe(fs, file.getPath(), out);
+      } else {
+        out.append('\n').append(file.getPath()).append(' ').append(file.getLen());
+        out.append(' ').append(file.getModificationTime());
       }
-      Configuration conf = new Configuration();
-      hadoopConf.forEach(conf::set);
+    }
+  }
+
+  /**
+   * Copies the directory to this machine's temp directory, once per version: the copy is keyed by
+   * the path and the names, sizes and modification times of its files, so an updated model is
+   * fetched again and an unchanged one is not.
+   */
+  private Path download() {
+    Configuration conf = new Configuration();
+    hadoopConf.forEach(conf::set);
+    org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(path);
+    synchronized (ModelSpec.class) {
       try {
-        org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(path);
         FileSystem fs = source.getFileSystem(conf);
-        Files.createDirectories(target);
-        fs.copyToLocalFile(
-            false, source, new org.apache.hadoop.fs.Path(target.resolve("model").toUri()), true);
-        Files.createFile(done);
+        StringBuilder version = new StringBuilder(path);
+        describe(fs, source, version);
+        Path target =
+            Paths.get(
+                System.getProperty("java.io.tmpdir"),
+                "coreviz-clip",
+                UUID.nameUUIDFromBytes(version.toString().getBytes(StandardCharsets.UTF_8))
+                    .toString());
+        if (!Files.exists(target.resolve(".complete"))) {
+          Files.createDirectories(target);
+          fs.copyToLocalFile(
+              false, source, new org.apache.hadoop.fs.Path(target.resolve("model").toUri()), true);
+          Files.createFile(target.resolve(".complete"));
+        }
+        return target.resolve("model");
       } catch (IOException e) {
         throw new ConfigurationException(
             "cannot copy the CLIP model from " + path + ": " + e.getMessage(), e);
       }
-      return target.resolve("model");
     }
   }
 }

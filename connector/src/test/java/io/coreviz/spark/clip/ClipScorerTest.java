@@ -192,6 +192,25 @@ class ClipScorerTest {
   }
 
   @Test
+  void aModelShippedWithAddFileIsFoundByItsName() {
+    spark.sparkContext().addFile(ClipFixtures.TRANSFORMERS_JS.toString(), true);
+    Dataset<Row> files =
+        spark.read().format("binaryFile").load(ClipFixtures.IMAGES.resolve("exact.png").toString());
+
+    Row row =
+        scorer()
+            .setModelPath("transformers-js")
+            .setImageCol("content")
+            .setEmbeddingCol("e")
+            .transform(files)
+            .first();
+
+    assertThat(row.<String>getAs("clip_error")).isNull();
+    assertThat(row.<Float>getList(row.fieldIndex("e")).get(0))
+        .isCloseTo(expectedEmbedding("exact.png")[0], within((float) TOLERANCE));
+  }
+
+  @Test
   void invalidSettingsAreRejectedBeforeAnyWork() {
     assertThatThrownBy(() -> new ClipScorer().setTextCol("text").transform(media()))
         .isInstanceOf(ConfigurationException.class)
