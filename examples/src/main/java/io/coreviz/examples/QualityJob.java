@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  * QualityJob [--out DIR]                                    # embedded CoreViz server, sample data
  * QualityJob --endpoint URL --collection-id ID [--out DIR]  # real CoreViz; key in COREVIZ_API_KEY
+ * ... [--clip-model DIR [--clip-min-score 20]]             # also: do images match their text?
  * </pre>
  */
 public final class QualityJob {
@@ -31,11 +32,18 @@ public final class QualityJob {
   private QualityJob() {}
 
   /** Where a run wrote its results. */
-  public record Result(QualityReport report, Path flaggedParquet, Path html) {}
+  public record Result(
+      QualityReport report, Path flaggedParquet, Path html, ClipCheck.Summary clip) {}
 
   public static void main(String[] args) throws IOException {
     Map<String, String> flags = parseFlags(args);
     Path out = Path.of(flags.getOrDefault("--out", "quality-report"));
+    ClipCheck.Settings clip =
+        flags.containsKey("--clip-model")
+            ? new ClipCheck.Settings(
+                flags.get("--clip-model"),
+                Double.parseDouble(flags.getOrDefault("--clip-min-score", "20")))
+            : null;
     SparkSession spark =
         SparkSession.builder()
             .appName("coreviz-quality")
@@ -54,9 +62,10 @@ public final class QualityJob {
             run(
                 spark,
                 Map.of("endpoint", flags.get("--endpoint"), "collectionId", collectionId),
-                out);
+                out,
+                clip);
       } else {
-        result = runEmbedded(spark, out);
+        result = runEmbedded(spark, out, clip);
       }
       printSummary(result);
     } finally {
@@ -66,6 +75,12 @@ public final class QualityJob {
 
   /** Starts the emulator with the sample collection and runs the job on it. */
   public static Result runEmbedded(SparkSession spark, Path out) throws IOException {
+    return runEmbedded(spark, out, null);
+  }
+
+  /** As {@link #runEmbedded(SparkSession, Path)}, with the CLIP check when {@code clip} is set. */
+  public static Result runEmbedded(SparkSession spark, Path out, ClipCheck.Settings clip)
+      throws IOException {
     MediaCollection sample = SyntheticCollection.generate(42, 1_500);
     String key = "embedded-" + UUID.randomUUID();
     try (CoreVizEmulator server =
@@ -75,7 +90,8 @@ public final class QualityJob {
       return run(
           spark,
           Map.of("endpoint", server.baseUrl(), "apiKey", key, "collectionId", sample.id()),
-          out);
+          out,
+          clip);
     }
   }
 
@@ -83,6 +99,13 @@ public final class QualityJob {
    * Runs the checks on the collection the options name and writes the results under {@code out}.
    */
   public static Result run(SparkSession spark, Map<String, String> options, Path out)
+      throws IOException {
+    return run(spark, options, out, null);
+  }
+
+  /** As {@link #run(SparkSession, Map, Path)}, with the CLIP check when {@code clip} is set. */
+  public static Result run(
+      SparkSession spark, Map<String, String> options, Path out, ClipCheck.Settings clip)
       throws IOException {
     Dataset<Row> table = spark.read().format("coreviz").options(options).load().cache();
     try {
@@ -118,7 +141,8 @@ public final class QualityJob {
       Files.writeString(
           html, HtmlReport.render(report, sample, options.get("endpoint")), StandardCharsets.UTF_8);
       flagged.unpersist();
-      return new Result(report, parquet, html);
+      ClipCheck.Summary clipSummary = clip == null ? null : ClipCheck.run(table, clip, out);
+      return new Result(report, parquet, html, clipSummary);
     } finally {
       table.unpersist();
     }
@@ -142,12 +166,27 @@ public final class QualityJob {
     report.labels().entrySet().stream()
         .limit(5)
         .forEach(label -> row(text, "label " + label.getKey(), label.getValue()));
+    ClipCheck.Summary clip = result.clip();
+    if (clip != null) {
+      text.append("\nCLIP check (").append(clip.modelPath()).append(")\n");
+      row(text, "images scored", clip.scored());
+      row(text, "score below " + clip.minScore(), clip.lowMatch());
+      row(text, "without a score", clip.failed());
+      clip.reasons().forEach((reason, n) -> row(text, "  " + shorten(reason), n));
+    }
     text.append("\nFlagged items: ")
         .append(result.flaggedParquet().toAbsolutePath())
         .append("\nHTML report:   ")
         .append(result.html().toAbsolutePath())
         .append('\n');
+    if (clip != null) {
+      text.append("CLIP scores:   ").append(clip.parquet().toAbsolutePath()).append('\n');
+    }
     System.out.println(text);
+  }
+
+  private static String shorten(String text) {
+    return text.length() <= 34 ? text : text.substring(0, 33) + "…";
   }
 
   private static void row(StringBuilder text, String label, long value) {
@@ -157,10 +196,12 @@ public final class QualityJob {
   private static Map<String, String> parseFlags(String[] args) {
     Map<String, String> flags = new java.util.HashMap<>();
     for (int i = 0; i < args.length; i++) {
-      if (!List.of("--endpoint", "--collection-id", "--out").contains(args[i])
+      if (!List.of("--endpoint", "--collection-id", "--out", "--clip-model", "--clip-min-score")
+              .contains(args[i])
           || i + 1 >= args.length) {
         throw new IllegalArgumentException(
             "usage: QualityJob [--endpoint URL --collection-id ID] [--out DIR]"
+                + " [--clip-model DIR [--clip-min-score N]]"
                 + " (the API key is read from COREVIZ_API_KEY); bad argument: "
                 + args[i]);
       }

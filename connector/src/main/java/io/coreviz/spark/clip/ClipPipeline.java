@@ -33,6 +33,7 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
   record Embedded<T>(T row, float[] embedding, String error) {}
 
   static final int PREFETCH = 2;
+  static final String NO_IMAGE = "no image: the value is null, or a video has no frame images";
 
   private final Iterator<T> rows;
   private final Function<T, List<Object>> images;
@@ -121,7 +122,8 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
       } else if (image instanceof String url) {
         bytes = fetcher.fetch(url);
       } else {
-        return new Prepared(null, "no image");
+        return new Prepared(
+            null, "no image: not a URL or bytes: " + image.getClass().getSimpleName());
       }
       float[] tensor = new float[model.preprocessor().tensorSize()];
       model.preprocessor().preprocess(bytes, tensor, 0);
@@ -163,7 +165,7 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
     int next = 0;
     for (int i = 0; i < batch.size(); i++) {
       float[] sum = null;
-      String error = prepared.get(i).isEmpty() ? "no image" : null;
+      String error = prepared.get(i).isEmpty() ? NO_IMAGE : null;
       for (Prepared image : prepared.get(i)) {
         if (image.tensor() == null) {
           imagesFailed++;
