@@ -71,3 +71,37 @@ red_shoes = (
     .select("name", "type", F.round("_score", 3).alias("score"))
 )
 display(red_shoes)  # noqa: F821
+
+# COMMAND ----------
+
+# MAGIC %md
+# MAGIC ## Do images match their descriptions? (CLIP)
+# MAGIC Needs `com.microsoft.onnxruntime:onnxruntime:1.29.0` (or `onnxruntime_gpu`) on the cluster
+# MAGIC and a CLIP model directory in the Optimum or transformers.js layout (see the README).
+# MAGIC One call registers `clip_score`, `clip_label`, `clip_embed`, `clip_error`, ...; the calls
+# MAGIC on one image in a SELECT run as one batched step.
+
+# COMMAND ----------
+
+try:
+    clip_model = dbutils.widgets.get("clip_model")  # noqa: F821 (Databricks)
+except NameError:
+    clip_model = "/dbfs/models/clip-vit-base-patch32"
+
+spark._jvm.io.coreviz.spark.clip.ClipFunctions.register(spark._jsparkSession, clip_model)  # noqa: F821
+media.createOrReplaceTempView("media_for_clip")
+clip_scores = spark.sql(  # noqa: F821
+    """
+    SELECT id, name, type,
+           clip_score(image, text) AS score,
+           clip_error(image) AS error
+    FROM (SELECT id, name, type,
+                 CASE WHEN type = 'video' THEN transform(frames, f -> f.blob) ELSE array(blob) END AS image,
+                 coalesce(metadata.description, metadata.prompt) AS text
+          FROM media_for_clip
+          WHERE type IN ('image', 'video'))
+    WHERE text IS NOT NULL
+    """
+)
+display(clip_scores.orderBy("score"))  # noqa: F821
+print(clip_scores.filter("error IS NOT NULL").count(), "items without a score")

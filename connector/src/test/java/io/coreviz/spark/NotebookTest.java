@@ -11,10 +11,14 @@ import io.coreviz.emulator.api.MediaQuery;
 import io.coreviz.emulator.api.MediaSearch;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.catalog.CoreVizCatalog;
 import io.coreviz.spark.catalog.CoreVizExtensions;
+import io.coreviz.spark.clip.ClipFunctions;
+import io.coreviz.spark.clip.ClipScorer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -185,5 +189,31 @@ class NotebookTest {
             .limit(10)
             .collectAsList();
     assertThat(redShoes).isNotEmpty();
+
+    ClipFunctions.register(
+        spark,
+        new ClipScorer()
+            .setModelPath(Paths.get(getClass().getResource("/clip/optimum").toURI()).toString()));
+    media.createOrReplaceTempView("media_for_clip");
+    Dataset<Row> clipScores =
+        spark.sql(
+            "SELECT id, name, type, clip_score(image, text) AS score, clip_error(image) AS error"
+                + " FROM (SELECT id, name, type, CASE WHEN type = 'video' THEN"
+                + " transform(frames, f -> f.blob) ELSE array(blob) END AS image,"
+                + " coalesce(metadata.description, metadata.prompt) AS text FROM media_for_clip"
+                + " WHERE type IN ('image', 'video')) WHERE text IS NOT NULL");
+    List<MediaItem> described =
+        collection.media().stream()
+            .filter(item -> item.description() != null || item.prompt() != null)
+            .toList();
+    long withoutFrames =
+        described.stream()
+            .filter(item -> MediaItem.VIDEO.equals(item.type()) && item.frames().isEmpty())
+            .count();
+    List<Row> rows = clipScores.collectAsList();
+    assertThat(rows).hasSize(described.size());
+    assertThat(rows.stream().filter(r -> !r.isNullAt(4)).count()).isEqualTo(withoutFrames);
+    assertThat(rows.stream().filter(r -> r.isNullAt(3)).count()).isEqualTo(withoutFrames);
+    assertThat(python).contains("ClipFunctions.register(spark._jsparkSession, clip_model)");
   }
 }
