@@ -1,5 +1,7 @@
 package io.coreviz.examples;
 
+import io.coreviz.spark.clip.ClipScorer;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** Run by {@link ShadedJarTest} in a JVM whose classpath has the shaded jar instead of OkHttp. */
@@ -41,6 +43,19 @@ public final class ShadedJarSmoke {
               .collectAsList()
               .size();
       System.out.println("rows=" + rows);
+      // CLIP from the shaded jar: relocated WebP decoder, ONNX Runtime next to it.
+      Row scored =
+          new ClipScorer()
+              .setModelPath(args[3])
+              .setImageCol("content")
+              .setEmbeddingCol("embedding")
+              .transform(spark.read().format("binaryFile").load(args[4]))
+              .first();
+      System.out.println(
+          "clip_error="
+              + scored.getAs("clip_error")
+              + " embedding="
+              + scored.getList(scored.fieldIndex("embedding")).size());
     } finally {
       spark.stop();
     }

@@ -17,8 +17,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The distributable jar works on a cluster classpath that has Spark but no OkHttp, Okio or Kotlin:
- * a separate JVM reads a collection with only {@code coreviz-spark-<v>-all.jar}.
+ * The distributable jar works on a cluster classpath that has Spark but no OkHttp, Okio, Kotlin or
+ * TwelveMonkeys: a separate JVM reads a collection with only {@code coreviz-spark-<v>-all.jar}, and
+ * scores a WebP image with CLIP (ONNX Runtime beside the jar, as users deploy it).
  */
 class ShadedJarTest {
 
@@ -31,7 +32,7 @@ class ShadedJarTest {
                     System.getProperty(
                             "surefire.test.class.path", System.getProperty("java.class.path"))
                         .split(File.pathSeparator))
-                .filter(entry -> !entry.matches(".*(okhttp|okio|kotlin|jetbrains).*"))
+                .filter(entry -> !entry.matches(".*(okhttp|okio|kotlin|jetbrains|twelvemonkeys).*"))
                 .filter(
                     entry ->
                         !entry.contains(
@@ -56,7 +57,13 @@ class ShadedJarTest {
               ShadedJarSmoke.class.getName(),
               server.baseUrl(),
               "k",
-              collection.id()));
+              collection.id(),
+              Path.of("../connector/src/test/resources/clip/transformers-js")
+                  .toAbsolutePath()
+                  .toString(),
+              Path.of("../connector/src/test/resources/clip/images/lossless.webp")
+                  .toAbsolutePath()
+                  .toString()));
       Path log = Files.createTempFile("shaded-smoke", ".log");
       Process process =
           new ProcessBuilder(command)
@@ -74,7 +81,8 @@ class ShadedJarTest {
       assertThat(output)
           .contains("okhttp3 absent")
           .containsPattern("connector from .*" + jar.getFileName() + "\\R")
-          .contains("rows=" + collection.items().size());
+          .contains("rows=" + collection.items().size())
+          .contains("clip_error=null embedding=10");
     }
   }
 }

@@ -41,6 +41,12 @@ public record ModelSpec(String path, int threads, boolean cuda, Map<String, Stri
     hadoopConf = hadoopConf == null ? Map.of() : Map.copyOf(hadoopConf);
   }
 
+  /** Without the Hadoop settings: they may hold storage credentials. */
+  @Override
+  public String toString() {
+    return "ModelSpec[" + path + ", threads=" + threads + ", cuda=" + cuda + "]";
+  }
+
   boolean remote() {
     int colon = path.indexOf(':');
     // A scheme of two or more letters (so not a Windows drive), other than file:

@@ -39,6 +39,14 @@ class ModelSpecTest {
   }
 
   @Test
+  void itsTextNeverShowsTheHadoopSettings() {
+    ModelSpec spec =
+        new ModelSpec("s3a://bucket/clip", 0, true, Map.of("fs.s3a.secret.key", "s3cr3t"));
+
+    assertThat(spec.toString()).contains("s3a://bucket/clip").doesNotContain("s3cr3t");
+  }
+
+  @Test
   void localPathsAndFileUrisAreUsedInPlace() {
     assertThat(new ModelSpec(ClipFixtures.OPTIMUM.toString(), 0, false, null).localDirectory())
         .isEqualTo(ClipFixtures.OPTIMUM.toAbsolutePath());
