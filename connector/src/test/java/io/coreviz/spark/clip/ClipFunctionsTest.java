@@ -41,14 +41,7 @@ class ClipFunctionsTest {
             .setModelPath(ClipFixtures.OPTIMUM.toString())
             .setBatchSize(4)
             .setThreads(1));
-    spark
-        .read()
-        .format("coreviz")
-        .option("endpoint", server.baseUrl())
-        .option("apiKey", ClipServer.KEY)
-        .option("collectionId", ClipServer.COLLECTION)
-        .load()
-        .createOrReplaceTempView("media");
+    ClipServer.read(spark, server).createOrReplaceTempView("media");
   }
 
   @AfterAll
@@ -89,7 +82,7 @@ class ClipFunctionsTest {
     int checked = 0;
     for (Row row : rows) {
       String name = row.getAs("name");
-      float[] image = expected(name);
+      float[] image = ClipServer.expectedEmbedding(golden, name);
       if (image == null) {
         assertThat(row.<String>getAs("error")).as(name).isNotNull();
         assertThat(row.<Object>getAs("score")).isNull();
@@ -97,7 +90,7 @@ class ClipFunctionsTest {
         continue;
       }
       double tolerance = name.endsWith(".jpg") ? 5e-3 : 1e-4;
-      double cosine = ClipMath.cosine(image, text(row.getAs("text")));
+      double cosine = ClipMath.cosine(image, ClipServer.expectedText(golden, row.getAs("text")));
       assertThat(row.<Double>getAs("cosine")).as(name).isCloseTo(cosine, within(tolerance));
       assertThat(row.<Double>getAs("score"))
           .as(name)
@@ -108,7 +101,8 @@ class ClipFunctionsTest {
       }
       double[] logits = new double[3];
       for (int i = 0; i < 3; i++) {
-        logits[i] = 100 * ClipMath.cosine(image, text(ClipServer.TEXTS.get(i)));
+        logits[i] =
+            100 * ClipMath.cosine(image, ClipServer.expectedText(golden, ClipServer.TEXTS.get(i)));
       }
       int best = ClipMath.argmax(logits);
       assertThat(row.<String>getAs("label")).as(name).isEqualTo(ClipServer.TEXTS.get(best));
@@ -198,36 +192,5 @@ class ClipFunctionsTest {
   private static double median(Map<String, Double> scores) {
     List<Double> values = scores.values().stream().filter(v -> v != null).sorted().toList();
     return values.get(values.size() / 2);
-  }
-
-  private static float[] expected(String name) {
-    if (name.equals("clip.mp4")) {
-      float[] a = image(ClipServer.FRAMES.get(0));
-      float[] b = image(ClipServer.FRAMES.get(1));
-      float[][] mean = new float[1][a.length];
-      for (int d = 0; d < a.length; d++) {
-        mean[0][d] = a[d] + b[d];
-      }
-      return ClipModel.normalise(mean)[0];
-    }
-    return image(name);
-  }
-
-  private static float[] image(String name) {
-    for (JsonNode image : golden.get("images")) {
-      if (image.get("name").asText().equals(name)) {
-        return ClipFixtures.floats(image.get("embedding"));
-      }
-    }
-    return null;
-  }
-
-  private static float[] text(String text) {
-    for (JsonNode entry : golden.get("texts")) {
-      if (entry.get("text").asText().equals(text)) {
-        return ClipFixtures.floats(entry.get("embedding"));
-      }
-    }
-    throw new IllegalArgumentException(text);
   }
 }

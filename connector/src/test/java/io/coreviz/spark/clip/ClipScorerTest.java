@@ -48,13 +48,7 @@ class ClipScorerTest {
   }
 
   private Dataset<Row> media() {
-    return spark
-        .read()
-        .format("coreviz")
-        .option("endpoint", server.baseUrl())
-        .option("apiKey", ClipServer.KEY)
-        .option("collectionId", ClipServer.COLLECTION)
-        .load()
+    return ClipServer.read(spark, server)
         .withColumn("text", org.apache.spark.sql.functions.col("metadata.description"));
   }
 
@@ -76,7 +70,7 @@ class ClipScorerTest {
     int checked = 0;
     for (Row row : rows) {
       String name = row.getAs("name");
-      float[] expected = expectedEmbedding(name);
+      float[] expected = ClipServer.expectedEmbedding(golden, name);
       if (expected == null) {
         continue;
       }
@@ -87,7 +81,7 @@ class ClipScorerTest {
             .as("%s embedding[%d]", name, d)
             .isCloseTo(expected[d], within((float) tolerance));
       }
-      double cosine = ClipMath.cosine(expected, text(row.getAs("text")));
+      double cosine = ClipMath.cosine(expected, ClipServer.expectedText(golden, row.getAs("text")));
       assertThat((double) row.getAs("clip_cosine")).as(name).isCloseTo(cosine, within(tolerance));
       assertThat((double) row.getAs("clip_score"))
           .as(name)
@@ -123,14 +117,14 @@ class ClipScorerTest {
     List<Row> rows = scorer().setLabels(labels).transform(media()).collectAsList();
 
     for (Row row : rows) {
-      float[] image = expectedEmbedding(row.getAs("name"));
+      float[] image = ClipServer.expectedEmbedding(golden, row.getAs("name"));
       if (image == null || row.<String>getAs("name").endsWith(".jpg")) {
         continue;
       }
       double[] logits = new double[labels.length];
       double max = Double.NEGATIVE_INFINITY;
       for (int i = 0; i < labels.length; i++) {
-        logits[i] = 100 * ClipMath.cosine(image, text(labels[i]));
+        logits[i] = 100 * ClipMath.cosine(image, ClipServer.expectedText(golden, labels[i]));
         max = Math.max(max, logits[i]);
       }
       double sum = 0;
@@ -184,7 +178,7 @@ class ClipScorerTest {
 
     Row row = scorer().setImageCol("content").setEmbeddingCol("e").transform(files).first();
 
-    float[] expected = expectedEmbedding("landscape.png");
+    float[] expected = ClipServer.expectedEmbedding(golden, "landscape.png");
     List<Float> embedding = row.getList(row.fieldIndex("e"));
     for (int d = 0; d < expected.length; d++) {
       assertThat(embedding.get(d)).isCloseTo(expected[d], within((float) TOLERANCE));
@@ -207,7 +201,7 @@ class ClipScorerTest {
 
     assertThat(row.<String>getAs("clip_error")).isNull();
     assertThat(row.<Float>getList(row.fieldIndex("e")).get(0))
-        .isCloseTo(expectedEmbedding("exact.png")[0], within((float) TOLERANCE));
+        .isCloseTo(ClipServer.expectedEmbedding(golden, "exact.png")[0], within((float) TOLERANCE));
   }
 
   @Test
@@ -248,37 +242,5 @@ class ClipScorerTest {
                     }))
         .noneMatch(text -> text.contains(ClipServer.KEY));
     assertThat(scorer.explainParams()).doesNotContain(ClipServer.KEY);
-  }
-
-  /** The golden embedding of an item by name; a video's is the normalised mean of its frames'. */
-  static float[] expectedEmbedding(String name) {
-    if (name.equals("clip.mp4")) {
-      float[] a = imageGolden(ClipServer.FRAMES.get(0));
-      float[] b = imageGolden(ClipServer.FRAMES.get(1));
-      float[][] mean = new float[1][a.length];
-      for (int d = 0; d < a.length; d++) {
-        mean[0][d] = a[d] + b[d];
-      }
-      return ClipModel.normalise(mean)[0];
-    }
-    return imageGolden(name);
-  }
-
-  private static float[] imageGolden(String name) {
-    for (JsonNode image : golden.get("images")) {
-      if (image.get("name").asText().equals(name)) {
-        return ClipFixtures.floats(image.get("embedding"));
-      }
-    }
-    return null;
-  }
-
-  static float[] text(String text) {
-    for (JsonNode entry : golden.get("texts")) {
-      if (entry.get("text").asText().equals(text)) {
-        return ClipFixtures.floats(entry.get("embedding"));
-      }
-    }
-    throw new IllegalArgumentException("no golden embedding for " + text);
   }
 }

@@ -91,6 +91,54 @@ final class ClipServer {
     return new MediaCollection(COLLECTION, items, blobs);
   }
 
+  /**
+   * The golden image embedding of an item by name ({@code null} for the broken and missing ones);
+   * the video's is the normalised mean of its frames'.
+   */
+  static float[] expectedEmbedding(JsonNode golden, String name) {
+    if (name.equals("clip.mp4")) {
+      float[] a = goldenImage(golden, FRAMES.get(0));
+      float[] b = goldenImage(golden, FRAMES.get(1));
+      float[][] mean = new float[1][a.length];
+      for (int d = 0; d < a.length; d++) {
+        mean[0][d] = a[d] + b[d];
+      }
+      return ClipModel.normalise(mean)[0];
+    }
+    return goldenImage(golden, name);
+  }
+
+  private static float[] goldenImage(JsonNode golden, String name) {
+    for (JsonNode image : golden.get("images")) {
+      if (image.get("name").asText().equals(name)) {
+        return ClipFixtures.floats(image.get("embedding"));
+      }
+    }
+    return null;
+  }
+
+  /** The golden text embedding of {@code text}. */
+  static float[] expectedText(JsonNode golden, String text) {
+    for (JsonNode entry : golden.get("texts")) {
+      if (entry.get("text").asText().equals(text)) {
+        return ClipFixtures.floats(entry.get("embedding"));
+      }
+    }
+    throw new IllegalArgumentException("no golden embedding for " + text);
+  }
+
+  /** The local server's collection, read with the coreviz source. */
+  static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> read(
+      org.apache.spark.sql.SparkSession spark, CoreVizEmulator server) {
+    return spark
+        .read()
+        .format("coreviz")
+        .option("endpoint", server.baseUrl())
+        .option("apiKey", KEY)
+        .option("collectionId", COLLECTION)
+        .load();
+  }
+
   private static MediaItem item(
       String id,
       String name,
