@@ -39,6 +39,27 @@ class ModelSpecTest {
   }
 
   @Test
+  void oneModelPerDirectoryThreadsAndDeviceIsSharedByTheJvm() {
+    ModelSpec spec = new ModelSpec(ClipFixtures.OPTIMUM.toString(), 1, false, null);
+
+    ClipModel first = ClipModels.get(spec);
+
+    assertThat(ClipModels.get(new ModelSpec(ClipFixtures.OPTIMUM.toString(), 1, false, Map.of())))
+        .isSameAs(first);
+    assertThat(ClipModels.get(new ModelSpec(ClipFixtures.OPTIMUM.toString(), 2, false, null)))
+        .isNotSameAs(first);
+  }
+
+  @Test
+  void threadsAreCappedToTheCores() {
+    int cores = Runtime.getRuntime().availableProcessors();
+
+    assertThat(new ModelSpec("m", cores + 7, false, null).effectiveThreads()).isEqualTo(cores);
+    assertThat(new ModelSpec("m", 1, false, null).effectiveThreads()).isEqualTo(1);
+    assertThat(new ModelSpec("m", 0, false, null).effectiveThreads()).isBetween(1, cores);
+  }
+
+  @Test
   void itsTextNeverShowsTheHadoopSettings() {
     ModelSpec spec =
         new ModelSpec("s3a://bucket/clip", 0, true, Map.of("fs.s3a.secret.key", "s3cr3t"));
