@@ -457,12 +457,7 @@ public final class ClipScorer extends Transformer implements MLWritable {
     }
 
     private static List<Object> images(Row row) {
-      List<Object> images = row.isNullAt(row.size() - 1) ? List.of() : row.getList(row.size() - 1);
-      List<Object> present = new ArrayList<>(images.size());
-      for (Object image : images) {
-        present.add(image);
-      }
-      return present;
+      return ClipCall.images(row.get(row.size() - 1));
     }
 
     private List<Row> score(

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
 import javax.imageio.spi.IIORegistry;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * CLIP's image preprocessing: decode, convert to RGB (alpha dropped, grey replicated, palettes
@@ -108,8 +110,11 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
    */
   public void preprocess(byte[] bytes, float[] out, int offset) throws UndecodableImageException {
     BufferedImage image;
+    // An in-memory stream: ImageIO.read(InputStream) would cache every image in a temp file.
+    // ImageIO.read closes it (unless no reader takes it; it then holds nothing to release).
+    ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
     try {
-      image = ImageIO.read(new ByteArrayInputStream(bytes));
+      image = ImageIO.read(in);
     } catch (IOException | RuntimeException e) {
       throw new UndecodableImageException("cannot decode image: " + e.getMessage());
     }
