@@ -104,7 +104,7 @@ public final class ClipModel implements AutoCloseable {
   /**
    * Loads a model directory.
    *
-   * @param threads ONNX Runtime intra-op threads (the executor's cores)
+   * @param threads ONNX Runtime intra-op threads per run
    * @param useCuda try CUDA first (with the onnxruntime_gpu jar); falls back to CPU
    */
   public static ClipModel load(Path directory, int threads, boolean useCuda) {
@@ -161,15 +161,19 @@ public final class ClipModel implements AutoCloseable {
    * preprocessor().tensorSize()} floats each, CHW) in {@code pixels}.
    */
   public float[][] embedImages(float[] pixels, int count) {
+    return embedImages(FloatBuffer.wrap(pixels, 0, count * preprocessor.tensorSize()), count);
+  }
+
+  /**
+   * As {@link #embedImages(float[], int)}, from a buffer: a direct one in native order is handed to
+   * ONNX Runtime without a copy.
+   */
+  public float[][] embedImages(FloatBuffer pixels, int count) {
     int crop = preprocessor.crop();
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
       inputs.put(
-          vision.pixels,
-          OnnxTensor.createTensor(
-              env,
-              FloatBuffer.wrap(pixels, 0, count * preprocessor.tensorSize()),
-              new long[] {count, 3, crop, crop}));
+          vision.pixels, OnnxTensor.createTensor(env, pixels, new long[] {count, 3, crop, crop}));
       if (vision.ids != null) { // one graph for both towers: it wants some text too
         addTokens(inputs, vision, List.of(""));
       }

@@ -1,5 +1,8 @@
 package io.coreviz.spark.clip;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,6 +45,7 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
   private final int batchSize;
   private final ExecutorService pool;
   private final Deque<List<Pending<T>>> queue = new ArrayDeque<>();
+  private FloatBuffer pixels;
   private long imagesEmbedded;
   private long imagesFailed;
 
@@ -150,15 +154,15 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
     }
     float[][] embeddings = new float[0][];
     if (usable > 0) {
-      float[] pixels = new float[usable * tensorSize];
-      int slot = 0;
+      FloatBuffer pixels = pixels(usable * tensorSize);
       for (List<Prepared> row : prepared) {
         for (Prepared image : row) {
           if (image.tensor() != null) {
-            System.arraycopy(image.tensor(), 0, pixels, slot++ * tensorSize, tensorSize);
+            pixels.put(image.tensor());
           }
         }
       }
+      pixels.flip();
       embeddings = model.embedImages(pixels, usable);
     }
     List<Embedded<T>> out = new ArrayList<>(batch.size());
@@ -188,6 +192,21 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
       out.add(new Embedded<>(batch.get(i).row(), sum, sum == null ? error : null));
     }
     return out;
+  }
+
+  /**
+   * The batch buffer, reused across batches: direct and in native order, so ONNX Runtime reads it
+   * in place instead of copying a fresh array each batch.
+   */
+  private FloatBuffer pixels(int floats) {
+    if (pixels == null || pixels.capacity() < floats) {
+      pixels =
+          ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES))
+              .order(ByteOrder.nativeOrder())
+              .asFloatBuffer();
+    }
+    pixels.clear();
+    return pixels;
   }
 
   private static Prepared await(Future<Prepared> future) {

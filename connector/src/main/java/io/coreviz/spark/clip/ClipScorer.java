@@ -99,7 +99,7 @@ public final class ClipScorer extends Transformer implements MLWritable {
     labels = new StringArrayParam(this, "labels", "labels for zero-shot classification");
     batchSize = new IntParam(this, "batchSize", "images per model run");
     downloadThreads = new IntParam(this, "downloadThreads", "concurrent downloads per task");
-    threads = new IntParam(this, "threads", "ONNX Runtime intra-op threads; 0: executor cores");
+    threads = new IntParam(this, "threads", "ONNX Runtime threads per run; 0: spark.task.cpus");
     useCuda = new BooleanParam(this, "useCuda", "try CUDA (onnxruntime_gpu jar) before the CPU");
     useFrames = new BooleanParam(this, "useFrames", "score CoreViz videos on their frame images");
     scoreCol = new Param<>(this, "scoreCol", "output: 100 x cosine (text, or best label)");
