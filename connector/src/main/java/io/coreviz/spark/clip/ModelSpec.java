@@ -59,8 +59,8 @@ public record ModelSpec(String path, int threads, boolean cuda, Map<String, Stri
    * The intra-op threads to use on this JVM: as set, or by default a task's cores ({@code
    * spark.task.cpus}, 1 unless configured), never more than the machine has. Every task of an
    * executor runs the shared session at once, so per-task threads keep the cores busy without
-   * oversubscribing them (the benchmark: 94-103% of single-run throughput with one thread per task,
-   * 72% with all cores per task). Outside Spark: all cores.
+   * oversubscribing them (the benchmark on 2 cores: 82-96% of a single two-thread run with one
+   * thread per task, 72% with all cores per task). Outside Spark: all cores.
    */
   int effectiveThreads() {
     int cores = Runtime.getRuntime().availableProcessors();
