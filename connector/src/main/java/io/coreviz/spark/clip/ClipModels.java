@@ -18,6 +18,8 @@ final class ClipModels {
   private ClipModels() {}
 
   static ClipModel get(ModelSpec spec) {
+    // Before ClipModel is linked: without ONNX Runtime it would fail with NoClassDefFoundError.
+    OnnxRuntimeLoader.start();
     Key key = new Key(spec.localDirectory(), spec.effectiveThreads(), spec.cuda());
     return LOADED.computeIfAbsent(key, k -> ClipModel.load(k.directory(), k.threads(), k.cuda()));
   }

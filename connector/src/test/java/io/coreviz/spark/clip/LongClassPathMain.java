@@ -3,14 +3,21 @@ package io.coreviz.spark.clip;
 import java.nio.file.Paths;
 import java.util.List;
 
-/** Run in a child JVM by OnnxRuntimeStartTest: load a model and embed a text on the main thread. */
+/**
+ * Run in a child JVM by OnnxRuntimeStartTest: load a model through the per-JVM cache, as the scorer
+ * does, and embed a text on the main thread; print what went wrong, if anything.
+ */
 public final class LongClassPathMain {
 
   private LongClassPathMain() {}
 
   public static void main(String[] args) {
-    try (ClipModel model = ClipModel.load(Paths.get(args[0]), 1, false)) {
+    try {
+      ClipModel model =
+          ClipModels.get(new ModelSpec(Paths.get(args[0]).toString(), 1, false, null));
       System.out.println("embedded " + model.embedTexts(List.of("a photo of a cat"))[0].length);
+    } catch (RuntimeException | LinkageError e) {
+      System.out.println("failed: " + e);
     }
   }
 }

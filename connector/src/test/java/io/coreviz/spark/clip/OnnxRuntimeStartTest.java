@@ -16,6 +16,22 @@ import org.junit.jupiter.api.Test;
 class OnnxRuntimeStartTest {
 
   @Test
+  void withoutOnnxRuntimeOnTheClassPathTheErrorSaysWhatToAdd() throws Exception {
+    String classPath =
+        java.util.Arrays.stream(
+                System.getProperty("surefire.test.class.path").split(File.pathSeparator))
+            .filter(entry -> !entry.contains("onnxruntime"))
+            .collect(java.util.stream.Collectors.joining(File.pathSeparator));
+
+    String output = run(classPath);
+
+    assertThat(output)
+        .contains("failed: io.coreviz.spark.errors.ConfigurationException")
+        .contains("com.microsoft.onnxruntime:onnxruntime")
+        .doesNotContain("NoClassDefFoundError");
+  }
+
+  @Test
   void aModelLoadsInAJvmWithAnExecutorSizedClassPath() throws Exception {
     StringBuilder classPath = new StringBuilder(System.getProperty("surefire.test.class.path"));
     for (int i = 0; i < 300; i++) { // ~15 KB more, like a cluster's jars
@@ -26,12 +42,18 @@ class OnnxRuntimeStartTest {
           .append(".jar");
     }
     assertThat(classPath.length()).isGreaterThan(16_000);
+
+    assertThat(run(classPath.toString())).contains("embedded 12");
+  }
+
+  /** Runs LongClassPathMain on the fixture model in a child JVM; its output. */
+  private static String run(String classPath) throws Exception {
     Process process =
         new ProcessBuilder(
                 List.of(
                     Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp",
-                    classPath.toString(),
+                    classPath,
                     LongClassPathMain.class.getName(),
                     ClipFixtures.OPTIMUM.toString()))
             .redirectErrorStream(true)
@@ -40,6 +62,6 @@ class OnnxRuntimeStartTest {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
     assertThat(process.exitValue()).as("exit code; output:%n%s", output).isZero();
-    assertThat(output).contains("embedded 12");
+    return output;
   }
 }
