@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,8 +36,9 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
   /** A row and its image embedding, or the reason it has none. */
   record Embedded<T>(T row, float[] embedding, String error) {}
 
-  static final int PREFETCH = 2;
-  static final String NO_IMAGE = "no image: the value is null, or a video has no frame images";
+  private static final int PREFETCH = 2;
+  private static final String NO_IMAGE =
+      "no image: the value is null, or a video has no frame images";
 
   private final Iterator<T> rows;
   private final Function<T, List<Object>> images;
@@ -46,8 +48,6 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
   private final ExecutorService pool;
   private final Deque<List<Pending<T>>> queue = new ArrayDeque<>();
   private FloatBuffer pixels;
-  private long imagesEmbedded;
-  private long imagesFailed;
 
   private record Pending<T>(T row, List<Future<Prepared>> images) {}
 
@@ -61,6 +61,7 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
       ImageFetcher fetcher,
       int batchSize,
       int downloads) {
+    // downloads 0: prepare images in the caller's thread (one row at a time needs no pool).
     this.rows = rows;
     this.images = images;
     this.model = model;
@@ -68,22 +69,16 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
     this.batchSize = batchSize;
     AtomicInteger threads = new AtomicInteger();
     this.pool =
-        Executors.newFixedThreadPool(
-            downloads,
-            runnable -> {
-              Thread thread =
-                  new Thread(runnable, "coreviz-clip-fetch-" + threads.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-  }
-
-  long imagesEmbedded() {
-    return imagesEmbedded;
-  }
-
-  long imagesFailed() {
-    return imagesFailed;
+        downloads == 0
+            ? null
+            : Executors.newFixedThreadPool(
+                downloads,
+                runnable -> {
+                  Thread thread =
+                      new Thread(runnable, "coreviz-clip-fetch-" + threads.incrementAndGet());
+                  thread.setDaemon(true);
+                  return thread;
+                });
   }
 
   @Override
@@ -110,7 +105,10 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
         T row = rows.next();
         List<Future<Prepared>> prepared = new ArrayList<>();
         for (Object image : images.apply(row)) {
-          prepared.add(pool.submit(() -> prepare(image)));
+          prepared.add(
+              pool == null
+                  ? CompletableFuture.completedFuture(prepare(image))
+                  : pool.submit(() -> prepare(image)));
         }
         batch.add(new Pending<>(row, prepared));
       }
@@ -172,11 +170,9 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
       String error = prepared.get(i).isEmpty() ? NO_IMAGE : null;
       for (Prepared image : prepared.get(i)) {
         if (image.tensor() == null) {
-          imagesFailed++;
           error = error == null ? image.error() : error;
           continue;
         }
-        imagesEmbedded++;
         float[] embedding = embeddings[next++];
         if (sum == null) {
           sum = embedding.clone();
@@ -256,6 +252,8 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
 
   @Override
   public void close() {
-    pool.shutdownNow();
+    if (pool != null) {
+      pool.shutdownNow();
+    }
   }
 }

@@ -54,7 +54,10 @@ record ScoringSpec(
     }
   }
 
-  /** One row's images embedded at once, without batching: for calls Spark evaluates per row. */
+  /**
+   * One row's images embedded at once, in the calling thread, without batching: for calls Spark
+   * evaluates per row.
+   */
   ClipPipeline.Embedded<Object> embedNow(List<Object> images) {
     try (ClipPipeline<Object> single =
         new ClipPipeline<>(
@@ -63,7 +66,7 @@ record ScoringSpec(
             ClipModels.get(model),
             Fetchers.get(this),
             1,
-            1)) {
+            0)) {
       return single.next().get(0);
     }
   }
