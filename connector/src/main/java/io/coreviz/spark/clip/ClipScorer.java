@@ -298,13 +298,18 @@ public final class ClipScorer extends Transformer implements MLWritable {
     return (String[]) getOrDefault(labels);
   }
 
-  @Override
-  public StructType transformSchema(StructType schema) {
+  private String requiredModelPath() {
     if (!isDefined(modelPath) || string(modelPath).isBlank()) {
       throw new ConfigurationException(
           "ClipScorer needs setModelPath(...): a CLIP model directory (Optimum model.onnx or"
               + " transformers.js onnx/text_model.onnx + onnx/vision_model.onnx)");
     }
+    return string(modelPath);
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    requiredModelPath();
     DataType image = field(schema, string(imageCol), "imageCol").dataType();
     boolean usable =
         image == DataTypes.StringType
@@ -398,11 +403,7 @@ public final class ClipScorer extends Transformer implements MLWritable {
 
   /** The settings as shipped to executors; a model on a Hadoop filesystem takes its config. */
   ScoringSpec spec(SparkSession spark) {
-    String path = string(modelPath);
-    if (path == null || path.isBlank()) {
-      throw new ConfigurationException(
-          "ClipScorer needs setModelPath(...): a CLIP model directory");
-    }
+    String path = requiredModelPath();
     ModelSpec model = new ModelSpec(path, integer(threads), bool(useCuda), Map.of());
     if (model.remote()) {
       Map<String, String> hadoop = new HashMap<>();
