@@ -6,6 +6,7 @@ import io.coreviz.emulator.api.ApiException;
 import io.coreviz.emulator.api.MediaJson;
 import io.coreviz.emulator.api.MediaQuery;
 import io.coreviz.emulator.api.MediaSearch;
+import io.coreviz.emulator.api.Semantics;
 import io.coreviz.emulator.model.Blob;
 import io.coreviz.emulator.model.MediaCollection;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -53,6 +55,7 @@ public final class CoreVizEmulator implements AutoCloseable {
   private final Map<String, MediaCollection> collections;
   private final Map<String, Set<String>> credentials;
   private final int maxLimit;
+  private final Semantics semantics;
   private final java.util.Random tieSalts;
   private final String baseUrl;
   private final List<RecordedRequest> requests = new ArrayList<>();
@@ -66,7 +69,8 @@ public final class CoreVizEmulator implements AutoCloseable {
     this.collections = Map.copyOf(builder.collections);
     this.credentials = Map.copyOf(builder.credentials);
     this.maxLimit = builder.maxLimit;
-    this.tieSalts = builder.unstableTies ? new java.util.Random(builder.tieSeed) : null;
+    this.semantics = builder.semantics();
+    this.tieSalts = semantics.shufflesTies() ? new java.util.Random(builder.tieSeed) : null;
     this.server = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 64);
     AtomicInteger threads = new AtomicInteger();
     this.executor =
@@ -243,8 +247,9 @@ public final class CoreVizEmulator implements AutoCloseable {
         salt = tieSalts.nextLong() | 1;
       }
     }
-    MediaSearch.Result result = MediaSearch.search(collection, query, salt);
-    return MediaJson.page(collection, query, result, blobBase(collectionId));
+    MediaSearch.Result result = MediaSearch.search(collection, query, semantics, salt);
+    return MediaJson.page(
+        collection, query, result, blobBase(collectionId), semantics.numbersAsStrings());
   }
 
   private int blob(HttpExchange exchange, String rest) throws IOException {
@@ -317,7 +322,15 @@ public final class CoreVizEmulator implements AutoCloseable {
     return status;
   }
 
-  /** Configures and starts an emulator. */
+  /** How this server reads the parts of the API page that leave room. */
+  public Semantics semantics() {
+    return semantics;
+  }
+
+  /**
+   * Configures and starts an emulator. Besides its defaults (see {@link MediaSearch}), it can read
+   * the API page as other CoreViz-compatible services may: each reading has a setting here.
+   */
   public static final class Builder {
     private final Map<String, MediaCollection> collections = new LinkedHashMap<>();
     private final Map<String, Set<String>> credentials = new HashMap<>();
@@ -325,8 +338,16 @@ public final class CoreVizEmulator implements AutoCloseable {
     private int port;
     private int maxLimit = 1000;
     private int threads = 16;
-    private boolean unstableTies;
     private long tieSeed;
+    private ZoneOffset dayZone = ZoneOffset.UTC;
+    private boolean exclusiveDateTo;
+    private int totalCap = Integer.MAX_VALUE;
+    private boolean mediaIdIgnoresFilters;
+    private boolean reflexiveSubtree;
+    private boolean localeCollation;
+    private boolean unstableTies;
+    private boolean unstableScoreTies;
+    private boolean numbersAsStrings;
 
     private Builder() {}
 
@@ -338,6 +359,71 @@ public final class CoreVizEmulator implements AutoCloseable {
       this.unstableTies = true;
       this.tieSeed = seed;
       return this;
+    }
+
+    /** Orders items with equal {@code _score} differently on every request (scored mode). */
+    public Builder unstableScoreTies(long seed) {
+      this.unstableScoreTies = true;
+      this.tieSeed = seed;
+      return this;
+    }
+
+    /** {@code dateFrom}/{@code dateTo} compare calendar days in {@code zone} (default UTC). */
+    public Builder dayZone(ZoneOffset zone) {
+      this.dayZone = zone;
+      return this;
+    }
+
+    /** {@code dateTo} excludes its own day, as a {@code createdAt <= dateTo} at midnight does. */
+    public Builder exclusiveDateTo() {
+      this.exclusiveDateTo = true;
+      return this;
+    }
+
+    /** Reports at most {@code cap} as {@code pagination.total}; {@code hasMore} stays true. */
+    public Builder totalCap(int cap) {
+      if (cap < 0) {
+        throw new IllegalArgumentException("totalCap must be >= 0");
+      }
+      this.totalCap = cap;
+      return this;
+    }
+
+    /** {@code mediaId} returns that item whatever the other parameters say. */
+    public Builder mediaIdIgnoresFilters() {
+      this.mediaIdIgnoresFilters = true;
+      return this;
+    }
+
+    /** A recursive listing of {@code path} includes the folder at {@code path} itself. */
+    public Builder reflexiveSubtree() {
+      this.reflexiveSubtree = true;
+      return this;
+    }
+
+    /** Sorts strings by a locale collation (case, accents, punctuation ignored first). */
+    public Builder localeCollation() {
+      this.localeCollation = true;
+      return this;
+    }
+
+    /** Sends BIGINT and NUMERIC values as JSON strings, as node-postgres does by default. */
+    public Builder numbersAsStrings() {
+      this.numbersAsStrings = true;
+      return this;
+    }
+
+    Semantics semantics() {
+      return new Semantics(
+          dayZone,
+          exclusiveDateTo,
+          totalCap,
+          mediaIdIgnoresFilters,
+          reflexiveSubtree,
+          localeCollation,
+          unstableTies,
+          unstableScoreTies,
+          numbersAsStrings);
     }
 
     public Builder collection(MediaCollection collection) {

@@ -4,6 +4,7 @@ import io.coreviz.emulator.data.DirectoryCollection;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -30,9 +31,33 @@ public final class Main {
         --dir PATH       serve a directory of images with JSON sidecars (repeatable;
                          replaces the synthetic collection)
         --max-limit N    largest page size honoured (default 1000)
+      Readings of the API page another CoreViz-compatible service may have:
+        --day-zone Z             dateFrom/dateTo compare days in zone Z, e.g. -08:00 (default Z)
+        --exclusive-date-to      dateTo excludes its own day
+        --total-cap N            report at most N as pagination.total (hasMore stays true)
+        --media-id-ignores-filters   mediaId returns the item whatever the other filters say
+        --reflexive-subtree      a recursive listing of path includes the folder at path
+        --locale-collation       sort strings case- and accent-insensitively
+        --unstable-ties SEED     order equal sort keys and equal scores anew on every request
+        --numbers-as-strings     send BIGINT/NUMERIC values as JSON strings (node-postgres)
       """;
 
   private Main() {}
+
+  /** Applies a flag without a value; false when {@code flag} is not one. */
+  private static boolean switchFlag(CoreVizEmulator.Builder builder, String flag) {
+    switch (flag) {
+      case "--exclusive-date-to" -> builder.exclusiveDateTo();
+      case "--media-id-ignores-filters" -> builder.mediaIdIgnoresFilters();
+      case "--reflexive-subtree" -> builder.reflexiveSubtree();
+      case "--locale-collation" -> builder.localeCollation();
+      case "--numbers-as-strings" -> builder.numbersAsStrings();
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
 
   public static void main(String[] args) throws InterruptedException {
     CoreVizEmulator.Builder builder = CoreVizEmulator.builder().port(8787);
@@ -47,6 +72,9 @@ public final class Main {
           System.out.print(USAGE);
           return;
         }
+        if (switchFlag(builder, flag)) {
+          continue;
+        }
         if (i + 1 >= args.length) {
           throw new IllegalArgumentException(flag + " needs a value");
         }
@@ -60,10 +88,14 @@ public final class Main {
           case "--folders" -> folders = Integer.parseInt(value);
           case "--dir" -> dirs.add(Path.of(value));
           case "--max-limit" -> builder.maxLimit(Integer.parseInt(value));
+          case "--day-zone" -> builder.dayZone(ZoneOffset.of(value));
+          case "--total-cap" -> builder.totalCap(Integer.parseInt(value));
+          case "--unstable-ties" ->
+              builder.unstableTies(Long.parseLong(value)).unstableScoreTies(Long.parseLong(value));
           default -> throw new IllegalArgumentException("unknown option " + flag);
         }
       }
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | java.time.DateTimeException e) {
       System.err.println("coreviz-emulator: " + e.getMessage());
       System.err.print(USAGE);
       System.exit(2);

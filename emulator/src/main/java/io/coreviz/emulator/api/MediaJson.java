@@ -1,6 +1,7 @@
 package io.coreviz.emulator.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coreviz.emulator.model.DetectedObject;
 import io.coreviz.emulator.model.Frame;
@@ -31,8 +32,22 @@ public final class MediaJson {
    */
   public static byte[] page(
       MediaCollection collection, MediaQuery query, MediaSearch.Result result, String blobBase) {
+    return page(collection, query, result, blobBase, false);
+  }
+
+  /**
+   * Like {@link #page(MediaCollection, MediaQuery, MediaSearch.Result, String)}; with {@code
+   * numbersAsStrings}, BIGINT and NUMERIC values are JSON strings, as node-postgres sends them.
+   */
+  public static byte[] page(
+      MediaCollection collection,
+      MediaQuery query,
+      MediaSearch.Result result,
+      String blobBase,
+      boolean numbersAsStrings) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-    try (JsonGenerator json = JSON.createGenerator(out)) {
+    try (JsonGenerator raw = JSON.createGenerator(out)) {
+      JsonGenerator json = numbersAsStrings ? new NumbersAsStrings(raw) : raw;
       json.writeStartObject();
       json.writeArrayFieldStart("media");
       for (MediaSearch.Hit hit : result.page()) {
@@ -41,10 +56,11 @@ public final class MediaJson {
       json.writeEndArray();
       json.writeObjectFieldStart("pagination");
       json.writeNumberField("total", result.total());
-      json.writeNumberField("limit", query.limit());
-      json.writeNumberField("offset", query.offset());
+      raw.writeNumberField("limit", query.limit());
+      raw.writeNumberField("offset", query.offset());
+      // hasMore tells the truth even where total is capped, as such services do.
       json.writeBooleanField(
-          "hasMore", (long) query.offset() + result.page().size() < result.total());
+          "hasMore", (long) query.offset() + result.page().size() < result.matches());
       json.writeEndObject();
       json.writeEndObject();
     } catch (IOException e) {
@@ -96,8 +112,9 @@ public final class MediaJson {
     json.writeStringField("updatedAt", timestamp(item.updatedAt()));
     json.writeStringField("status", item.status());
     json.writeFieldName("metadata");
-    JSON.writeValue(json, item.metadata());
-    json.writeNumberField("totalVersions", item.totalVersions());
+    JSON.writeValue(plain(json), item.metadata()); // JSONB: parsed by the driver, numbers stay
+    json.writeFieldName("totalVersions");
+    rawNumber(json, item.totalVersions());
     json.writeStringField("frameObjectId", item.frameObjectId());
     if (item.isFolder()) {
       List<MediaItem> media = MediaSearch.mediaUnder(collection, item);
@@ -156,7 +173,38 @@ public final class MediaJson {
     if (value == null) {
       json.writeNull();
     } else {
-      json.writeNumber(value);
+      rawNumber(json, value);
+    }
+  }
+
+  /** An INTEGER column: node-postgres sends those as numbers even where it strings BIGINTs. */
+  private static void rawNumber(JsonGenerator json, int value) throws IOException {
+    plain(json).writeNumber(value);
+  }
+
+  private static JsonGenerator plain(JsonGenerator json) {
+    return json instanceof NumbersAsStrings strings ? strings.delegate() : json;
+  }
+
+  /** Writes {@code long} and {@code double} values as strings of their digits. */
+  private static final class NumbersAsStrings extends JsonGeneratorDelegate {
+    NumbersAsStrings(JsonGenerator delegate) {
+      super(delegate, false);
+    }
+
+    @Override
+    public void writeNumber(long value) throws IOException {
+      writeString(Long.toString(value));
+    }
+
+    @Override
+    public void writeNumber(int value) throws IOException {
+      writeString(Integer.toString(value));
+    }
+
+    @Override
+    public void writeNumber(double value) throws IOException {
+      writeString(Double.toString(value));
     }
   }
 }

@@ -4,8 +4,8 @@ import io.coreviz.emulator.model.DetectedObject;
 import io.coreviz.emulator.model.Frame;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
+import java.text.Normalizer;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,6 +23,7 @@ import java.util.function.Function;
  *       recursive=true}), folders included. Scored mode searches images and videos in the whole
  *       subtree under {@code path}.
  *   <li>{@code dateFrom}/{@code dateTo} compare the UTC calendar day of {@code createdAt}.
+ *   <li>Other readings a real service could have are chosen with {@link Semantics}.
  *   <li>{@code tags} keeps items carrying any listed value in any group; {@code tagFilters}
  *       requires, for every group, one of that group's values.
  *   <li>Sorting compares strings by code point; nulls sort last ascending and first descending;
@@ -38,8 +39,16 @@ public final class MediaSearch {
   /** One result row: the item and, in scored mode, its {@code _score}. */
   public record Hit(MediaItem item, Double score) {}
 
-  /** One page of results and the total number of matches. */
-  public record Result(List<Hit> page, int total) {}
+  /**
+   * One page of results, the number of matches, and the total the server reports (which a {@link
+   * Semantics#totalCap()} may make smaller).
+   */
+  public record Result(List<Hit> page, int matches, int total) {
+
+    public Result(List<Hit> page, int total) {
+      this(page, total, total);
+    }
+  }
 
   private MediaSearch() {}
 
@@ -53,10 +62,24 @@ public final class MediaSearch {
    * gives the unstable tie order a database gives.
    */
   public static Result search(MediaCollection collection, MediaQuery query, long tieSalt) {
+    return search(collection, query, Semantics.DEFAULT, tieSalt);
+  }
+
+  /**
+   * Like {@link #search(MediaCollection, MediaQuery, long)}, reading the API page as {@code
+   * semantics} says; the salt orders the ties that {@code semantics} leaves unstable.
+   */
+  public static Result search(
+      MediaCollection collection, MediaQuery query, Semantics semantics, long tieSalt) {
     List<Hit> hits = new ArrayList<>();
     Scorer scorer = query.scored() ? scorer(collection, query) : null;
+    boolean byIdOnly = semantics.mediaIdIgnoresFilters() && query.mediaId() != null;
     for (MediaItem item : collection.items()) {
-      if (!inScope(item, query) || !matchesFilters(item, query)) {
+      boolean selected =
+          byIdOnly
+              ? item.id().equals(query.mediaId())
+              : inScope(item, query, semantics) && matchesFilters(item, query, semantics);
+      if (!selected) {
         continue;
       }
       if (scorer == null) {
@@ -68,10 +91,16 @@ public final class MediaSearch {
         }
       }
     }
-    hits.sort(scorer == null ? browseOrder(query, tieSalt) : scoredOrder());
+    hits.sort(
+        scorer == null
+            ? browseOrder(query, semantics, semantics.unstableTies() ? tieSalt : 0)
+            : scoredOrder(semantics.unstableScoreTies() ? tieSalt : 0));
     int from = Math.min(query.offset(), hits.size());
     int to = (int) Math.min((long) from + query.limit(), hits.size());
-    return new Result(List.copyOf(hits.subList(from, to)), hits.size());
+    return new Result(
+        List.copyOf(hits.subList(from, to)),
+        hits.size(),
+        Math.min(hits.size(), semantics.totalCap()));
   }
 
   /** Images and videos anywhere under {@code folder}. */
@@ -87,24 +116,29 @@ public final class MediaSearch {
     return media;
   }
 
-  private static boolean inScope(MediaItem item, MediaQuery query) {
+  private static boolean inScope(MediaItem item, MediaQuery query, Semantics semantics) {
     if (query.scored()) {
       return !item.isFolder() && item.path().startsWith(query.path() + ".");
     }
-    return query.recursive()
-        ? item.path().startsWith(query.path() + ".")
-        : item.parentPath().equals(query.path());
+    if (!query.recursive()) {
+      return item.parentPath().equals(query.path());
+    }
+    return item.path().startsWith(query.path() + ".")
+        || (semantics.reflexiveSubtree() && item.path().equals(query.path()));
   }
 
-  private static boolean matchesFilters(MediaItem item, MediaQuery query) {
+  private static boolean matchesFilters(MediaItem item, MediaQuery query, Semantics semantics) {
     if (query.type() != null && !query.type().equals(item.type())) {
       return false;
     }
-    LocalDate day = LocalDate.ofInstant(item.createdAt(), ZoneOffset.UTC);
+    LocalDate day = LocalDate.ofInstant(item.createdAt(), semantics.dayZone());
     if (query.dateFrom() != null && day.isBefore(query.dateFrom())) {
       return false;
     }
-    if (query.dateTo() != null && day.isAfter(query.dateTo())) {
+    if (query.dateTo() != null
+        && (semantics.exclusiveDateTo()
+            ? !day.isBefore(query.dateTo())
+            : day.isAfter(query.dateTo()))) {
       return false;
     }
     if (query.mediaId() != null && !query.mediaId().equals(item.id())) {
@@ -139,7 +173,7 @@ public final class MediaSearch {
     return objects;
   }
 
-  private static Comparator<Hit> browseOrder(MediaQuery query, long tieSalt) {
+  private static Comparator<Hit> browseOrder(MediaQuery query, Semantics semantics, long tieSalt) {
     Function<MediaItem, Comparable<?>> key =
         switch (query.sortBy()) {
           case "name" -> MediaItem::name;
@@ -148,12 +182,18 @@ public final class MediaSearch {
           case "prompt" -> MediaItem::prompt;
           default -> MediaItem::createdAt;
         };
-    Comparator<Comparable<?>> values = MediaSearch::compareValues;
+    Comparator<Comparable<?>> values =
+        semantics.localeCollation() ? MediaSearch::collate : MediaSearch::compareValues;
     // PostgreSQL's default: NULLS LAST for ASC, NULLS FIRST for DESC, i.e. null is the largest.
     Comparator<Comparable<?>> withNulls = Comparator.nullsLast(values);
     Comparator<Hit> order =
         Comparator.comparing(
             hit -> key.apply(hit.item()), query.ascending() ? withNulls : withNulls.reversed());
+    return withTies(order, tieSalt);
+  }
+
+  /** Breaks ties by id, or, with a non-zero salt, by a hash of id and salt. */
+  private static Comparator<Hit> withTies(Comparator<Hit> order, long tieSalt) {
     if (tieSalt != 0) {
       order = order.thenComparingLong(hit -> mix(hit.item().id().hashCode() ^ tieSalt));
     }
@@ -190,9 +230,27 @@ public final class MediaSearch {
     return Integer.compare(a.length() - i, b.length() - j);
   }
 
-  private static Comparator<Hit> scoredOrder() {
-    return Comparator.comparing(Hit::score, Comparator.reverseOrder())
-        .thenComparing(hit -> hit.item().id());
+  private static Comparator<Hit> scoredOrder(long tieSalt) {
+    return withTies(Comparator.comparing(Hit::score, Comparator.reverseOrder()), tieSalt);
+  }
+
+  /**
+   * A locale collation as databases use: letters compared without case, accents or punctuation
+   * first ({@code "a'b"} sorts with {@code "ab"}, {@code "IMG"} after {@code "hero"}), then by code
+   * point to break ties.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static int collate(Comparable<?> a, Comparable<?> b) {
+    if (a instanceof String x && b instanceof String y) {
+      int primary = compareCodePoints(collationKey(x), collationKey(y));
+      return primary != 0 ? primary : compareCodePoints(x, y);
+    }
+    return ((Comparable) a).compareTo(b);
+  }
+
+  private static String collationKey(String text) {
+    String decomposed = Normalizer.normalize(text, Normalizer.Form.NFD);
+    return decomposed.replaceAll("[^\\p{L}\\p{N}]", "").toLowerCase(Locale.ROOT);
   }
 
   private interface Scorer {
