@@ -126,11 +126,7 @@ final class PageParser {
         case "total" -> total = count(parser, token, field, request);
         case "limit" -> limit = count(parser, token, field, request);
         case "offset" -> offset = count(parser, token, field, request);
-        case "hasMore" ->
-            hasMore =
-                token == JsonToken.VALUE_TRUE
-                    ? Boolean.TRUE
-                    : token == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
+        case "hasMore" -> hasMore = flag(parser, token, request);
         default -> parser.skipChildren();
       }
     }
@@ -138,12 +134,23 @@ final class PageParser {
       throw new DataException(
           "CoreViz response to GET " + request + ": 'pagination' has no 'total'");
     }
-    return new Pagination(total, limit, offset, hasMore != null && hasMore);
+    return new Pagination(total, limit, offset, hasMore);
   }
 
+  /**
+   * A count: a JSON integer, or a string of digits (node-postgres sends BIGINT and {@code count(*)}
+   * as strings).
+   */
   private static long count(JsonParser parser, JsonToken token, String field, String request)
       throws IOException {
-    if (token != JsonToken.VALUE_NUMBER_INT || parser.getLongValue() < 0) {
+    Long value = null;
+    if (token == JsonToken.VALUE_NUMBER_INT
+        && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+      value = parser.getLongValue();
+    } else if (token == JsonToken.VALUE_STRING) {
+      value = Numbers.digits(parser.getText());
+    }
+    if (value == null || value < 0) {
       throw new DataException(
           "CoreViz response to GET "
               + request
@@ -153,6 +160,29 @@ final class PageParser {
               + parser.getText()
               + "', expected a non-negative integer");
     }
-    return parser.getLongValue();
+    return value;
+  }
+
+  /** {@code hasMore}: true, false, or absent/null; a string "true"/"false" is read as such. */
+  private static Boolean flag(JsonParser parser, JsonToken token, String request)
+      throws IOException {
+    return switch (token) {
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_NULL -> null;
+      default -> {
+        String text = token == JsonToken.VALUE_STRING ? parser.getText() : null;
+        if ("true".equals(text) || "false".equals(text)) {
+          yield Boolean.valueOf(text);
+        }
+        parser.skipChildren();
+        throw new DataException(
+            "CoreViz response to GET "
+                + request
+                + ": pagination.hasMore is '"
+                + parser.getText()
+                + "', expected true or false");
+      }
+    };
   }
 }

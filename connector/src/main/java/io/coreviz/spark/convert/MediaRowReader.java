@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.coreviz.spark.client.ItemReader;
+import io.coreviz.spark.client.Numbers;
 import io.coreviz.spark.errors.DataException;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -379,12 +380,28 @@ public final class MediaRowReader implements ItemReader<InternalRow> {
       }
       throw new DataException("field '" + field + "' is " + p.getText() + ", expected an integer");
     }
+    if (t == JsonToken.VALUE_STRING) {
+      Long value = Numbers.integer(p.getText());
+      if (value != null) {
+        return value; // a BIGINT as node-postgres sends it
+      }
+      throw new DataException(
+          "field '" + field + "' is the string '" + p.getText() + "', expected an integer");
+    }
     throw wrongType(field, t, "an integer");
   }
 
   private static Double decimal(JsonParser p, JsonToken t, String field) throws IOException {
     if (t == JsonToken.VALUE_NULL) {
       return null;
+    }
+    if (t == JsonToken.VALUE_STRING) {
+      Double value = Numbers.decimal(p.getText());
+      if (value != null) {
+        return value; // a NUMERIC as node-postgres sends it
+      }
+      throw new DataException(
+          "field '" + field + "' is the string '" + p.getText() + "', expected a number");
     }
     if (!t.isNumeric()) {
       throw wrongType(field, t, "a number");

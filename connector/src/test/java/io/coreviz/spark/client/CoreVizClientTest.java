@@ -180,9 +180,11 @@ class CoreVizClientTest {
         "no media|application/json|{\"pagination\":{\"total\":0}}|no 'media' array",
         "media not array|application/json|{\"media\":{},\"pagination\":{\"total\":0}}|'media' is START_OBJECT, expected an array",
         "negative total|application/json|{\"media\":[],\"pagination\":{\"total\":-1}}|pagination.total is '-1'",
-        "total as text|application/json|{\"media\":[],\"pagination\":{\"total\":\"5\"}}|pagination.total is '5'",
+        "total as words|application/json|{\"media\":[],\"pagination\":{\"total\":\"five\"}}|pagination.total is 'five'",
+        "total as a fraction|application/json|{\"media\":[],\"pagination\":{\"total\":\"5.5\"}}|pagination.total is '5.5'",
+        "hasMore as a number|application/json|{\"media\":[],\"pagination\":{\"total\":0,\"hasMore\":1}}|pagination.hasMore is '1'",
         "item not object|application/json|{\"media\":[1],\"pagination\":{\"total\":1}}|media[0] is VALUE_NUMBER_INT",
-        "wrong field type|application/json|{\"media\":[{\"width\":\"wide\"}],\"pagination\":{\"total\":1}}|media[0]: field 'width' is a string",
+        "wrong field type|application/json|{\"media\":[{\"width\":\"wide\"}],\"pagination\":{\"total\":1}}|media[0]: field 'width' is the string 'wide'",
         "trailing garbage|application/json|{\"media\":[],\"pagination\":{\"total\":0}} {}|trailing content",
       })
   void hostileResponsesAreClearErrorsNamingTheRequest(

@@ -172,6 +172,27 @@ class MediaRowReaderTest {
   }
 
   @Test
+  void numbersSentAsStringsAreReadAsNumbers() throws IOException {
+    // node-postgres sends BIGINT, count(*) and NUMERIC as JSON strings by default
+    InternalRow row =
+        read(
+            """
+        {"sizeBytes": "184320", "width": "2400", "duration": "12.75", "_score": "0.4500",
+         "folderItemCount": "7", "totalVersions": "1.0",
+         "frames": [{"width": "640", "height": "480"}]}""");
+
+    assertThat(row.getLong(col("sizeBytes"))).isEqualTo(184_320L);
+    assertThat(row.getInt(col("width"))).isEqualTo(2400);
+    assertThat(row.getDouble(col("duration"))).isEqualTo(12.75);
+    assertThat(row.getDouble(col("_score"))).isEqualTo(0.45);
+    assertThat(row.getInt(col("folderItemCount"))).isEqualTo(7);
+    assertThat(row.getInt(col("totalVersions"))).isEqualTo(1);
+    InternalRow frame = row.getArray(col("frames")).getStruct(0, MediaSchema.FRAME.size());
+    assertThat(frame.getInt(3)).isEqualTo(640);
+    assertThat(frame.getInt(4)).isEqualTo(480);
+  }
+
+  @Test
   void legacyFlatTagsStayInTheJsonOnly() throws IOException {
     InternalRow metadata =
         read("{\"metadata\": {\"tags\": [\"red\", \"blue\"]}}").getStruct(col("metadata"), 4);
@@ -184,7 +205,11 @@ class MediaRowReaderTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "{\"width\": \"640\"}|'width' is a string, expected an integer",
+        "{\"width\": \"640px\"}|'width' is the string '640px', expected an integer",
+        "{\"width\": \"6.5\"}|'width' is the string '6.5', expected an integer",
+        "{\"sizeBytes\": \"\"}|'sizeBytes' is the string '', expected an integer",
+        "{\"duration\": \"NaN\"}|'duration' is the string 'NaN', expected a number",
+        "{\"width\": true}|'width' is a boolean, expected an integer",
         "{\"width\": 640.5}|'width' is 640.5, expected an integer",
         "{\"width\": 99999999999}|out of the int range",
         "{\"name\": 5}|'name' is a number, expected a string",
