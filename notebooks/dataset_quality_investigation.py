@@ -37,7 +37,8 @@ display(media.groupBy("type", "status").count().orderBy("type", "status"))  # no
 
 # COMMAND ----------
 
-# Tags, type and date: one API query; the count is one request.
+# Tags, type and date: one API query. The date goes out a day wider (the API's days may be in any
+# zone) and Spark checks it exactly, so this count reads the matching items.
 red_or_blue_summer_images = (
     media.filter(has_tag("color", "red") | has_tag("color", "blue"))
     .filter(has_any_tag("season", "summer"))

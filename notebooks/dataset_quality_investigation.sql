@@ -48,7 +48,9 @@ ORDER BY type, status
 -- MAGIC %md
 -- MAGIC ## Pushed-down filters
 -- MAGIC Tag, type and date predicates become one API query (`tagFilters`, `type`, `dateFrom`);
--- MAGIC a `count(*)` over them is a single request that reads `pagination.total`.
+-- MAGIC a `count(*)` over tag and type predicates reads `pagination.total` and checks it (two
+-- MAGIC requests). A date predicate is sent a day wider (the API's days may be in any zone) and
+-- MAGIC checked exactly by Spark.
 
 -- COMMAND ----------
 

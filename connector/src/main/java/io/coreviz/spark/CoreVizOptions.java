@@ -92,6 +92,13 @@ public final class CoreVizOptions {
   /** {@code ORDER BY … LIMIT n} to the API's sort; default {@code true}. */
   public static final String PUSH_DOWN_TOP_N = "pushDownTopN";
 
+  /**
+   * {@code true} says the service sorts strings by code point, as Spark does, so {@code ORDER BY
+   * name|type LIMIT n} can be pushed; default {@code false}: a locale collation would pick another
+   * top N.
+   */
+  public static final String SERVER_SORTS_BY_CODE_POINT = "serverSortsByCodePoint";
+
   /** {@code count(*)} to {@code pagination.total}; default {@code true}. */
   public static final String PUSH_DOWN_AGGREGATES = "pushDownAggregates";
 

@@ -60,6 +60,7 @@ public final class ReadOptions implements Serializable {
   private final PartitionBy partitionBy;
   private final int numPartitions;
   private final Set<Pushdown> pushdowns;
+  private final boolean codePointSort;
   private final CallPolicy callPolicy;
 
   /** The ways a read can be split into partitions. */
@@ -89,6 +90,7 @@ public final class ReadOptions implements Serializable {
     this.partitionBy = p.partitionBy;
     this.numPartitions = p.numPartitions;
     this.pushdowns = p.pushdowns;
+    this.codePointSort = p.codePointSort;
     this.callPolicy = p.callPolicy;
   }
 
@@ -153,6 +155,11 @@ public final class ReadOptions implements Serializable {
     return new CoreVizClient(endpoint, credentials, HttpClients.shared(), callPolicy, stats);
   }
 
+  /** True when the user says the service sorts strings by code point, as Spark does. */
+  public boolean serverSortsByCodePoint() {
+    return codePointSort;
+  }
+
   /** True unless the option for this kind (or {@code pushDown=false}) turned it off. */
   public boolean pushes(Pushdown kind) {
     return pushdowns.contains(kind);
@@ -190,6 +197,7 @@ public final class ReadOptions implements Serializable {
     PartitionBy partitionBy;
     int numPartitions;
     Set<Pushdown> pushdowns;
+    boolean codePointSort;
     CallPolicy callPolicy;
 
     Parser(Map<String, String> raw, Function<String, String> env, Function<String, String> conf) {
@@ -214,6 +222,7 @@ public final class ReadOptions implements Serializable {
               Duration.ofMillis(intIn(CONNECT_TIMEOUT_MS, 10_000, 1, 3_600_000)),
               Duration.ofMillis(intIn(READ_TIMEOUT_MS, 60_000, 1, 3_600_000)),
               rate(get(MAX_REQUESTS_PER_SECOND)));
+      codePointSort = bool(SERVER_SORTS_BY_CODE_POINT, false);
       pushdowns = EnumSet.noneOf(Pushdown.class);
       boolean all = bool(PUSH_DOWN, true);
       Map<Pushdown, String> switches =

@@ -120,7 +120,7 @@ class NotebookTest {
         assertThat(cell.getValue().get(0))
             .contains("tagFilters")
             .contains("type=video")
-            .contains("dateFrom=2026-02-01")
+            .contains("dateFrom=2026-01-31")
             .doesNotContain(KEY);
       }
     }
@@ -163,7 +163,15 @@ class NotebookTest {
                 .filter(col("type").equalTo("image"))
                 .filter(col("createdAt").geq(lit("2026-02-01 00:00:00").cast("timestamp")));
     long count = redOrBlueSummerImages.apply(media).count();
-    assertThat(server.mediaRequests()).hasSize(1);
+    assertThat(server.mediaRequests())
+        .isNotEmpty()
+        .allSatisfy(
+            r ->
+                assertThat(r.query())
+                    .containsEntry("type", "image")
+                    .containsEntry(
+                        "tagFilters", "{\"color\":[\"red\",\"blue\"],\"season\":[\"summer\"]}"))
+        .anySatisfy(r -> assertThat(r.query()).containsEntry("dateFrom", "2026-01-31"));
     assertThat(count).isEqualTo(redOrBlueSummerImages.apply(model).count());
 
     java.util.function.Function<Dataset<Row>, Dataset<Row>> labels =

@@ -24,4 +24,11 @@ public interface ItemReader<T> {
         parser.skipChildren();
         return null;
       };
+
+  /** Skips every item but counts it: each item reads as {@code TRUE}. */
+  ItemReader<Boolean> EXISTS =
+      parser -> {
+        parser.skipChildren();
+        return Boolean.TRUE;
+      };
 }

@@ -7,63 +7,81 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
- * Pages through results sorted by {@code createdAt} while the collection may change, using the sort
- * key rather than trusting offsets:
+ * Pages through results in a {@link SortKey} order ({@code createdAt}, or {@code _score} in scored
+ * reads) while ties come back in any order and the collection may change, using the sort key rather
+ * than trusting offsets:
  *
  * <ul>
- *   <li>Each request starts one item before the run of items sharing the last emitted {@code
- *       createdAt} (the "group"), so it holds the whole group again and what follows. Items of the
- *       group already emitted are skipped by id, so a server that orders equal timestamps
- *       differently on every request (as a database does) can neither hide nor repeat one.
- *   <li>The first item must be older than the group. If it is not, items before the group were
+ *   <li>Each request starts one item before the run of items sharing the last emitted key (the
+ *       "group") and asks for the whole group and a page more, so whatever order the server gives
+ *       ties, the group is whole in the answer. Items of the group already emitted are skipped by
+ *       id, so a server that orders ties differently on every request (as a database does) can
+ *       neither hide nor repeat one.
+ *   <li>The first item must come before the group. If it does not, items before the group were
  *       deleted and offsets shifted left: the walk steps back a page and looks again.
- *   <li>Older items further in mean items were inserted before the group: they are skipped.
+ *   <li>Items before the group further in were inserted before it: they are skipped.
  *   <li>A page out of order is an error: the walk would no longer be exact.
+ *   <li>The walk ends on an empty page, on {@code hasMore=false}, or once {@code limit} rows were
+ *       emitted; never on {@code pagination.total}, which a server may cap or estimate.
  * </ul>
  *
- * A cut of a larger result ({@code floor}, {@code ceiling}) emits only items created in {@code
- * [floor, ceiling)}, starting from an offset hint checked the same way. Every item present for the
- * whole walk is emitted exactly once.
+ * A cut of a larger result ({@code floor}, {@code ceiling}, in key order) emits only items in
+ * {@code [floor, ceiling)}, starting from an offset hint checked the same way. Rows {@code keep}
+ * rejects (outside the query, see {@link Scope}) take their place in the walk but are not emitted.
+ * Every item present for the whole walk is emitted exactly once; where a group is longer than the
+ * server returns in one page, the walk fails rather than guess.
  */
 final class AnchoredCursor implements Cursor {
 
   private final MediaRequest query;
   private final int pageSize;
   private final int idSlot;
-  private final int keySlot;
+  private final SortKey sortKey;
   private final Long floor;
   private final Long ceiling;
+  private final long limit;
+  private final Predicate<InternalRow> keep;
   private boolean done;
+  private boolean probingEnd;
+  private long probeAt;
   private Long lastKey;
   private long groupStart;
   private final Set<String> group = new HashSet<>();
   private MediaRequest asked;
   private long askedOffset;
   private int askedLimit;
+  private long emitted;
   private long realigned;
 
   /**
+   * @param offset where the walk starts (a hint when {@code floor} is set)
+   * @param limit the most rows wanted; {@link Long#MAX_VALUE} for all
    * @param idSlot where rows hold their id
-   * @param keySlot where rows hold their {@code createdAt} (microseconds)
    */
   AnchoredCursor(
       MediaRequest query,
       long offset,
       Long floor,
       Long ceiling,
+      long limit,
       int pageSize,
       int idSlot,
-      int keySlot) {
+      SortKey sortKey,
+      Predicate<InternalRow> keep) {
     this.query = query;
     this.pageSize = pageSize;
     this.idSlot = idSlot;
-    this.keySlot = keySlot;
+    this.sortKey = sortKey;
     this.floor = floor;
     this.ceiling = ceiling;
+    this.limit = limit;
+    this.keep = keep;
     this.groupStart = offset;
+    this.done = limit == 0;
   }
 
   @Override
@@ -71,10 +89,16 @@ final class AnchoredCursor implements Cursor {
     if (done) {
       return null;
     }
+    if (probingEnd) {
+      // The last page held nothing new and was short: is that the end, or a server cap?
+      asked = query.page(probeAt, 1);
+      return asked;
+    }
     boolean overlap = (lastKey != null || floor != null) && groupStart > 0;
     askedOffset = overlap ? groupStart - 1 : groupStart;
-    // A page, but always room for the overlap item, the whole group and one more.
-    askedLimit = Math.max(pageSize, group.size() + 2);
+    // The item before the group, the whole group, and a page of new items (no more than wanted).
+    long wanted = (overlap ? 1 : 0) + (long) group.size() + Math.min(pageSize, limit - emitted);
+    askedLimit = (int) Math.min(Integer.MAX_VALUE, wanted);
     asked = query.page(askedOffset, askedLimit);
     return asked;
   }
@@ -83,6 +107,13 @@ final class AnchoredCursor implements Cursor {
   public List<InternalRow> accept(MediaPage<InternalRow> page) {
     List<InternalRow> items = page.items();
     List<InternalRow> emit = new ArrayList<>();
+    if (probingEnd) {
+      if (!items.isEmpty()) {
+        throw groupTooLong();
+      }
+      done = true;
+      return emit;
+    }
     if (items.isEmpty()) {
       done = true;
       return emit;
@@ -100,18 +131,14 @@ final class AnchoredCursor implements Cursor {
     Long previous = null;
     for (int i = 0; i < items.size(); i++) {
       InternalRow row = items.get(i);
-      if (row.isNullAt(keySlot)) {
-        throw new DataException(
-            "CoreViz sent an item without createdAt for GET "
-                + asked.pathAndQuery()
-                + "; paging by createdAt cannot place it");
-      }
       long key = key(row);
       if (previous != null && key < previous) {
         throw new DataException(
             "CoreViz answered GET "
                 + asked.pathAndQuery()
-                + " with items out of createdAt order; the results would not be exact");
+                + " with items out of "
+                + sortKey.column()
+                + " order; the results would not be exact");
       }
       previous = key;
       long position = askedOffset + i;
@@ -121,37 +148,52 @@ final class AnchoredCursor implements Cursor {
         return emit;
       }
       if ((lastKey != null && key < lastKey) || (floor != null && key < floor)) {
-        groupStart = position + 1; // older items: the overlap item, or ones inserted before us
+        groupStart = position + 1; // earlier items: the overlap item, or ones inserted before us
       } else if (lastKey != null && key == lastKey) {
         if (group.add(id)) {
-          emit.add(row);
           progressed = true;
+          emit(row, emit);
         }
       } else {
         lastKey = key;
         groupStart = position;
         group.clear();
         group.add(id);
-        emit.add(row);
         progressed = true;
+        emit(row, emit);
       }
     }
-    long end = askedOffset + items.size();
-    done = end >= page.pagination().total();
-    if (!done && !progressed && groupStart == groupStartBefore) {
-      throw new DataException(
-          "CoreViz answered GET "
-              + asked.pathAndQuery()
-              + " with "
-              + items.size()
-              + " items that were all read already: a run of items with one createdAt"
-              + " is longer than the server returns in one page, so it cannot be paged exactly");
+    if (emitted >= limit || page.pagination().saysNoMore()) {
+      done = true;
+    } else if (!progressed && groupStart == groupStartBefore) {
+      if (items.size() >= askedLimit) {
+        throw groupTooLong();
+      }
+      probingEnd = true; // a short page with nothing new: the end, unless the server capped it
+      probeAt = askedOffset + items.size();
     }
     return emit;
   }
 
+  private void emit(InternalRow row, List<InternalRow> emit) {
+    if (keep.test(row)) {
+      emit.add(row);
+      emitted++;
+    }
+  }
+
+  private DataException groupTooLong() {
+    return new DataException(
+        "CoreViz answered GET "
+            + asked.pathAndQuery()
+            + " with items that were all read already: more items share one "
+            + sortKey.column()
+            + " than the server returns in one page, so they cannot be paged exactly"
+            + " (narrow the read, e.g. with filters, so fewer items tie)");
+  }
+
   private long key(InternalRow row) {
-    return row.getLong(keySlot);
+    return sortKey.of(row, asked);
   }
 
   @Override

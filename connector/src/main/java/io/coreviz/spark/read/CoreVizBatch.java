@@ -6,9 +6,9 @@ import io.coreviz.spark.read.planning.Bin;
 import io.coreviz.spark.read.planning.MediaPartition;
 import io.coreviz.spark.read.planning.Packing;
 import io.coreviz.spark.read.planning.PartitionPlanner;
+import io.coreviz.spark.read.planning.Plan;
 import io.coreviz.spark.read.planning.Segment;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -25,6 +25,7 @@ final class CoreVizBatch implements Batch {
   private final ScanSpec spec;
   private final PartitionPlanner planner;
   private List<MediaPartition> partitions;
+  private volatile List<String> notes = List.of();
 
   CoreVizBatch(ScanSpec spec, PartitionPlanner planner) {
     this.spec = spec;
@@ -37,6 +38,11 @@ final class CoreVizBatch implements Batch {
       partitions = index(plan());
     }
     return partitions.toArray(new InputPartition[0]);
+  }
+
+  /** What planning found and did about it (fallbacks); empty before planning. */
+  List<String> notes() {
+    return notes;
   }
 
   @Override
@@ -66,27 +72,19 @@ final class CoreVizBatch implements Batch {
       return Packing.balance(bins, Math.min(parallelism(), spec.options().numPartitions()));
     }
     CoreVizClient client = spec.options().client(new RequestStats());
+    List<String> found = new ArrayList<>();
     for (Map<String, String> alternative : alternatives) {
-      for (Bin bin : planner.plan(client, spec.withParams(alternative), parallelism())) {
+      Plan plan = planner.plan(client, spec.withParams(alternative), parallelism());
+      for (String note : plan.notes()) {
+        found.add(alternative.isEmpty() ? note : alternative + ": " + note);
+      }
+      for (Bin bin : plan.bins()) {
         bins.add(
-            new Bin(
-                bin.segments().stream().map(s -> under(alternative, s)).toList(), bin.weight()));
+            new Bin(bin.segments().stream().map(s -> s.under(alternative)).toList(), bin.weight()));
       }
     }
+    notes = List.copyOf(found);
     return Packing.balance(bins, spec.options().numPartitions());
-  }
-
-  /** {@code segment} with the request set's parameters added under its own. */
-  private static Segment under(Map<String, String> alternative, Segment segment) {
-    Map<String, String> params = new LinkedHashMap<>(alternative);
-    params.putAll(segment.params());
-    return new Segment(
-        params,
-        segment.offset(),
-        segment.limit(),
-        segment.exact(),
-        segment.fromKey(),
-        segment.toKey());
   }
 
   private static List<MediaPartition> index(List<Bin> bins) {

@@ -1,6 +1,7 @@
 package io.coreviz.spark.read;
 
 import io.coreviz.spark.read.planning.PartitionPlanner;
+import java.util.List;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.Scan;
@@ -36,9 +37,12 @@ final class CoreVizScan implements Scan {
     return ScanMetrics.supported();
   }
 
+  /** The requests, and, once the scan is planned, what planning found (never I/O). */
   @Override
-  public String description() {
-    return spec.describe(planner.toString());
+  public synchronized String description() {
+    String text = spec.describe(planner.toString());
+    List<String> notes = batch == null ? List.of() : batch.notes();
+    return notes.isEmpty() ? text : text + " [planned: " + String.join("; ", notes) + "]";
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.coreviz.spark.read.planning.PartitionPlanners;
 import io.coreviz.spark.read.pushdown.FilterTranslator;
 import io.coreviz.spark.read.pushdown.PushedFilters;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.connector.expressions.Literal;
 import org.apache.spark.sql.connector.expressions.NamedReference;
@@ -39,8 +40,12 @@ final class CoreVizScanBuilder
         SupportsPushDownTopN,
         SupportsPushDownAggregates {
 
-  /** Columns the API sorts by with Spark's order; the API page documents them as never null. */
-  private static final Set<String> SORTABLE = Set.of("name", "createdAt", "type");
+  /**
+   * String columns the API sorts by, never null by the API page. Their order is Spark's only where
+   * the service compares code points; a locale collation (case- and accent-insensitive, as
+   * databases default to) picks another top N, so they are pushed only when the user says so.
+   */
+  private static final Set<String> STRING_SORTABLE = Set.of("name", "type");
 
   private static final StructType COUNT =
       new StructType(
@@ -118,7 +123,10 @@ final class CoreVizScanBuilder
     String column = ref.fieldNames()[0];
     boolean ascending = orders[0].direction() == SortDirection.ASCENDING;
     boolean supported =
-        options.scored() ? column.equals("_score") && !ascending : SORTABLE.contains(column);
+        options.scored()
+            ? column.equals("_score") && !ascending
+            : column.equals("createdAt")
+                || (options.serverSortsByCodePoint() && STRING_SORTABLE.contains(column));
     if (!supported) {
       return false;
     }
@@ -134,13 +142,36 @@ final class CoreVizScanBuilder
 
   @Override
   public boolean pushAggregation(Aggregation aggregation) {
-    count = options.pushes(Pushdown.AGGREGATES) && filters.complete() && isCountAll(aggregation);
+    count = countable(aggregation);
     return count;
   }
 
   @Override
   public boolean supportCompletePushDown(Aggregation aggregation) {
-    return options.pushes(Pushdown.AGGREGATES) && filters.complete() && isCountAll(aggregation);
+    return countable(aggregation);
+  }
+
+  private boolean countable(Aggregation aggregation) {
+    return options.pushes(Pushdown.AGGREGATES)
+        && filters.complete()
+        && isCountAll(aggregation)
+        && filters.alternatives().stream().allMatch(this::withoutOwnFolder);
+  }
+
+  /**
+   * True when no server can count the listed folder itself among the results: a recursive listing
+   * of a folder may include it (ltree's {@code <@} is reflexive), which the readers drop but a
+   * count from {@code pagination.total} cannot. The collection root is no item; a one-level listing
+   * or an image/video filter excludes the folder anyway.
+   */
+  private boolean withoutOwnFolder(Map<String, String> alternative) {
+    Map<String, String> params = new java.util.HashMap<>(filters.params());
+    params.putAll(alternative);
+    String type = params.get("type");
+    return !"true".equals(params.get("recursive"))
+        || params.getOrDefault("path", options.collectionId()).equals(options.collectionId())
+        || "image".equals(type)
+        || "video".equals(type);
   }
 
   /** {@code count(*)} or {@code count(<non-null literal>)}, without GROUP BY. */

@@ -1,20 +1,25 @@
 package io.coreviz.spark.read;
 
 import io.coreviz.spark.client.CoreVizClient;
-import io.coreviz.spark.client.ItemReader;
 import io.coreviz.spark.client.MediaRequest;
+import io.coreviz.spark.read.planning.Counts;
 import io.coreviz.spark.read.planning.MediaPartition;
 import io.coreviz.spark.read.planning.Segment;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Answers {@code count(*)}: one row holding the sum of {@code pagination.total} over the
- * partition's segments, one {@code limit=1} request each.
+ * Answers {@code count(*)}: one row holding the sum of the checked counts ({@link Counts}) of the
+ * partition's segments: two requests each where {@code pagination.total} is right, a few more to
+ * find the end of the results where it is not.
  */
 final class CountPartitionReader implements PartitionReader<InternalRow> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CountPartitionReader.class);
 
   private final CoreVizClient client;
   private final MediaRequest query;
@@ -35,11 +40,11 @@ final class CountPartitionReader implements PartitionReader<InternalRow> {
     }
     long total = 0;
     for (Segment segment : partition.segments()) {
-      total +=
-          client
-              .fetch(query.with(segment.params()).page(0, 1), ItemReader.SKIP)
-              .pagination()
-              .total();
+      Counts.Count count = Counts.of(client, query.with(segment.params()));
+      if (!count.exact()) {
+        LOG.warn("CoreViz count(*) of {}: {}", query.path(), count.note());
+      }
+      total += count.items();
     }
     row = new GenericInternalRow(new Object[] {total});
     done = true;

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,8 @@ import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a partition's segments one after the other, page by page, each with a {@link Cursor}:
@@ -41,7 +44,10 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     RowCheck NONE = (row, request) -> {};
   }
 
-  private static final List<String> TRAILING = List.of("id", "createdAt");
+  private static final Logger LOG = LoggerFactory.getLogger(MediaPartitionReader.class);
+
+  /** Columns every row carries after the query's own, for the walk and the scope check. */
+  private static final List<String> TRAILING = List.of("id", "createdAt", "path", "type", "_score");
 
   private final CoreVizClient client;
   private final MediaRequest query;
@@ -63,6 +69,10 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
   private long rowsRead;
   private long duplicates;
   private long realignedBefore;
+  private Scope scope;
+  private long droppedBefore;
+  private long segmentRows;
+  private long offPlan;
 
   MediaPartitionReader(
       CoreVizClient client,
@@ -94,10 +104,12 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
         }
         check.check(row, pageRequest);
         rowsRead++;
+        segmentRows++;
         current = new GenericInternalRow(Arrays.copyOf(((GenericInternalRow) row).values(), width));
         return true;
       }
       if (inFlight == null && !send()) {
+        endSegment();
         current = null;
         return false;
       }
@@ -127,7 +139,8 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
   public CustomTaskMetric[] currentMetricsValues() {
     RequestStats stats = client.stats();
     long realigned = realignedBefore + (cursor == null ? 0 : cursor.realigned());
-    return ScanMetrics.values(stats, rowsRead, duplicates, realigned);
+    long dropped = droppedBefore + (scope == null ? 0 : scope.dropped());
+    return ScanMetrics.values(stats, rowsRead, duplicates, realigned, dropped, offPlan);
   }
 
   /** Sends the next request of this segment, or of the next segments; false when all are done. */
@@ -146,31 +159,67 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
   }
 
   private boolean startNextSegment() {
+    endSegment();
     segmentIndex++;
     if (segmentIndex >= partition.segments().size()) {
       return false;
     }
-    if (cursor != null) {
-      realignedBefore += cursor.realigned();
-    }
     Segment segment = partition.segments().get(segmentIndex);
     MediaRequest segmentQuery = query.with(segment.params());
-    boolean oldestFirst =
-        "createdAt".equals(segmentQuery.params().get("sortBy"))
-            && "asc".equals(segmentQuery.params().get("sortDirection"));
+    scope = Scope.of(segmentQuery.params(), query.collectionId(), width + 2, width + 3);
+    SortKey key = segment.exact() ? null : sortKey(segmentQuery.params());
     cursor =
-        oldestFirst && !segment.exact() && segment.limit() == Long.MAX_VALUE
+        key != null
             ? new AnchoredCursor(
                 segmentQuery,
                 segment.offset(),
                 segment.fromKey(),
                 segment.toKey(),
+                segment.limit(),
                 pageSize,
                 width,
-                width + 1)
-            : new OffsetCursor(segmentQuery, segment, pageSize);
+                key,
+                scope)
+            : new OffsetCursor(segmentQuery, segment, pageSize, width, scope);
+    segmentRows = 0;
     check.reset();
     return true;
+  }
+
+  /**
+   * The order a segment can be walked by key, exact under ties in any order: relevance in scored
+   * reads, {@code createdAt} either way in browse reads; null for other sorts (offset paging).
+   */
+  private SortKey sortKey(Map<String, String> params) {
+    if (params.containsKey("q") || params.containsKey("similarToObjectId")) {
+      return SortKey.score(width + 4);
+    }
+    if (!"createdAt".equals(params.getOrDefault("sortBy", "createdAt"))) {
+      return null;
+    }
+    return SortKey.createdAt(width + 1, "asc".equals(params.get("sortDirection")));
+  }
+
+  /** Accounts for the segment just read: metrics, and a count that differs from the plan's. */
+  private void endSegment() {
+    if (cursor == null) {
+      return;
+    }
+    realignedBefore += cursor.realigned();
+    droppedBefore += scope.dropped();
+    Segment segment = partition.segments().get(segmentIndex);
+    long received = segmentRows + scope.dropped();
+    if (segment.expected() >= 0 && received != segment.expected()) {
+      offPlan++;
+      LOG.warn(
+          "CoreViz returned {} items for {}, where planning counted {}: items were added or"
+              + " removed during the scan, or the server counts differently from how it lists",
+          received,
+          segment,
+          segment.expected());
+    }
+    cursor = null;
+    scope = null;
   }
 
   /** Waits for the page in flight, and sends the next request while Spark consumes this page. */

@@ -22,11 +22,23 @@ public final class ScanMetrics {
       new BytesRead(),
       new RowsRead(),
       new DuplicatesDropped(),
-      new PagesRealigned()
+      new PagesRealigned(),
+      new OutsideQuery(),
+      new SegmentsOffPlan()
     };
   }
 
   static CustomTaskMetric[] values(RequestStats stats, long rows, long duplicates, long realigned) {
+    return values(stats, rows, duplicates, realigned, 0, 0);
+  }
+
+  static CustomTaskMetric[] values(
+      RequestStats stats,
+      long rows,
+      long duplicates,
+      long realigned,
+      long outsideQuery,
+      long offPlan) {
     return new CustomTaskMetric[] {
       value(Requests.NAME, stats.requests.get()),
       value(Retries.NAME, stats.retries.get()),
@@ -35,7 +47,9 @@ public final class ScanMetrics {
       value(BytesRead.NAME, stats.bytesRead.get()),
       value(RowsRead.NAME, rows),
       value(DuplicatesDropped.NAME, duplicates),
-      value(PagesRealigned.NAME, realigned)
+      value(PagesRealigned.NAME, realigned),
+      value(OutsideQuery.NAME, outsideQuery),
+      value(SegmentsOffPlan.NAME, offPlan)
     };
   }
 
@@ -170,6 +184,39 @@ public final class ScanMetrics {
     @Override
     public String description() {
       return "CoreViz pages re-aligned";
+    }
+  }
+
+  /**
+   * Rows the server returned outside the request (a recursive listing's own folder, an item of
+   * another type or place returned for {@code mediaId}), dropped.
+   */
+  public static final class OutsideQuery extends CustomSumMetric {
+    static final String NAME = "corevizOutsideQuery";
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public String description() {
+      return "CoreViz rows outside the query dropped";
+    }
+  }
+
+  /** Date windows or ranges that returned another number of items than planning counted. */
+  public static final class SegmentsOffPlan extends CustomSumMetric {
+    static final String NAME = "corevizSegmentsOffPlan";
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public String description() {
+      return "CoreViz segments with another count than planned";
     }
   }
 }

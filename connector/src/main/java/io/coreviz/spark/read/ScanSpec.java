@@ -95,7 +95,7 @@ record ScanSpec(
       text.append(']');
     }
     if (countOnly) {
-      text.append(" [count(*) from pagination.total]");
+      text.append(" [count(*) from pagination.total, checked]");
     } else if (order != null) {
       text.append(" [top ")
           .append(limit)

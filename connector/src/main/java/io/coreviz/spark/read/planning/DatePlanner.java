@@ -8,52 +8,163 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code partitionBy=date}: disjoint windows of {@code createdAt} days ({@code dateFrom}/{@code
- * dateTo}). An item's creation time never changes, so it lands in exactly one window, and each
- * window is read to its end: items added during the read cannot shift another partition.
+ * {@code partitionBy=date}: contiguous windows of the server's {@code createdAt} days ({@code
+ * dateFrom}/{@code dateTo}), each read to its end.
  *
- * <p>Two probes find the first and last day; windows are halved, one probe per split (the other
- * half's count is the difference), until each holds at most a quarter of a partition; a single day
- * larger than that is cut by creation time at probed offsets. The windows are then balanced over
- * the partitions. Planning costs a few requests per partition, never one per item.
+ * <p>The API page does not say in which zone days are counted, nor how strictly "inclusive" is
+ * implemented, so no window is trusted to mean a UTC day. What makes the plan exact is that the
+ * windows partition the day line whatever it is: the first has no {@code dateFrom} and the last no
+ * {@code dateTo} (beyond the scan's own), each starts the day after the previous one ends, and
+ * every split probes both halves and checks that they add up to the whole. Any zone passes that
+ * check; a server whose {@code dateTo} excludes its day, or whose counts are capped, fails it, and
+ * the read is then planned by creation-time cuts ({@link Sizing#cuts}), which use no day filter at
+ * all, with a note in the log and {@code explain()}.
+ *
+ * <p>Windows are halved until each holds at most a quarter of a partition; a single day larger than
+ * that is cut by creation time. The windows are then balanced over the partitions. Planning costs a
+ * few requests per partition, never one per item.
  */
 final class DatePlanner implements PartitionPlanner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DatePlanner.class);
 
   private final Sizing sizing;
   private final OffsetPlanner fallback;
 
   DatePlanner(Sizing sizing) {
     this.sizing = sizing;
-    this.fallback = new OffsetPlanner(sizing, Integer.MAX_VALUE);
+    this.fallback = new OffsetPlanner(sizing);
+  }
+
+  /** The windows do not add up: the server's day filters cannot be used to split this read. */
+  private static final class Mismatch extends Exception {
+    Mismatch(String message) {
+      super(message, null, false, false);
+    }
   }
 
   @Override
-  public List<Bin> plan(CoreVizClient client, MediaRequest request, int parallelism) {
-    MediaPage<InternalRow> first =
-        client.fetch(oldestFirst(request, "asc").page(0, 1), CreatedAt.READER);
-    long total = first.pagination().total();
-    if (total == 0) {
-      return List.of();
+  public Plan plan(CoreVizClient client, MediaRequest request, int parallelism) {
+    Counts.Count count = Counts.of(client, request);
+    List<String> notes = new ArrayList<>();
+    if (!count.exact()) {
+      notes.add(count.note());
     }
-    MediaPage<InternalRow> last =
-        client.fetch(oldestFirst(request, "desc").page(0, 1), CreatedAt.READER);
-    LocalDate from = day(first);
-    LocalDate to = day(last);
-    if (from == null || to == null) {
-      return fallback.split(total, parallelism); // no usable createdAt: cannot window
+    long total = count.items();
+    if (total == 0) {
+      return new Plan(List.of(), notes);
+    }
+    LocalDate first = day(client.fetch(sorted(request, "asc").page(0, 1), CreatedAt.READER));
+    LocalDate last = day(client.fetch(sorted(request, "desc").page(0, 1), CreatedAt.READER));
+    if (first == null || last == null) {
+      notes.add("items without createdAt: planned by offset");
+      return new Plan(fallback.split(total, parallelism), notes);
     }
     int partitions = sizing.partitions(total, parallelism);
+    long unitMax = Sizing.unitMax(total, partitions);
+    Window whole = new Window(bound(request, "dateFrom"), bound(request, "dateTo"));
     List<Bin> units = new ArrayList<>();
-    split(client, request, from, to, total, Sizing.unitMax(total, partitions), units);
-    return Packing.balance(units, partitions);
+    try {
+      split(client, request, whole, first, last, total, unitMax, units);
+    } catch (Mismatch e) {
+      String note =
+          e.getMessage()
+              + ": the server's dateFrom/dateTo do not split this read exactly, so it is planned"
+              + " by creation-time cuts instead";
+      LOG.warn("CoreViz scan of {}: {}", request.path(), note);
+      notes.add(note);
+      units = Sizing.cuts(client, request, Map.of(), total, unitMax);
+    }
+    return new Plan(Packing.balance(units, partitions), notes);
   }
 
-  private static MediaRequest oldestFirst(MediaRequest request, String direction) {
+  /**
+   * A window of the server's days, {@code [from, to]} as {@code dateFrom}/{@code dateTo}; an open
+   * end (null) is the scan's own bound, if it has one, which the request already carries.
+   */
+  private record Window(LocalDate from, LocalDate to) {
+
+    boolean empty() {
+      return from != null && to != null && from.isAfter(to);
+    }
+
+    Map<String, String> params() {
+      Map<String, String> params = new LinkedHashMap<>();
+      params.put("dateFrom", from == null ? null : from.toString());
+      params.put("dateTo", to == null ? null : to.toString());
+      params.values().removeIf(java.util.Objects::isNull);
+      return params;
+    }
+
+    @Override
+    public String toString() {
+      return "[" + (from == null ? "…" : from) + ", " + (to == null ? "…" : to) + "]";
+    }
+  }
+
+  /**
+   * Splits {@code window}, which holds {@code count} items whose UTC days lie in about {@code [a,
+   * b]}, into units of at most {@code unitMax}.
+   */
+  private void split(
+      CoreVizClient client,
+      MediaRequest request,
+      Window window,
+      LocalDate a,
+      LocalDate b,
+      long count,
+      long unitMax,
+      List<Bin> units)
+      throws Mismatch {
+    if (count == 0) {
+      return;
+    }
+    if (count <= unitMax || !a.isBefore(b)) {
+      units.addAll(Sizing.cuts(client, request, window.params(), count, unitMax));
+      return;
+    }
+    LocalDate middle = a.plusDays(ChronoUnit.DAYS.between(a, b) / 2);
+    Window left = new Window(window.from(), middle);
+    Window right = new Window(middle.plusDays(1), window.to());
+    long leftCount = count(client, request, left);
+    long rightCount = count(client, request, right);
+    if (leftCount + rightCount != count) {
+      throw new Mismatch(
+          "date windows "
+              + left
+              + " and "
+              + right
+              + " hold "
+              + leftCount
+              + " + "
+              + rightCount
+              + " items, but "
+              + window
+              + " holds "
+              + count);
+    }
+    split(client, request, left, a, middle, leftCount, unitMax, units);
+    split(client, request, right, middle.plusDays(1), b, rightCount, unitMax, units);
+  }
+
+  private static long count(CoreVizClient client, MediaRequest request, Window window) {
+    return window.empty() ? 0 : Sizing.total(client, request.with(window.params()));
+  }
+
+  private static LocalDate bound(MediaRequest request, String name) {
+    String value = request.params().get(name);
+    return value == null ? null : LocalDate.parse(value);
+  }
+
+  private static MediaRequest sorted(MediaRequest request, String direction) {
     return request.with("sortBy", "createdAt").with("sortDirection", direction);
   }
 
@@ -63,28 +174,6 @@ final class DatePlanner implements PartitionPlanner {
     }
     long micros = page.items().get(0).getLong(0);
     return LocalDate.ofInstant(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), ZoneOffset.UTC);
-  }
-
-  private void split(
-      CoreVizClient client,
-      MediaRequest request,
-      LocalDate from,
-      LocalDate to,
-      long count,
-      long unitMax,
-      List<Bin> units) {
-    if (count == 0) {
-      return;
-    }
-    Map<String, String> window = Map.of("dateFrom", from.toString(), "dateTo", to.toString());
-    if (count <= unitMax || from.equals(to)) {
-      units.addAll(Sizing.cuts(client, request, window, count, unitMax));
-      return;
-    }
-    LocalDate middle = from.plusDays(ChronoUnit.DAYS.between(from, to) / 2);
-    long left = Sizing.total(client, request.with("dateFrom", from).with("dateTo", middle));
-    split(client, request, from, middle, left, unitMax, units);
-    split(client, request, middle.plusDays(1), to, Math.max(0, count - left), unitMax, units);
   }
 
   @Override

@@ -38,23 +38,25 @@ final class FolderPlanner implements PartitionPlanner {
   FolderPlanner(Sizing sizing, int pageSize) {
     this.sizing = sizing;
     this.pageSize = pageSize;
-    this.oneLevel = new OffsetPlanner(sizing, Integer.MAX_VALUE);
+    this.oneLevel = new OffsetPlanner(sizing);
   }
 
   @Override
-  public List<Bin> plan(CoreVizClient client, MediaRequest request, int parallelism) {
+  public Plan plan(CoreVizClient client, MediaRequest request, int parallelism) {
     if (!"true".equals(request.params().get("recursive"))) {
       return oneLevel.plan(client, request, parallelism);
     }
-    long total = Sizing.total(client, request);
+    Counts.Count count = Counts.of(client, request);
+    List<String> notes = count.exact() ? List.of() : List.of(count.note());
+    long total = count.items();
     if (total == 0) {
-      return List.of();
+      return new Plan(List.of(), notes);
     }
     int partitions = sizing.partitions(total, parallelism);
     String root = request.params().getOrDefault("path", request.collectionId());
     List<Bin> units = new ArrayList<>();
     open(client, request, root, Sizing.unitMax(total, partitions), units);
-    return Packing.balance(units, partitions);
+    return new Plan(Packing.balance(units, partitions), notes);
   }
 
   private void open(
@@ -63,7 +65,10 @@ final class FolderPlanner implements PartitionPlanner {
     MediaRequest level = request.with("path", path).with("recursive", false);
     units.addAll(Sizing.cuts(client, request, direct, Sizing.total(client, level), unitMax));
     for (InternalRow folder : childFolders(client, request.collectionId(), path)) {
-      String folderPath = folder.getUTF8String(0).toString();
+      String folderPath = folder.isNullAt(0) ? null : folder.getUTF8String(0).toString();
+      if (folderPath == null || !isChild(folderPath, path)) {
+        continue; // not a folder directly under path, whatever the server sent
+      }
       long weight = folder.isNullAt(1) ? 1 : Math.max(1, folder.getInt(1));
       if (weight <= unitMax) {
         Map<String, String> subtree = new java.util.LinkedHashMap<>(Sizing.OLDEST_FIRST);
@@ -74,6 +79,10 @@ final class FolderPlanner implements PartitionPlanner {
         open(client, request, folderPath, unitMax, units);
       }
     }
+  }
+
+  private static boolean isChild(String candidate, String parent) {
+    return candidate.startsWith(parent + ".") && candidate.indexOf('.', parent.length() + 1) < 0;
   }
 
   /** The folders directly under {@code path}: their paths and item counts, all pages. */
@@ -91,7 +100,7 @@ final class FolderPlanner implements PartitionPlanner {
       for (InternalRow row : page.items()) {
         rows.add(row.copy());
       }
-      if (page.items().isEmpty() || rows.size() >= page.pagination().total()) {
+      if (page.items().isEmpty() || page.pagination().saysNoMore()) {
         return rows;
       }
     }

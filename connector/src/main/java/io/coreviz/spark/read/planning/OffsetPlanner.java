@@ -7,38 +7,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code partitionBy=offset}: equal, contiguous offset ranges of the ordered results, sized from
- * one probe. Ranges are exact: a range that comes back short fails its task. With {@code
- * maxPartitions = 1} (scored reads, whose relevance ties have no stable order across requests) the
- * whole result is one range.
+ * {@code partitionBy=offset}: equal, contiguous offset ranges of the ordered results, sized from a
+ * checked count ({@link Counts}). Ranges are exact: a range that comes back short fails its task
+ * (items were deleted, offsets shifted). The last is followed by a read on to the last page.
  */
 final class OffsetPlanner implements PartitionPlanner {
 
   private final Sizing sizing;
-  private final int maxPartitions;
 
-  OffsetPlanner(Sizing sizing, int maxPartitions) {
+  OffsetPlanner(Sizing sizing) {
     this.sizing = sizing;
-    this.maxPartitions = maxPartitions;
   }
 
   @Override
-  public List<Bin> plan(CoreVizClient client, MediaRequest request, int parallelism) {
-    return split(Sizing.total(client, request), parallelism);
+  public Plan plan(CoreVizClient client, MediaRequest request, int parallelism) {
+    Counts.Count count = Counts.of(client, request);
+    List<Bin> bins = split(count.items(), parallelism);
+    return new Plan(bins, count.exact() ? List.of() : List.of(count.note()));
   }
 
   List<Bin> split(long total, int parallelism) {
     List<Bin> bins = new ArrayList<>();
-    if (total == 0) {
-      return bins;
-    }
-    long count = Math.min(sizing.partitions(total, parallelism), maxPartitions);
-    long base = total / count;
-    long remainder = total % count;
+    long count = total == 0 ? 0 : sizing.partitions(total, parallelism);
     long offset = 0;
     for (int i = 0; i < count; i++) {
-      long size = base + (i < remainder ? 1 : 0);
-      bins.add(Bin.of(Segment.range(Map.of(), offset, size), size));
+      long size = total / count + (i < total % count ? 1 : 0);
+      bins.add(Sizing.range(Map.of(), offset, size, total));
       offset += size;
     }
     return bins;
@@ -46,6 +40,6 @@ final class OffsetPlanner implements PartitionPlanner {
 
   @Override
   public String toString() {
-    return maxPartitions == 1 ? "offset (one partition)" : "offset";
+    return "offset";
   }
 }

@@ -2,7 +2,6 @@ package io.coreviz.spark.read.planning;
 
 import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.MediaRequest;
-import java.util.List;
 
 /** A way of splitting a read into partitions. Runs once per scan, on the driver. */
 public interface PartitionPlanner {
@@ -13,7 +12,7 @@ public interface PartitionPlanner {
    *
    * @param request the scan's query, without {@code limit}/{@code offset}
    * @param parallelism the cluster's default parallelism, worth filling when there is enough data
-   * @return the bins; empty when the query matches nothing
+   * @return the bins, empty when the query matches nothing, and notes on fallbacks taken
    */
-  List<Bin> plan(CoreVizClient client, MediaRequest request, int parallelism);
+  Plan plan(CoreVizClient client, MediaRequest request, int parallelism);
 }

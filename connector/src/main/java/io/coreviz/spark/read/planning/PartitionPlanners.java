@@ -1,25 +1,43 @@
 package io.coreviz.spark.read.planning;
 
 import io.coreviz.spark.ReadOptions;
+import io.coreviz.spark.client.CoreVizClient;
+import io.coreviz.spark.client.MediaRequest;
+import java.util.List;
 
 /** Chooses the planner for a read. */
 public final class PartitionPlanners {
 
   private PartitionPlanners() {}
 
-  /**
-   * The planner of {@code partitionBy}; a scored read is always one offset range, because its
-   * relevance ties have no stable order across requests.
-   */
+  /** The planner of {@code partitionBy}; a scored read is always one partition (see below). */
   public static PartitionPlanner forOptions(ReadOptions options) {
     Sizing sizing = new Sizing(options);
     if (options.scored()) {
-      return new OffsetPlanner(sizing, 1);
+      return SCORED;
     }
     return switch (options.partitionBy()) {
       case DATE -> new DatePlanner(sizing);
       case FOLDER -> new FolderPlanner(sizing, options.pageSize());
-      case OFFSET -> new OffsetPlanner(sizing, Integer.MAX_VALUE);
+      case OFFSET -> new OffsetPlanner(sizing);
     };
   }
+
+  /**
+   * Scored reads ({@code q}, {@code similarToObjectId}): the whole result in one partition, read in
+   * relevance order by a reader that is exact while equal scores come back in a different order on
+   * every request. No probe: the reader reads to the last page.
+   */
+  private static final PartitionPlanner SCORED =
+      new PartitionPlanner() {
+        @Override
+        public Plan plan(CoreVizClient client, MediaRequest request, int parallelism) {
+          return Plan.of(List.of(Bin.of(Segment.all(java.util.Map.of()), 1)));
+        }
+
+        @Override
+        public String toString() {
+          return "scored (one partition, relevance order)";
+        }
+      };
 }

@@ -15,13 +15,43 @@ import java.util.TreeMap;
  * @param fromKey when set, only items created at or after this instant (microseconds) belong to the
  *     segment; {@code offset} is then a hint where they start
  * @param toKey when set, only items created before this instant belong to the segment
+ * @param expected how many items a probe of exactly this segment counted when the scan was planned,
+ *     or -1 where the plan only estimated it; a reader that finds another number says so
  */
 public record Segment(
-    Map<String, String> params, long offset, long limit, boolean exact, Long fromKey, Long toKey)
+    Map<String, String> params,
+    long offset,
+    long limit,
+    boolean exact,
+    Long fromKey,
+    Long toKey,
+    long expected)
     implements Serializable {
 
   public Segment(Map<String, String> params, long offset, long limit, boolean exact) {
-    this(params, offset, limit, exact, null, null);
+    this(params, offset, limit, exact, null, null, -1);
+  }
+
+  public Segment(
+      Map<String, String> params,
+      long offset,
+      long limit,
+      boolean exact,
+      Long fromKey,
+      Long toKey) {
+    this(params, offset, limit, exact, fromKey, toKey, -1);
+  }
+
+  /** This segment, with the number of items a probe counted in it. */
+  public Segment expecting(long items) {
+    return new Segment(params, offset, limit, exact, fromKey, toKey, items);
+  }
+
+  /** This segment with {@code outer} added under its own parameters. */
+  public Segment under(Map<String, String> outer) {
+    Map<String, String> merged = new java.util.LinkedHashMap<>(outer);
+    merged.putAll(params);
+    return new Segment(merged, offset, limit, exact, fromKey, toKey, expected);
   }
 
   public Segment {
@@ -45,6 +75,11 @@ public record Segment(
   public static Segment keyed(
       Map<String, String> params, long offsetHint, Long fromKey, Long toKey) {
     return new Segment(params, offsetHint, Long.MAX_VALUE, false, fromKey, toKey);
+  }
+
+  /** Every item from {@code offset} on, to the last page. */
+  public static Segment rest(Map<String, String> params, long offset) {
+    return new Segment(params, offset, Long.MAX_VALUE, false);
   }
 
   /** Exactly the {@code count} items from {@code offset}. */

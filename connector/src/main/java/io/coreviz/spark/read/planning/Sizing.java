@@ -36,7 +36,10 @@ final class Sizing {
     return Math.max(1, total / partitions / 4);
   }
 
-  /** {@code pagination.total} of a query, from one request with {@code limit=1}. */
+  /**
+   * {@code pagination.total} of a query, from one request with {@code limit=1}: what the server
+   * reports, good for sizing; {@link Counts#of} where the number must be right.
+   */
   static long total(CoreVizClient client, MediaRequest request) {
     return client.fetch(request.page(0, 1), ItemReader.SKIP).pagination().total();
   }
@@ -62,7 +65,7 @@ final class Sizing {
     sorted.putAll(OLDEST_FIRST);
     List<Bin> bins = new ArrayList<>();
     if (count <= unitMax) {
-      bins.add(Bin.of(Segment.all(sorted), count));
+      bins.add(Bin.of(Segment.all(sorted).expecting(count), count));
       return bins;
     }
     MediaRequest query = request.with(sorted);
@@ -70,7 +73,7 @@ final class Sizing {
     for (long offset = 0; offset < count; offset += unitMax) {
       var page = client.fetch(query.page(offset, 1), CreatedAt.READER);
       if (page.items().isEmpty() || page.items().get(0).isNullAt(0)) {
-        break;
+        break; // fewer items than counted: the last unit reads to the end anyway
       }
       long key = page.items().get(0).getLong(0);
       if (!keys.isEmpty() && key <= keys.get(keys.size() - 1)) {
@@ -90,14 +93,26 @@ final class Sizing {
     return bins;
   }
 
-  /** Exact offset ranges of at most {@code unitMax} over {@code count} items. */
+  /** Exact offset ranges of at most {@code unitMax} over {@code count} items ({@link #range}). */
   static List<Bin> ranges(Map<String, String> params, long count, long unitMax) {
     List<Bin> bins = new ArrayList<>();
     for (long offset = 0; offset < count; offset += unitMax) {
-      long size = Math.min(unitMax, count - offset);
-      bins.add(Bin.of(Segment.range(params, offset, size), size));
+      bins.add(range(params, offset, Math.min(unitMax, count - offset), count));
     }
     return bins;
+  }
+
+  /**
+   * The exact range of {@code size} items from {@code offset}, of {@code count} in all. The last
+   * range is followed by a read from {@code count} on to the last page: one empty request where the
+   * count was right, the rest where items were added since.
+   */
+  static Bin range(Map<String, String> params, long offset, long size, long count) {
+    Segment range = Segment.range(params, offset, size);
+    if (offset + size < count) {
+      return Bin.of(range, size);
+    }
+    return new Bin(List.of(range, Segment.rest(params, count)), size);
   }
 
   static long ceilDiv(long a, long b) {

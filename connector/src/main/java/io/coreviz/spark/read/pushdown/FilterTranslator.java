@@ -34,11 +34,13 @@ import org.apache.spark.sql.types.DataTypes;
  * <ul>
  *   <li>{@code type = 'image'}, {@code type IN (…)} and ORs of those, over the API's types: {@code
  *       type} (one request set per type), exact. A row of another type can never match.
- *   <li>{@code createdAt} comparisons: {@code dateFrom}/{@code dateTo}, the API's inclusive UTC
- *       days covering the bound; exact only where the bound falls on a day boundary ({@code >=} or
- *       {@code <} midnight, {@code >} or {@code <=} the day's last microsecond).
+ *   <li>{@code createdAt} comparisons: {@code dateFrom}/{@code dateTo} widened to a superset under
+ *       any reading of the API's days (a day earlier, two days later), pre-filter only: the API
+ *       page names no zone, and servers implement "inclusive" loosely.
  *   <li>{@code id = x}, {@code id IN (…)}: {@code mediaId}, one request per id (up to {@value
- *       #MAX_IDS}), pre-filter only.
+ *       #MAX_IDS}), pre-filter only, and every other predicate then stays with Spark too; not
+ *       pushed where options set filters a row cannot be checked against (dates, tags, cluster,
+ *       scored search).
  *   <li>{@code startswith(path, 'p.')}, {@code path LIKE 'p.%'}: {@code path=p} over the subtree,
  *       exact when the prefix is whole labels followed by a dot; a partial last label pushes its
  *       parent as a pre-filter. {@code path = 'p.x'} lists {@code p} one level, pre-filter.
@@ -68,6 +70,16 @@ public final class FilterTranslator {
   private final String root;
   private final boolean typeFixed;
   private final boolean idFixed;
+
+  /**
+   * The options set a filter a returned row cannot be checked against: a server that answers {@code
+   * mediaId} with the item whatever the other parameters say would break it, so ids are not looked
+   * up. (Type and path are checked on every row, see {@code read.Scope}.)
+   */
+  private final boolean uncheckedOptions;
+
+  private static final Set<String> UNCHECKABLE =
+      Set.of("dateFrom", "dateTo", "tags", "tagFilters", "clusterId", "q", "similarToObjectId");
   private Set<String> types;
   private Set<String> ids;
   private final Map<String, Set<String>> tagFilters;
@@ -81,6 +93,7 @@ public final class FilterTranslator {
     this.root = collectionId;
     this.typeFixed = base.containsKey("type");
     this.idFixed = base.containsKey("mediaId");
+    this.uncheckedOptions = UNCHECKABLE.stream().anyMatch(base::containsKey);
     this.types = typeFixed ? Set.of(base.get("type")) : null;
     this.from = base.containsKey("dateFrom") ? LocalDate.parse(base.get("dateFrom")) : null;
     this.to = base.containsKey("dateTo") ? LocalDate.parse(base.get("dateTo")) : null;
@@ -124,7 +137,9 @@ public final class FilterTranslator {
       if (outcome != Outcome.NOT_PUSHED) {
         pushed.add(predicate);
       }
-      if (outcome != Outcome.EXACT) {
+      // With ids looked up, Spark keeps every predicate: a server may answer mediaId with the
+      // item whatever the other parameters say.
+      if (outcome != Outcome.EXACT || ids != null) {
         residual.add(predicate);
       }
     }
@@ -342,7 +357,7 @@ public final class FilterTranslator {
 
   private Outcome id(Set<String> values) {
     Set<String> narrowed = intersect(ids, values);
-    if (idFixed || narrowed.size() > MAX_IDS) {
+    if (idFixed || narrowed.size() > MAX_IDS || uncheckedOptions) {
       return Outcome.NOT_PUSHED;
     }
     ids = narrowed;
@@ -438,15 +453,13 @@ public final class FilterTranslator {
     LocalDate day =
         LocalDate.ofInstant(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), ZoneOffset.UTC);
     boolean midnight = Math.floorMod(micros, MICROS_PER_DAY) == 0;
-    boolean lastMicro = Math.floorMod(micros + 1, MICROS_PER_DAY) == 0;
     return switch (op) {
-      case ">=" -> lower(day, midnight);
-      case ">" -> lower(lastMicro ? day.plusDays(1) : day, lastMicro);
-      case "<" -> upper(midnight ? day.minusDays(1) : day, midnight);
-      case "<=" -> upper(day, lastMicro);
+      case ">=", ">" -> lower(day);
+      case "<" -> upper(midnight ? day.minusDays(1) : day);
+      case "<=" -> upper(day);
       case "=", "<=>" -> {
-        lower(day, false);
-        yield upper(day, false);
+        lower(day);
+        yield upper(day);
       }
       default -> null;
     };
@@ -463,14 +476,26 @@ public final class FilterTranslator {
     };
   }
 
-  private Outcome lower(LocalDate day, boolean exact) {
-    from = from == null || day.isAfter(from) ? day : from;
-    return exact ? Outcome.EXACT : Outcome.PREFILTER;
+  /**
+   * Items on UTC day {@code day} or later are wanted. The API page does not say in which zone its
+   * days are, so {@code dateFrom} is the day before: a superset under any zone within ±24 h. The
+   * exact comparison stays in Spark.
+   */
+  private Outcome lower(LocalDate day) {
+    LocalDate widened = day.minusDays(1);
+    from = from == null || widened.isAfter(from) ? widened : from;
+    return Outcome.PREFILTER;
   }
 
-  private Outcome upper(LocalDate day, boolean exact) {
-    to = to == null || day.isBefore(to) ? day : to;
-    return exact ? Outcome.EXACT : Outcome.PREFILTER;
+  /**
+   * Items up to UTC day {@code day} are wanted: {@code dateTo} two days later is a superset under
+   * any zone within ±24 h, also where a server's {@code dateTo} excludes its own day (a {@code
+   * createdAt <= dateTo} at midnight). The exact comparison stays in Spark.
+   */
+  private Outcome upper(LocalDate day) {
+    LocalDate widened = day.plusDays(2);
+    to = to == null || widened.isBefore(to) ? widened : to;
+    return Outcome.PREFILTER;
   }
 
   /** {@code STARTS_WITH(path, 'prefix')} and {@code path = 'p.x'}. */

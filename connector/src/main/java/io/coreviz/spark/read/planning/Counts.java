@@ -1,0 +1,104 @@
+package io.coreviz.spark.read.planning;
+
+import io.coreviz.spark.client.CoreVizClient;
+import io.coreviz.spark.client.ItemReader;
+import io.coreviz.spark.client.MediaPage;
+import io.coreviz.spark.client.MediaRequest;
+
+/**
+ * How many items a query matches, checked rather than taken on trust. The API page does not promise
+ * that {@code pagination.total} is exact, and services cap or estimate it. One extra request checks
+ * it: the item at {@code total - 1} exists and nothing follows it. Where that fails, the end of the
+ * results is found by probing offsets (doubling, then bisecting: about 2·log₂ n requests), which
+ * needs no order to be stable: whether an offset holds an item does not depend on the tie order.
+ */
+public final class Counts {
+
+  /**
+   * A checked count.
+   *
+   * @param items the number of items the query matches
+   * @param reported what the server reported as {@code pagination.total}
+   * @param requests the requests it took
+   */
+  public record Count(long items, long reported, int requests) {
+
+    /** True when the server's {@code total} was right. */
+    public boolean exact() {
+      return items == reported;
+    }
+
+    /** Says what was found, for logs and {@code explain()}, when the total was not exact. */
+    public String note() {
+      return "pagination.total said "
+          + reported
+          + " but the results end after "
+          + items
+          + " items (found by probing offsets): counts are checked, reads go to the last page";
+    }
+  }
+
+  private Counts() {}
+
+  /** The checked count of {@code request}'s results. */
+  public static Count of(CoreVizClient client, MediaRequest request) {
+    MediaPage<Boolean> first = probe(client, request, 0, 1);
+    long reported = first.pagination().total();
+    if (reported == 0) {
+      if (first.items().isEmpty()) {
+        return new Count(0, 0, 1);
+      }
+      return search(client, request, 0, -1, reported, 1);
+    }
+    MediaPage<Boolean> last = probe(client, request, reported - 1, 2);
+    int size = last.items().size();
+    if (size == 1 && !last.pagination().saysMore()) {
+      return new Count(reported, reported, 2);
+    }
+    if (size == 0) {
+      // Fewer items than reported: the end lies in (0, reported - 1].
+      long known = first.items().isEmpty() ? -1 : 0;
+      return search(client, request, known, reported - 1, reported, 2);
+    }
+    return search(client, request, reported - 2 + size, -1, reported, 2);
+  }
+
+  /**
+   * Finds the first empty offset above {@code hasItem} (an offset known to hold an item, or -1),
+   * below {@code empty} (an offset known to be empty, or -1 when none is known yet).
+   */
+  private static Count search(
+      CoreVizClient client,
+      MediaRequest request,
+      long hasItem,
+      long empty,
+      long reported,
+      int requests) {
+    long step = Math.max(1, hasItem + 1);
+    while (empty < 0) {
+      long offset = hasItem + step;
+      requests++;
+      if (probe(client, request, offset, 1).items().isEmpty()) {
+        empty = offset;
+      } else {
+        hasItem = offset;
+        step *= 2;
+      }
+    }
+    while (empty - hasItem > 1) {
+      long middle = hasItem + (empty - hasItem) / 2;
+      requests++;
+      if (probe(client, request, middle, 1).items().isEmpty()) {
+        empty = middle;
+      } else {
+        hasItem = middle;
+      }
+    }
+    return new Count(empty, reported, requests);
+  }
+
+  private static MediaPage<Boolean> probe(
+      CoreVizClient client, MediaRequest request, long offset, int limit) {
+    return client.fetch(request.page(offset, limit), ItemReader.EXISTS);
+  }
+}
