@@ -8,12 +8,9 @@ import io.coreviz.emulator.RecordedRequest;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.ui.SQLExecutionUIData;
-import org.apache.spark.sql.execution.ui.SQLPlanMetric;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,24 +32,6 @@ class FaultInjectionTest {
   @AfterAll
   static void stop() {
     SparkTestSession.stop(spark);
-  }
-
-  /** The named SQL metrics of the last execution, e.g. "CoreViz retries" -> "12". */
-  private static Map<String, String> lastScanMetrics() throws Exception {
-    spark.sparkContext().listenerBus().waitUntilEmpty();
-    List<SQLExecutionUIData> executions =
-        scala.collection.JavaConverters.seqAsJavaList(
-            spark.sharedState().statusStore().executionsList());
-    SQLExecutionUIData last = executions.get(executions.size() - 1);
-    scala.collection.Map<Object, String> values =
-        spark.sharedState().statusStore().executionMetrics(last.executionId());
-    Map<String, String> named = new HashMap<>();
-    for (SQLPlanMetric metric : scala.collection.JavaConverters.seqAsJavaList(last.metrics())) {
-      if (metric.name().startsWith("CoreViz") && values.contains(metric.accumulatorId())) {
-        named.put(metric.name(), values.apply(metric.accumulatorId()).replace(",", "").trim());
-      }
-    }
-    return named;
   }
 
   @Test
@@ -87,7 +66,7 @@ class FaultInjectionTest {
       assertThat(unavailable).isGreaterThan(requests.size() / 40);
       assertThat(throttled).isGreaterThan(requests.size() / 80);
 
-      Map<String, String> metrics = lastScanMetrics();
+      Map<String, String> metrics = TestReads.lastScanMetrics(spark);
       assertThat(metrics)
           .containsEntry("CoreViz rows read", String.valueOf(collection.items().size()));
       assertThat(Long.parseLong(metrics.get("CoreViz retries"))).isPositive();

@@ -1,0 +1,140 @@
+package io.coreviz.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.ExplainMode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where a server reads the API page differently, the connector stays exact and says what it found:
+ * in {@code explain()}, and in the scan's metrics.
+ */
+class WhatTheReaderFoundTest {
+
+  private static final String KEY = "sk-found-8812";
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.start("WhatTheReaderFoundTest");
+  }
+
+  @AfterAll
+  static void stop() {
+    SparkTestSession.stop(spark);
+  }
+
+  @Test
+  void aPlanThatCannotUseDayWindowsSaysSoInExplain() {
+    MediaCollection collection = SyntheticCollection.generate(31, 800);
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder()
+            .collection(collection)
+            .credential(KEY)
+            .exclusiveDateTo()
+            .start()) {
+      Dataset<Row> ids =
+          TestReads.coreviz(spark, server, KEY, collection)
+              .option("itemsPerPartition", "200")
+              .load()
+              .select("id");
+
+      assertThat(ids.collectAsList()).hasSize(collection.items().size());
+      assertThat(ids.queryExecution().explainString(ExplainMode.fromString("simple")))
+          .contains("[planned: date windows")
+          .contains("planned by creation-time cuts instead")
+          .doesNotContain(KEY);
+    }
+  }
+
+  @Test
+  void aCappedTotalIsFoundAndSaidInExplain() {
+    MediaCollection collection = SyntheticCollection.generate(32, 500);
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).totalCap(100).start()) {
+      Dataset<Row> ids =
+          TestReads.coreviz(spark, server, KEY, collection)
+              .option("partitionBy", "offset")
+              .load()
+              .select("id");
+
+      assertThat(ids.collectAsList()).hasSize(collection.items().size());
+      assertThat(ids.queryExecution().explainString(ExplainMode.fromString("simple")))
+          .contains(
+              "pagination.total said 100 but the results end after " + collection.items().size());
+    }
+  }
+
+  @Test
+  void aFolderListedInItsOwnSubtreeIsDroppedAndCounted() {
+    MediaCollection collection = SyntheticCollection.generate(33, 400);
+    MediaItem folder =
+        collection.items().stream()
+            .filter(MediaItem::isFolder)
+            .max(Comparator.comparingInt(f -> ModelTable.mediaUnder(collection, f).size()))
+            .orElseThrow();
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder()
+            .collection(collection)
+            .credential(KEY)
+            .reflexiveSubtree()
+            .start()) {
+      List<Row> rows =
+          TestReads.coreviz(spark, server, KEY, collection)
+              .option("path", folder.path())
+              .load()
+              .select("id")
+              .collectAsList();
+
+      assertThat(rows).extracting(r -> r.getString(0)).doesNotContain(folder.id());
+      assertThat(TestReads.lastScanMetrics(spark))
+          .containsEntry("CoreViz rows outside the query dropped", "1");
+    }
+  }
+
+  @Test
+  void aWindowThatReturnsFewerItemsThanPlannedIsCounted() {
+    MediaCollection collection = SyntheticCollection.generate(34, 400);
+    List<MediaItem> victims = collection.media().subList(0, 5);
+    AtomicBoolean removed = new AtomicBoolean();
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      server.faults(
+          request -> {
+            // The first page of data, after planning's probes: remove items planning counted.
+            if (request.isMediaRequest()
+                && Integer.parseInt(request.query().getOrDefault("limit", "10")) > 2
+                && removed.compareAndSet(false, true)) {
+              victims.forEach(item -> collection.remove(item.id()));
+            }
+            return null;
+          });
+      long rows =
+          TestReads.coreviz(spark, server, KEY, collection)
+              .option("itemsPerPartition", "100")
+              .load()
+              .select("id")
+              .collectAsList()
+              .size();
+
+      assertThat(rows).isEqualTo(collection.items().size());
+      assertThat(
+              Long.parseLong(
+                  TestReads.lastScanMetrics(spark)
+                      .get("CoreViz segments with another count than planned")))
+          .isPositive();
+    }
+  }
+}
