@@ -47,6 +47,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CoreVizEmulator implements AutoCloseable {
 
+  static {
+    // The JDK server leaves Nagle's algorithm on: a small response then waits for the client's
+    // delayed ACK (tens of ms a request on loopback). Read once, when the first server starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private static final String MEDIA_PREFIX = "/api/dataset/";
   private static final String BLOB_PREFIX = "/blobs/";
 
