@@ -42,7 +42,14 @@ public final class Counts {
 
   /** The checked count of {@code request}'s results. */
   public static Count of(CoreVizClient client, MediaRequest request) {
-    MediaPage<Boolean> first = probe(client, request, 0, 1);
+    return check(client, request, probe(client, request, 0, 1));
+  }
+
+  /**
+   * The checked count of {@code request}'s results, given its first page with {@code limit=1} (read
+   * with any item reader), which the caller may need for more than the count.
+   */
+  public static Count check(CoreVizClient client, MediaRequest request, MediaPage<?> first) {
     long reported = first.pagination().total();
     if (reported == 0) {
       if (first.items().isEmpty()) {

@@ -53,7 +53,9 @@ final class DatePlanner implements PartitionPlanner {
 
   @Override
   public Plan plan(CoreVizClient client, MediaRequest request, int parallelism) {
-    Counts.Count count = Counts.of(client, request);
+    MediaRequest oldestFirst = sorted(request, "asc");
+    MediaPage<InternalRow> oldest = client.fetch(oldestFirst.page(0, 1), CreatedAt.READER);
+    Counts.Count count = Counts.check(client, oldestFirst, oldest);
     List<String> notes = new ArrayList<>();
     if (!count.exact()) {
       notes.add(count.note());
@@ -62,7 +64,7 @@ final class DatePlanner implements PartitionPlanner {
     if (total == 0) {
       return new Plan(List.of(), notes);
     }
-    LocalDate first = day(client.fetch(sorted(request, "asc").page(0, 1), CreatedAt.READER));
+    LocalDate first = day(oldest);
     LocalDate last = day(client.fetch(sorted(request, "desc").page(0, 1), CreatedAt.READER));
     if (first == null || last == null) {
       notes.add("items without createdAt: planned by offset");
