@@ -137,4 +137,63 @@ class WhatTheReaderFoundTest {
           .isPositive();
     }
   }
+
+  @Test
+  void aTopNTheServerSortsWronglyFailsAndSaysHowToTurnItOff() {
+    MediaCollection collection = SyntheticCollection.generate(35, 100);
+    String outOfOrder =
+        "{\"media\":["
+            + "{\"id\":\"b\",\"createdAt\":\"2026-02-02T00:00:00.000Z\"},"
+            + "{\"id\":\"a\",\"createdAt\":\"2026-02-01T00:00:00.000Z\"}],"
+            + "\"pagination\":{\"total\":2,\"limit\":3,\"offset\":0,\"hasMore\":false}}";
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      server.faults(
+          request ->
+              "createdAt".equals(request.query().get("sortBy"))
+                      && "3".equals(request.query().get("limit"))
+                  ? io.coreviz.emulator.FaultInjector.Reply.json(200, outOfOrder)
+                  : null);
+      Dataset<Row> oldest =
+          TestReads.coreviz(spark, server, KEY, collection)
+              .load()
+              .orderBy("createdAt")
+              .limit(3)
+              .select("id");
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(oldest::collectAsList)
+          .hasMessageContaining("out of createdAt order")
+          .hasMessageContaining("pushDownTopN=false");
+    }
+  }
+
+  @Test
+  void aNameTopNPushedOnTheUsersWordIsCheckedAgainstTheServersCollation() {
+    MediaCollection collection = SyntheticCollection.generate(36, 300);
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder()
+            .collection(collection)
+            .credential(KEY)
+            .localeCollation()
+            .start()) {
+      Dataset<Row> byName =
+          TestReads.coreviz(spark, server, KEY, collection).load().orderBy("name").limit(40);
+      Dataset<Row> claimed =
+          TestReads.coreviz(spark, server, KEY, collection)
+              .option("serverSortsByCodePoint", "true")
+              .load()
+              .orderBy("name")
+              .limit(40);
+
+      assertThat(byName.select("name").collectAsList())
+          .as("not pushed by default: Spark sorts")
+          .map(r -> r.getString(0))
+          .isSortedAccordingTo(
+              (a, b) ->
+                  java.util.Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray()));
+      org.assertj.core.api.Assertions.assertThatThrownBy(claimed::collectAsList)
+          .hasMessageContaining("out of Spark's order")
+          .hasMessageContaining("pushDownTopN=false");
+    }
+  }
 }

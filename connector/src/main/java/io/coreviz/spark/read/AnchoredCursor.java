@@ -138,7 +138,10 @@ final class AnchoredCursor implements Cursor {
                 + asked.pathAndQuery()
                 + " with items out of "
                 + sortKey.column()
-                + " order; the results would not be exact");
+                + " order; the results would not be exact"
+                + (limit == Long.MAX_VALUE
+                    ? ""
+                    : " (for ORDER BY … LIMIT, set pushDownTopN=false to let Spark sort)"));
       }
       previous = key;
       long position = askedOffset + i;
