@@ -6,7 +6,7 @@
 # MAGIC `coreviz-spark-<version>-all.jar`, set `spark.sql.catalog.coreviz` to
 # MAGIC `io.coreviz.spark.catalog.CoreVizCatalog` and `spark.sql.extensions` to
 # MAGIC `io.coreviz.spark.catalog.CoreVizExtensions`, and provide `COREVIZ_API_KEY`.
-# MAGIC Every call here is mirrored by `PythonNotebookMirrorTest` in the connector's tests.
+# MAGIC Every call here is mirrored by `NotebookTest.pythonNotebookCallsMirroredInJava` in the connector's tests.
 
 # COMMAND ----------
 

@@ -10,6 +10,7 @@ import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.catalog.CoreVizCatalog;
 import io.coreviz.spark.catalog.CoreVizExtensions;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -126,41 +127,85 @@ class CatalogTest {
             .filter(MediaItem::isFolder)
             .max(Comparator.comparingInt(f -> ModelTable.mediaUnder(collection, f).size()))
             .orElseThrow();
+    Instant february = Instant.parse("2026-02-01T00:00:00Z");
     return Stream.of(
-        Arguments.of("coreviz.has_tag(metadata.tags, 'color', 'red')", "{\"color\":[\"red\"]}"),
+        Arguments.of(
+            "coreviz.has_tag(metadata.tags, 'color', 'red')",
+            "{\"color\":[\"red\"]}",
+            items(i -> tag(i, "color", "red"))),
         Arguments.of(
             "coreviz.has_tag(metadata.tags, 'color', 'red') OR coreviz.has_tag(metadata.tags, 'color', 'blue')",
-            "{\"color\":[\"red\",\"blue\"]}"),
+            "{\"color\":[\"red\",\"blue\"]}",
+            items(i -> tag(i, "color", "red") || tag(i, "color", "blue"))),
         Arguments.of(
             "coreviz.has_tag(metadata.tags, 'color', 'red') AND coreviz.has_tag(metadata.tags, 'season', 'winter')",
-            "{\"color\":[\"red\"],\"season\":[\"winter\"]}"),
+            "{\"color\":[\"red\"],\"season\":[\"winter\"]}",
+            items(i -> tag(i, "color", "red") && tag(i, "season", "winter"))),
         Arguments.of(
             "coreviz.has_any_tag(metadata.tags, 'camera', array('dslr', 'drone'))",
-            "{\"camera\":[\"dslr\",\"drone\"]}"),
+            "{\"camera\":[\"dslr\",\"drone\"]}",
+            items(i -> tag(i, "camera", "dslr") || tag(i, "camera", "drone"))),
         Arguments.of(
             "coreviz.has_tag(metadata.tags, 'color', 'red') AND coreviz.has_tag(metadata.tags, 'color', 'blue')",
-            "{\"color\":[\"red\"]}"),
+            "{\"color\":[\"red\"]}",
+            items(i -> tag(i, "color", "red") && tag(i, "color", "blue"))),
         Arguments.of(
             "coreviz.has_tag(metadata.tags, 'color', 'red') OR coreviz.has_tag(metadata.tags, 'season', 'winter')",
-            null),
-        Arguments.of("NOT coreviz.has_tag(metadata.tags, 'color', 'red')", null),
+            null,
+            items(i -> tag(i, "color", "red") || tag(i, "season", "winter"))),
+        Arguments.of(
+            "NOT coreviz.has_tag(metadata.tags, 'color', 'red')",
+            null,
+            items(i -> !tag(i, "color", "red"))),
         Arguments.of(
             "coreviz.has_tag(metadata.tags, 'category', 'food') AND type = 'image'"
                 + " AND createdAt >= TIMESTAMP '2026-02-01 00:00:00'",
-            "{\"category\":[\"food\"]}"),
-        Arguments.of("coreviz.in_folder(path, '" + folder.path() + "')", null));
+            "{\"category\":[\"food\"]}",
+            items(
+                i ->
+                    tag(i, "category", "food")
+                        && i.type().equals("image")
+                        && !i.createdAt().isBefore(february))),
+        Arguments.of(
+            "coreviz.in_folder(path, '" + folder.path() + "')",
+            null,
+            items(i -> i.path().startsWith(folder.path() + "."))));
+  }
+
+  private static boolean tag(MediaItem item, String group, String value) {
+    return item.tags().getOrDefault(group, List.of()).contains(value);
+  }
+
+  /** The ids of the stored items that match: computed here, not by the connector's functions. */
+  private static List<String> items(java.util.function.Predicate<MediaItem> filter) {
+    return collection.items().stream().filter(filter).map(MediaItem::id).sorted().toList();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("functionPredicates")
-  void functionPredicatesGiveTheSameRowsPushedAndNotPushed(String predicate, String tagFilters) {
+  void functionPredicatesGiveTheSameRowsPushedAndNotPushed(
+      String predicate, String tagFilters, List<String> expectedIds) {
     String select = "SELECT id, name FROM %s WHERE " + predicate;
 
     List<String> pushed = rows(String.format(select, table));
     List<RecordedRequest> requests = server.mediaRequests();
 
-    assertThat(pushed).isEqualTo(rows(String.format(select, "model")));
+    assertThat(expectedIds).as("the case must select something").isNotEmpty();
+    assertThat(
+            spark
+                .sql(String.format("SELECT id FROM %s WHERE " + predicate, table))
+                .collectAsList()
+                .stream()
+                .map(r -> r.getString(0))
+                .sorted()
+                .toList())
+        .as("pushed, against the items' own tags and paths")
+        .isEqualTo(expectedIds);
     assertThat(pushed).isEqualTo(rows(String.format(select, "plain")));
+    if (predicate.startsWith("coreviz.in_folder")) {
+      String folder = predicate.substring(predicate.indexOf('\'') + 1, predicate.lastIndexOf('\''));
+      assertThat(requests).allSatisfy(r -> assertThat(r.query()).containsEntry("path", folder));
+    }
     assertThat(requests)
         .isNotEmpty()
         .allSatisfy(
@@ -242,6 +287,35 @@ class CatalogTest {
                             && (i.tags().getOrDefault("season", List.of()).contains("summer")
                                 || i.tags().getOrDefault("season", List.of()).contains("spring")))
                 .count());
+  }
+
+  @Test
+  void aMissingTagGroupOrNoTagsIsFalseAndANullGroupOrValueGivesNull() {
+    MediaItem item =
+        collection.media().stream()
+            .filter(i -> !i.tags().containsKey("season"))
+            .findFirst()
+            .orElseThrow();
+    Row row =
+        spark
+            .sql(
+                "SELECT coreviz.has_tag(metadata.tags, 'season', 'summer'),"
+                    + " coreviz.has_tag(metadata.tags, 'season', NULL),"
+                    + " coreviz.has_tag(metadata.tags, NULL, 'summer'),"
+                    + " coreviz.has_any_tag(metadata.tags, 'season', array('summer')),"
+                    + " coreviz.has_tag(CAST(NULL AS map<string, array<string>>), 'color', 'red')"
+                    + " FROM "
+                    + table
+                    + " WHERE id = '"
+                    + item.id()
+                    + "'")
+            .first();
+
+    assertThat(row.getBoolean(0)).as("missing group").isFalse();
+    assertThat(row.isNullAt(1)).as("null value").isTrue();
+    assertThat(row.isNullAt(2)).as("null group").isTrue();
+    assertThat(row.getBoolean(3)).as("missing group, any value").isFalse();
+    assertThat(row.getBoolean(4)).as("no tags: as the API's tagFilters, no match").isFalse();
   }
 
   @Test

@@ -98,22 +98,30 @@ class ConsistencyTest {
   }
 
   /**
-   * Inserts and deletes {@code count} media, one of each on each of the media requests from the
-   * 4th.
+   * Inserts and deletes {@code count} media, one of each on each page of data read after the first
+   * two (planning's probes, which ask for one or two items, are left alone), and counts the pages
+   * of data served.
    */
   private static FaultInjector churn(
-      MediaCollection collection, List<MediaItem> inserts, Set<String> deleted, int count) {
+      MediaCollection collection,
+      List<MediaItem> inserts,
+      Set<String> deleted,
+      int count,
+      AtomicInteger dataPages) {
     Random random = new Random(5);
     List<MediaItem> candidates = new ArrayList<>(collection.media());
-    AtomicInteger requests = new AtomicInteger();
     return request -> {
-      int n = requests.incrementAndGet();
-      if (request.isMediaRequest() && n > 3 && n <= 3 + count) {
+      if (!request.isMediaRequest()
+          || Integer.parseInt(request.query().getOrDefault("limit", "10")) <= 2) {
+        return null;
+      }
+      int n = dataPages.incrementAndGet();
+      if (n > 2 && n <= 2 + count) {
         synchronized (random) {
           MediaItem victim = candidates.remove(random.nextInt(candidates.size()));
           collection.remove(victim.id());
           deleted.add(victim.id());
-          collection.add(inserts.get(n - 4), Map.of());
+          collection.add(inserts.get(n - 3), Map.of());
         }
       }
       return null;
@@ -157,7 +165,8 @@ class ConsistencyTest {
     Set<String> deleted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).unstableTies(3).start()) {
-      server.faults(churn(collection, inserts, deleted, 50));
+      AtomicInteger dataPages = new AtomicInteger();
+      server.faults(churn(collection, inserts, deleted, 50, dataPages));
 
       List<String> read = ids(server, collection, Map.of("partitionBy", partitionBy));
 
@@ -165,7 +174,8 @@ class ConsistencyTest {
       stayed.removeAll(deleted);
       Set<String> everExisted = new HashSet<>(before);
       everExisted.addAll(idsOf(inserts));
-      assertThat(deleted).hasSize(50);
+      assertThat(deleted).as("every change landed while data pages were read").hasSize(50);
+      assertThat(dataPages.get()).as("and more pages were read after the last").isGreaterThan(52);
       assertThat(read).doesNotHaveDuplicates();
       assertThat(read).containsAll(stayed);
       assertThat(everExisted).containsAll(read);
@@ -175,13 +185,12 @@ class ConsistencyTest {
   @Test
   void exactOffsetRangesThatComeUpShortFailClearly() {
     MediaCollection collection = SyntheticCollection.generate(45, 600);
-    Set<String> deleted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      server.faults(churn(collection, newMedia(collection, 0), deleted, 0));
       AtomicInteger requests = new AtomicInteger();
       server.faults(
           request -> {
+            // The first page of data, after the count and its check.
             if (request.isMediaRequest() && requests.incrementAndGet() == 3) {
               collection.media().stream().limit(40).forEach(item -> collection.remove(item.id()));
             }

@@ -214,7 +214,17 @@ abstract class DifferentialCorpus {
   }
 
   @Test
-  void corpusHasAtLeastFortyQueries() {
-    assertThat(queries().count()).isGreaterThanOrEqualTo(40);
+  void corpusIsAsLargeAsReadmeSays() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath();
+    while (!java.nio.file.Files.exists(dir.resolve("README.md"))
+        || !java.nio.file.Files.isDirectory(dir.resolve("connector"))) {
+      dir = dir.getParent();
+    }
+    java.util.regex.Matcher claim =
+        java.util.regex.Pattern.compile("corpus of (\\d+) queries")
+            .matcher(java.nio.file.Files.readString(dir.resolve("README.md")));
+
+    assertThat(claim.find()).as("README states the corpus size").isTrue();
+    assertThat(queries().count()).isEqualTo(Long.parseLong(claim.group(1)));
   }
 }

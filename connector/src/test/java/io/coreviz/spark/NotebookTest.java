@@ -149,7 +149,7 @@ class NotebookTest {
         .startsWith("# Databricks notebook source")
         .contains("# COMMAND ----------")
         .contains("F.call_function(\"coreviz.has_tag\"")
-        .contains("PythonNotebookMirrorTest");
+        .contains("NotebookTest.pythonNotebookCallsMirroredInJava");
     Dataset<Row> media = spark.table("coreviz.`" + collection.id() + "`");
     Dataset<Row> model = spark.table("model");
 
