@@ -19,9 +19,8 @@ public final class Counts {
    *
    * @param items the number of items the query matches
    * @param reported what the server reported as {@code pagination.total}
-   * @param requests the requests it took
    */
-  public record Count(long items, long reported, int requests) {
+  public record Count(long items, long reported) {
 
     /** True when the server's {@code total} was right. */
     public boolean exact() {
@@ -53,21 +52,21 @@ public final class Counts {
     long reported = first.pagination().total();
     if (reported == 0) {
       if (first.items().isEmpty()) {
-        return new Count(0, 0, 1);
+        return new Count(0, 0);
       }
-      return search(client, request, 0, -1, reported, 1);
+      return search(client, request, 0, -1, reported);
     }
     MediaPage<Boolean> last = probe(client, request, reported - 1, 2);
     int size = last.items().size();
     if (size == 1 && !last.pagination().saysMore()) {
-      return new Count(reported, reported, 2);
+      return new Count(reported, reported);
     }
     if (size == 0) {
       // Fewer items than reported: the end lies in (0, reported - 1].
       long known = first.items().isEmpty() ? -1 : 0;
-      return search(client, request, known, reported - 1, reported, 2);
+      return search(client, request, known, reported - 1, reported);
     }
-    return search(client, request, reported - 2 + size, -1, reported, 2);
+    return search(client, request, reported - 2 + size, -1, reported);
   }
 
   /**
@@ -75,16 +74,10 @@ public final class Counts {
    * below {@code empty} (an offset known to be empty, or -1 when none is known yet).
    */
   private static Count search(
-      CoreVizClient client,
-      MediaRequest request,
-      long hasItem,
-      long empty,
-      long reported,
-      int requests) {
+      CoreVizClient client, MediaRequest request, long hasItem, long empty, long reported) {
     long step = Math.max(1, hasItem + 1);
     while (empty < 0) {
       long offset = hasItem + step;
-      requests++;
       if (probe(client, request, offset, 1).items().isEmpty()) {
         empty = offset;
       } else {
@@ -94,14 +87,13 @@ public final class Counts {
     }
     while (empty - hasItem > 1) {
       long middle = hasItem + (empty - hasItem) / 2;
-      requests++;
       if (probe(client, request, middle, 1).items().isEmpty()) {
         empty = middle;
       } else {
         hasItem = middle;
       }
     }
-    return new Count(empty, reported, requests);
+    return new Count(empty, reported);
   }
 
   private static MediaPage<Boolean> probe(
