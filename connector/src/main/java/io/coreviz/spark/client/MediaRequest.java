@@ -51,6 +51,11 @@ public final class MediaRequest implements Serializable {
     return with("limit", limit).with("offset", offset);
   }
 
+  /** True when {@code q} or {@code similarToObjectId} switches the API to scored mode. */
+  public boolean scored() {
+    return params.containsKey("q") || params.containsKey("similarToObjectId");
+  }
+
   public String collectionId() {
     return collectionId;
   }

@@ -109,7 +109,6 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
         return true;
       }
       if (inFlight == null && !send()) {
-        endSegment();
         current = null;
         return false;
       }
@@ -166,8 +165,8 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     }
     Segment segment = partition.segments().get(segmentIndex);
     MediaRequest segmentQuery = query.with(segment.params());
-    scope = Scope.of(segmentQuery.params(), query.collectionId(), width + 2, width + 3);
-    SortKey key = segment.exact() ? null : sortKey(segmentQuery.params());
+    scope = Scope.of(segmentQuery, width + 2, width + 3);
+    SortKey key = segment.exact() ? null : sortKey(segmentQuery);
     cursor =
         key != null
             ? new AnchoredCursor(
@@ -190,10 +189,11 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
    * The order a segment can be walked by key, exact under ties in any order: relevance in scored
    * reads, {@code createdAt} either way in browse reads; null for other sorts (offset paging).
    */
-  private SortKey sortKey(Map<String, String> params) {
-    if (params.containsKey("q") || params.containsKey("similarToObjectId")) {
+  private SortKey sortKey(MediaRequest request) {
+    if (request.scored()) {
       return SortKey.score(width + 4);
     }
+    Map<String, String> params = request.params();
     if (!"createdAt".equals(params.getOrDefault("sortBy", "createdAt"))) {
       return null;
     }

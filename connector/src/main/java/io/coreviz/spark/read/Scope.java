@@ -1,5 +1,6 @@
 package io.coreviz.spark.read;
 
+import io.coreviz.spark.client.MediaRequest;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -33,13 +34,13 @@ final class Scope implements Predicate<InternalRow> {
     this.typeSlot = typeSlot;
   }
 
-  /** The scope of a request with these parameters, over rows holding path and type at slots. */
-  static Scope of(Map<String, String> params, String collectionId, int pathSlot, int typeSlot) {
+  /** The scope of {@code request}, over rows holding path and type at these slots. */
+  static Scope of(MediaRequest request, int pathSlot, int typeSlot) {
+    Map<String, String> params = request.params();
     String type = params.get("type");
-    boolean scored = params.containsKey("q") || params.containsKey("similarToObjectId");
     return new Scope(
-        params.getOrDefault("path", collectionId),
-        scored || "true".equals(params.get("recursive")),
+        params.getOrDefault("path", request.collectionId()),
+        request.scored() || "true".equals(params.get("recursive")),
         type == null || type.equals("all") ? null : type,
         pathSlot,
         typeSlot);

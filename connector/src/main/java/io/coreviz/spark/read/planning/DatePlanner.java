@@ -100,9 +100,12 @@ final class DatePlanner implements PartitionPlanner {
 
     Map<String, String> params() {
       Map<String, String> params = new LinkedHashMap<>();
-      params.put("dateFrom", from == null ? null : from.toString());
-      params.put("dateTo", to == null ? null : to.toString());
-      params.values().removeIf(java.util.Objects::isNull);
+      if (from != null) {
+        params.put("dateFrom", from.toString());
+      }
+      if (to != null) {
+        params.put("dateTo", to.toString());
+      }
       return params;
     }
 
