@@ -179,6 +179,9 @@ class ConsistencyTest {
       assertThat(read).doesNotHaveDuplicates();
       assertThat(read).containsAll(stayed);
       assertThat(everExisted).containsAll(read);
+      assertThat(Long.parseLong(TestReads.lastScanMetrics(spark).get("CoreViz pages re-aligned")))
+          .as("deletions before a reader's position shifted offsets, and readers stepped back")
+          .isPositive();
     }
   }
 

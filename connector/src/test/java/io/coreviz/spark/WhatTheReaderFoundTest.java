@@ -168,6 +168,33 @@ class WhatTheReaderFoundTest {
   }
 
   @Test
+  void aFullScanWhosePagesComeOutOfOrderFailsNamingTheRequest() {
+    MediaCollection collection = SyntheticCollection.generate(37, 120);
+    String outOfOrder =
+        "{\"media\":["
+            + "{\"id\":\"b\",\"createdAt\":\"2026-02-02T00:00:00.000Z\"},"
+            + "{\"id\":\"a\",\"createdAt\":\"2026-02-01T00:00:00.000Z\"}],"
+            + "\"pagination\":{\"total\":2,\"limit\":50,\"offset\":0,\"hasMore\":false}}";
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      // Planning's probes ask for one or two items; pages of data for 50.
+      server.faults(
+          request ->
+              request.isMediaRequest()
+                      && Integer.parseInt(request.query().getOrDefault("limit", "10")) >= 50
+                  ? io.coreviz.emulator.FaultInjector.Reply.json(200, outOfOrder)
+                  : null);
+      Dataset<Row> all =
+          TestReads.coreviz(spark, server, KEY, collection).option("pageSize", "50").load();
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(all::collectAsList)
+          .hasMessageContaining("out of createdAt order")
+          .hasMessageContaining("/api/dataset/" + collection.id() + "/media?")
+          .hasMessageContaining("would not be exact");
+    }
+  }
+
+  @Test
   void aNameTopNPushedOnTheUsersWordIsCheckedAgainstTheServersCollation() {
     MediaCollection collection = SyntheticCollection.generate(36, 300);
     try (CoreVizEmulator server =

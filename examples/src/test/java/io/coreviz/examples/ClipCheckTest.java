@@ -7,8 +7,10 @@ import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,7 +71,24 @@ class ClipCheckTest {
           .containsOnlyKeys(List.of(clip.reasons().keySet().iterator().next()));
       assertThat(clip.reasons().keySet().iterator().next()).startsWith("no image");
     }
-    assertThat(clip.lowMatch()).isBetween(0L, clip.scored());
-    assertThat(spark.read().parquet(clip.parquet().toString()).count()).isEqualTo(described.size());
+    List<Row> written = spark.read().parquet(clip.parquet().toString()).collectAsList();
+    assertThat(written).hasSize(described.size());
+    Map<String, String> textById = new HashMap<>();
+    described.forEach(
+        item ->
+            textById.put(
+                item.id(), item.description() != null ? item.description() : item.prompt()));
+    long below = 0;
+    for (Row row : written) {
+      assertThat(row.getString(row.fieldIndex("text")))
+          .as("text of %s", row.getString(0))
+          .isEqualTo(textById.get(row.getString(0)));
+      Object score = row.get(row.fieldIndex("clip_score"));
+      if (score != null) {
+        assertThat(((Number) score).doubleValue()).isBetween(-100.0, 100.0);
+        below += ((Number) score).doubleValue() < 20 ? 1 : 0;
+      }
+    }
+    assertThat(clip.lowMatch()).as("rows written with a score below 20").isEqualTo(below);
   }
 }

@@ -55,7 +55,7 @@ public final class ShadedJarSmoke {
           "clip_error="
               + scored.getAs("clip_error")
               + " embedding="
-              + scored.getList(scored.fieldIndex("embedding")).size());
+              + scored.getList(scored.fieldIndex("embedding")));
     } finally {
       spark.stop();
     }

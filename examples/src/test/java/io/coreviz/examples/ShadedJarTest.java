@@ -1,7 +1,10 @@
 package io.coreviz.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
@@ -13,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +87,37 @@ class ShadedJarTest {
           .contains("okhttp3 absent")
           .containsPattern("connector from .*" + jar.getFileName() + "\\R")
           .contains("rows=" + collection.items().size())
-          .contains("clip_error=null embedding=10");
+          .contains("clip_error=null embedding=[");
+      assertEmbeddingIsTheGoldenOne(output, "lossless.webp");
+    }
+  }
+
+  /**
+   * The shaded jar's WebP decoder, preprocessing and model give numpy/Pillow's reference embedding,
+   * value by value: relocation that broke a service file or a decoder would not.
+   */
+  private static void assertEmbeddingIsTheGoldenOne(String output, String image) throws Exception {
+    Matcher printed = Pattern.compile("embedding=\\[([^\\]]*)\\]").matcher(output);
+    assertThat(printed.find()).as(output).isTrue();
+    double[] actual =
+        Arrays.stream(printed.group(1).split(",\\s*")).mapToDouble(Double::parseDouble).toArray();
+    JsonNode golden =
+        new ObjectMapper()
+            .readTree(
+                Path.of("../connector/src/test/resources/clip/transformers-js/golden.json")
+                    .toFile());
+    JsonNode expected = null;
+    for (JsonNode entry : golden.get("images")) {
+      if (entry.get("name").asText().equals(image)) {
+        expected = entry.get("embedding");
+      }
+    }
+    assertThat(expected).as("golden.json holds " + image).isNotNull();
+    assertThat(actual).hasSize(expected.size());
+    for (int i = 0; i < actual.length; i++) {
+      assertThat(actual[i])
+          .as("embedding[%d] of %s", i, image)
+          .isCloseTo(expected.get(i).asDouble(), within(1e-4));
     }
   }
 }

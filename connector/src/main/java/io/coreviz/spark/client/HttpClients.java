@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.Interceptor;
@@ -45,6 +46,11 @@ public final class HttpClients {
    * injectable so tests of waiting run instantly.
    */
   public static OkHttpClient create(Sleeper sleeper, LongSupplier nanoTime) {
+    return create(sleeper, nanoTime, new SplittableRandom());
+  }
+
+  /** As above, with the jitter's draws from {@code jitter}, so tests can pin them. */
+  static OkHttpClient create(Sleeper sleeper, LongSupplier nanoTime, RandomGenerator jitter) {
     // Daemon threads: an idle pool must never keep a driver or test JVM from exiting.
     AtomicInteger threads = new AtomicInteger();
     ThreadFactory factory =
@@ -66,7 +72,7 @@ public final class HttpClients {
         // credentials go to the endpoint's host and nowhere else.
         .followRedirects(false)
         .followSslRedirects(false)
-        .addInterceptor(new RetryInterceptor(sleeper, nanoTime, new SplittableRandom()))
+        .addInterceptor(new RetryInterceptor(sleeper, nanoTime, jitter))
         .addInterceptor(new RateLimitInterceptor(sleeper, nanoTime))
         .addNetworkInterceptor(HttpClients::countBytes)
         .addNetworkInterceptor(new LoggingInterceptor())

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -89,6 +90,65 @@ class RetryTest {
     for (int i = 0; i < waits.size(); i++) {
       assertThat(waits.get(i)).isBetween(Duration.ZERO, Duration.ofMillis(200L << i));
     }
+  }
+
+  /** A jitter source whose every draw is the highest (or lowest) it may be. */
+  private static RandomGenerator pinned(boolean highest) {
+    return new RandomGenerator() {
+      @Override
+      public long nextLong() {
+        throw new AssertionError("the backoff draws with a bound");
+      }
+
+      @Override
+      public long nextLong(long bound) {
+        return highest ? bound - 1 : 0;
+      }
+    };
+  }
+
+  @Test
+  void backoffCeilingsDoubleFromRetryBackoffUpToTheMaximum() {
+    server.faults(first(6, FaultInjector.Reply.json(503, "{\"error\":\"busy\"}")));
+    OkHttpClient top = HttpClients.create(waits::add, now::get, pinned(true));
+    CallPolicy policy =
+        new CallPolicy(
+            6,
+            Duration.ofMillis(200),
+            Duration.ofMillis(1_500),
+            Duration.ofMinutes(2),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(60),
+            0);
+
+    new CoreVizClient(server.baseUrl(), Credentials.apiKey(KEY), top, policy, new RequestStats())
+        .fetch(browse(), ItemReader.SKIP);
+
+    assertThat(waits)
+        .as("full jitter's highest draws are the ceilings: 200 ms doubled, capped at 1.5 s")
+        .containsExactly(
+            Duration.ofMillis(200),
+            Duration.ofMillis(400),
+            Duration.ofMillis(800),
+            Duration.ofMillis(1_500),
+            Duration.ofMillis(1_500),
+            Duration.ofMillis(1_500));
+  }
+
+  @Test
+  void jitterDrawsFromZeroUpToTheCeiling() {
+    server.faults(first(2, FaultInjector.Reply.json(503, "{\"error\":\"busy\"}")));
+    OkHttpClient bottom = HttpClients.create(waits::add, now::get, pinned(false));
+
+    new CoreVizClient(
+            server.baseUrl(),
+            Credentials.apiKey(KEY),
+            bottom,
+            CallPolicy.DEFAULT,
+            new RequestStats())
+        .fetch(browse(), ItemReader.SKIP);
+
+    assertThat(waits).containsExactly(Duration.ZERO, Duration.ZERO);
   }
 
   @Test
