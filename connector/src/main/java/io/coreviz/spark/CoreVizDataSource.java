@@ -1,6 +1,7 @@
 package io.coreviz.spark;
 
 import io.coreviz.spark.convert.MediaSchema;
+import io.coreviz.spark.options.SparkRedaction;
 import io.coreviz.spark.read.CoreVizTables;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -34,10 +35,7 @@ public final class CoreVizDataSource implements TableProvider, DataSourceRegiste
       StructType schema, Transform[] partitioning, Map<String, String> properties) {
     Option<SparkSession> session = SparkSession.getActiveSession();
     ReadOptions options =
-        ReadOptions.parse(
-            properties,
-            System::getenv,
-            key -> session.isDefined() ? session.get().conf().get(key, null) : null);
+        ReadOptions.parse(properties, System::getenv, SparkRedaction.settings(session));
     return CoreVizTables.table(options);
   }
 }

@@ -42,10 +42,15 @@ class CatalogTest {
     spark =
         SparkTestSession.start(
             "CatalogTest",
-            java.util.Map.of("spark.sql.extensions", CoreVizExtensions.class.getName()));
+            java.util.Map.of(
+                "spark.sql.extensions",
+                CoreVizExtensions.class.getName(),
+                "spark.redaction.regex",
+                SparkTestSession.REDACTION,
+                "spark.sql.catalog.coreviz.apiKey",
+                KEY));
     spark.conf().set("spark.sql.catalog.coreviz", CoreVizCatalog.class.getName());
     spark.conf().set("spark.sql.catalog.coreviz.endpoint", server.baseUrl());
-    spark.conf().set("spark.sql.catalog.coreviz.apiKey", KEY);
     spark.conf().set("spark.sql.catalog.coreviz.collections", collection.id());
     table = "coreviz.`" + collection.id() + "`";
     ModelTable.of(spark, server, collection).createOrReplaceTempView("model");

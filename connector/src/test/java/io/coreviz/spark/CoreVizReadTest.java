@@ -233,6 +233,50 @@ class CoreVizReadTest {
     }
   }
 
+  @Test
+  void aKeyInASparkSettingThatSparkWouldShowIsRefused() {
+    String key = "sk-unredacted-51c2";
+    spark.conf().set("spark.coreviz.apiKey", key);
+    spark
+        .conf()
+        .set("spark.sql.catalog.leaky", io.coreviz.spark.catalog.CoreVizCatalog.class.getName());
+    spark.conf().set("spark.sql.catalog.leaky.apiKey", key);
+    try {
+      // This session keeps Spark's default spark.redaction.regex, which does not match apiKey.
+      assertThatThrownBy(
+              () ->
+                  spark
+                      .read()
+                      .format("coreviz")
+                      .option("endpoint", server.baseUrl())
+                      .option("collectionId", large.id())
+                      .load())
+          .isInstanceOf(io.coreviz.spark.errors.ConfigurationException.class)
+          .hasMessageContaining("'spark.coreviz.apiKey'")
+          .hasMessageContaining("spark.redaction.regex")
+          .satisfies(e -> assertThat(stackTraceText(e)).doesNotContain(key));
+      assertThatThrownBy(() -> spark.sql("SELECT count(*) FROM leaky.`" + large.id() + "`"))
+          .hasStackTraceContaining("'spark.sql.catalog.leaky.apiKey'")
+          .satisfies(e -> assertThat(stackTraceText(e)).doesNotContain(key));
+      // A token's name matches Spark's default regex, but a session setting is never redacted.
+      spark.conf().unset("spark.coreviz.apiKey");
+      spark
+          .conf()
+          .set(
+              "spark.sql.catalog.leakytoken",
+              io.coreviz.spark.catalog.CoreVizCatalog.class.getName());
+      spark.conf().set("spark.sql.catalog.leakytoken.bearerToken", key);
+      assertThatThrownBy(() -> spark.sql("SELECT count(*) FROM leakytoken.`" + large.id() + "`"))
+          .hasStackTraceContaining("'spark.sql.catalog.leakytoken.bearerToken'")
+          .hasStackTraceContaining("cluster's Spark config")
+          .satisfies(e -> assertThat(stackTraceText(e)).doesNotContain(key));
+    } finally {
+      spark.conf().unset("spark.coreviz.apiKey");
+      spark.conf().unset("spark.sql.catalog.leaky.apiKey");
+      spark.conf().unset("spark.sql.catalog.leakytoken.bearerToken");
+    }
+  }
+
   private static String stackTraceText(Throwable e) {
     java.io.StringWriter out = new java.io.StringWriter();
     e.printStackTrace(new java.io.PrintWriter(out));

@@ -48,11 +48,17 @@ class NotebookTest {
     server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
     spark =
         SparkTestSession.start(
-            "NotebookTest", Map.of("spark.sql.extensions", CoreVizExtensions.class.getName()));
+            "NotebookTest",
+            Map.of(
+                "spark.sql.extensions",
+                CoreVizExtensions.class.getName(),
+                "spark.redaction.regex",
+                SparkTestSession.REDACTION,
+                "spark.coreviz.apiKey", // as a cluster would set it
+                KEY));
     spark.conf().set("spark.sql.catalog.coreviz", CoreVizCatalog.class.getName());
     spark.conf().set("spark.sql.catalog.coreviz.endpoint", server.baseUrl());
     spark.conf().set("spark.sql.catalog.coreviz.collections", collection.id());
-    spark.conf().set("spark.coreviz.apiKey", KEY); // as a cluster would set it
     ModelTable.of(spark, server, collection).createOrReplaceTempView("model");
   }
 

@@ -6,6 +6,7 @@ import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.FaultInjector;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.spark.catalog.CoreVizCatalog;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +67,9 @@ class SecretsTest {
             .config("spark.eventLog.dir", eventLogs.toUri().toString())
             .config("spark.eventLog.compress", "false")
             .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.redaction.regex", SparkTestSession.REDACTION)
+            // The catalog's key as Databricks users set it: in the cluster's Spark config.
+            .config("spark.sql.catalog.secretcat.apiKey", KEY)
             .getOrCreate();
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
     appender =
@@ -184,6 +188,17 @@ class SecretsTest {
       failure.printStackTrace(new java.io.PrintWriter(trace));
       surfaces.add(trace.toString());
     }
+    spark.conf().set("spark.sql.catalog.secretcat", CoreVizCatalog.class.getName());
+    spark.conf().set("spark.sql.catalog.secretcat.endpoint", server.baseUrl());
+    {
+      Dataset<Row> viaCatalog =
+          spark.sql("SELECT id FROM secretcat.`" + collection.id() + "` WHERE type = 'video'");
+      for (String mode : new String[] {"simple", "extended", "formatted"}) {
+        surfaces.add(viaCatalog.queryExecution().explainString(ExplainMode.fromString(mode)));
+      }
+      assertThat(viaCatalog.collectAsList())
+          .hasSize((int) collection.media().stream().filter(m -> m.type().equals("video")).count());
+    }
     for (SQLExecutionUIData execution :
         scala.collection.JavaConverters.seqAsJavaList(
             spark.sharedState().statusStore().executionsList())) {
@@ -210,7 +225,32 @@ class SecretsTest {
         .as("DEBUG logs were captured, Spark's own included")
         .contains("DEBUG io.coreviz.spark.http")
         .contains("DEBUG org.apache.spark.");
-    assertThat(everything).doesNotContain(KEY).doesNotContain(TOKEN).doesNotContain("SECRET");
+    for (String secret : new String[] {KEY, TOKEN, "SECRET"}) {
+      assertThat(whereShown(surfaces, secret)).as("surfaces showing a credential").isEmpty();
+    }
+  }
+
+  /**
+   * Where {@code secret} shows, as surface number and the text around it with the secret masked, so
+   * a failure does not print the credential (nor megabytes of event log).
+   */
+  private static List<String> whereShown(List<String> surfaces, String secret) {
+    List<String> found = new ArrayList<>();
+    for (int i = 0; i < surfaces.size(); i++) {
+      String surface = surfaces.get(i);
+      int at = surface.indexOf(secret);
+      if (at >= 0) {
+        String around =
+            surface.substring(
+                Math.max(0, at - 160), Math.min(surface.length(), at + secret.length() + 40));
+        int event = surface.lastIndexOf("\"Event\":", at);
+        String kind =
+            event < 0 ? "" : surface.substring(event, Math.min(surface.length(), event + 60));
+        found.add(
+            "surface " + i + " " + kind + ": …" + around.replace(secret, "<credential>") + "…");
+      }
+    }
+    return found;
   }
 
   @Test

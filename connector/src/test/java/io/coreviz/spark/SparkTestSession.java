@@ -7,6 +7,13 @@ public final class SparkTestSession {
 
   private SparkTestSession() {}
 
+  /**
+   * Spark's redaction extended to {@code apikey}, as README asks of clusters that keep a key in a
+   * Spark setting (the connector refuses such a key otherwise).
+   */
+  public static final String REDACTION =
+      io.coreviz.spark.options.SparkRedaction.DEFAULT_REGEX + "|apikey";
+
   public static SparkSession start(String appName) {
     return start(appName, java.util.Map.of());
   }

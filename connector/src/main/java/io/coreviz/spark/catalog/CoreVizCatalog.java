@@ -2,6 +2,7 @@ package io.coreviz.spark.catalog;
 
 import io.coreviz.spark.CoreVizOptions;
 import io.coreviz.spark.ReadOptions;
+import io.coreviz.spark.options.SparkRedaction;
 import io.coreviz.spark.read.CoreVizTables;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,6 +53,13 @@ public final class CoreVizCatalog implements TableCatalog, FunctionCatalog {
   public void initialize(String name, CaseInsensitiveStringMap options) {
     this.name = name;
     this.options = new HashMap<>(options.asCaseSensitiveMap());
+    Option<SparkSession> session = SparkSession.getActiveSession();
+    for (String credential : List.of(CoreVizOptions.API_KEY, CoreVizOptions.BEARER_TOKEN)) {
+      if (options.containsKey(credential) && session.isDefined()) {
+        SparkRedaction.require(
+            session.get(), "spark.sql.catalog." + name + "." + credential, options.get(credential));
+      }
+    }
   }
 
   @Override
@@ -93,11 +101,7 @@ public final class CoreVizCatalog implements TableCatalog, FunctionCatalog {
       read.put(CoreVizOptions.PATH, String.join(".", labels));
     }
     Option<SparkSession> session = SparkSession.getActiveSession();
-    ReadOptions parsed =
-        ReadOptions.parse(
-            read,
-            System::getenv,
-            key -> session.isDefined() ? session.get().conf().get(key, null) : null);
+    ReadOptions parsed = ReadOptions.parse(read, System::getenv, SparkRedaction.settings(session));
     return CoreVizTables.table(parsed);
   }
 
