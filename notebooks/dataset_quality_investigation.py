@@ -89,7 +89,7 @@ try:
 except NameError:
     clip_model = "/dbfs/models/clip-vit-base-patch32"
 
-spark._jvm.io.coreviz.spark.clip.ClipFunctions.register(spark._jsparkSession, clip_model)  # noqa: F821
+spark._jvm.io.coreviz.spark.clip.ClipSqlFunctions.register(spark._jsparkSession, clip_model)  # noqa: F821
 media.createOrReplaceTempView("media_for_clip")
 clip_scores = spark.sql(  # noqa: F821
     """

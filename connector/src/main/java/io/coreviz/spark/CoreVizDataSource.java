@@ -1,6 +1,7 @@
 package io.coreviz.spark;
 
 import io.coreviz.spark.convert.MediaSchema;
+import io.coreviz.spark.options.ReadOptions;
 import io.coreviz.spark.options.SparkRedaction;
 import io.coreviz.spark.read.CoreVizTables;
 import java.util.Map;

@@ -10,6 +10,7 @@ import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.catalog.CoreVizCatalog;
 import io.coreviz.spark.catalog.CoreVizExtensions;
+import io.coreviz.spark.functions.CoreVizColumns;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -268,9 +269,8 @@ class CatalogTest {
         spark
             .table(table)
             .filter(
-                CoreVizFunctions.hasTag("color", "red")
-                    .or(CoreVizFunctions.hasTag("color", "blue")))
-            .filter(CoreVizFunctions.hasAnyTag("season", "summer", "spring"));
+                CoreVizColumns.hasTag("color", "red").or(CoreVizColumns.hasTag("color", "blue")))
+            .filter(CoreVizColumns.hasAnyTag("season", "summer", "spring"));
 
     long count = red.count();
 

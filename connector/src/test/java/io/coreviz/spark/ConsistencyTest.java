@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.FaultInjector;
+import io.coreviz.emulator.api.MediaQuery;
+import io.coreviz.emulator.api.MediaSearch;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
@@ -24,8 +26,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,17 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConsistencyTest {
 
   private static final String KEY = "sk-consistency-5b0e";
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkTestSession.start("ConsistencyTest");
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkTestSession.stop(spark);
-  }
+  @SharedSpark private static SparkSession spark;
 
   private static List<String> ids(
       CoreVizEmulator server, MediaCollection collection, Map<String, String> extra) {
@@ -100,7 +90,8 @@ class ConsistencyTest {
   /**
    * Inserts and deletes {@code count} media, one of each on each page of data read after the first
    * two (planning's probes, which ask for one or two items, are left alone), and counts the pages
-   * of data served.
+   * of data served. A page past its query's start loses that query's first item, so offsets shift
+   * under the reader that asked.
    */
   private static FaultInjector churn(
       MediaCollection collection,
@@ -118,7 +109,10 @@ class ConsistencyTest {
       int n = dataPages.incrementAndGet();
       if (n > 2 && n <= 2 + count) {
         synchronized (random) {
-          MediaItem victim = candidates.remove(random.nextInt(candidates.size()));
+          MediaItem victim = firstOf(collection, request.query(), candidates);
+          if (victim == null) {
+            victim = candidates.remove(random.nextInt(candidates.size()));
+          }
           collection.remove(victim.id());
           deleted.add(victim.id());
           collection.add(inserts.get(n - 3), Map.of());
@@ -126,6 +120,25 @@ class ConsistencyTest {
       }
       return null;
     };
+  }
+
+  /**
+   * For a request past its query's first item, that first item (removed from {@code candidates}):
+   * deleting it shifts this very request's offsets, so its reader must step back. Else null.
+   */
+  private static MediaItem firstOf(
+      MediaCollection collection, Map<String, String> query, List<MediaItem> candidates) {
+    if (Long.parseLong(query.getOrDefault("offset", "0")) == 0) {
+      return null;
+    }
+    Map<String, String> first = new java.util.HashMap<>(query);
+    first.put("offset", "0");
+    first.put("limit", "1");
+    var hits = MediaSearch.search(collection, MediaQuery.parse(first, collection.id(), 1)).page();
+    if (hits.isEmpty() || !candidates.remove(hits.get(0).item())) {
+      return null;
+    }
+    return hits.get(0).item();
   }
 
   /** New media for {@code collection}, created at random moments inside its time range. */

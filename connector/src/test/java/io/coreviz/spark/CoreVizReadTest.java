@@ -17,49 +17,28 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** End to end: spark.read.format("coreviz") against the emulator, compared with its stored data. */
 class CoreVizReadTest {
 
   private static final String KEY = "test-key-9f2c41d7";
 
-  private static SparkSession spark;
-  private static CoreVizEmulator server;
-  private static MediaCollection large;
-  private static MediaCollection empty;
-  private static MediaCollection single;
+  @SharedSpark private static SparkSession spark;
+  private static final MediaCollection large = SyntheticCollection.generate(7, 3_200);
+  private static final MediaCollection empty = SyntheticCollection.generate(8, 0);
+  private static final MediaCollection single = SyntheticCollection.generate(9, 1);
 
-  @BeforeAll
-  static void start() {
-    large = SyntheticCollection.generate(7, 3_200);
-    empty = SyntheticCollection.generate(8, 0);
-    single = SyntheticCollection.generate(9, 1);
-    server =
-        CoreVizEmulator.builder()
-            .collection(large)
-            .collection(empty)
-            .collection(single)
-            .credential(KEY)
-            .start();
-    spark = SparkTestSession.start("CoreVizReadTest");
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkTestSession.stop(spark);
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void clearLog() {
-    server.clearRequests();
-  }
+  @RegisterExtension
+  static final LocalServer server =
+      LocalServer.of(
+          () ->
+              CoreVizEmulator.builder()
+                  .collection(large)
+                  .collection(empty)
+                  .collection(single)
+                  .credential(KEY));
 
   private static DataFrameReader coreviz(MediaCollection collection) {
     return TestReads.coreviz(spark, server, KEY, collection);
@@ -72,7 +51,7 @@ class CoreVizReadTest {
     Map<String, Map<String, Object>> actual = ExpectedRows.actual(table);
 
     assertThat(actual).hasSize(large.items().size());
-    assertThat(actual).isEqualTo(ExpectedRows.expected(server, large, large.items()));
+    assertThat(actual).isEqualTo(ExpectedRows.expected(server.get(), large, large.items()));
     assertThat(table.rdd().getNumPartitions()).isGreaterThanOrEqualTo(2);
   }
 
@@ -140,7 +119,7 @@ class CoreVizReadTest {
   @Test
   void singleItemCollection() {
     assertThat(ExpectedRows.actual(coreviz(single).load()))
-        .isEqualTo(ExpectedRows.expected(server, single, single.items()));
+        .isEqualTo(ExpectedRows.expected(server.get(), single, single.items()));
   }
 
   @Test
@@ -154,7 +133,7 @@ class CoreVizReadTest {
 
     assertThat(children).isNotEmpty();
     assertThat(ExpectedRows.actual(table))
-        .isEqualTo(ExpectedRows.expected(server, large, children));
+        .isEqualTo(ExpectedRows.expected(server.get(), large, children));
   }
 
   @Test
@@ -163,7 +142,8 @@ class CoreVizReadTest {
 
     Dataset<Row> table = coreviz(large).option("type", "video").load();
 
-    assertThat(ExpectedRows.actual(table)).isEqualTo(ExpectedRows.expected(server, large, videos));
+    assertThat(ExpectedRows.actual(table))
+        .isEqualTo(ExpectedRows.expected(server.get(), large, videos));
     assertThat(server.mediaRequests())
         .allSatisfy(r -> assertThat(r.query()).containsEntry("type", "video"));
   }

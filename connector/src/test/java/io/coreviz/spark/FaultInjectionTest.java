@@ -11,8 +11,6 @@ import io.coreviz.emulator.model.MediaItem;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,17 +20,7 @@ import org.junit.jupiter.api.Test;
 class FaultInjectionTest {
 
   private static final String KEY = "sk-faults-2c8d";
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkTestSession.start("FaultInjectionTest");
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkTestSession.stop(spark);
-  }
+  @SharedSpark private static SparkSession spark;
 
   @Test
   void tenPercent503sAndFivePercent429sStillGiveTheExactCollection() throws Exception {

@@ -14,8 +14,9 @@ import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.catalog.CoreVizCatalog;
 import io.coreviz.spark.catalog.CoreVizExtensions;
-import io.coreviz.spark.clip.ClipFunctions;
 import io.coreviz.spark.clip.ClipScorer;
+import io.coreviz.spark.clip.ClipSqlFunctions;
+import io.coreviz.spark.functions.CoreVizColumns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -167,9 +168,9 @@ class NotebookTest {
         table ->
             table
                 .filter(
-                    CoreVizFunctions.hasTag("color", "red")
-                        .or(CoreVizFunctions.hasTag("color", "blue")))
-                .filter(CoreVizFunctions.hasAnyTag("season", "summer"))
+                    CoreVizColumns.hasTag("color", "red")
+                        .or(CoreVizColumns.hasTag("color", "blue")))
+                .filter(CoreVizColumns.hasAnyTag("season", "summer"))
                 .filter(col("type").equalTo("image"))
                 .filter(col("createdAt").geq(lit("2026-02-01 00:00:00").cast("timestamp")));
     long count = redOrBlueSummerImages.apply(media).count();
@@ -208,7 +209,7 @@ class NotebookTest {
             .collectAsList();
     assertThat(redShoes).isNotEmpty();
 
-    ClipFunctions.register(
+    ClipSqlFunctions.register(
         spark,
         new ClipScorer()
             .setModelPath(Paths.get(getClass().getResource("/clip/optimum").toURI()).toString()));
@@ -232,6 +233,6 @@ class NotebookTest {
     assertThat(rows).hasSize(described.size());
     assertThat(rows.stream().filter(r -> !r.isNullAt(4)).count()).isEqualTo(withoutFrames);
     assertThat(rows.stream().filter(r -> r.isNullAt(3)).count()).isEqualTo(withoutFrames);
-    assertThat(python).contains("ClipFunctions.register(spark._jsparkSession, clip_model)");
+    assertThat(python).contains("ClipSqlFunctions.register(spark._jsparkSession, clip_model)");
   }
 }

@@ -7,6 +7,7 @@ import io.coreviz.emulator.FaultInjector;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.spark.catalog.CoreVizCatalog;
+import io.coreviz.spark.options.ReadOptions;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

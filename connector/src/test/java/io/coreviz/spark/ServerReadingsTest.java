@@ -18,8 +18,6 @@ import java.util.function.Predicate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -37,7 +35,7 @@ class ServerReadingsTest {
   private static final String KEY = "sk-readings-5521";
   private static final MediaCollection COLLECTION = SyntheticCollection.generate(91, 600);
 
-  private static SparkSession spark;
+  @SharedSpark private static SparkSession spark;
 
   /** A reading of the API page a real service could have, as a local server setting. */
   enum Reading {
@@ -64,16 +62,6 @@ class ServerReadingsTest {
           .apply(CoreVizEmulator.builder().collection(COLLECTION).credential(KEY).maxLimit(300))
           .start();
     }
-  }
-
-  @BeforeAll
-  static void startSpark() {
-    spark = SparkTestSession.start("ServerReadingsTest");
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    SparkTestSession.stop(spark);
   }
 
   private static Dataset<Row> read(CoreVizEmulator server, Map<String, String> options) {

@@ -25,6 +25,11 @@ public final class TestReads {
         .option("collectionId", collection.id());
   }
 
+  public static DataFrameReader coreviz(
+      SparkSession spark, LocalServer server, String key, MediaCollection collection) {
+    return coreviz(spark, server.get(), key, collection);
+  }
+
   /** The named CoreViz SQL metrics of the last execution, e.g. "CoreViz retries" -> "12". */
   public static Map<String, String> lastScanMetrics(SparkSession spark) {
     try {

@@ -13,8 +13,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.ExplainMode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,17 +22,7 @@ import org.junit.jupiter.api.Test;
 class WhatTheReaderFoundTest {
 
   private static final String KEY = "sk-found-8812";
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkTestSession.start("WhatTheReaderFoundTest");
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkTestSession.stop(spark);
-  }
+  @SharedSpark private static SparkSession spark;
 
   @Test
   void aPlanThatCannotUseDayWindowsSaysSoInExplain() {

@@ -1,7 +1,8 @@
 package io.coreviz.spark.catalog;
 
-import io.coreviz.spark.CoreVizOptions;
-import io.coreviz.spark.ReadOptions;
+import io.coreviz.spark.functions.CatalogFunction;
+import io.coreviz.spark.options.CoreVizOptions;
+import io.coreviz.spark.options.ReadOptions;
 import io.coreviz.spark.options.SparkRedaction;
 import io.coreviz.spark.read.CoreVizTables;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ import scala.Option;
  * Tables: {@code coreviz.`<collectionId>`} is a whole collection, and {@code
  * coreviz.`<collectionId>`.`<folderId>`} (more namespace levels for deeper folders) is the subtree
  * of a folder. Functions: {@code coreviz.has_tag}, {@code coreviz.has_any_tag}, {@code
- * coreviz.in_folder} ({@link CoreVizFunction}). The catalog is read-only and makes no request until
+ * coreviz.in_folder} ({@link CatalogFunction}). The catalog is read-only and makes no request until
  * a table is scanned.
  */
 public final class CoreVizCatalog implements TableCatalog, FunctionCatalog {
@@ -54,7 +55,8 @@ public final class CoreVizCatalog implements TableCatalog, FunctionCatalog {
     this.name = name;
     this.options = new HashMap<>(options.asCaseSensitiveMap());
     Option<SparkSession> session = SparkSession.getActiveSession();
-    for (String credential : List.of(CoreVizOptions.API_KEY, CoreVizOptions.BEARER_TOKEN)) {
+    for (String credential :
+        List.of(CoreVizOptions.API_KEY.name(), CoreVizOptions.BEARER_TOKEN.name())) {
       if (options.containsKey(credential) && session.isDefined()) {
         SparkRedaction.require(
             session.get(), "spark.sql.catalog." + name + "." + credential, options.get(credential));
@@ -92,13 +94,13 @@ public final class CoreVizCatalog implements TableCatalog, FunctionCatalog {
     read.remove(COLLECTIONS);
     String[] namespace = ident.namespace();
     if (namespace.length == 0) {
-      read.put(CoreVizOptions.COLLECTION_ID, ident.name());
+      read.put(CoreVizOptions.COLLECTION_ID.name(), ident.name());
     } else {
-      read.put(CoreVizOptions.COLLECTION_ID, namespace[0]);
+      read.put(CoreVizOptions.COLLECTION_ID.name(), namespace[0]);
       List<String> labels = new ArrayList<>(Arrays.asList(namespace));
       labels.set(0, labels.get(0).replace("-", "").toLowerCase(java.util.Locale.ROOT));
       labels.add(ident.name());
-      read.put(CoreVizOptions.PATH, String.join(".", labels));
+      read.put(CoreVizOptions.PATH.name(), String.join(".", labels));
     }
     Option<SparkSession> session = SparkSession.getActiveSession();
     ReadOptions parsed = ReadOptions.parse(read, System::getenv, SparkRedaction.settings(session));
@@ -137,15 +139,15 @@ public final class CoreVizCatalog implements TableCatalog, FunctionCatalog {
     if (namespace.length != 0) {
       return new Identifier[0];
     }
-    return Arrays.stream(CoreVizFunction.all())
+    return Arrays.stream(CatalogFunction.all())
         .map(f -> Identifier.of(new String[0], f.name()))
         .toArray(Identifier[]::new);
   }
 
   @Override
   public UnboundFunction loadFunction(Identifier ident) throws NoSuchFunctionException {
-    CoreVizFunction function =
-        ident.namespace().length == 0 ? CoreVizFunction.byName(ident.name()) : null;
+    CatalogFunction function =
+        ident.namespace().length == 0 ? CatalogFunction.byName(ident.name()) : null;
     if (function == null) {
       throw new NoSuchFunctionException(ident);
     }

@@ -1,5 +1,6 @@
 package io.coreviz.spark.catalog;
 
+import io.coreviz.spark.functions.CatalogFunction;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.expressions.And;
 import org.apache.spark.sql.catalyst.expressions.ApplyFunctionExpression;
@@ -72,7 +73,7 @@ public final class CoreVizExtensions implements Function1<SparkSessionExtensions
         return child == not.child() ? condition : new Not(child);
       }
       if (condition instanceof ApplyFunctionExpression call
-          && call.function() instanceof CoreVizFunction) {
+          && call.function() instanceof CatalogFunction) {
         return new EqualTo(condition, Literal.create(true, DataTypes.BooleanType));
       }
       return condition;

@@ -7,7 +7,9 @@ import java.util.Locale;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
-/** The SQL functions ClipFunctions registers: name, result type, and how a result is computed. */
+/**
+ * The SQL functions ClipSqlFunctions registers: name, result type, and how a result is computed.
+ */
 enum ClipCall {
   CLIP_SCORE(DataTypes.DoubleType, true),
   CLIP_COSINE(DataTypes.DoubleType, true),

@@ -1,6 +1,5 @@
 package io.coreviz.spark.options;
 
-import io.coreviz.spark.CoreVizOptions;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.util.function.Function;
 import java.util.regex.Pattern;

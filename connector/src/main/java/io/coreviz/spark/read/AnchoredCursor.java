@@ -1,6 +1,7 @@
 package io.coreviz.spark.read;
 
 import io.coreviz.spark.client.MediaPage;
+import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.client.MediaRequest;
 import io.coreviz.spark.errors.DataException;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
  */
 final class AnchoredCursor implements Cursor {
 
-  private final MediaRequest query;
+  private final MediaQuery query;
   private final int pageSize;
   private final int idSlot;
   private final SortKey sortKey;
@@ -63,7 +64,7 @@ final class AnchoredCursor implements Cursor {
    * @param idSlot where rows hold their id
    */
   AnchoredCursor(
-      MediaRequest query,
+      MediaQuery query,
       long offset,
       Long floor,
       Long ceiling,

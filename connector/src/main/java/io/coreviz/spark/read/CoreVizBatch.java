@@ -1,6 +1,7 @@
 package io.coreviz.spark.read;
 
 import io.coreviz.spark.client.CoreVizClient;
+import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.read.planning.Bin;
 import io.coreviz.spark.read.planning.MediaPartition;
@@ -10,7 +11,6 @@ import io.coreviz.spark.read.planning.Plan;
 import io.coreviz.spark.read.planning.Segment;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
@@ -51,40 +51,37 @@ final class CoreVizBatch implements Batch {
   }
 
   private List<Bin> plan() {
-    List<Map<String, String>> alternatives = spec.alternatives();
+    List<MediaQuery> queries = spec.queries();
     List<Bin> bins = new ArrayList<>();
     if (spec.countOnly()) {
-      // One row, the sum over the request sets: Spark takes it as the final count.
-      bins.add(new Bin(alternatives.stream().map(Segment::all).toList(), 1));
+      // One row, the sum over the queries: Spark takes it as the final count.
+      bins.add(new Bin(queries.stream().map(Segment::all).toList(), 1));
       return bins;
     }
     if (spec.limit() != null) {
-      for (Map<String, String> alternative : alternatives) {
-        bins.add(Bin.of(new Segment(alternative, 0, spec.limit(), false), spec.limit()));
+      for (MediaQuery query : queries) {
+        bins.add(Bin.of(new Segment(query, 0, spec.limit(), false), spec.limit()));
       }
       return bins;
     }
-    if (!alternatives.isEmpty() && alternatives.get(0).containsKey("mediaId")) {
+    if (!queries.isEmpty() && queries.get(0).mediaId() != null) {
       // Id lookups: one request each, no probe.
-      for (Map<String, String> lookup : alternatives) {
+      for (MediaQuery lookup : queries) {
         bins.add(Bin.of(Segment.all(lookup), 1));
       }
-      return Packing.balance(bins, Math.min(parallelism(), spec.options().numPartitions()));
+      return Packing.balance(bins, Math.min(parallelism(), spec.numPartitions()));
     }
-    CoreVizClient client = spec.options().client(new RequestStats());
+    CoreVizClient client = spec.client().client(new RequestStats());
     List<String> found = new ArrayList<>();
-    for (Map<String, String> alternative : alternatives) {
-      Plan plan = planner.plan(client, spec.withParams(alternative), parallelism());
+    for (MediaQuery query : queries) {
+      Plan plan = planner.plan(client, query, parallelism());
       for (String note : plan.notes()) {
-        found.add(alternative.isEmpty() ? note : alternative + ": " + note);
+        found.add(queries.size() == 1 ? note : query + ": " + note);
       }
-      for (Bin bin : plan.bins()) {
-        bins.add(
-            new Bin(bin.segments().stream().map(s -> s.under(alternative)).toList(), bin.weight()));
-      }
+      bins.addAll(plan.bins());
     }
     notes = List.copyOf(found);
-    return Packing.balance(bins, spec.options().numPartitions());
+    return Packing.balance(bins, spec.numPartitions());
   }
 
   private static List<MediaPartition> index(List<Bin> bins) {

@@ -1,13 +1,13 @@
 package io.coreviz.spark.read;
 
-import io.coreviz.spark.ReadOptions;
-import io.coreviz.spark.ReadOptions.Pushdown;
+import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.convert.MediaSchema;
+import io.coreviz.spark.options.ReadOptions;
+import io.coreviz.spark.options.ReadOptions.Pushdown;
 import io.coreviz.spark.read.planning.PartitionPlanners;
 import io.coreviz.spark.read.pushdown.FilterTranslator;
 import io.coreviz.spark.read.pushdown.PushedFilters;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.connector.expressions.Literal;
 import org.apache.spark.sql.connector.expressions.NamedReference;
@@ -67,8 +67,7 @@ final class CoreVizScanBuilder
   }
 
   private PushedFilters translate(Predicate[] predicates) {
-    return FilterTranslator.translate(
-        options.collectionId(), options.request().params(), predicates);
+    return FilterTranslator.translate(options.query(), predicates);
   }
 
   @Override
@@ -155,7 +154,7 @@ final class CoreVizScanBuilder
     return options.pushes(Pushdown.AGGREGATES)
         && filters.complete()
         && isCountAll(aggregation)
-        && filters.alternatives().stream().allMatch(this::withoutOwnFolder);
+        && filters.alternatives().stream().allMatch(CoreVizScanBuilder::withoutOwnFolder);
   }
 
   /**
@@ -164,14 +163,11 @@ final class CoreVizScanBuilder
    * count from {@code pagination.total} cannot. The collection root is no item; a one-level listing
    * or an image/video filter excludes the folder anyway.
    */
-  private boolean withoutOwnFolder(Map<String, String> alternative) {
-    Map<String, String> params = new java.util.HashMap<>(filters.params());
-    params.putAll(alternative);
-    String type = params.get("type");
-    return !"true".equals(params.get("recursive"))
-        || params.getOrDefault("path", options.collectionId()).equals(options.collectionId())
-        || "image".equals(type)
-        || "video".equals(type);
+  private static boolean withoutOwnFolder(MediaQuery query) {
+    return !query.recursive()
+        || query.path() == null
+        || "image".equals(query.type())
+        || "video".equals(query.type());
   }
 
   /** {@code count(*)} or {@code count(<non-null literal>)}, without GROUP BY. */

@@ -1,7 +1,7 @@
 package io.coreviz.spark.read;
 
-import io.coreviz.spark.ReadOptions;
 import io.coreviz.spark.convert.MediaSchema;
+import io.coreviz.spark.options.ReadOptions;
 import java.util.EnumSet;
 import java.util.Set;
 import org.apache.spark.sql.connector.catalog.SupportsRead;

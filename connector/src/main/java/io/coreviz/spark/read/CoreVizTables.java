@@ -1,6 +1,6 @@
 package io.coreviz.spark.read;
 
-import io.coreviz.spark.ReadOptions;
+import io.coreviz.spark.options.ReadOptions;
 import org.apache.spark.sql.connector.catalog.Table;
 
 /** Creates the table of a read; everything else in this package stays package-private. */

@@ -1,7 +1,6 @@
 package io.coreviz.spark.read;
 
 import io.coreviz.spark.client.CoreVizClient;
-import io.coreviz.spark.client.MediaRequest;
 import io.coreviz.spark.read.planning.Counts;
 import io.coreviz.spark.read.planning.MediaPartition;
 import io.coreviz.spark.read.planning.Segment;
@@ -22,14 +21,12 @@ final class CountPartitionReader implements PartitionReader<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(CountPartitionReader.class);
 
   private final CoreVizClient client;
-  private final MediaRequest query;
   private final MediaPartition partition;
   private InternalRow row;
   private boolean done;
 
-  CountPartitionReader(CoreVizClient client, MediaRequest query, MediaPartition partition) {
+  CountPartitionReader(CoreVizClient client, MediaPartition partition) {
     this.client = client;
-    this.query = query;
     this.partition = partition;
   }
 
@@ -40,9 +37,9 @@ final class CountPartitionReader implements PartitionReader<InternalRow> {
     }
     long total = 0;
     for (Segment segment : partition.segments()) {
-      Counts.Count count = Counts.of(client, query.with(segment.params()));
+      Counts.Count count = Counts.of(client, segment.query().request());
       if (!count.exact()) {
-        LOG.warn("CoreViz count(*) of {}: {}", query.path(), count.note());
+        LOG.warn("CoreViz count(*) of {}: {}", segment.query(), count.note());
       }
       total += count.items();
     }

@@ -2,6 +2,7 @@ package io.coreviz.spark.read;
 
 import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.MediaPage;
+import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.client.MediaRequest;
 import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.convert.MediaRowReader;
@@ -12,7 +13,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +50,6 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
   private static final List<String> TRAILING = List.of("id", "createdAt", "path", "type", "_score");
 
   private final CoreVizClient client;
-  private final MediaRequest query;
   private final int pageSize;
   private final MediaPartition partition;
   private final MediaRowReader rows;
@@ -76,13 +75,11 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
 
   MediaPartitionReader(
       CoreVizClient client,
-      MediaRequest query,
       int pageSize,
       MediaPartition partition,
       StructType readSchema,
       RowCheck check) {
     this.client = client;
-    this.query = query;
     this.pageSize = pageSize;
     this.partition = partition;
     this.rows = new MediaRowReader(readSchema, TRAILING);
@@ -164,7 +161,7 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
       return false;
     }
     Segment segment = partition.segments().get(segmentIndex);
-    MediaRequest segmentQuery = query.with(segment.params());
+    MediaQuery segmentQuery = segment.query();
     scope = Scope.of(segmentQuery, width + 2, width + 3);
     SortKey key = segment.exact() ? null : sortKey(segmentQuery);
     cursor =
@@ -189,15 +186,14 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
    * The order a segment can be walked by key, exact under ties in any order: relevance in scored
    * reads, {@code createdAt} either way in browse reads; null for other sorts (offset paging).
    */
-  private SortKey sortKey(MediaRequest request) {
-    if (request.scored()) {
+  private SortKey sortKey(MediaQuery query) {
+    if (query.scored()) {
       return SortKey.score(width + 4);
     }
-    Map<String, String> params = request.params();
-    if (!"createdAt".equals(params.getOrDefault("sortBy", "createdAt"))) {
+    if (!query.sort().field().equals("createdAt")) {
       return null;
     }
-    return SortKey.createdAt(width + 1, "asc".equals(params.get("sortDirection")));
+    return SortKey.createdAt(width + 1, query.sort().ascending());
   }
 
   /** Accounts for the segment just read: metrics, and a count that differs from the plan's. */

@@ -23,12 +23,11 @@ final class MediaReaderFactory implements PartitionReaderFactory {
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition input) {
     MediaPartition partition = (MediaPartition) input;
-    CoreVizClient client = spec.options().client(new RequestStats());
+    CoreVizClient client = spec.client().client(new RequestStats());
     if (spec.countOnly()) {
-      return new CountPartitionReader(client, spec.request(), partition);
+      return new CountPartitionReader(client, partition);
     }
-    return new MediaPartitionReader(
-        client, spec.request(), spec.options().pageSize(), partition, spec.readSchema(), check());
+    return new MediaPartitionReader(client, spec.pageSize(), partition, spec.readSchema(), check());
   }
 
   /** A top-N's order check, when its column is read (Spark sorts on it, so it is). */
@@ -45,6 +44,6 @@ final class MediaReaderFactory implements PartitionReaderFactory {
 
   @Override
   public String toString() {
-    return "MediaReaderFactory[" + spec.request() + "]";
+    return "MediaReaderFactory[" + spec.query() + "]";
   }
 }

@@ -1,6 +1,7 @@
 package io.coreviz.spark.read;
 
 import io.coreviz.spark.client.MediaPage;
+import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.client.MediaRequest;
 import io.coreviz.spark.errors.DataException;
 import io.coreviz.spark.read.planning.Segment;
@@ -20,7 +21,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
  */
 final class OffsetCursor implements Cursor {
 
-  private final MediaRequest query;
+  private final MediaQuery query;
   private final Segment segment;
   private final int pageSize;
   private final int idSlot;
@@ -32,7 +33,7 @@ final class OffsetCursor implements Cursor {
   private MediaRequest asked;
 
   OffsetCursor(
-      MediaRequest query, Segment segment, int pageSize, int idSlot, Predicate<InternalRow> keep) {
+      MediaQuery query, Segment segment, int pageSize, int idSlot, Predicate<InternalRow> keep) {
     this.query = query;
     this.segment = segment;
     this.pageSize = pageSize;

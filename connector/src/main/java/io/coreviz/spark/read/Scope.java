@@ -1,7 +1,6 @@
 package io.coreviz.spark.read;
 
-import io.coreviz.spark.client.MediaRequest;
-import java.util.Map;
+import io.coreviz.spark.client.MediaQuery;
 import java.util.function.Predicate;
 import org.apache.spark.sql.catalyst.InternalRow;
 
@@ -35,15 +34,9 @@ final class Scope implements Predicate<InternalRow> {
   }
 
   /** The scope of {@code request}, over rows holding path and type at these slots. */
-  static Scope of(MediaRequest request, int pathSlot, int typeSlot) {
-    Map<String, String> params = request.params();
-    String type = params.get("type");
+  static Scope of(MediaQuery query, int pathSlot, int typeSlot) {
     return new Scope(
-        params.getOrDefault("path", request.collectionId()),
-        request.scored() || "true".equals(params.get("recursive")),
-        type == null || type.equals("all") ? null : type,
-        pathSlot,
-        typeSlot);
+        query.listedPath(), query.scored() || query.recursive(), query.type(), pathSlot, typeSlot);
   }
 
   @Override

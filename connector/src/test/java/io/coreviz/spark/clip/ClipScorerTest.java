@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.RecordedRequest;
-import io.coreviz.spark.SparkTestSession;
+import io.coreviz.spark.SharedSpark;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -31,19 +31,17 @@ class ClipScorerTest {
 
   private static final double TOLERANCE = 1e-4;
   private static CoreVizEmulator server;
-  private static SparkSession spark;
+  @SharedSpark private static SparkSession spark;
   private static JsonNode golden;
 
   @BeforeAll
   static void start() {
     server = ClipServer.start();
-    spark = SparkTestSession.start("ClipScorerTest");
     golden = ClipFixtures.golden(ClipFixtures.TRANSFORMERS_JS);
   }
 
   @AfterAll
   static void stop() {
-    SparkTestSession.stop(spark);
     server.close();
   }
 

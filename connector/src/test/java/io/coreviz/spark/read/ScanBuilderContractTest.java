@@ -2,7 +2,7 @@ package io.coreviz.spark.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coreviz.spark.ReadOptions;
+import io.coreviz.spark.options.ReadOptions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;

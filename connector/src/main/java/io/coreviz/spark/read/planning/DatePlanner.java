@@ -2,15 +2,13 @@ package io.coreviz.spark.read.planning;
 
 import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.MediaPage;
-import io.coreviz.spark.client.MediaRequest;
+import io.coreviz.spark.client.MediaQuery;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +50,10 @@ final class DatePlanner implements PartitionPlanner {
   }
 
   @Override
-  public Plan plan(CoreVizClient client, MediaRequest request, int parallelism) {
-    MediaRequest oldestFirst = sorted(request, "asc");
+  public Plan plan(CoreVizClient client, MediaQuery query, int parallelism) {
+    MediaQuery oldestFirst = query.withSort(MediaQuery.Sort.OLDEST_FIRST);
     MediaPage<InternalRow> oldest = client.fetch(oldestFirst.page(0, 1), CreatedAt.READER);
-    Counts.Count count = Counts.check(client, oldestFirst, oldest);
+    Counts.Count count = Counts.check(client, oldestFirst.request(), oldest);
     List<String> notes = new ArrayList<>();
     if (!count.exact()) {
       notes.add(count.note());
@@ -65,25 +63,29 @@ final class DatePlanner implements PartitionPlanner {
       return new Plan(List.of(), notes);
     }
     LocalDate first = day(oldest);
-    LocalDate last = day(client.fetch(sorted(request, "desc").page(0, 1), CreatedAt.READER));
+    LocalDate last =
+        day(
+            client.fetch(
+                query.withSort(new MediaQuery.Sort("createdAt", false)).page(0, 1),
+                CreatedAt.READER));
     if (first == null || last == null) {
       notes.add("items without createdAt: planned by offset");
-      return new Plan(fallback.split(total, parallelism), notes);
+      return new Plan(fallback.split(query, total, parallelism), notes);
     }
     int partitions = sizing.partitions(total, parallelism);
     long unitMax = Sizing.unitMax(total, partitions);
-    Window whole = new Window(bound(request, "dateFrom"), bound(request, "dateTo"));
+    Window whole = new Window(query.dateFrom(), query.dateTo());
     List<Bin> units = new ArrayList<>();
     try {
-      split(client, request, whole, first, last, total, unitMax, units);
+      split(client, query, whole, first, last, total, unitMax, units);
     } catch (Mismatch e) {
       String note =
           e.getMessage()
               + ": the server's dateFrom/dateTo do not split this read exactly, so it is planned"
               + " by creation-time cuts instead";
-      LOG.warn("CoreViz scan of {}: {}", request.path(), note);
+      LOG.warn("CoreViz scan of {}: {}", query.request().path(), note);
       notes.add(note);
-      units = Sizing.cuts(client, request, Map.of(), total, unitMax);
+      units = Sizing.cuts(client, query, total, unitMax);
     }
     return new Plan(Packing.balance(units, partitions), notes);
   }
@@ -98,15 +100,8 @@ final class DatePlanner implements PartitionPlanner {
       return from != null && to != null && from.isAfter(to);
     }
 
-    Map<String, String> params() {
-      Map<String, String> params = new LinkedHashMap<>();
-      if (from != null) {
-        params.put("dateFrom", from.toString());
-      }
-      if (to != null) {
-        params.put("dateTo", to.toString());
-      }
-      return params;
+    MediaQuery of(MediaQuery query) {
+      return query.withDates(from, to);
     }
 
     @Override
@@ -121,7 +116,7 @@ final class DatePlanner implements PartitionPlanner {
    */
   private void split(
       CoreVizClient client,
-      MediaRequest request,
+      MediaQuery query,
       Window window,
       LocalDate a,
       LocalDate b,
@@ -133,14 +128,14 @@ final class DatePlanner implements PartitionPlanner {
       return;
     }
     if (count <= unitMax || !a.isBefore(b)) {
-      units.addAll(Sizing.cuts(client, request, window.params(), count, unitMax));
+      units.addAll(Sizing.cuts(client, window.of(query), count, unitMax));
       return;
     }
     LocalDate middle = a.plusDays(ChronoUnit.DAYS.between(a, b) / 2);
     Window left = new Window(window.from(), middle);
     Window right = new Window(middle.plusDays(1), window.to());
-    long leftCount = count(client, request, left);
-    long rightCount = count(client, request, right);
+    long leftCount = count(client, query, left);
+    long rightCount = count(client, query, right);
     if (leftCount + rightCount != count) {
       throw new Mismatch(
           "date windows "
@@ -156,21 +151,12 @@ final class DatePlanner implements PartitionPlanner {
               + " holds "
               + count);
     }
-    split(client, request, left, a, middle, leftCount, unitMax, units);
-    split(client, request, right, middle.plusDays(1), b, rightCount, unitMax, units);
+    split(client, query, left, a, middle, leftCount, unitMax, units);
+    split(client, query, right, middle.plusDays(1), b, rightCount, unitMax, units);
   }
 
-  private static long count(CoreVizClient client, MediaRequest request, Window window) {
-    return window.empty() ? 0 : Sizing.total(client, request.with(window.params()));
-  }
-
-  private static LocalDate bound(MediaRequest request, String name) {
-    String value = request.params().get(name);
-    return value == null ? null : LocalDate.parse(value);
-  }
-
-  private static MediaRequest sorted(MediaRequest request, String direction) {
-    return request.with("sortBy", "createdAt").with("sortDirection", direction);
+  private static long count(CoreVizClient client, MediaQuery query, Window window) {
+    return window.empty() ? 0 : Sizing.total(client, window.of(query));
   }
 
   private static LocalDate day(MediaPage<InternalRow> page) {

@@ -2,12 +2,11 @@ package io.coreviz.spark.read.planning;
 
 import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.MediaPage;
-import io.coreviz.spark.client.MediaRequest;
+import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.convert.MediaRowReader;
 import io.coreviz.spark.convert.MediaSchema;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -42,41 +41,38 @@ final class FolderPlanner implements PartitionPlanner {
   }
 
   @Override
-  public Plan plan(CoreVizClient client, MediaRequest request, int parallelism) {
-    if (!"true".equals(request.params().get("recursive"))) {
-      return oneLevel.plan(client, request, parallelism);
+  public Plan plan(CoreVizClient client, MediaQuery query, int parallelism) {
+    if (!query.recursive()) {
+      return oneLevel.plan(client, query, parallelism);
     }
-    Counts.Count count = Counts.of(client, request);
+    Counts.Count count = Counts.of(client, query.request());
     List<String> notes = count.exact() ? List.of() : List.of(count.note());
     long total = count.items();
     if (total == 0) {
       return new Plan(List.of(), notes);
     }
     int partitions = sizing.partitions(total, parallelism);
-    String root = request.params().getOrDefault("path", request.collectionId());
     List<Bin> units = new ArrayList<>();
-    open(client, request, root, Sizing.unitMax(total, partitions), units);
+    open(client, query, query.listedPath(), Sizing.unitMax(total, partitions), units);
     return new Plan(Packing.balance(units, partitions), notes);
   }
 
   private void open(
-      CoreVizClient client, MediaRequest request, String path, long unitMax, List<Bin> units) {
-    Map<String, String> direct = Map.of("path", path, "recursive", "false");
-    MediaRequest level = request.with("path", path).with("recursive", false);
-    units.addAll(Sizing.cuts(client, request, direct, Sizing.total(client, level), unitMax));
-    for (InternalRow folder : childFolders(client, request.collectionId(), path)) {
+      CoreVizClient client, MediaQuery query, String path, long unitMax, List<Bin> units) {
+    MediaQuery level = query.withPath(path, false);
+    units.addAll(Sizing.cuts(client, level, Sizing.total(client, level), unitMax));
+    for (InternalRow folder : childFolders(client, query.collectionId(), path)) {
       String folderPath = folder.isNullAt(0) ? null : folder.getUTF8String(0).toString();
       if (folderPath == null || !isChild(folderPath, path)) {
         continue; // not a folder directly under path, whatever the server sent
       }
       long weight = folder.isNullAt(1) ? 1 : Math.max(1, folder.getInt(1));
       if (weight <= unitMax) {
-        Map<String, String> subtree = new java.util.LinkedHashMap<>(Sizing.OLDEST_FIRST);
-        subtree.put("path", folderPath);
-        subtree.put("recursive", "true");
+        MediaQuery subtree =
+            query.withPath(folderPath, true).withSort(MediaQuery.Sort.OLDEST_FIRST);
         units.add(Bin.of(Segment.all(subtree), weight));
       } else {
-        open(client, request, folderPath, unitMax, units);
+        open(client, query, folderPath, unitMax, units);
       }
     }
   }
@@ -87,13 +83,11 @@ final class FolderPlanner implements PartitionPlanner {
 
   /** The folders directly under {@code path}: their paths and item counts, all pages. */
   private List<InternalRow> childFolders(CoreVizClient client, String collectionId, String path) {
-    MediaRequest folders =
-        MediaRequest.of(collectionId)
-            .with("path", path)
-            .with("recursive", false)
-            .with("type", "folder")
-            .with("sortBy", "name")
-            .with("sortDirection", "asc");
+    MediaQuery folders =
+        MediaQuery.of(collectionId)
+            .withPath(path, false)
+            .withType("folder")
+            .withSort(new MediaQuery.Sort("name", true));
     List<InternalRow> rows = new ArrayList<>();
     while (true) {
       MediaPage<InternalRow> page = client.fetch(folders.page(rows.size(), pageSize), FOLDERS);

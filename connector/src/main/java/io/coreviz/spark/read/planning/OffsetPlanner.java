@@ -1,10 +1,9 @@
 package io.coreviz.spark.read.planning;
 
 import io.coreviz.spark.client.CoreVizClient;
-import io.coreviz.spark.client.MediaRequest;
+import io.coreviz.spark.client.MediaQuery;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code partitionBy=offset}: equal, contiguous offset ranges of the ordered results, sized from a
@@ -20,19 +19,19 @@ final class OffsetPlanner implements PartitionPlanner {
   }
 
   @Override
-  public Plan plan(CoreVizClient client, MediaRequest request, int parallelism) {
-    Counts.Count count = Counts.of(client, request);
-    List<Bin> bins = split(count.items(), parallelism);
+  public Plan plan(CoreVizClient client, MediaQuery query, int parallelism) {
+    Counts.Count count = Counts.of(client, query.request());
+    List<Bin> bins = split(query, count.items(), parallelism);
     return new Plan(bins, count.exact() ? List.of() : List.of(count.note()));
   }
 
-  List<Bin> split(long total, int parallelism) {
+  List<Bin> split(MediaQuery query, long total, int parallelism) {
     List<Bin> bins = new ArrayList<>();
     long count = total == 0 ? 0 : sizing.partitions(total, parallelism);
     long offset = 0;
     for (int i = 0; i < count; i++) {
       long size = total / count + (i < total % count ? 1 : 0);
-      bins.add(Sizing.range(Map.of(), offset, size, total));
+      bins.add(Sizing.range(query, offset, size, total));
       offset += size;
     }
     return bins;

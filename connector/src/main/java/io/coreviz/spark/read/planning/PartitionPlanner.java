@@ -1,7 +1,7 @@
 package io.coreviz.spark.read.planning;
 
 import io.coreviz.spark.client.CoreVizClient;
-import io.coreviz.spark.client.MediaRequest;
+import io.coreviz.spark.client.MediaQuery;
 
 /** A way of splitting a read into partitions. Runs once per scan, on the driver. */
 public interface PartitionPlanner {
@@ -14,5 +14,5 @@ public interface PartitionPlanner {
    * @param parallelism the cluster's default parallelism, worth filling when there is enough data
    * @return the bins, empty when the query matches nothing, and notes on fallbacks taken
    */
-  Plan plan(CoreVizClient client, MediaRequest request, int parallelism);
+  Plan plan(CoreVizClient client, MediaQuery query, int parallelism);
 }

@@ -1,8 +1,8 @@
 package io.coreviz.spark.read.planning;
 
-import io.coreviz.spark.ReadOptions;
 import io.coreviz.spark.client.CoreVizClient;
-import io.coreviz.spark.client.MediaRequest;
+import io.coreviz.spark.client.MediaQuery;
+import io.coreviz.spark.options.ReadOptions;
 import java.util.List;
 
 /** Chooses the planner for a read. */
@@ -12,7 +12,8 @@ public final class PartitionPlanners {
 
   /** The planner of {@code partitionBy}; a scored read is always one partition (see below). */
   public static PartitionPlanner forOptions(ReadOptions options) {
-    Sizing sizing = new Sizing(options);
+    Sizing sizing =
+        new Sizing(options.itemsPerPartition(), options.pageSize(), options.numPartitions());
     if (options.scored()) {
       return SCORED;
     }
@@ -31,8 +32,8 @@ public final class PartitionPlanners {
   private static final PartitionPlanner SCORED =
       new PartitionPlanner() {
         @Override
-        public Plan plan(CoreVizClient client, MediaRequest request, int parallelism) {
-          return Plan.of(List.of(Bin.of(Segment.all(java.util.Map.of()), 1)));
+        public Plan plan(CoreVizClient client, MediaQuery query, int parallelism) {
+          return Plan.of(List.of(Bin.of(Segment.all(query), 1)));
         }
 
         @Override

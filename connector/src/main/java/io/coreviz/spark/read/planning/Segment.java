@@ -1,14 +1,13 @@
 package io.coreviz.spark.read.planning;
 
+import io.coreviz.spark.client.MediaQuery;
 import java.io.Serializable;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * One run of requests inside a partition: the scan's query with {@code params} added, read from
- * {@code offset} for at most {@code limit} items.
+ * One run of requests inside a partition: a query, read from {@code offset} for at most {@code
+ * limit} items.
  *
- * @param params parameters that override the scan's query, e.g. a date window or a folder
+ * @param query the scan's query as planning narrowed it, e.g. to a date window or a folder
  * @param limit the most items to read; {@link Long#MAX_VALUE} reads until the API has no more
  * @param exact true when exactly {@code limit} items must come: an offset range sized by a probe,
  *     where fewer items mean rows were lost, which fails the task
@@ -19,7 +18,7 @@ import java.util.TreeMap;
  *     or -1 where the plan only estimated it; a reader that finds another number says so
  */
 public record Segment(
-    Map<String, String> params,
+    MediaQuery query,
     long offset,
     long limit,
     boolean exact,
@@ -28,43 +27,31 @@ public record Segment(
     long expected)
     implements Serializable {
 
-  public Segment(Map<String, String> params, long offset, long limit, boolean exact) {
-    this(params, offset, limit, exact, null, null, -1);
+  public Segment(MediaQuery query, long offset, long limit, boolean exact) {
+    this(query, offset, limit, exact, null, null, -1);
   }
 
   public Segment(
-      Map<String, String> params,
-      long offset,
-      long limit,
-      boolean exact,
-      Long fromKey,
-      Long toKey) {
-    this(params, offset, limit, exact, fromKey, toKey, -1);
+      MediaQuery query, long offset, long limit, boolean exact, Long fromKey, Long toKey) {
+    this(query, offset, limit, exact, fromKey, toKey, -1);
   }
 
   /** This segment, with the number of items a probe counted in it. */
   public Segment expecting(long items) {
-    return new Segment(params, offset, limit, exact, fromKey, toKey, items);
-  }
-
-  /** This segment with {@code outer} added under its own parameters. */
-  public Segment under(Map<String, String> outer) {
-    Map<String, String> merged = new java.util.LinkedHashMap<>(outer);
-    merged.putAll(params);
-    return new Segment(merged, offset, limit, exact, fromKey, toKey, expected);
+    return new Segment(query, offset, limit, exact, fromKey, toKey, items);
   }
 
   public Segment {
-    params = new TreeMap<>(params);
+    java.util.Objects.requireNonNull(query);
     if (offset < 0 || limit < 0 || (exact && limit == Long.MAX_VALUE)) {
       throw new IllegalArgumentException(
           "bad segment offset=" + offset + " limit=" + limit + " exact=" + exact);
     }
   }
 
-  /** Every item the query with {@code params} returns. */
-  public static Segment all(Map<String, String> params) {
-    return new Segment(params, 0, Long.MAX_VALUE, false);
+  /** Every item {@code query} returns. */
+  public static Segment all(MediaQuery query) {
+    return new Segment(query, 0, Long.MAX_VALUE, false);
   }
 
   /**
@@ -72,24 +59,23 @@ public record Segment(
    * from about {@code offsetHint}: a cut of a large day or folder that stays exact while items are
    * added or deleted, because creation times never change.
    */
-  public static Segment keyed(
-      Map<String, String> params, long offsetHint, Long fromKey, Long toKey) {
-    return new Segment(params, offsetHint, Long.MAX_VALUE, false, fromKey, toKey);
+  public static Segment keyed(MediaQuery query, long offsetHint, Long fromKey, Long toKey) {
+    return new Segment(query, offsetHint, Long.MAX_VALUE, false, fromKey, toKey);
   }
 
   /** Every item from {@code offset} on, to the last page. */
-  public static Segment rest(Map<String, String> params, long offset) {
-    return new Segment(params, offset, Long.MAX_VALUE, false);
+  public static Segment rest(MediaQuery query, long offset) {
+    return new Segment(query, offset, Long.MAX_VALUE, false);
   }
 
   /** Exactly the {@code count} items from {@code offset}. */
-  public static Segment range(Map<String, String> params, long offset, long count) {
-    return new Segment(params, offset, count, true);
+  public static Segment range(MediaQuery query, long offset, long count) {
+    return new Segment(query, offset, count, true);
   }
 
   @Override
   public String toString() {
-    StringBuilder text = new StringBuilder(params.toString());
+    StringBuilder text = new StringBuilder(query.toString());
     if (fromKey != null || toKey != null) {
       text.append(" createdAt in [").append(fromKey).append(", ").append(toKey).append(")");
     }

@@ -1,20 +1,22 @@
 package io.coreviz.spark.read.planning;
 
-import io.coreviz.spark.ReadOptions;
 import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.ItemReader;
-import io.coreviz.spark.client.MediaRequest;
+import io.coreviz.spark.client.MediaQuery;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** How many partitions a result deserves, and the probes and splits planners share. */
 final class Sizing {
 
-  private final ReadOptions options;
+  private final int itemsPerPartition;
+  private final int pageSize;
+  private final int numPartitions;
 
-  Sizing(ReadOptions options) {
-    this.options = options;
+  Sizing(int itemsPerPartition, int pageSize, int numPartitions) {
+    this.itemsPerPartition = itemsPerPartition;
+    this.pageSize = pageSize;
+    this.numPartitions = numPartitions;
   }
 
   /**
@@ -22,10 +24,10 @@ final class Sizing {
    * least the cluster's parallelism when there are that many pages, at most {@code numPartitions}.
    */
   int partitions(long total, int parallelism) {
-    long bySize = ceilDiv(total, options.itemsPerPartition());
-    long byPages = ceilDiv(total, options.pageSize());
+    long bySize = ceilDiv(total, itemsPerPartition);
+    long byPages = ceilDiv(total, pageSize);
     long count = Math.max(bySize, Math.min(parallelism, byPages));
-    return (int) Math.max(1, Math.min(count, options.numPartitions()));
+    return (int) Math.max(1, Math.min(count, numPartitions));
   }
 
   /**
@@ -40,38 +42,27 @@ final class Sizing {
    * {@code pagination.total} of a query, from one request with {@code limit=1}: what the server
    * reports, good for sizing; {@link Counts#of} where the number must be right.
    */
-  static long total(CoreVizClient client, MediaRequest request) {
-    return client.fetch(request.page(0, 1), ItemReader.SKIP).pagination().total();
+  static long total(CoreVizClient client, MediaQuery query) {
+    return client.fetch(query.page(0, 1), ItemReader.SKIP).pagination().total();
   }
 
-  /** Read whole, sorted oldest first: what every date or folder unit asks for. */
-  static final Map<String, String> OLDEST_FIRST =
-      Map.of("sortBy", "createdAt", "sortDirection", "asc");
-
   /**
-   * Cuts the {@code count} items of {@code request} + {@code params} into units of at most {@code
+   * Cuts the {@code count} items of {@code query}, oldest first, into units of at most {@code
    * unitMax} by creation time: one probe per cut reads the {@code createdAt} at that offset, and
    * each unit covers {@code [cut, next cut)}. Unlike offset ranges, these stay exact while items
    * are added or deleted. Equal timestamps never straddle a cut; where a run of them would, the
    * units are exact offset ranges instead.
    */
-  static List<Bin> cuts(
-      CoreVizClient client,
-      MediaRequest request,
-      Map<String, String> params,
-      long count,
-      long unitMax) {
-    Map<String, String> sorted = new java.util.LinkedHashMap<>(params);
-    sorted.putAll(OLDEST_FIRST);
+  static List<Bin> cuts(CoreVizClient client, MediaQuery query, long count, long unitMax) {
+    MediaQuery sorted = query.withSort(MediaQuery.Sort.OLDEST_FIRST);
     List<Bin> bins = new ArrayList<>();
     if (count <= unitMax) {
       bins.add(Bin.of(Segment.all(sorted).expecting(count), count));
       return bins;
     }
-    MediaRequest query = request.with(sorted);
     List<Long> keys = new ArrayList<>();
     for (long offset = 0; offset < count; offset += unitMax) {
-      var page = client.fetch(query.page(offset, 1), CreatedAt.READER);
+      var page = client.fetch(sorted.page(offset, 1), CreatedAt.READER);
       if (page.items().isEmpty() || page.items().get(0).isNullAt(0)) {
         break; // fewer items than counted: the last unit reads to the end anyway
       }
@@ -94,10 +85,10 @@ final class Sizing {
   }
 
   /** Exact offset ranges of at most {@code unitMax} over {@code count} items ({@link #range}). */
-  static List<Bin> ranges(Map<String, String> params, long count, long unitMax) {
+  static List<Bin> ranges(MediaQuery query, long count, long unitMax) {
     List<Bin> bins = new ArrayList<>();
     for (long offset = 0; offset < count; offset += unitMax) {
-      bins.add(range(params, offset, Math.min(unitMax, count - offset), count));
+      bins.add(range(query, offset, Math.min(unitMax, count - offset), count));
     }
     return bins;
   }
@@ -107,12 +98,12 @@ final class Sizing {
    * range is followed by a read from {@code count} on to the last page: one empty request where the
    * count was right, the rest where items were added since.
    */
-  static Bin range(Map<String, String> params, long offset, long size, long count) {
-    Segment range = Segment.range(params, offset, size);
+  static Bin range(MediaQuery query, long offset, long size, long count) {
+    Segment range = Segment.range(query, offset, size);
     if (offset + size < count) {
       return Bin.of(range, size);
     }
-    return new Bin(List.of(range, Segment.rest(params, count)), size);
+    return new Bin(List.of(range, Segment.rest(query, count)), size);
   }
 
   static long ceilDiv(long a, long b) {

@@ -1,31 +1,27 @@
 package io.coreviz.spark.read.pushdown;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import io.coreviz.spark.client.MediaQuery;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.connector.expressions.filter.Predicate;
 
 /**
  * What a scan's filters became.
  *
- * @param params query parameters every request of the scan carries (options plus pushed filters)
- * @param alternatives one entry per request set the scan is the union of ({@code type IN (…)}
- *     becomes one per type, {@code id IN (…)} one per id); a single empty map when there is one,
- *     none when the scan is empty
+ * @param query the options' query narrowed by the pushed filters
+ * @param alternatives the queries the scan is the union of: {@code query} alone, or one per type of
+ *     a {@code type IN (…)} or id of an {@code id IN (…)}; none when the scan is empty
  * @param empty the filters cannot match any item, so no request is needed
  * @param pushed the predicates the API applies, exactly or as a pre-filter
  * @param residual the predicates Spark evaluates after the scan
  */
 public record PushedFilters(
-    Map<String, String> params,
-    List<Map<String, String>> alternatives,
+    MediaQuery query,
+    List<MediaQuery> alternatives,
     boolean empty,
     List<Predicate> pushed,
     List<Predicate> residual) {
 
   public PushedFilters {
-    params = Collections.unmodifiableMap(new LinkedHashMap<>(params)); // keeps the query's order
     alternatives = List.copyOf(alternatives);
     pushed = List.copyOf(pushed);
     residual = List.copyOf(residual);

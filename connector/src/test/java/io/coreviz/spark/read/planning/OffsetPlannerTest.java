@@ -2,7 +2,8 @@ package io.coreviz.spark.read.planning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coreviz.spark.ReadOptions;
+import io.coreviz.spark.client.MediaQuery;
+import io.coreviz.spark.options.ReadOptions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class OffsetPlannerTest {
+
+  private static final MediaQuery QUERY = MediaQuery.of("c0ffee00c0ffee00c0ffee00c0ffee00");
 
   private static OffsetPlanner planner(int pageSize, int itemsPerPartition, String q) {
     Map<String, String> options =
@@ -27,7 +30,8 @@ class OffsetPlannerTest {
       options.put("q", q);
     }
     ReadOptions read = ReadOptions.parse(options, key -> null, key -> null);
-    return new OffsetPlanner(new Sizing(read));
+    return new OffsetPlanner(
+        new Sizing(read.itemsPerPartition(), read.pageSize(), read.numPartitions()));
   }
 
   @ParameterizedTest(name = "total={0} pageSize={1} itemsPerPartition={2} parallelism={3} -> {4}")
@@ -44,7 +48,7 @@ class OffsetPlannerTest {
   })
   void rangesAreContiguousBalancedAndCoverEveryOffsetOnce(
       long total, int pageSize, int itemsPerPartition, int parallelism, int expected) {
-    List<Bin> bins = planner(pageSize, itemsPerPartition, null).split(total, parallelism);
+    List<Bin> bins = planner(pageSize, itemsPerPartition, null).split(QUERY, total, parallelism);
 
     assertThat(bins).hasSize(expected);
     long next = 0;
@@ -59,7 +63,7 @@ class OffsetPlannerTest {
         assertThat(bin.segments()).hasSize(1);
       } else {
         // the last range is followed by a read on to the last page: a low count loses nothing
-        assertThat(bin.segments()).containsExactly(range, Segment.rest(Map.of(), total));
+        assertThat(bin.segments()).containsExactly(range, Segment.rest(QUERY, total));
       }
     }
     assertThat(next).isEqualTo(total);

@@ -2,9 +2,9 @@ package io.coreviz.spark.read.planning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coreviz.spark.client.MediaQuery;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 class PackingTest {
 
   private static Bin unit(long weight) {
-    return Bin.of(Segment.all(Map.of("w", String.valueOf(weight))), weight);
+    return Bin.of(
+        Segment.all(MediaQuery.of("c0ffee00c0ffee00c0ffee00c0ffee00").withMediaId("w" + weight)),
+        weight);
   }
 
   @RepeatedTest(20)

@@ -1,4 +1,4 @@
-package io.coreviz.spark;
+package io.coreviz.spark.functions;
 
 import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.lit;
@@ -12,12 +12,12 @@ import org.apache.spark.sql.functions;
  * as API parameters like their SQL forms.
  *
  * <pre>{@code
- * media.filter(CoreVizFunctions.hasTag("color", "red").or(CoreVizFunctions.hasTag("color", "blue")))
+ * media.filter(CoreVizColumns.hasTag("color", "red").or(CoreVizColumns.hasTag("color", "blue")))
  * }</pre>
  */
-public final class CoreVizFunctions {
+public final class CoreVizColumns {
 
-  private CoreVizFunctions() {}
+  private CoreVizColumns() {}
 
   /** {@code coreviz.has_tag(metadata.tags, group, value)}. */
   public static Column hasTag(String group, String value) {

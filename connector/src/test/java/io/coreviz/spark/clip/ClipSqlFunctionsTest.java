@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.RecordedRequest;
-import io.coreviz.spark.SparkTestSession;
+import io.coreviz.spark.SharedSpark;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,22 +20,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The SQL functions on the local server's images, against numpy's golden values (Optimum). */
-class ClipFunctionsTest {
+class ClipSqlFunctionsTest {
 
   private static final String LABELS =
       "array('a photo of a cat', 'red shoes, blue sky', 'naïve café déjà vu')";
   private static final String IMAGE =
       "CASE WHEN type = 'video' THEN transform(frames, f -> f.blob) ELSE array(blob) END";
   private static CoreVizEmulator server;
-  private static SparkSession spark;
+  @SharedSpark private static SparkSession spark;
   private static JsonNode golden;
 
   @BeforeAll
   static void start() {
     server = ClipServer.start();
-    spark = SparkTestSession.start("ClipFunctionsTest");
     golden = ClipFixtures.golden(ClipFixtures.OPTIMUM);
-    ClipFunctions.register(
+    ClipSqlFunctions.register(
         spark,
         new ClipScorer()
             .setModelPath(ClipFixtures.OPTIMUM.toString())
@@ -46,7 +45,6 @@ class ClipFunctionsTest {
 
   @AfterAll
   static void stop() {
-    SparkTestSession.stop(spark);
     server.close();
   }
 

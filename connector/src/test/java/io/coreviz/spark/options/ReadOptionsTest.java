@@ -1,4 +1,4 @@
-package io.coreviz.spark;
+package io.coreviz.spark.options;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,7 +38,7 @@ class ReadOptionsTest {
     assertThat(options.pageSize()).isEqualTo(100);
     assertThat(options.itemsPerPartition()).isEqualTo(5000);
     assertThat(options.scored()).isFalse();
-    assertThat(options.request().pathAndQuery())
+    assertThat(options.query().request().pathAndQuery())
         .isEqualTo(
             "/api/dataset/" + ID + "/media?recursive=true&sortBy=createdAt&sortDirection=asc");
   }
@@ -57,7 +57,7 @@ class ReadOptionsTest {
         parse("COLLECTIONID", ID, "apikey", "k", "PageSize", "7", "TYPE", "video");
 
     assertThat(options.pageSize()).isEqualTo(7);
-    assertThat(options.request().params()).containsEntry("type", "video");
+    assertThat(options.query().request().params()).containsEntry("type", "video");
   }
 
   @Test
@@ -91,7 +91,7 @@ class ReadOptionsTest {
             "sortDirection",
             "desc");
 
-    assertThat(options.request().params())
+    assertThat(options.query().request().params())
         .containsExactly(
             Map.entry("path", ID + ".abc"),
             Map.entry("recursive", "false"),
@@ -112,7 +112,7 @@ class ReadOptionsTest {
         parse("collectionId", ID, "apiKey", "k", "q", "red shoes", "minScore", "0.2");
 
     assertThat(options.scored()).isTrue();
-    assertThat(options.request().params())
+    assertThat(options.query().request().params())
         .containsEntry("q", "red shoes")
         .containsEntry("minScore", "0.2")
         .doesNotContainKeys("sortBy", "sortDirection");
@@ -167,7 +167,12 @@ class ReadOptionsTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("'" + option + "'")
         .hasMessageContaining(value)
-        .hasMessageContaining(valid);
+        .hasMessageContaining(valid)
+        .satisfies(
+            e -> {
+              assertThat(((ConfigurationException) e).option()).isEqualTo(option);
+              assertThat(((ConfigurationException) e).value()).isEqualTo(value);
+            });
   }
 
   @Test

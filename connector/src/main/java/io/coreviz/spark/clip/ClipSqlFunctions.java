@@ -13,7 +13,7 @@ import scala.collection.JavaConverters;
  * CLIP as SQL functions, registered in a session by one call:
  *
  * <pre>{@code
- * ClipFunctions.register(spark, "/models/clip-vit-base-patch32");
+ * ClipSqlFunctions.register(spark, "/models/clip-vit-base-patch32");
  * spark.sql("SELECT id, clip_score(blob, description) AS score,"
  *     + " clip_label(blob, array('a cat', 'a dog')) AS label,"
  *     + " clip_embed(blob) AS embedding, clip_error(blob) AS error FROM media");
@@ -36,9 +36,9 @@ import scala.collection.JavaConverters;
  * all the calls on it, texts embedded once). Calls elsewhere (in WHERE, in aggregates, or on
  * different images in one SELECT) still work, evaluated one row at a time.
  */
-public final class ClipFunctions {
+public final class ClipSqlFunctions {
 
-  private ClipFunctions() {}
+  private ClipSqlFunctions() {}
 
   /** Registers the functions for a model directory, with ClipScorer's default settings. */
   public static void register(SparkSession spark, String modelPath) {

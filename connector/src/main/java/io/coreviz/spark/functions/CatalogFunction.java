@@ -1,4 +1,4 @@
-package io.coreviz.spark.catalog;
+package io.coreviz.spark.functions;
 
 import java.util.Arrays;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -16,37 +16,37 @@ import org.apache.spark.unsafe.types.UTF8String;
  * The catalog's predicates. Each evaluates in Spark (so results are right when not pushed down) and
  * is recognised by the connector's filter pushdown by its canonical name.
  */
-public final class CoreVizFunction implements UnboundFunction, ScalarFunction<Boolean> {
+public final class CatalogFunction implements UnboundFunction, ScalarFunction<Boolean> {
 
   private static final long serialVersionUID = 1L;
 
   /**
    * {@code has_tag(metadata.tags, group, value)}: the item carries {@code value} in {@code group}.
    */
-  public static final CoreVizFunction HAS_TAG =
-      new CoreVizFunction(
+  public static final CatalogFunction HAS_TAG =
+      new CatalogFunction(
           "has_tag",
           "has_tag(tags map<string,array<string>>, group string, value string): true when the item"
               + " carries the value in that tag group; pushed down as tagFilters",
           DataTypes.StringType);
 
   /** {@code has_any_tag(metadata.tags, group, values)}: the item carries one of {@code values}. */
-  public static final CoreVizFunction HAS_ANY_TAG =
-      new CoreVizFunction(
+  public static final CatalogFunction HAS_ANY_TAG =
+      new CatalogFunction(
           "has_any_tag",
           "has_any_tag(tags map<string,array<string>>, group string, values array<string>): true when"
               + " the item carries one of the values in that tag group; pushed down as tagFilters",
           DataTypes.createArrayType(DataTypes.StringType));
 
   /** {@code in_folder(path, folderPath)}: the item lies under the folder (at any depth). */
-  public static final CoreVizFunction IN_FOLDER =
-      new CoreVizFunction(
+  public static final CatalogFunction IN_FOLDER =
+      new CatalogFunction(
           "in_folder",
           "in_folder(path string, folder string): true when the item lies under the folder's ltree"
               + " path, at any depth; pushed down as path",
           null);
 
-  private static final CoreVizFunction[] ALL = {HAS_TAG, HAS_ANY_TAG, IN_FOLDER};
+  private static final CatalogFunction[] ALL = {HAS_TAG, HAS_ANY_TAG, IN_FOLDER};
 
   /** Namespace-less canonical names start with this, e.g. {@code coreviz.has_tag}. */
   public static final String PREFIX = "coreviz.";
@@ -59,26 +59,26 @@ public final class CoreVizFunction implements UnboundFunction, ScalarFunction<Bo
   private final String description;
   private final DataType valueType;
 
-  private CoreVizFunction(String sqlName, String description, DataType valueType) {
+  private CatalogFunction(String sqlName, String description, DataType valueType) {
     this.sqlName = sqlName;
     this.description = description;
     this.valueType = valueType;
   }
 
   /** The function a canonical name belongs to, or null. */
-  public static CoreVizFunction byCanonicalName(String canonicalName) {
+  public static CatalogFunction byCanonicalName(String canonicalName) {
     return Arrays.stream(ALL)
         .filter(f -> f.canonicalName().equals(canonicalName))
         .findFirst()
         .orElse(null);
   }
 
-  public static CoreVizFunction byName(String name) {
+  public static CatalogFunction byName(String name) {
     return Arrays.stream(ALL).filter(f -> f.sqlName.equals(name)).findFirst().orElse(null);
   }
 
   /** Every function of the catalog. */
-  public static CoreVizFunction[] all() {
+  public static CatalogFunction[] all() {
     return ALL.clone();
   }
 

@@ -1,0 +1,301 @@
+package io.coreviz.spark.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What one read asks of {@code GET /api/dataset/{collectionId}/media}, typed: options build it,
+ * pushdown narrows it, planners split it, and only {@link #page} turns it into URL parameters.
+ * Immutable; the {@code with…} methods return copies.
+ *
+ * @param path the ltree path listed, or null for the collection root
+ * @param recursive the whole subtree, or one level
+ * @param type {@code image}, {@code video} or {@code folder}; null for all
+ * @param dateFrom the service's first day, inclusive, or null
+ * @param dateTo the service's last day, inclusive, or null
+ * @param tags the legacy flat tag filter; empty for none
+ * @param tagFilters tag group to values (AND between groups, OR within); empty for none
+ * @param mediaId one item, or null
+ * @param clusterId items whose objects belong to this cluster, or null
+ * @param q text search (scored mode), or null
+ * @param similarToObjectId similarity search (scored mode), or null
+ * @param similarToObjectModel the embedding model of {@code similarToObjectId}, or null
+ * @param minScore the lowest {@code _score} wanted (scored mode), or null
+ * @param sort the order asked for; null in scored mode, which is ordered by relevance
+ */
+public record MediaQuery(
+    String collectionId,
+    String path,
+    boolean recursive,
+    String type,
+    LocalDate dateFrom,
+    LocalDate dateTo,
+    List<String> tags,
+    Map<String, Set<String>> tagFilters,
+    String mediaId,
+    String clusterId,
+    String q,
+    String similarToObjectId,
+    String similarToObjectModel,
+    Double minScore,
+    Sort sort)
+    implements Serializable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The API's browse sort: a field and a direction. */
+  public record Sort(String field, boolean ascending) implements Serializable {
+
+    /** The order offset ranges rely on: oldest first. */
+    public static final Sort OLDEST_FIRST = new Sort("createdAt", true);
+
+    public String direction() {
+      return ascending ? "asc" : "desc";
+    }
+  }
+
+  public MediaQuery {
+    Objects.requireNonNull(collectionId);
+    tags = List.copyOf(tags);
+    Map<String, Set<String>> groups = new LinkedHashMap<>();
+    tagFilters.forEach(
+        (group, values) ->
+            groups.put(group, Collections.unmodifiableSet(new LinkedHashSet<>(values))));
+    tagFilters = Collections.unmodifiableMap(groups);
+  }
+
+  /** The whole collection, recursively, oldest first. */
+  public static MediaQuery of(String collectionId) {
+    return new MediaQuery(
+        collectionId,
+        null,
+        true,
+        null,
+        null,
+        null,
+        List.of(),
+        Map.of(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        Sort.OLDEST_FIRST);
+  }
+
+  /** True when {@code q} or {@code similarToObjectId} switches the API to scored mode. */
+  public boolean scored() {
+    return q != null || similarToObjectId != null;
+  }
+
+  /** The path listed: {@link #path} or, when that is null, the collection root. */
+  public String listedPath() {
+    return path == null ? collectionId : path;
+  }
+
+  public MediaQuery withPath(String path, boolean recursive) {
+    return new MediaQuery(
+        collectionId,
+        path == null || path.equals(collectionId) ? null : path,
+        recursive,
+        type,
+        dateFrom,
+        dateTo,
+        tags,
+        tagFilters,
+        mediaId,
+        clusterId,
+        q,
+        similarToObjectId,
+        similarToObjectModel,
+        minScore,
+        sort);
+  }
+
+  public MediaQuery withType(String type) {
+    return new MediaQuery(
+        collectionId,
+        path,
+        recursive,
+        type,
+        dateFrom,
+        dateTo,
+        tags,
+        tagFilters,
+        mediaId,
+        clusterId,
+        q,
+        similarToObjectId,
+        similarToObjectModel,
+        minScore,
+        sort);
+  }
+
+  public MediaQuery withDates(LocalDate dateFrom, LocalDate dateTo) {
+    return new MediaQuery(
+        collectionId,
+        path,
+        recursive,
+        type,
+        dateFrom,
+        dateTo,
+        tags,
+        tagFilters,
+        mediaId,
+        clusterId,
+        q,
+        similarToObjectId,
+        similarToObjectModel,
+        minScore,
+        sort);
+  }
+
+  public MediaQuery withTags(List<String> tags, Map<String, Set<String>> tagFilters) {
+    return new MediaQuery(
+        collectionId,
+        path,
+        recursive,
+        type,
+        dateFrom,
+        dateTo,
+        tags,
+        tagFilters,
+        mediaId,
+        clusterId,
+        q,
+        similarToObjectId,
+        similarToObjectModel,
+        minScore,
+        sort);
+  }
+
+  public MediaQuery withMediaId(String mediaId) {
+    return new MediaQuery(
+        collectionId,
+        path,
+        recursive,
+        type,
+        dateFrom,
+        dateTo,
+        tags,
+        tagFilters,
+        mediaId,
+        clusterId,
+        q,
+        similarToObjectId,
+        similarToObjectModel,
+        minScore,
+        sort);
+  }
+
+  /** Scored-mode fields and the cluster filter; a scored query has no {@code sort}. */
+  public MediaQuery withSearch(
+      String clusterId, String q, String similarToObjectId, String model, Double minScore) {
+    MediaQuery searched =
+        new MediaQuery(
+            collectionId,
+            path,
+            recursive,
+            type,
+            dateFrom,
+            dateTo,
+            tags,
+            tagFilters,
+            mediaId,
+            clusterId,
+            q,
+            similarToObjectId,
+            model,
+            minScore,
+            sort);
+    return searched.scored() ? searched.withSort(null) : searched;
+  }
+
+  /** The same query in another order; ignored (null) in scored mode. */
+  public MediaQuery withSort(Sort sort) {
+    return new MediaQuery(
+        collectionId,
+        path,
+        recursive,
+        type,
+        dateFrom,
+        dateTo,
+        tags,
+        tagFilters,
+        mediaId,
+        clusterId,
+        q,
+        similarToObjectId,
+        similarToObjectModel,
+        minScore,
+        scored() ? null : sort);
+  }
+
+  /** The query parameters, in a stable order, without paging. */
+  public Map<String, String> params() {
+    Map<String, String> params = new LinkedHashMap<>();
+    put(params, "path", path);
+    params.put("recursive", String.valueOf(recursive));
+    put(params, "type", type);
+    put(params, "dateFrom", dateFrom);
+    put(params, "dateTo", dateTo);
+    put(params, "tags", tags.isEmpty() ? null : String.join(",", tags));
+    put(params, "tagFilters", tagFilters.isEmpty() ? null : json(tagFilters));
+    put(params, "mediaId", mediaId);
+    put(params, "clusterId", clusterId);
+    put(params, "q", q);
+    put(params, "similarToObjectId", similarToObjectId);
+    put(params, "similarToObjectModel", similarToObjectModel);
+    put(params, "minScore", minScore == null ? null : number(minScore));
+    if (sort != null) {
+      params.put("sortBy", sort.field());
+      params.put("sortDirection", sort.direction());
+    }
+    return params;
+  }
+
+  /** The request without paging. */
+  public MediaRequest request() {
+    return MediaRequest.of(collectionId).with(params());
+  }
+
+  /** The request for {@code limit} items from {@code offset}. */
+  public MediaRequest page(long offset, int limit) {
+    return request().page(offset, limit);
+  }
+
+  private static void put(Map<String, String> params, String name, Object value) {
+    if (value != null) {
+      params.put(name, value.toString());
+    }
+  }
+
+  private static String number(double value) {
+    return value == Math.rint(value) && Math.abs(value) < 1e15
+        ? String.valueOf((long) value)
+        : String.valueOf(value);
+  }
+
+  private static String json(Map<String, Set<String>> filters) {
+    try {
+      return JSON.writeValueAsString(filters);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return request().pathAndQuery();
+  }
+}
