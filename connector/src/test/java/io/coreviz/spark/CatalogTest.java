@@ -9,7 +9,6 @@ import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.catalog.CoreVizCatalog;
-import io.coreviz.spark.catalog.CoreVizExtensions;
 import io.coreviz.spark.functions.CoreVizColumns;
 import java.time.Instant;
 import java.util.Comparator;
@@ -19,10 +18,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.ExplainMode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,45 +29,31 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CatalogTest {
 
   private static final String KEY = "sk-catalog-0d91";
+  private static final MediaCollection collection = SyntheticCollection.generate(23, 700);
+  private static final String table = "coreviz.`" + collection.id() + "`";
+
+  @SharedSpark(
+      settings = {
+        "spark.sql.extensions=io.coreviz.spark.catalog.CoreVizExtensions",
+        "spark.redaction.regex=" + SparkTestSession.REDACTION,
+        "spark.sql.catalog.coreviz.apiKey=" + KEY
+      })
   private static SparkSession spark;
-  private static CoreVizEmulator server;
-  private static MediaCollection collection;
-  private static String table;
+
+  @RegisterExtension
+  static final LocalServer server =
+      LocalServer.of(() -> CoreVizEmulator.builder().collection(collection).credential(KEY));
 
   @BeforeAll
-  static void start() {
-    collection = SyntheticCollection.generate(23, 700);
-    server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
-    spark =
-        SparkTestSession.start(
-            "CatalogTest",
-            java.util.Map.of(
-                "spark.sql.extensions",
-                CoreVizExtensions.class.getName(),
-                "spark.redaction.regex",
-                SparkTestSession.REDACTION,
-                "spark.sql.catalog.coreviz.apiKey",
-                KEY));
+  static void catalog() {
     spark.conf().set("spark.sql.catalog.coreviz", CoreVizCatalog.class.getName());
     spark.conf().set("spark.sql.catalog.coreviz.endpoint", server.baseUrl());
     spark.conf().set("spark.sql.catalog.coreviz.collections", collection.id());
-    table = "coreviz.`" + collection.id() + "`";
-    ModelTable.of(spark, server, collection).createOrReplaceTempView("model");
+    ModelTable.of(spark, server.get(), collection).createOrReplaceTempView("model");
     TestReads.coreviz(spark, server, KEY, collection)
         .option("pushDown", "false")
         .load()
         .createOrReplaceTempView("plain");
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkTestSession.stop(spark);
-    server.close();
-  }
-
-  @BeforeEach
-  void clearLog() {
-    server.clearRequests();
   }
 
   private static List<String> rows(String sql) {

@@ -23,11 +23,10 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,32 +44,21 @@ abstract class DifferentialCorpus {
   private static final DateTimeFormatter SQL_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
 
-  SparkSession spark;
-  CoreVizEmulator server;
-  MediaCollection collection;
+  @SharedSpark static SparkSession spark;
+  final MediaCollection collection = SyntheticCollection.generate(77, 900);
+
+  @RegisterExtension
+  final LocalServer server =
+      LocalServer.of(() -> readingOfTheApiPage().collection(collection).credential(KEY));
 
   /** The local server the corpus runs against, with its reading of the API page. */
-  abstract CoreVizEmulator.Builder server();
+  abstract CoreVizEmulator.Builder readingOfTheApiPage();
 
   @BeforeAll
-  void start() {
-    collection = SyntheticCollection.generate(77, 900);
-    server = server().collection(collection).credential(KEY).start();
-    spark = SparkTestSession.start(getClass().getSimpleName());
+  void views() {
     coreviz(Map.of()).createOrReplaceTempView("pushed");
     coreviz(Map.of("pushDown", "false")).createOrReplaceTempView("plain");
-    ModelTable.of(spark, server, collection).createOrReplaceTempView("model");
-  }
-
-  @AfterAll
-  void stop() {
-    SparkTestSession.stop(spark);
-    server.close();
-  }
-
-  @BeforeEach
-  void clearLog() {
-    server.clearRequests();
+    ModelTable.of(spark, server.get(), collection).createOrReplaceTempView("model");
   }
 
   Dataset<Row> coreviz(Map<String, String> extra) {

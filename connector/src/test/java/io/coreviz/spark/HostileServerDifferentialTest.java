@@ -12,7 +12,7 @@ import java.time.ZoneOffset;
 class HostileServerDifferentialTest extends DifferentialCorpus {
 
   @Override
-  CoreVizEmulator.Builder server() {
+  CoreVizEmulator.Builder readingOfTheApiPage() {
     return CoreVizEmulator.builder()
         .dayZone(ZoneOffset.ofHours(14))
         .exclusiveDateTo()

@@ -13,7 +13,6 @@ import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.catalog.CoreVizCatalog;
-import io.coreviz.spark.catalog.CoreVizExtensions;
 import io.coreviz.spark.clip.ClipScorer;
 import io.coreviz.spark.clip.ClipSqlFunctions;
 import io.coreviz.spark.functions.CoreVizColumns;
@@ -26,9 +25,9 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs every cell of notebooks/dataset_quality_investigation.sql against the local server and
@@ -39,34 +38,26 @@ class NotebookTest {
 
   private static final String KEY = "sk-notebook-66e1";
   private static final String PLACEHOLDER = "00000000000000000000000000000000";
+  private static final MediaCollection collection = SyntheticCollection.generate(29, 800);
+
+  @SharedSpark(
+      settings = {
+        "spark.sql.extensions=io.coreviz.spark.catalog.CoreVizExtensions",
+        "spark.redaction.regex=" + SparkTestSession.REDACTION,
+        "spark.coreviz.apiKey=" + KEY // as a cluster would set it
+      })
   private static SparkSession spark;
-  private static CoreVizEmulator server;
-  private static MediaCollection collection;
+
+  @RegisterExtension
+  static final LocalServer server =
+      LocalServer.of(() -> CoreVizEmulator.builder().collection(collection).credential(KEY));
 
   @BeforeAll
-  static void start() {
-    collection = SyntheticCollection.generate(29, 800);
-    server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
-    spark =
-        SparkTestSession.start(
-            "NotebookTest",
-            Map.of(
-                "spark.sql.extensions",
-                CoreVizExtensions.class.getName(),
-                "spark.redaction.regex",
-                SparkTestSession.REDACTION,
-                "spark.coreviz.apiKey", // as a cluster would set it
-                KEY));
+  static void catalog() {
     spark.conf().set("spark.sql.catalog.coreviz", CoreVizCatalog.class.getName());
     spark.conf().set("spark.sql.catalog.coreviz.endpoint", server.baseUrl());
     spark.conf().set("spark.sql.catalog.coreviz.collections", collection.id());
-    ModelTable.of(spark, server, collection).createOrReplaceTempView("model");
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkTestSession.stop(spark);
-    server.close();
+    ModelTable.of(spark, server.get(), collection).createOrReplaceTempView("model");
   }
 
   /** The notebook's SQL cells, with the collection id and endpoint of this test's server. */

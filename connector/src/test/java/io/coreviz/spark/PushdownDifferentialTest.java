@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class PushdownDifferentialTest extends DifferentialCorpus {
 
   @Override
-  CoreVizEmulator.Builder server() {
+  CoreVizEmulator.Builder readingOfTheApiPage() {
     return CoreVizEmulator.builder();
   }
 

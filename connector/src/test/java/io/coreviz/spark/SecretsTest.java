@@ -34,6 +34,7 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,16 +50,19 @@ class SecretsTest {
 
   @TempDir static Path eventLogs;
   private static SparkSession spark;
-  private static CoreVizEmulator server;
-  private static MediaCollection collection;
+  private static final MediaCollection collection = SyntheticCollection.generate(17, 300);
+
+  @RegisterExtension
+  static final LocalServer server =
+      LocalServer.of(
+          () -> CoreVizEmulator.builder().collection(collection).credential(KEY).credential(TOKEN));
+
   private static final StringWriter logs = new StringWriter();
   private static WriterAppender appender;
 
   @BeforeAll
   static void start() {
-    collection = SyntheticCollection.generate(17, 300);
-    server =
-        CoreVizEmulator.builder().collection(collection).credential(KEY).credential(TOKEN).start();
+    // Its own session, not @SharedSpark: the event log goes to this class's temporary directory.
     spark =
         SparkSession.builder()
             .master("local[2]")
@@ -108,7 +112,6 @@ class SecretsTest {
     consoleOnly(null);
     ((LoggerContext) LogManager.getContext(false)).getRootLogger().removeAppender(appender);
     SparkTestSession.stop(spark);
-    server.close();
   }
 
   private static Dataset<Row> read(String option, String secret) {

@@ -7,6 +7,7 @@ import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.FaultInjector;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.spark.LocalServer;
 import io.coreviz.spark.convert.MediaRowReader;
 import io.coreviz.spark.errors.AuthenticationException;
 import io.coreviz.spark.errors.AuthorizationException;
@@ -20,10 +21,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,32 +32,18 @@ class CoreVizClientTest {
   private static final String KEY = "sk-client-test-51a7e2";
   private static final String OTHER_KEY = "sk-other-workspace-90b1";
 
-  private static CoreVizEmulator server;
-  private static MediaCollection collection;
-  private static MediaCollection secret;
+  private static final MediaCollection collection = SyntheticCollection.generate(1, 120);
+  private static final MediaCollection secret = SyntheticCollection.generate(2, 5);
 
-  @BeforeAll
-  static void start() {
-    collection = SyntheticCollection.generate(1, 120);
-    secret = SyntheticCollection.generate(2, 5);
-    server =
-        CoreVizEmulator.builder()
-            .collection(collection)
-            .collection(secret)
-            .credential(KEY)
-            .credential(OTHER_KEY, secret.id())
-            .start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  @AfterEach
-  void noFaults() {
-    server.faults(FaultInjector.NONE);
-  }
+  @RegisterExtension
+  static final LocalServer server =
+      LocalServer.of(
+          () ->
+              CoreVizEmulator.builder()
+                  .collection(collection)
+                  .collection(secret)
+                  .credential(KEY)
+                  .credential(OTHER_KEY, secret.id()));
 
   /** Without retries: these tests are about what one answer becomes (RetryTest covers retries). */
   private static CoreVizClient client(Credentials credentials) {

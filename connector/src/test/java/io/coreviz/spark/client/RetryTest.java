@@ -7,6 +7,7 @@ import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.FaultInjector;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.spark.LocalServer;
 import io.coreviz.spark.errors.BadRequestException;
 import io.coreviz.spark.errors.ConnectionException;
 import io.coreviz.spark.errors.DataException;
@@ -21,17 +22,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Retries, backoff and the rate cap, with a fake clock: no test here really waits. */
 class RetryTest {
 
   private static final String KEY = "sk-retry-test-90aa";
-  private static CoreVizEmulator server;
-  private static MediaCollection collection;
+  private static final MediaCollection collection = SyntheticCollection.generate(3, 40);
+
+  @RegisterExtension
+  static final LocalServer server =
+      LocalServer.of(() -> CoreVizEmulator.builder().collection(collection).credential(KEY));
 
   /** Records waits and advances the fake clock by them instead of sleeping. */
   private final List<Duration> waits = new CopyOnWriteArrayList<>();
@@ -44,22 +46,6 @@ class RetryTest {
             now.addAndGet(duration.toNanos());
           },
           now::get);
-
-  @BeforeAll
-  static void start() {
-    collection = SyntheticCollection.generate(3, 40);
-    server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  @AfterEach
-  void noFaults() {
-    server.faults(FaultInjector.NONE);
-  }
 
   private CoreVizClient client(CallPolicy policy, RequestStats stats) {
     return new CoreVizClient(server.baseUrl(), Credentials.apiKey(KEY), http, policy, stats);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.RecordedRequest;
+import io.coreviz.spark.LocalServer;
 import io.coreviz.spark.SharedSpark;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.nio.file.Path;
@@ -17,9 +18,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,23 +31,17 @@ import org.junit.jupiter.api.io.TempDir;
 class ClipScorerTest {
 
   private static final double TOLERANCE = 1e-4;
-  private static CoreVizEmulator server;
+  @RegisterExtension static final LocalServer server = LocalServer.of(ClipServer::builder);
   @SharedSpark private static SparkSession spark;
   private static JsonNode golden;
 
   @BeforeAll
   static void start() {
-    server = ClipServer.start();
     golden = ClipFixtures.golden(ClipFixtures.TRANSFORMERS_JS);
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
   private Dataset<Row> media() {
-    return ClipServer.read(spark, server)
+    return ClipServer.read(spark, server.get())
         .withColumn("text", org.apache.spark.sql.functions.col("metadata.description"));
   }
 
@@ -142,8 +137,8 @@ class ClipScorerTest {
 
   @Test
   void theApiKeyGoesToTheEndpointHostOnly() {
-    try (CoreVizEmulator other = ClipServer.start()) {
-      String endpointBlob = server.blobUrl(ClipServer.COLLECTION, "img0");
+    try (CoreVizEmulator other = ClipServer.builder().start()) {
+      String endpointBlob = server.get().blobUrl(ClipServer.COLLECTION, "img0");
       String otherBlob = other.blobUrl(ClipServer.COLLECTION, "img0");
       Dataset<Row> urls =
           spark.createDataset(List.of(endpointBlob, otherBlob), Encoders.STRING()).toDF("url");

@@ -28,8 +28,8 @@ final class ClipServer {
 
   private ClipServer() {}
 
-  static CoreVizEmulator start() {
-    return CoreVizEmulator.builder().collection(collection()).credential(KEY, COLLECTION).start();
+  static CoreVizEmulator.Builder builder() {
+    return CoreVizEmulator.builder().collection(collection()).credential(KEY, COLLECTION);
   }
 
   static MediaCollection collection() {

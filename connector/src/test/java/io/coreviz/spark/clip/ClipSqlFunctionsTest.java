@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.RecordedRequest;
+import io.coreviz.spark.LocalServer;
 import io.coreviz.spark.SharedSpark;
 import java.util.HashMap;
 import java.util.List;
@@ -14,10 +14,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The SQL functions on the local server's images, against numpy's golden values (Optimum). */
 class ClipSqlFunctionsTest {
@@ -26,13 +26,12 @@ class ClipSqlFunctionsTest {
       "array('a photo of a cat', 'red shoes, blue sky', 'naïve café déjà vu')";
   private static final String IMAGE =
       "CASE WHEN type = 'video' THEN transform(frames, f -> f.blob) ELSE array(blob) END";
-  private static CoreVizEmulator server;
+  @RegisterExtension static final LocalServer server = LocalServer.of(ClipServer::builder);
   @SharedSpark private static SparkSession spark;
   private static JsonNode golden;
 
   @BeforeAll
   static void start() {
-    server = ClipServer.start();
     golden = ClipFixtures.golden(ClipFixtures.OPTIMUM);
     ClipSqlFunctions.register(
         spark,
@@ -40,12 +39,7 @@ class ClipSqlFunctionsTest {
             .setModelPath(ClipFixtures.OPTIMUM.toString())
             .setBatchSize(4)
             .setThreads(1));
-    ClipServer.read(spark, server).createOrReplaceTempView("media");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    ClipServer.read(spark, server.get()).createOrReplaceTempView("media");
   }
 
   @BeforeEach

@@ -6,6 +6,7 @@ import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.LocalServer;
 import io.coreviz.spark.convert.MediaSchema;
 import io.coreviz.spark.options.ReadOptions;
 import java.util.ArrayList;
@@ -18,8 +19,7 @@ import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,19 +32,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PartitionPlanningTest {
 
   private static final String KEY = "sk-planning-1e4c";
-  private static MediaCollection skewed;
-  private static CoreVizEmulator server;
+  private static final MediaCollection skewed = SyntheticCollection.skewed(13, 3_000);
 
-  @BeforeAll
-  static void start() {
-    skewed = SyntheticCollection.skewed(13, 3_000);
-    server = CoreVizEmulator.builder().collection(skewed).credential(KEY).maxLimit(250).start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final LocalServer server =
+      LocalServer.of(
+          () -> CoreVizEmulator.builder().collection(skewed).credential(KEY).maxLimit(250));
 
   private record Read(InputPartition[] partitions, List<List<String>> ids, int planningRequests) {}
 
