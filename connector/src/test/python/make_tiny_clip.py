@@ -28,7 +28,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 CONNECTOR = HERE.parent.parent.parent
 OUT = CONNECTOR / "src" / "test" / "resources" / "clip"
 VOCAB = CONNECTOR.parent.parent / "shared" / "clip" / "bpe_simple_vocab_16e6.txt.gz"
-BUNDLED_VOCAB = CONNECTOR / "src" / "main" / "resources" / "io" / "coreviz" / "spark" / "clip" / "bpe_simple_vocab_16e6.txt.gz"
+BUNDLED_VOCAB = CONNECTOR / "src" / "main" / "resources" / "io" / "coreviz" / "spark" / "clip" / "text" / "bpe_simple_vocab_16e6.txt.gz"
 
 CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073]
 CLIP_STD = [0.26862954, 0.26130258, 0.27577711]

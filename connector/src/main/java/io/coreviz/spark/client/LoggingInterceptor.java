@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * Logs each HTTP attempt at DEBUG: method, path with query, status and time. Headers, and with them
  * the credentials, are never logged.
  */
-final class LoggingInterceptor implements Interceptor {
+public final class LoggingInterceptor implements Interceptor {
 
   private static final Logger LOG = LoggerFactory.getLogger("io.coreviz.spark.http");
 

@@ -1,5 +1,9 @@
 package io.coreviz.spark.clip;
 
+import io.coreviz.spark.clip.model.ClipModel;
+import io.coreviz.spark.clip.model.ClipModels;
+import io.coreviz.spark.clip.pipeline.ClipPipeline;
+import io.coreviz.spark.clip.pipeline.ScoringSpec;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

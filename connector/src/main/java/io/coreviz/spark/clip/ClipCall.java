@@ -1,5 +1,6 @@
 package io.coreviz.spark.clip;
 
+import io.coreviz.spark.clip.model.ClipModel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -55,23 +56,22 @@ enum ClipCall {
       return null;
     }
     if (this == CLIP_EMBED) {
-      return ClipScorer.boxed(image);
+      return ClipOutputs.embedding(image);
     }
     if (argument == null) {
       return null;
     }
     if (!labelled()) {
-      double cosine = ClipMath.cosine(image, model.embedTexts(List.of((String) argument))[0]);
-      return this == CLIP_SCORE ? ClipMath.LOGIT_SCALE * cosine : cosine;
+      Double cosine = ClipOutputs.cosine(image, model.embedTexts(List.of((String) argument))[0]);
+      return this == CLIP_SCORE ? ClipOutputs.score(cosine) : cosine;
     }
     List<String> labels = strings(argument);
-    if (labels.isEmpty()) {
+    ClipOutputs.Labelled verdict =
+        labels.isEmpty() ? null : ClipOutputs.labelled(image, labels, model.embedTexts(labels));
+    if (verdict == null) {
       return null;
     }
-    double[] probabilities = ClipMath.probabilities(image, model.embedTexts(labels));
-    return this == CLIP_LABEL
-        ? labels.get(ClipMath.argmax(probabilities))
-        : ClipScorer.boxed(probabilities);
+    return this == CLIP_LABEL ? verdict.label() : ClipOutputs.probabilities(verdict);
   }
 
   /** A list argument as strings: a Java list (from a Row) or a Scala sequence (from a UDF). */

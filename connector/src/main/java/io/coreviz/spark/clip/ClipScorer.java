@@ -1,6 +1,11 @@
 package io.coreviz.spark.clip;
 
 import io.coreviz.spark.client.Credentials;
+import io.coreviz.spark.clip.model.ClipModel;
+import io.coreviz.spark.clip.model.ClipModels;
+import io.coreviz.spark.clip.model.ModelSpec;
+import io.coreviz.spark.clip.pipeline.ClipPipeline;
+import io.coreviz.spark.clip.pipeline.ScoringSpec;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.io.Serializable;
 import java.time.Duration;
@@ -488,23 +493,19 @@ public final class ClipScorer extends Transformer implements MLWritable {
           if (image != null && text == null) {
             error = "no text";
           }
-          Double cosine = image == null || text == null ? null : ClipMath.cosine(image, text);
-          values.add(cosine == null ? null : ClipMath.LOGIT_SCALE * cosine);
+          Double cosine = ClipOutputs.cosine(image, text);
+          values.add(ClipOutputs.score(cosine));
           values.add(cosine);
         }
         if (labels.length > 0) {
-          double[] probabilities =
-              image == null ? null : ClipMath.probabilities(image, labelEmbeddings);
-          int best = probabilities == null ? -1 : ClipMath.argmax(probabilities);
-          values.add(best < 0 ? null : labels[best]);
-          values.add(
-              best < 0
-                  ? null
-                  : ClipMath.LOGIT_SCALE * ClipMath.cosine(image, labelEmbeddings[best]));
-          values.add(probabilities == null ? null : boxed(probabilities));
+          ClipOutputs.Labelled verdict =
+              ClipOutputs.labelled(image, List.of(labels), labelEmbeddings);
+          values.add(verdict == null ? null : verdict.label());
+          values.add(verdict == null ? null : verdict.score());
+          values.add(ClipOutputs.probabilities(verdict));
         }
         if (embedding) {
-          values.add(image == null ? null : boxed(image));
+          values.add(ClipOutputs.embedding(image));
         }
         values.add(error);
         if (error != null) {
@@ -514,23 +515,6 @@ public final class ClipScorer extends Transformer implements MLWritable {
       }
       return out;
     }
-  }
-
-  /** An array value for a Row: Spark's row encoder takes Scala sequences. */
-  static scala.collection.Seq<Double> boxed(double[] values) {
-    List<Double> list = new ArrayList<>(values.length);
-    for (double v : values) {
-      list.add(v);
-    }
-    return scala.collection.JavaConverters.asScalaBuffer(list);
-  }
-
-  static scala.collection.Seq<Float> boxed(float[] values) {
-    List<Float> list = new ArrayList<>(values.length);
-    for (float v : values) {
-      list.add(v);
-    }
-    return scala.collection.JavaConverters.asScalaBuffer(list);
   }
 
   @Override

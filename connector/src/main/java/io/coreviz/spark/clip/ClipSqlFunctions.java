@@ -1,5 +1,8 @@
 package io.coreviz.spark.clip;
 
+import io.coreviz.spark.clip.model.ClipModels;
+import io.coreviz.spark.clip.pipeline.ClipPipeline;
+import io.coreviz.spark.clip.pipeline.ScoringSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;

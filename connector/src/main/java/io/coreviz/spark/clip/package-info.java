@@ -1,7 +1,10 @@
 /**
- * CLIP scoring on ONNX Runtime: {@link io.coreviz.spark.clip.ClipScorer} (a Spark ML Transformer)
- * and {@link io.coreviz.spark.clip.ClipSqlFunctions} (SQL functions) over a model directory in the
- * Hugging Face Optimum or transformers.js layout; the tokenizer, Pillow-exact preprocessing, the
- * per-JVM model cache and the batched download/inference pipeline behind them.
+ * CLIP scoring on ONNX Runtime, for Spark: {@link io.coreviz.spark.clip.ClipScorer} (a Spark ML
+ * Transformer) and {@link io.coreviz.spark.clip.ClipSqlFunctions} (SQL functions, batched by {@link
+ * io.coreviz.spark.clip.ClipBatching}), both computing their results in {@link
+ * io.coreviz.spark.clip.ClipOutputs}. Below them, by concern: {@code model} (the ONNX graphs, the
+ * per-JVM cache, ONNX Runtime loading, the math), {@code image} (download and Pillow-exact
+ * preprocessing), {@code text} (the BPE tokenizer) and {@code pipeline} (batches of downloads
+ * overlapping inference).
  */
 package io.coreviz.spark.clip;

@@ -13,16 +13,16 @@ import java.nio.file.Paths;
  * The tiny CLIP-shaped models, images and golden values made by {@code
  * src/test/python/make_tiny_clip.py} (numpy and Pillow, independent of the code under test).
  */
-final class ClipFixtures {
+public final class ClipFixtures {
 
-  static final Path ROOT = resource("/clip");
-  static final Path OPTIMUM = ROOT.resolve("optimum");
-  static final Path TRANSFORMERS_JS = ROOT.resolve("transformers-js");
-  static final Path IMAGES = ROOT.resolve("images");
+  public static final Path ROOT = resource("/clip");
+  public static final Path OPTIMUM = ROOT.resolve("optimum");
+  public static final Path TRANSFORMERS_JS = ROOT.resolve("transformers-js");
+  public static final Path IMAGES = ROOT.resolve("images");
 
   private ClipFixtures() {}
 
-  static JsonNode json(Path file) {
+  public static JsonNode json(Path file) {
     try {
       return new ObjectMapper().readTree(Files.readAllBytes(file));
     } catch (IOException e) {
@@ -30,11 +30,11 @@ final class ClipFixtures {
     }
   }
 
-  static JsonNode golden(Path model) {
+  public static JsonNode golden(Path model) {
     return json(model.resolve("golden.json"));
   }
 
-  static float[] floats(JsonNode array) {
+  public static float[] floats(JsonNode array) {
     float[] values = new float[array.size()];
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) array.get(i).asDouble();
@@ -42,7 +42,7 @@ final class ClipFixtures {
     return values;
   }
 
-  static byte[] image(String name) {
+  public static byte[] image(String name) {
     try {
       return Files.readAllBytes(IMAGES.resolve(name));
     } catch (IOException e) {

@@ -9,6 +9,7 @@ import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.RecordedRequest;
 import io.coreviz.spark.LocalServer;
 import io.coreviz.spark.SharedSpark;
+import io.coreviz.spark.clip.model.ClipMath;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -6,6 +6,7 @@ import io.coreviz.emulator.model.Blob;
 import io.coreviz.emulator.model.Frame;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.clip.model.ClipModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

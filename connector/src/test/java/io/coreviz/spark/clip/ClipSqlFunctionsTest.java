@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.coreviz.emulator.RecordedRequest;
 import io.coreviz.spark.LocalServer;
 import io.coreviz.spark.SharedSpark;
+import io.coreviz.spark.clip.model.ClipMath;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,8 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.image;
 
 import io.coreviz.spark.client.Credentials;
 import io.coreviz.spark.client.HttpClients;
+import io.coreviz.spark.client.LoggingInterceptor;
 import java.io.IOException;
 import java.time.Duration;
 import okhttp3.HttpUrl;
@@ -17,23 +18,21 @@ import okhttp3.ResponseBody;
  * requests whose scheme, host and port are the API endpoint's, checked on every hop of a redirect,
  * so they never reach another host. URLs are not logged: signed blob URLs carry their own secrets.
  */
-final class ImageFetcher {
+public final class ImageFetcher {
 
   /** Largest image accepted, so one huge file cannot exhaust an executor's memory. */
   static final long MAX_BYTES = 64L << 20;
 
   private final OkHttpClient client;
 
-  ImageFetcher(HttpUrl endpoint, Credentials credentials, Duration timeout) {
+  public ImageFetcher(HttpUrl endpoint, Credentials credentials, Duration timeout) {
     OkHttpClient.Builder builder =
         HttpClients.shared()
             .newBuilder()
             .followRedirects(true)
             .followSslRedirects(false)
             .callTimeout(timeout);
-    builder
-        .networkInterceptors()
-        .removeIf(i -> i.getClass().getSimpleName().equals("LoggingInterceptor"));
+    builder.networkInterceptors().removeIf(LoggingInterceptor.class::isInstance);
     if (endpoint != null && credentials != null) {
       builder.addNetworkInterceptor(chain -> authorizeEndpointOnly(chain, endpoint, credentials));
     }
@@ -54,7 +53,7 @@ final class ImageFetcher {
   }
 
   /** The bytes at {@code url}; the exception's message is the row's reason. */
-  byte[] fetch(String url) throws ImageFailure {
+  public byte[] fetch(String url) throws ImageFailure {
     HttpUrl parsed = HttpUrl.parse(url);
     if (parsed == null) {
       throw new ImageFailure("not an http(s) URL: " + shorten(url));
@@ -84,7 +83,7 @@ final class ImageFetcher {
   }
 
   /** Why an image could not be used: the message becomes the row's reason. */
-  static final class ImageFailure extends Exception {
+  public static final class ImageFailure extends Exception {
     private static final long serialVersionUID = 1L;
 
     ImageFailure(String message) {

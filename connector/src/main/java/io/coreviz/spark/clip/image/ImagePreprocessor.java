@@ -1,4 +1,4 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

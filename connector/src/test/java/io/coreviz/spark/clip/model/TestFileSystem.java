@@ -1,4 +1,4 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.model;
 
 import java.io.File;
 import java.net.URI;

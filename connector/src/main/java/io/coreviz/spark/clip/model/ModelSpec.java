@@ -1,4 +1,4 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.model;
 
 import io.coreviz.spark.errors.ConfigurationException;
 import java.io.IOException;
@@ -47,7 +47,7 @@ public record ModelSpec(String path, int threads, boolean cuda, Map<String, Stri
     return "ModelSpec[" + path + ", threads=" + threads + ", cuda=" + cuda + "]";
   }
 
-  boolean remote() {
+  public boolean remote() {
     int colon = path.indexOf(':');
     // A scheme of two or more letters (so not a Windows drive), other than file:
     return colon > 1

@@ -1,4 +1,4 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.model;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Hadoop filesystem is fetched again only by executors started after it changed. Never closed while
  * the JVM runs, so no task can lose its session mid-run; ONNX Runtime frees them at exit.
  */
-final class ClipModels {
+public final class ClipModels {
 
   private record Key(Path directory, int threads, boolean cuda) {}
 
@@ -21,7 +21,7 @@ final class ClipModels {
 
   private ClipModels() {}
 
-  static ClipModel get(ModelSpec spec) {
+  public static ClipModel get(ModelSpec spec) {
     // Before ClipModel is linked: without ONNX Runtime it would fail with NoClassDefFoundError.
     OnnxRuntimeLoader.start();
     return BY_SPEC.computeIfAbsent(

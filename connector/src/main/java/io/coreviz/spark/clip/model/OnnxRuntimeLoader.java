@@ -1,4 +1,4 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.model;
 
 import ai.onnxruntime.OrtEnvironment;
 import io.coreviz.spark.errors.ConfigurationException;
@@ -9,7 +9,7 @@ import io.coreviz.spark.errors.ConfigurationException;
  * long (a few KB, as on any Spark executor): on such a thread it dies with SIGSEGV and no Java
  * error. Once started, sessions run fine on any thread.
  */
-final class OnnxRuntimeLoader {
+public final class OnnxRuntimeLoader {
 
   private static final long STACK_BYTES = 64L << 20;
   private static volatile boolean started;

@@ -1,7 +1,8 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coreviz.spark.clip.ClipFixtures;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;

@@ -1,8 +1,9 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coreviz.spark.clip.ClipFixtures;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,12 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.coreviz.spark.clip.ClipFixtures;
+import io.coreviz.spark.clip.image.UndecodableImageException;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.model;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
@@ -23,7 +23,7 @@ import java.util.Set;
  * image embedding outputs ({@code text_embeds} / {@code image_embeds}, or a tower's only 2-d float
  * output). {@link OrtSession#run} is thread-safe, so one graph serves every task of a JVM.
  */
-final class OnnxGraph implements AutoCloseable {
+public final class OnnxGraph implements AutoCloseable {
 
   final Path file;
   final OrtSession session;

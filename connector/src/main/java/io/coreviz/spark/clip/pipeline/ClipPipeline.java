@@ -1,5 +1,8 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.pipeline;
 
+import io.coreviz.spark.clip.image.ImageFetcher;
+import io.coreviz.spark.clip.image.UndecodableImageException;
+import io.coreviz.spark.clip.model.ClipModel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -31,10 +34,11 @@ import org.apache.spark.util.TaskCompletionListener;
  *
  * @param <T> the row type, passed through untouched
  */
-final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>, AutoCloseable {
+public final class ClipPipeline<T>
+    implements Iterator<List<ClipPipeline.Embedded<T>>>, AutoCloseable {
 
   /** A row and its image embedding, or the reason it has none. */
-  record Embedded<T>(T row, float[] embedding, String error) {}
+  public record Embedded<T>(T row, float[] embedding, String error) {}
 
   private static final int PREFETCH = 2;
   private static final String NO_IMAGE =
@@ -220,7 +224,7 @@ final class ClipPipeline<T> implements Iterator<List<ClipPipeline.Embedded<T>>>,
    * The output rows, {@code score} turning each embedded batch into rows. The pipeline closes when
    * the rows run out or the Spark task ends, whichever comes first.
    */
-  <R> Iterator<R> scored(Function<List<Embedded<T>>, List<R>> score) {
+  public <R> Iterator<R> scored(Function<List<Embedded<T>>, List<R>> score) {
     TaskContext context = TaskContext.get();
     if (context != null) {
       context.addTaskCompletionListener((TaskCompletionListener) c -> close());

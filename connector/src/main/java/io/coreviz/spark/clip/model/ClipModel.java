@@ -1,10 +1,12 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.model;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import io.coreviz.spark.clip.image.ImagePreprocessor;
+import io.coreviz.spark.clip.text.ClipTokenizer;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -254,7 +256,7 @@ public final class ClipModel implements AutoCloseable {
     return OnnxTensor.createTensor(env, IntBuffer.wrap(narrow), shape);
   }
 
-  static float[][] normalise(float[][] rows) {
+  public static float[][] normalise(float[][] rows) {
     for (float[] row : rows) {
       double sum = 0;
       for (float v : row) {

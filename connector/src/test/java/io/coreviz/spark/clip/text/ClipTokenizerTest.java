@@ -1,9 +1,10 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.coreviz.spark.clip.ClipFixtures;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.image;
 
 /** Bytes that no image decoder reads; the scorer reports the message as the row's reason. */
 public final class UndecodableImageException extends Exception {

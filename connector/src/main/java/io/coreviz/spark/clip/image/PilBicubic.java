@@ -1,4 +1,4 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.image;
 
 /**
  * Pillow's bicubic resize ({@code Image.resize(size, Image.BICUBIC)}), ported from its {@code
@@ -6,7 +6,7 @@ package io.coreviz.spark.clip;
  * the filter widens with the downscale factor (antialiasing), coefficients are 22-bit fixed point,
  * and the horizontal pass is rounded to 8 bits before the vertical one.
  */
-final class PilBicubic {
+public final class PilBicubic {
 
   private static final int PRECISION_BITS = 32 - 8 - 2;
   private static final double SUPPORT = 2.0;

@@ -1,14 +1,14 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.model;
 
 /** Scores from L2-normalised embeddings, as CLIP defines them. */
-final class ClipMath {
+public final class ClipMath {
 
   /** CLIP's learned logit scale, exp(4.6052) = 100: score = 100 x cosine. */
-  static final double LOGIT_SCALE = 100.0;
+  public static final double LOGIT_SCALE = 100.0;
 
   private ClipMath() {}
 
-  static double cosine(float[] image, float[] text) {
+  public static double cosine(float[] image, float[] text) {
     double dot = 0;
     for (int i = 0; i < image.length; i++) {
       dot += (double) image[i] * text[i];
@@ -17,7 +17,7 @@ final class ClipMath {
   }
 
   /** Softmax of 100 x cosine over the labels: CLIP's zero-shot probabilities. */
-  static double[] probabilities(float[] image, float[][] labels) {
+  public static double[] probabilities(float[] image, float[][] labels) {
     double[] logits = new double[labels.length];
     double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < labels.length; i++) {
@@ -35,7 +35,7 @@ final class ClipMath {
     return logits;
   }
 
-  static int argmax(double[] values) {
+  public static int argmax(double[] values) {
     int best = 0;
     for (int i = 1; i < values.length; i++) {
       if (values[i] > values[best]) {

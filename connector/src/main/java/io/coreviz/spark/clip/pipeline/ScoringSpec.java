@@ -1,6 +1,9 @@
-package io.coreviz.spark.clip;
+package io.coreviz.spark.clip.pipeline;
 
 import io.coreviz.spark.client.Credentials;
+import io.coreviz.spark.clip.image.ImageFetcher;
+import io.coreviz.spark.clip.model.ClipModels;
+import io.coreviz.spark.clip.model.ModelSpec;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.io.Serializable;
 import java.time.Duration;
@@ -17,7 +20,7 @@ import okhttp3.HttpUrl;
  * download settings, and the CoreViz endpoint and credentials (used only for blob URLs on the
  * endpoint's own host; {@link Credentials#toString()} never shows the secret).
  */
-record ScoringSpec(
+public record ScoringSpec(
     ModelSpec model,
     int batchSize,
     int downloadThreads,
@@ -26,7 +29,7 @@ record ScoringSpec(
     Credentials credentials)
     implements Serializable {
 
-  ScoringSpec {
+  public ScoringSpec {
     if (batchSize < 1 || batchSize > 4096) {
       throw new ConfigurationException("batchSize must be between 1 and 4096: " + batchSize);
     }
@@ -58,7 +61,7 @@ record ScoringSpec(
    * One row's images embedded at once, in the calling thread, without batching: for calls Spark
    * evaluates per row.
    */
-  ClipPipeline.Embedded<Object> embedNow(List<Object> images) {
+  public ClipPipeline.Embedded<Object> embedNow(List<Object> images) {
     try (ClipPipeline<Object> single =
         new ClipPipeline<>(
             List.<Object>of(images).iterator(),
@@ -71,7 +74,7 @@ record ScoringSpec(
     }
   }
 
-  <T> ClipPipeline<T> pipeline(Iterator<T> rows, Function<T, List<Object>> images) {
+  public <T> ClipPipeline<T> pipeline(Iterator<T> rows, Function<T, List<Object>> images) {
     return new ClipPipeline<>(
         rows, images, ClipModels.get(model), Fetchers.get(this), batchSize, downloadThreads);
   }
