@@ -126,14 +126,20 @@ class WhatTheReaderFoundTest {
     }
   }
 
+  /** A last page of two items, the newer first: out of {@code createdAt} order. */
+  private static String newestFirst(int limit) {
+    return "{\"media\":["
+        + "{\"id\":\"b\",\"createdAt\":\"2026-02-02T00:00:00.000Z\"},"
+        + "{\"id\":\"a\",\"createdAt\":\"2026-02-01T00:00:00.000Z\"}],"
+        + "\"pagination\":{\"total\":2,\"limit\":"
+        + limit
+        + ",\"offset\":0,\"hasMore\":false}}";
+  }
+
   @Test
   void aTopNTheServerSortsWronglyFailsAndSaysHowToTurnItOff() {
     MediaCollection collection = SyntheticCollection.generate(35, 100);
-    String outOfOrder =
-        "{\"media\":["
-            + "{\"id\":\"b\",\"createdAt\":\"2026-02-02T00:00:00.000Z\"},"
-            + "{\"id\":\"a\",\"createdAt\":\"2026-02-01T00:00:00.000Z\"}],"
-            + "\"pagination\":{\"total\":2,\"limit\":3,\"offset\":0,\"hasMore\":false}}";
+    String outOfOrder = newestFirst(3);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       server.faults(
@@ -158,11 +164,7 @@ class WhatTheReaderFoundTest {
   @Test
   void aFullScanWhosePagesComeOutOfOrderFailsNamingTheRequest() {
     MediaCollection collection = SyntheticCollection.generate(37, 120);
-    String outOfOrder =
-        "{\"media\":["
-            + "{\"id\":\"b\",\"createdAt\":\"2026-02-02T00:00:00.000Z\"},"
-            + "{\"id\":\"a\",\"createdAt\":\"2026-02-01T00:00:00.000Z\"}],"
-            + "\"pagination\":{\"total\":2,\"limit\":50,\"offset\":0,\"hasMore\":false}}";
+    String outOfOrder = newestFirst(50);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       // Planning's probes ask for one or two items; pages of data for 50.

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * What one read asks of {@code GET /api/dataset/{collectionId}/media}, typed: options build it,
@@ -104,141 +105,117 @@ public record MediaQuery(
   }
 
   public MediaQuery withPath(String path, boolean recursive) {
-    return new MediaQuery(
-        collectionId,
-        path == null || path.equals(collectionId) ? null : path,
-        recursive,
-        type,
-        dateFrom,
-        dateTo,
-        tags,
-        tagFilters,
-        mediaId,
-        clusterId,
-        q,
-        similarToObjectId,
-        similarToObjectModel,
-        minScore,
-        sort);
+    return copy(
+        q -> {
+          q.path = path == null || path.equals(collectionId) ? null : path;
+          q.recursive = recursive;
+        });
   }
 
   public MediaQuery withType(String type) {
-    return new MediaQuery(
-        collectionId,
-        path,
-        recursive,
-        type,
-        dateFrom,
-        dateTo,
-        tags,
-        tagFilters,
-        mediaId,
-        clusterId,
-        q,
-        similarToObjectId,
-        similarToObjectModel,
-        minScore,
-        sort);
+    return copy(q -> q.type = type);
   }
 
   public MediaQuery withDates(LocalDate dateFrom, LocalDate dateTo) {
-    return new MediaQuery(
-        collectionId,
-        path,
-        recursive,
-        type,
-        dateFrom,
-        dateTo,
-        tags,
-        tagFilters,
-        mediaId,
-        clusterId,
-        q,
-        similarToObjectId,
-        similarToObjectModel,
-        minScore,
-        sort);
+    return copy(
+        q -> {
+          q.dateFrom = dateFrom;
+          q.dateTo = dateTo;
+        });
   }
 
   public MediaQuery withTags(List<String> tags, Map<String, Set<String>> tagFilters) {
-    return new MediaQuery(
-        collectionId,
-        path,
-        recursive,
-        type,
-        dateFrom,
-        dateTo,
-        tags,
-        tagFilters,
-        mediaId,
-        clusterId,
-        q,
-        similarToObjectId,
-        similarToObjectModel,
-        minScore,
-        sort);
+    return copy(
+        q -> {
+          q.tags = tags;
+          q.tagFilters = tagFilters;
+        });
   }
 
   public MediaQuery withMediaId(String mediaId) {
-    return new MediaQuery(
-        collectionId,
-        path,
-        recursive,
-        type,
-        dateFrom,
-        dateTo,
-        tags,
-        tagFilters,
-        mediaId,
-        clusterId,
-        q,
-        similarToObjectId,
-        similarToObjectModel,
-        minScore,
-        sort);
+    return copy(q -> q.mediaId = mediaId);
   }
 
   /** Scored-mode fields and the cluster filter; a scored query has no {@code sort}. */
   public MediaQuery withSearch(
       String clusterId, String q, String similarToObjectId, String model, Double minScore) {
     MediaQuery searched =
-        new MediaQuery(
-            collectionId,
-            path,
-            recursive,
-            type,
-            dateFrom,
-            dateTo,
-            tags,
-            tagFilters,
-            mediaId,
-            clusterId,
-            q,
-            similarToObjectId,
-            model,
-            minScore,
-            sort);
+        copy(
+            f -> {
+              f.clusterId = clusterId;
+              f.q = q;
+              f.similarToObjectId = similarToObjectId;
+              f.similarToObjectModel = model;
+              f.minScore = minScore;
+            });
     return searched.scored() ? searched.withSort(null) : searched;
   }
 
   /** The same query in another order; ignored (null) in scored mode. */
   public MediaQuery withSort(Sort sort) {
-    return new MediaQuery(
-        collectionId,
-        path,
-        recursive,
-        type,
-        dateFrom,
-        dateTo,
-        tags,
-        tagFilters,
-        mediaId,
-        clusterId,
-        q,
-        similarToObjectId,
-        similarToObjectModel,
-        minScore,
-        scored() ? null : sort);
+    return copy(q -> q.sort = scored() ? null : sort);
+  }
+
+  private MediaQuery copy(Consumer<Fields> change) {
+    Fields fields = new Fields(this);
+    change.accept(fields);
+    return fields.query();
+  }
+
+  /** The fields of a query being copied with changes. */
+  private static final class Fields {
+    final String collectionId;
+    String path;
+    boolean recursive;
+    String type;
+    LocalDate dateFrom;
+    LocalDate dateTo;
+    List<String> tags;
+    Map<String, Set<String>> tagFilters;
+    String mediaId;
+    String clusterId;
+    String q;
+    String similarToObjectId;
+    String similarToObjectModel;
+    Double minScore;
+    Sort sort;
+
+    Fields(MediaQuery query) {
+      collectionId = query.collectionId;
+      path = query.path;
+      recursive = query.recursive;
+      type = query.type;
+      dateFrom = query.dateFrom;
+      dateTo = query.dateTo;
+      tags = query.tags;
+      tagFilters = query.tagFilters;
+      mediaId = query.mediaId;
+      clusterId = query.clusterId;
+      q = query.q;
+      similarToObjectId = query.similarToObjectId;
+      similarToObjectModel = query.similarToObjectModel;
+      minScore = query.minScore;
+      sort = query.sort;
+    }
+
+    MediaQuery query() {
+      return new MediaQuery(
+          collectionId,
+          path,
+          recursive,
+          type,
+          dateFrom,
+          dateTo,
+          tags,
+          tagFilters,
+          mediaId,
+          clusterId,
+          q,
+          similarToObjectId,
+          similarToObjectModel,
+          minScore,
+          sort);
+    }
   }
 
   /** The query parameters, in a stable order, without paging. */

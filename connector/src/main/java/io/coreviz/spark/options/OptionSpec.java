@@ -17,31 +17,20 @@ import java.util.Map;
  * names case-insensitively; a blank value counts as absent.
  *
  * @param <T> the option's type
+ * @param fallback the value used when the option is not set; null when there is none
+ * @param shownDefault the default as README's options table shows it; empty when there is none
  */
-public final class OptionSpec<T> {
+public record OptionSpec<T>(
+    String name, T fallback, String shownDefault, String doc, OptionSpec.Reader<T> reader) {
 
   /** Reads a given (trimmed, non-blank) value; throws {@link ConfigurationException}. */
   @FunctionalInterface
-  interface Reader<T> {
+  public interface Reader<T> {
     T read(String name, String value);
   }
 
   private static final DateTimeFormatter DAY =
       DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
-
-  private final String name;
-  private final T fallback;
-  private final String shownDefault;
-  private final String doc;
-  private final Reader<T> reader;
-
-  private OptionSpec(String name, T fallback, String shownDefault, String doc, Reader<T> reader) {
-    this.name = name;
-    this.fallback = fallback;
-    this.shownDefault = shownDefault;
-    this.doc = doc;
-    this.reader = reader;
-  }
 
   /** An option with a custom reader; {@code shownDefault} is how README's table shows it. */
   static <T> OptionSpec<T> of(
@@ -173,24 +162,6 @@ public final class OptionSpec<T> {
 
   private static String code(Object value) {
     return "`" + value + "`";
-  }
-
-  public String name() {
-    return name;
-  }
-
-  /** The value used when the option is not set; null when there is none. */
-  public T fallback() {
-    return fallback;
-  }
-
-  /** The default as README's options table shows it; empty when there is none. */
-  public String shownDefault() {
-    return shownDefault;
-  }
-
-  public String doc() {
-    return doc;
   }
 
   /**

@@ -111,19 +111,6 @@ public final class ReadOptions {
     return client;
   }
 
-  public String endpoint() {
-    return client.endpoint();
-  }
-
-  public Credentials credentials() {
-    return client.credentials();
-  }
-
-  /** Timeouts, retries and the request-rate cap of this read's requests. */
-  public CallPolicy callPolicy() {
-    return client.callPolicy();
-  }
-
   /** What the options ask of the API; pushdown narrows it, readers add paging. */
   public MediaQuery query() {
     return query;
@@ -164,7 +151,7 @@ public final class ReadOptions {
   @Override
   public String toString() {
     return "ReadOptions[endpoint="
-        + endpoint()
+        + client.endpoint()
         + ", query="
         + query
         + ", pageSize="
@@ -176,7 +163,7 @@ public final class ReadOptions {
         + ", pushdown="
         + pushdowns
         + ", credentials="
-        + credentials()
+        + client.credentials()
         + "]";
   }
 

@@ -34,7 +34,7 @@ class ReadOptionsTest {
   void defaultsBrowseTheWholeCollectionInCreationOrder() {
     ReadOptions options = parse("collectionId", ID, "apiKey", "k");
 
-    assertThat(options.endpoint()).isEqualTo("https://lab.coreviz.io");
+    assertThat(options.client().endpoint()).isEqualTo("https://lab.coreviz.io");
     assertThat(options.pageSize()).isEqualTo(100);
     assertThat(options.itemsPerPartition()).isEqualTo(5000);
     assertThat(options.scored()).isFalse();
@@ -224,13 +224,13 @@ class ReadOptionsTest {
     Function<String, String> env = key -> key.equals("COREVIZ_API_KEY") ? "from-env" : null;
     Function<String, String> conf = key -> key.equals("spark.coreviz.apiKey") ? "from-conf" : null;
 
-    assertThat(parse(env, conf, "collectionId", ID, "apiKey", "from-option").credentials())
+    assertThat(parse(env, conf, "collectionId", ID, "apiKey", "from-option").client().credentials())
         .isEqualTo(Credentials.apiKey("from-option"));
-    assertThat(parse(env, conf, "collectionId", ID).credentials())
+    assertThat(parse(env, conf, "collectionId", ID).client().credentials())
         .isEqualTo(Credentials.apiKey("from-env"));
-    assertThat(parse(NONE, conf, "collectionId", ID).credentials())
+    assertThat(parse(NONE, conf, "collectionId", ID).client().credentials())
         .isEqualTo(Credentials.apiKey("from-conf"));
-    assertThat(parse(env, conf, "collectionId", ID, "bearerToken", "tok").credentials())
+    assertThat(parse(env, conf, "collectionId", ID, "bearerToken", "tok").client().credentials())
         .isEqualTo(Credentials.bearerToken("tok"));
   }
 
@@ -277,7 +277,7 @@ class ReadOptionsTest {
   void plainHttpIsAcceptedOnLoopbackOrWhenAllowed() {
     for (String local :
         new String[] {"http://127.0.0.1:8787", "http://localhost:1", "http://[::1]:80"}) {
-      assertThat(parse("collectionId", ID, "apiKey", "k", "endpoint", local).endpoint())
+      assertThat(parse("collectionId", ID, "apiKey", "k", "endpoint", local).client().endpoint())
           .isEqualTo(local);
     }
     assertThat(
@@ -290,6 +290,7 @@ class ReadOptionsTest {
                     "http://coreviz.internal",
                     "allowInsecureHttp",
                     "true")
+                .client()
                 .endpoint())
         .isEqualTo("http://coreviz.internal");
   }
@@ -317,7 +318,7 @@ class ReadOptionsTest {
             "maxRequestsPerSecond",
             "12.5");
 
-    assertThat(options.callPolicy())
+    assertThat(options.client().callPolicy())
         .isEqualTo(
             new io.coreviz.spark.client.CallPolicy(
                 2,
@@ -327,7 +328,7 @@ class ReadOptionsTest {
                 java.time.Duration.ofMillis(1500),
                 java.time.Duration.ofMillis(2500),
                 12.5));
-    assertThat(parse("collectionId", ID, "apiKey", "k").callPolicy())
+    assertThat(parse("collectionId", ID, "apiKey", "k").client().callPolicy())
         .isEqualTo(io.coreviz.spark.client.CallPolicy.DEFAULT);
   }
 
@@ -335,6 +336,7 @@ class ReadOptionsTest {
   void endpointLosesItsTrailingSlash() {
     assertThat(
             parse("collectionId", ID, "apiKey", "k", "endpoint", "http://127.0.0.1:8080/")
+                .client()
                 .endpoint())
         .isEqualTo("http://127.0.0.1:8080");
   }
