@@ -56,8 +56,18 @@ public record MediaQuery(
   /** The API's browse sort: a field and a direction. */
   public record Sort(String field, boolean ascending) implements Serializable {
 
+    /** The API's creation-time field, the one order key-anchored paging can follow. */
+    public static final String CREATED_AT = "createdAt";
+
     /** The order offset ranges rely on: oldest first. */
-    public static final Sort OLDEST_FIRST = new Sort("createdAt", true);
+    public static final Sort OLDEST_FIRST = new Sort(CREATED_AT, true);
+
+    public static final Sort NEWEST_FIRST = new Sort(CREATED_AT, false);
+
+    /** True for an order by creation time, either way. */
+    public boolean byCreatedAt() {
+      return field.equals(CREATED_AT);
+    }
 
     public String direction() {
       return ascending ? "asc" : "desc";

@@ -10,6 +10,9 @@ import org.apache.spark.sql.types.StructType;
 /** The schema of a CoreViz table. Column names are the API's field names. */
 public final class MediaSchema {
 
+  /** The creation-time column, which planning and paging order by. */
+  public static final String CREATED_AT = "createdAt";
+
   public static final StructType OBJECT =
       new StructType(
           new StructField[] {
@@ -59,7 +62,7 @@ public final class MediaSchema {
             field("height", DataTypes.IntegerType, "Height in pixels"),
             field("duration", DataTypes.DoubleType, "Duration in seconds (videos)"),
             field("sizeBytes", DataTypes.LongType, "File size in bytes"),
-            field("createdAt", DataTypes.TimestampType, "Creation time (UTC instant)"),
+            field(CREATED_AT, DataTypes.TimestampType, "Creation time (UTC instant)"),
             field("updatedAt", DataTypes.TimestampType, "Last update time (UTC instant)"),
             field("status", DataTypes.StringType, "Processing status, e.g. active"),
             field("metadata", METADATA, "Tags, description, prompt and the whole metadata as JSON"),

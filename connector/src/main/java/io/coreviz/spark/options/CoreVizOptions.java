@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coreviz.spark.client.CallPolicy;
+import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -113,8 +114,8 @@ public final class CoreVizOptions {
   public static final OptionSpec<String> SORT_BY =
       OptionSpec.oneOf(
           "sortBy",
-          "createdAt",
-          List.of("name", "createdAt", "type", "description", "prompt"),
+          MediaQuery.Sort.CREATED_AT,
+          List.of("name", MediaQuery.Sort.CREATED_AT, "type", "description", "prompt"),
           "the API's sort (browse mode)");
 
   public static final OptionSpec<String> SORT_DIRECTION =

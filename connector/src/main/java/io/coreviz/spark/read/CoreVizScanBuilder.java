@@ -124,7 +124,7 @@ final class CoreVizScanBuilder
     boolean supported =
         options.scored()
             ? column.equals("_score") && !ascending
-            : column.equals("createdAt")
+            : column.equals(MediaSchema.CREATED_AT)
                 || (options.serverSortsByCodePoint() && STRING_SORTABLE.contains(column));
     if (!supported) {
       return false;

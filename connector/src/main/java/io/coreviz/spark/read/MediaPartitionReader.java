@@ -6,6 +6,7 @@ import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.client.MediaRequest;
 import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.convert.MediaRowReader;
+import io.coreviz.spark.convert.MediaSchema;
 import io.coreviz.spark.errors.CoreVizException;
 import io.coreviz.spark.read.planning.MediaPartition;
 import io.coreviz.spark.read.planning.Segment;
@@ -47,7 +48,8 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
   private static final Logger LOG = LoggerFactory.getLogger(MediaPartitionReader.class);
 
   /** Columns every row carries after the query's own, for the walk and the scope check. */
-  private static final List<String> TRAILING = List.of("id", "createdAt", "path", "type", "_score");
+  private static final List<String> TRAILING =
+      List.of("id", MediaSchema.CREATED_AT, "path", "type", "_score");
 
   private final CoreVizClient client;
   private final int pageSize;
@@ -190,7 +192,7 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     if (query.scored()) {
       return SortKey.score(width + 4);
     }
-    if (!query.sort().field().equals("createdAt")) {
+    if (!query.sort().byCreatedAt()) {
       return null;
     }
     return SortKey.createdAt(width + 1, query.sort().ascending());

@@ -1,6 +1,7 @@
 package io.coreviz.spark.read;
 
 import io.coreviz.spark.client.MediaRequest;
+import io.coreviz.spark.convert.MediaSchema;
 import io.coreviz.spark.errors.DataException;
 import org.apache.spark.sql.catalyst.InternalRow;
 
@@ -17,7 +18,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 record SortKey(String column, int slot, boolean score, boolean ascending) {
 
   static SortKey createdAt(int slot, boolean ascending) {
-    return new SortKey("createdAt", slot, false, ascending);
+    return new SortKey(MediaSchema.CREATED_AT, slot, false, ascending);
   }
 
   static SortKey score(int slot) {

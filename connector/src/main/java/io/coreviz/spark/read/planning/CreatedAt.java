@@ -9,7 +9,8 @@ import org.apache.spark.sql.types.StructType;
 final class CreatedAt {
 
   static final MediaRowReader READER =
-      new MediaRowReader(new StructType(new StructField[] {MediaSchema.SCHEMA.apply("createdAt")}));
+      new MediaRowReader(
+          new StructType(new StructField[] {MediaSchema.SCHEMA.apply(MediaSchema.CREATED_AT)}));
 
   private CreatedAt() {}
 }

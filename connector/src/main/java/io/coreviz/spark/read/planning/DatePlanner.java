@@ -66,8 +66,7 @@ final class DatePlanner implements PartitionPlanner {
     LocalDate last =
         day(
             client.fetch(
-                query.withSort(new MediaQuery.Sort("createdAt", false)).page(0, 1),
-                CreatedAt.READER));
+                query.withSort(MediaQuery.Sort.NEWEST_FIRST).page(0, 1), CreatedAt.READER));
     if (first == null || last == null) {
       notes.add("items without createdAt: planned by offset");
       return new Plan(fallback.split(query, total, parallelism), notes);

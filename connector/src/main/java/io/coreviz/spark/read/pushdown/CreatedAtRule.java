@@ -1,5 +1,6 @@
 package io.coreviz.spark.read.pushdown;
 
+import io.coreviz.spark.convert.MediaSchema;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -26,8 +27,8 @@ final class CreatedAtRule implements ColumnRule {
     }
     String op = predicate.name();
     Expression value = children[1];
-    if (!Predicates.isColumn(children[0], "createdAt")) {
-      if (!Predicates.isColumn(children[1], "createdAt")) {
+    if (!Predicates.isColumn(children[0], MediaSchema.CREATED_AT)) {
+      if (!Predicates.isColumn(children[1], MediaSchema.CREATED_AT)) {
         return null;
       }
       value = children[0];
