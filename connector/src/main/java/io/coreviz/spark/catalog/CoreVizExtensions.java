@@ -1,5 +1,6 @@
 package io.coreviz.spark.catalog;
 
+import io.coreviz.spark.clip.ClipSqlFunctions;
 import io.coreviz.spark.functions.CatalogFunction;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.expressions.And;
@@ -18,27 +19,26 @@ import scala.runtime.AbstractPartialFunction;
 import scala.runtime.BoxedUnit;
 
 /**
- * The connector's session extensions: every plan rule that can be installed when a session starts.
- * Enable with {@code spark.sql.extensions=io.coreviz.spark.catalog.CoreVizExtensions}.
+ * The connector's session extensions, where all its plan rules are installed. Enable with {@code
+ * spark.sql.extensions=io.coreviz.spark.catalog.CoreVizExtensions}.
  *
  * <ul>
  *   <li>{@link CompareCallsToTrue}: lets the catalog's functions push down when written as bare
  *       predicates ({@code WHERE coreviz.has_tag(…)}) on Spark versions that only push a function
  *       compared to a value, by rewriting each bare call into {@code call = true} (same meaning in
  *       a filter) before Spark pushes filters to sources.
+ *   <li>CLIP batching ({@code ClipSqlFunctions.batching}): a planner strategy that plans the {@code
+ *       clip_*} calls of a SELECT list as one batched step, in sessions where {@code
+ *       ClipSqlFunctions.register} gave the model settings. It sees the optimized plan, after
+ *       Spark's pushdown to data sources.
  * </ul>
- *
- * The one other rule, CLIP's batching of SQL calls ({@code clip.ClipBatching}), is installed by
- * {@code ClipSqlFunctions.register} on purpose: it needs the model settings given there, and it
- * must run after Spark's DSv2 pushdown, on the optimized plan, which only the session's extra
- * optimizations guarantee (rules injected here run before pushdown and would stop column pruning
- * under the batched step).
  */
 public final class CoreVizExtensions implements Function1<SparkSessionExtensions, BoxedUnit> {
 
   @Override
   public BoxedUnit apply(SparkSessionExtensions extensions) {
     extensions.injectOptimizerRule(session -> new CompareCallsToTrue());
+    extensions.injectPlannerStrategy(ClipSqlFunctions::batching);
     return BoxedUnit.UNIT;
   }
 

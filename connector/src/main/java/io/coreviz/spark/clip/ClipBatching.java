@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -23,7 +24,8 @@ import org.apache.spark.sql.catalyst.plans.logical.DeserializeToObject;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.MapPartitions;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
-import org.apache.spark.sql.catalyst.rules.Rule;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.SparkStrategy;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -44,30 +46,25 @@ import scala.runtime.AbstractPartialFunction;
  * </pre>
  *
  * so the rest of the plan is unchanged, and each partition streams through a {@link ClipPipeline}
- * with the session's settings. Runs last among the optimizer's rules, on the optimized plan.
+ * with the settings {@link ClipSqlFunctions#register} gave the session. A planner strategy: it sees
+ * the fully optimized plan, after Spark's pushdown to data sources, and plans the rewritten SELECT
+ * in place of the original. Installed by {@code CoreVizExtensions}.
  */
-final class ClipBatching extends Rule<LogicalPlan> {
+final class ClipBatching extends SparkStrategy {
 
-  private final ScoringSpec spec;
+  private final SparkSession session;
 
-  ClipBatching(ScoringSpec spec) {
-    this.spec = spec;
+  ClipBatching(SparkSession session) {
+    this.session = session;
   }
 
   @Override
-  public LogicalPlan apply(LogicalPlan plan) {
-    return plan.transformUp(
-        new AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
-          @Override
-          public boolean isDefinedAt(LogicalPlan node) {
-            return node instanceof Project project && batchable(calls(project));
-          }
-
-          @Override
-          public LogicalPlan apply(LogicalPlan node) {
-            return rewrite((Project) node);
-          }
-        });
+  public scala.collection.immutable.List<SparkPlan> apply(LogicalPlan plan) {
+    ScoringSpec spec = ClipSqlFunctions.registered(session);
+    if (spec == null || !(plan instanceof Project project) || !batchable(calls(project))) {
+      return seq(List.of());
+    }
+    return seq(List.of(planLater(rewrite(project, spec))));
   }
 
   private static List<ScalaUDF> calls(Project project) {
@@ -99,7 +96,7 @@ final class ClipBatching extends Rule<LogicalPlan> {
     return calls.stream().allMatch(call -> list(call.children()).get(0).semanticEquals(image));
   }
 
-  private LogicalPlan rewrite(Project project) {
+  private static LogicalPlan rewrite(Project project, ScoringSpec spec) {
     List<ScalaUDF> calls = calls(project);
     LogicalPlan child = project.child();
     List<Attribute> childOutput = list(child.output());

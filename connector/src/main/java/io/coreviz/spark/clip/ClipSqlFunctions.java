@@ -3,14 +3,14 @@ package io.coreviz.spark.clip;
 import io.coreviz.spark.clip.model.ClipModels;
 import io.coreviz.spark.clip.pipeline.ClipPipeline;
 import io.coreviz.spark.clip.pipeline.ScoringSpec;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
-import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
-import org.apache.spark.sql.catalyst.rules.Rule;
-import scala.collection.JavaConverters;
+import org.apache.spark.sql.execution.SparkStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * CLIP as SQL functions, registered in a session by one call:
@@ -33,13 +33,24 @@ import scala.collection.JavaConverters;
  * An image is a URL, image bytes, or an array of either (a video's frame images, e.g. {@code
  * transform(frames, f -> f.blob)}), whose embedding is the normalised mean.
  *
- * <p><b>Batching.</b> Registration also adds an optimizer rule to the session: a SELECT list whose
- * clip calls share one image argument is planned as one batched step, exactly as {@link ClipScorer}
- * runs (fixed batches, downloads overlapping inference, each image fetched and embedded once for
- * all the calls on it, texts embedded once). Calls elsewhere (in WHERE, in aggregates, or on
- * different images in one SELECT) still work, evaluated one row at a time.
+ * <p><b>Batching.</b> In a session started with {@code
+ * spark.sql.extensions=io.coreviz.spark.catalog.CoreVizExtensions}, a SELECT list whose clip calls
+ * share one image argument is planned as one batched step ({@link ClipBatching}), exactly as {@link
+ * ClipScorer} runs (fixed batches, downloads overlapping inference, each image fetched and embedded
+ * once for all the calls on it, texts embedded once). Calls elsewhere (in WHERE, in aggregates, or
+ * on different images in one SELECT), or in a session without the extension (registration then logs
+ * a warning), still work, evaluated one row at a time.
  */
 public final class ClipSqlFunctions {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClipSqlFunctions.class);
+
+  /** The session extension class that installs {@link #batching}, by its simple name. */
+  private static final String EXTENSIONS = "CoreVizExtensions";
+
+  /** Each session's settings, for its planner strategy; sessions are dropped when collected. */
+  private static final Map<SparkSession, ScoringSpec> SPECS =
+      java.util.Collections.synchronizedMap(new WeakHashMap<>());
 
   private ClipSqlFunctions() {}
 
@@ -72,11 +83,30 @@ public final class ClipSqlFunctions {
                 call.type);
       }
     }
-    List<Rule<LogicalPlan>> rules =
-        new ArrayList<>(JavaConverters.seqAsJavaList(spark.experimental().extraOptimizations()));
-    rules.removeIf(rule -> rule instanceof ClipBatching);
-    rules.add(new ClipBatching(spec));
-    spark.experimental().extraOptimizations_$eq(JavaConverters.asScalaBuffer(rules).toList());
+    SPECS.put(spark, spec);
+    if (!batched(spark)) {
+      LOG.warn(
+          "clip_* SQL functions will run one row at a time: to batch them, start the session with"
+              + " spark.sql.extensions=io.coreviz.spark.catalog.{}",
+          EXTENSIONS);
+    }
+  }
+
+  /** The settings {@link #register} gave this session, or null. */
+  static ScoringSpec registered(SparkSession spark) {
+    return SPECS.get(spark);
+  }
+
+  /**
+   * The planner strategy that batches the clip calls of a SELECT list ({@link ClipBatching}); for
+   * {@code CoreVizExtensions}, which installs it in every session it extends.
+   */
+  public static SparkStrategy batching(SparkSession session) {
+    return new ClipBatching(session);
+  }
+
+  private static boolean batched(SparkSession spark) {
+    return spark.sparkContext().getConf().get("spark.sql.extensions", "").contains(EXTENSIONS);
   }
 
   private static Object perRow(ScoringSpec spec, ClipCall call, Object image, Object argument) {

@@ -28,7 +28,10 @@ class ClipSqlFunctionsTest {
   private static final String IMAGE =
       "CASE WHEN type = 'video' THEN transform(frames, f -> f.blob) ELSE array(blob) END";
   @RegisterExtension static final LocalServer server = LocalServer.of(ClipServer::builder);
-  @SharedSpark private static SparkSession spark;
+
+  @SharedSpark(settings = "spark.sql.extensions=io.coreviz.spark.catalog.CoreVizExtensions")
+  private static SparkSession spark;
+
   private static JsonNode golden;
 
   @BeforeAll
