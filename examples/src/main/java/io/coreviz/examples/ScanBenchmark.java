@@ -1,0 +1,252 @@
+package io.coreviz.examples;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.FaultInjector;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.spark.CoreVizDataSource;
+import io.coreviz.spark.client.CoreVizClient;
+import io.coreviz.spark.client.Credentials;
+import io.coreviz.spark.client.HttpClients;
+import io.coreviz.spark.client.MediaPage;
+import io.coreviz.spark.client.MediaQuery;
+import io.coreviz.spark.convert.MediaRowReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.catalog.SupportsRead;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+
+/**
+ * How fast a whole collection is read, against the local server with added latency per request,
+ * each reader in one run on this machine:
+ *
+ * <ol>
+ *   <li>{@code spark.read.format("coreviz")} with default options on {@code local[2]}, all columns
+ *       to Spark's noop sink; its planning (the scan's probes) is also timed on its own;
+ *   <li>a naive script: one request at a time, paging by offset;
+ *   <li>a plain client with N requests in flight over the offset pages (N = the connector's total
+ *       concurrency today, 2, and 16).
+ * </ol>
+ *
+ * Every reader parses whole items into rows with the connector's row reader, and must return every
+ * item. Results go to stdout and {@code target/scan-benchmark.txt}.
+ *
+ * <pre>
+ * mvn -B -pl examples -am -DskipTests -Pscan-benchmark verify
+ * mvn -B -pl examples -am -DskipTests -Pscan-benchmark verify -Dscan.args="20000 0,50,200"
+ * </pre>
+ */
+public final class ScanBenchmark {
+
+  private static final String KEY = "bench-key";
+  private static final int PAGE_SIZE = 100;
+
+  private ScanBenchmark() {}
+
+  /** One reader's run: items read, seconds, requests sent. */
+  private record Run(String reader, long items, double seconds, long requests) {
+    double itemsPerSecond() {
+      return items / seconds;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    int items = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+    List<Integer> latencies = new ArrayList<>();
+    for (String ms : (args.length > 1 ? args[1] : "0,50,200").split(",")) {
+      latencies.add(Integer.parseInt(ms.trim()));
+    }
+    MediaCollection collection = SyntheticCollection.generate(23, items);
+    long expected = collection.items().size();
+    StringBuilder report =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "Scan benchmark, %s: %,d items, page size %d, %d cores, Spark local[2]%n",
+                LocalDate.now(),
+                expected,
+                PAGE_SIZE,
+                Runtime.getRuntime().availableProcessors()));
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("ScanBenchmark")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate();
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      warmUp(spark, server, collection);
+      for (int latency : latencies) {
+        server.faults(FaultInjector.latency(Duration.ofMillis(latency)));
+        List<Run> runs = new ArrayList<>();
+        Run planning = planning(server, collection);
+        runs.add(connector(spark, server, collection, expected));
+        runs.add(naive(server, collection, expected));
+        runs.add(concurrent(server, collection, expected, 2));
+        runs.add(concurrent(server, collection, expected, 16));
+        report.append(table(latency, runs, planning));
+      }
+    } finally {
+      spark.stop();
+    }
+    System.out.print(report);
+    Path out = Path.of("target", "scan-benchmark.txt");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, report, StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, String> options(CoreVizEmulator server, MediaCollection collection) {
+    return Map.of("endpoint", server.baseUrl(), "apiKey", KEY, "collectionId", collection.id());
+  }
+
+  /** One read of each kind without latency, so no run pays for class loading and JIT. */
+  private static void warmUp(SparkSession spark, CoreVizEmulator server, MediaCollection c) {
+    connector(spark, server, c, c.items().size());
+    naive(server, c, c.items().size());
+  }
+
+  /** The connector's planning alone: the probes its default plan sends before any row. */
+  private static Run planning(CoreVizEmulator server, MediaCollection collection) {
+    server.clearRequests();
+    long start = System.nanoTime();
+    int partitions =
+        ((SupportsRead) new CoreVizDataSource().getTable(null, null, options(server, collection)))
+            .newScanBuilder(CaseInsensitiveStringMap.empty())
+            .build()
+            .toBatch()
+            .planInputPartitions()
+            .length;
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Run(
+        "planning (" + partitions + " partitions)", 0, seconds, server.mediaRequests().size());
+  }
+
+  private static Run connector(
+      SparkSession spark, CoreVizEmulator server, MediaCollection collection, long expected) {
+    server.clearRequests();
+    long start = System.nanoTime();
+    spark
+        .read()
+        .format("coreviz")
+        .options(options(server, collection))
+        .load()
+        .write()
+        .format("noop")
+        .mode("overwrite")
+        .save();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Run("coreviz, defaults", expected, seconds, server.mediaRequests().size());
+  }
+
+  private static CoreVizClient client(CoreVizEmulator server) {
+    return new CoreVizClient(server.baseUrl(), Credentials.apiKey(KEY), HttpClients.shared());
+  }
+
+  private static Run naive(CoreVizEmulator server, MediaCollection collection, long expected) {
+    server.clearRequests();
+    CoreVizClient client = client(server);
+    MediaQuery query = MediaQuery.of(collection.id());
+    MediaRowReader rows = new MediaRowReader();
+    Set<String> ids = new HashSet<>();
+    long start = System.nanoTime();
+    for (long offset = 0; ; offset += PAGE_SIZE) {
+      MediaPage<InternalRow> page = client.fetch(query.page(offset, PAGE_SIZE), rows);
+      page.items().forEach(row -> ids.add(row.getUTF8String(0).toString()));
+      if (page.items().isEmpty() || page.pagination().saysNoMore()) {
+        break;
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    check("naive script", ids.size(), expected);
+    return new Run("naive script, 1 in flight", ids.size(), seconds, server.mediaRequests().size());
+  }
+
+  private static Run concurrent(
+      CoreVizEmulator server, MediaCollection collection, long expected, int inFlight)
+      throws Exception {
+    server.clearRequests();
+    CoreVizClient client = client(server);
+    MediaQuery query = MediaQuery.of(collection.id());
+    MediaRowReader rows = new MediaRowReader();
+    Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Semaphore slots = new Semaphore(inFlight);
+    long start = System.nanoTime();
+    MediaPage<InternalRow> first = client.fetch(query.page(0, PAGE_SIZE), rows);
+    first.items().forEach(row -> ids.add(row.getUTF8String(0).toString()));
+    long total = first.pagination().total();
+    List<CompletableFuture<?>> pages = new ArrayList<>();
+    for (long offset = PAGE_SIZE; offset < total; offset += PAGE_SIZE) {
+      slots.acquire();
+      pages.add(
+          client
+              .fetchAsync(query.page(offset, PAGE_SIZE), rows)
+              .whenComplete(
+                  (page, error) -> {
+                    slots.release();
+                    if (page != null) {
+                      page.items().forEach(row -> ids.add(row.getUTF8String(0).toString()));
+                    }
+                  }));
+    }
+    CompletableFuture.allOf(pages.toArray(new CompletableFuture<?>[0])).get();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    check("plain client", ids.size(), expected);
+    return new Run(
+        "plain client, " + inFlight + " in flight",
+        ids.size(),
+        seconds,
+        server.mediaRequests().size());
+  }
+
+  private static void check(String reader, long read, long expected) {
+    if (read != expected) {
+      throw new IllegalStateException(reader + " read " + read + " items of " + expected);
+    }
+  }
+
+  private static String table(int latency, List<Run> runs, Run planning) {
+    Run naive = runs.get(1);
+    StringBuilder text =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%n%d ms added per request%n| reader | items/s | vs naive | seconds | requests |%n"
+                    + "|---|---|---|---|---|%n",
+                latency));
+    for (Run run : runs) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %,.0f | %.2fx | %.2f | %d |%n",
+              run.reader(),
+              run.itemsPerSecond(),
+              run.itemsPerSecond() / naive.itemsPerSecond(),
+              run.seconds(),
+              run.requests()));
+    }
+    Run connector = runs.get(0);
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "| coreviz %s | | | %.2f (%.0f%% of the scan) | %d |%n",
+            planning.reader(),
+            planning.seconds(),
+            100 * planning.seconds() / connector.seconds(),
+            planning.requests()));
+    return text.toString();
+  }
+}
