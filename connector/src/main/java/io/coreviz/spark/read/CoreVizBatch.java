@@ -26,6 +26,7 @@ final class CoreVizBatch implements Batch {
   private final PartitionPlanner planner;
   private List<MediaPartition> partitions;
   private volatile List<String> notes = List.of();
+  private volatile String cost;
 
   CoreVizBatch(ScanSpec spec, PartitionPlanner planner) {
     this.spec = spec;
@@ -43,6 +44,11 @@ final class CoreVizBatch implements Batch {
   /** What planning found and did about it (fallbacks); empty before planning. */
   List<String> notes() {
     return notes;
+  }
+
+  /** What planning cost, e.g. "12 requests in 0.41 s"; null before planning or without probes. */
+  String cost() {
+    return cost;
   }
 
   @Override
@@ -71,7 +77,9 @@ final class CoreVizBatch implements Batch {
       }
       return Packing.balance(bins, Math.min(parallelism(), spec.numPartitions()));
     }
-    CoreVizClient client = spec.client().client(new RequestStats());
+    RequestStats stats = new RequestStats();
+    CoreVizClient client = spec.client().client(stats);
+    long start = System.nanoTime();
     List<String> found = new ArrayList<>();
     for (MediaQuery query : queries) {
       Plan plan = planner.plan(client, query, parallelism());
@@ -81,6 +89,12 @@ final class CoreVizBatch implements Batch {
       bins.addAll(plan.bins());
     }
     notes = List.copyOf(found);
+    cost =
+        String.format(
+            java.util.Locale.ROOT,
+            "%d requests in %.2f s",
+            stats.requests.get(),
+            (System.nanoTime() - start) / 1e9);
     return Packing.balance(bins, spec.numPartitions());
   }
 

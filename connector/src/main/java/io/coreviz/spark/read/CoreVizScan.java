@@ -41,6 +41,9 @@ final class CoreVizScan implements Scan {
   @Override
   public synchronized String description() {
     String text = spec.describe(planner.toString());
+    if (batch != null && batch.cost() != null) {
+      text += " [planning: " + batch.cost() + "]";
+    }
     List<String> notes = batch == null ? List.of() : batch.notes();
     return notes.isEmpty() ? text : text + " [planned: " + String.join("; ", notes) + "]";
   }

@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,7 @@ final class DatePlanner implements PartitionPlanner {
   }
 
   /** The windows do not add up: the server's day filters cannot be used to split this read. */
-  private static final class Mismatch extends Exception {
+  private static final class Mismatch extends RuntimeException {
     Mismatch(String message) {
       super(message, null, false, false);
     }
@@ -52,6 +53,9 @@ final class DatePlanner implements PartitionPlanner {
   @Override
   public Plan plan(CoreVizClient client, MediaQuery query, int parallelism) {
     MediaQuery oldestFirst = query.withSort(MediaQuery.Sort.OLDEST_FIRST);
+    CompletableFuture<MediaPage<InternalRow>> newest =
+        client.fetchAsync(
+            query.withSort(MediaQuery.Sort.NEWEST_FIRST).page(0, 1), CreatedAt.READER);
     MediaPage<InternalRow> oldest = client.fetch(oldestFirst.page(0, 1), CreatedAt.READER);
     Counts.Count count = Counts.check(client, oldestFirst.request(), oldest);
     List<String> notes = new ArrayList<>();
@@ -60,13 +64,11 @@ final class DatePlanner implements PartitionPlanner {
     }
     long total = count.items();
     if (total == 0) {
+      newest.cancel(true);
       return new Plan(List.of(), notes);
     }
     LocalDate first = day(oldest);
-    LocalDate last =
-        day(
-            client.fetch(
-                query.withSort(MediaQuery.Sort.NEWEST_FIRST).page(0, 1), CreatedAt.READER));
+    LocalDate last = day(Sizing.join(newest));
     if (first == null || last == null) {
       notes.add("items without createdAt: planned by offset");
       return new Plan(fallback.split(query, total, parallelism), notes);
@@ -74,9 +76,9 @@ final class DatePlanner implements PartitionPlanner {
     int partitions = sizing.partitions(total, parallelism);
     long unitMax = Sizing.unitMax(total, partitions);
     Window whole = new Window(query.dateFrom(), query.dateTo());
-    List<Bin> units = new ArrayList<>();
+    List<Bin> units;
     try {
-      split(client, query, whole, first, last, total, unitMax, units);
+      units = Sizing.join(split(client, query, whole, first, last, total, unitMax));
     } catch (Mismatch e) {
       String note =
           e.getMessage()
@@ -84,7 +86,7 @@ final class DatePlanner implements PartitionPlanner {
               + " by creation-time cuts instead";
       LOG.warn("CoreViz scan of {}: {}", query.request().path(), note);
       notes.add(note);
-      units = Sizing.cuts(client, query, total, unitMax);
+      units = Sizing.join(Sizing.cuts(client, query, total, unitMax));
     }
     return new Plan(Packing.balance(units, partitions), notes);
   }
@@ -111,51 +113,67 @@ final class DatePlanner implements PartitionPlanner {
 
   /**
    * Splits {@code window}, which holds {@code count} items whose UTC days lie in about {@code [a,
-   * b]}, into units of at most {@code unitMax}.
+   * b]}, into units of at most {@code unitMax}, in window order. Both halves of a split are probed
+   * at once and split further at once: planning waits for the longest chain of probes, not their
+   * sum. Fails with {@link Mismatch} where halves do not add up.
    */
-  private void split(
+  private CompletableFuture<List<Bin>> split(
       CoreVizClient client,
       MediaQuery query,
       Window window,
       LocalDate a,
       LocalDate b,
       long count,
-      long unitMax,
-      List<Bin> units)
-      throws Mismatch {
+      long unitMax) {
     if (count == 0) {
-      return;
+      return CompletableFuture.completedFuture(List.of());
     }
     if (count <= unitMax || !a.isBefore(b)) {
-      units.addAll(Sizing.cuts(client, window.of(query), count, unitMax));
-      return;
+      return Sizing.cuts(client, window.of(query), count, unitMax);
     }
     LocalDate middle = a.plusDays(ChronoUnit.DAYS.between(a, b) / 2);
     Window left = new Window(window.from(), middle);
     Window right = new Window(middle.plusDays(1), window.to());
-    long leftCount = count(client, query, left);
-    long rightCount = count(client, query, right);
-    if (leftCount + rightCount != count) {
-      throw new Mismatch(
-          "date windows "
-              + left
-              + " and "
-              + right
-              + " hold "
-              + leftCount
-              + " + "
-              + rightCount
-              + " items, but "
-              + window
-              + " holds "
-              + count);
-    }
-    split(client, query, left, a, middle, leftCount, unitMax, units);
-    split(client, query, right, middle.plusDays(1), b, rightCount, unitMax, units);
+    CompletableFuture<Long> leftCount = count(client, query, left);
+    CompletableFuture<Long> rightCount = count(client, query, right);
+    return leftCount
+        .thenCombine(
+            rightCount,
+            (l, r) -> {
+              if (l + r != count) {
+                throw new Mismatch(
+                    "date windows "
+                        + left
+                        + " and "
+                        + right
+                        + " hold "
+                        + l
+                        + " + "
+                        + r
+                        + " items, but "
+                        + window
+                        + " holds "
+                        + count);
+              }
+              return new long[] {l, r};
+            })
+        .thenCompose(
+            counts ->
+                split(client, query, left, a, middle, counts[0], unitMax)
+                    .thenCombine(
+                        split(client, query, right, middle.plusDays(1), b, counts[1], unitMax),
+                        (l, r) -> {
+                          List<Bin> both = new ArrayList<>(l);
+                          both.addAll(r);
+                          return both;
+                        }));
   }
 
-  private static long count(CoreVizClient client, MediaQuery query, Window window) {
-    return window.empty() ? 0 : Sizing.total(client, window.of(query));
+  private static CompletableFuture<Long> count(
+      CoreVizClient client, MediaQuery query, Window window) {
+    return window.empty()
+        ? CompletableFuture.completedFuture(0L)
+        : Sizing.total(client, window.of(query));
   }
 
   private static LocalDate day(MediaPage<InternalRow> page) {

@@ -7,6 +7,7 @@ import io.coreviz.spark.convert.MediaRowReader;
 import io.coreviz.spark.convert.MediaSchema;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -52,15 +53,27 @@ final class FolderPlanner implements PartitionPlanner {
       return new Plan(List.of(), notes);
     }
     int partitions = sizing.partitions(total, parallelism);
-    List<Bin> units = new ArrayList<>();
+    List<CompletableFuture<List<Bin>>> units = new ArrayList<>();
     open(client, query, query.listedPath(), Sizing.unitMax(total, partitions), units);
-    return new Plan(Packing.balance(units, partitions), notes);
+    List<Bin> bins = new ArrayList<>();
+    for (CompletableFuture<List<Bin>> unit : units) {
+      bins.addAll(Sizing.join(unit));
+    }
+    return new Plan(Packing.balance(bins, partitions), notes);
   }
 
+  /**
+   * Plans the folder at {@code path}: its direct items (counted and cut while the listing of its
+   * child folders goes on), each small child subtree as a unit, each large one opened the same way.
+   */
   private void open(
-      CoreVizClient client, MediaQuery query, String path, long unitMax, List<Bin> units) {
+      CoreVizClient client,
+      MediaQuery query,
+      String path,
+      long unitMax,
+      List<CompletableFuture<List<Bin>>> units) {
     MediaQuery level = query.withPath(path, false);
-    units.addAll(Sizing.cuts(client, level, Sizing.total(client, level), unitMax));
+    units.add(Sizing.total(client, level).thenCompose(n -> Sizing.cuts(client, level, n, unitMax)));
     for (InternalRow folder : childFolders(client, query.collectionId(), path)) {
       String folderPath = folder.isNullAt(0) ? null : folder.getUTF8String(0).toString();
       if (folderPath == null || !isChild(folderPath, path)) {
@@ -70,7 +83,7 @@ final class FolderPlanner implements PartitionPlanner {
       if (weight <= unitMax) {
         MediaQuery subtree =
             query.withPath(folderPath, true).withSort(MediaQuery.Sort.OLDEST_FIRST);
-        units.add(Bin.of(Segment.all(subtree), weight));
+        units.add(CompletableFuture.completedFuture(List.of(Bin.of(Segment.all(subtree), weight))));
       } else {
         open(client, query, folderPath, unitMax, units);
       }

@@ -2,9 +2,13 @@ package io.coreviz.spark.read.planning;
 
 import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.ItemReader;
+import io.coreviz.spark.client.MediaPage;
 import io.coreviz.spark.client.MediaQuery;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /** How many partitions a result deserves, and the probes and splits planners share. */
 final class Sizing {
@@ -42,27 +46,54 @@ final class Sizing {
    * {@code pagination.total} of a query, from one request with {@code limit=1}: what the server
    * reports, good for sizing; {@link Counts#of} where the number must be right.
    */
-  static long total(CoreVizClient client, MediaQuery query) {
-    return client.fetch(query.page(0, 1), ItemReader.SKIP).pagination().total();
+  static CompletableFuture<Long> total(CoreVizClient client, MediaQuery query) {
+    return client
+        .fetchAsync(query.page(0, 1), ItemReader.SKIP)
+        .thenApply(page -> page.pagination().total());
+  }
+
+  /** The first of many planning results, waiting: unwraps what the probes failed with. */
+  static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /**
    * Cuts the {@code count} items of {@code query}, oldest first, into units of at most {@code
-   * unitMax} by creation time: one probe per cut reads the {@code createdAt} at that offset, and
-   * each unit covers {@code [cut, next cut)}. Unlike offset ranges, these stay exact while items
-   * are added or deleted. Equal timestamps never straddle a cut; where a run of them would, the
-   * units are exact offset ranges instead.
+   * unitMax} by creation time: one probe per cut reads the {@code createdAt} at that offset (all
+   * probes at once), and each unit covers {@code [cut, next cut)}. Unlike offset ranges, these stay
+   * exact while items are added or deleted. Equal timestamps never straddle a cut; where a run of
+   * them would, the units are exact offset ranges instead.
    */
-  static List<Bin> cuts(CoreVizClient client, MediaQuery query, long count, long unitMax) {
+  static CompletableFuture<List<Bin>> cuts(
+      CoreVizClient client, MediaQuery query, long count, long unitMax) {
     MediaQuery sorted = query.withSort(MediaQuery.Sort.OLDEST_FIRST);
-    List<Bin> bins = new ArrayList<>();
     if (count <= unitMax) {
-      bins.add(Bin.of(Segment.all(sorted).expecting(count), count));
-      return bins;
+      return CompletableFuture.completedFuture(
+          List.of(Bin.of(Segment.all(sorted).expecting(count), count)));
     }
-    List<Long> keys = new ArrayList<>();
+    List<CompletableFuture<MediaPage<InternalRow>>> probes = new ArrayList<>();
     for (long offset = 0; offset < count; offset += unitMax) {
-      var page = client.fetch(sorted.page(offset, 1), CreatedAt.READER);
+      probes.add(client.fetchAsync(sorted.page(offset, 1), CreatedAt.READER));
+    }
+    return CompletableFuture.allOf(probes.toArray(new CompletableFuture<?>[0]))
+        .thenApply(done -> cut(sorted, probes, count, unitMax));
+  }
+
+  private static List<Bin> cut(
+      MediaQuery sorted,
+      List<CompletableFuture<MediaPage<InternalRow>>> probes,
+      long count,
+      long unitMax) {
+    List<Long> keys = new ArrayList<>();
+    for (CompletableFuture<MediaPage<InternalRow>> probe : probes) {
+      MediaPage<InternalRow> page = probe.join();
       if (page.items().isEmpty() || page.items().get(0).isNullAt(0)) {
         break; // fewer items than counted: the last unit reads to the end anyway
       }
@@ -74,6 +105,7 @@ final class Sizing {
       }
       keys.add(key);
     }
+    List<Bin> bins = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
       long offset = i * unitMax;
       Long from = i == 0 ? null : keys.get(i);
