@@ -28,7 +28,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every item present for the whole scan comes back exactly once, while the server orders equal
@@ -169,9 +169,10 @@ class ConsistencyTest {
     return media;
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"date", "folder"})
-  void insertsAndDeletesMidScanLoseAndRepeatNothingThatStayed(String partitionBy) {
+  @ParameterizedTest(name = "partitionBy={0}, numPartitions={1}")
+  @CsvSource({"date, 0", "folder, 0", "date, 1", "folder, 1"})
+  void insertsAndDeletesMidScanLoseAndRepeatNothingThatStayed(
+      String partitionBy, int numPartitions) {
     MediaCollection collection = SyntheticCollection.generate(43, 2_000);
     Set<String> before = idsOf(collection.items());
     List<MediaItem> inserts = newMedia(collection, 50);
@@ -181,7 +182,18 @@ class ConsistencyTest {
       AtomicInteger dataPages = new AtomicInteger();
       server.faults(churn(collection, inserts, deleted, 50, dataPages));
 
-      List<String> read = ids(server, collection, Map.of("partitionBy", partitionBy));
+      // numPartitions=1: every segment in one task, eight of them read at once.
+      Map<String, String> options =
+          numPartitions == 0
+              ? Map.of("partitionBy", partitionBy)
+              : Map.of(
+                  "partitionBy",
+                  partitionBy,
+                  "numPartitions",
+                  String.valueOf(numPartitions),
+                  "maxConcurrentRequests",
+                  "8");
+      List<String> read = ids(server, collection, options);
 
       Set<String> stayed = new HashSet<>(before);
       stayed.removeAll(deleted);

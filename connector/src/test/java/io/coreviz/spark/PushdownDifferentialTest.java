@@ -26,7 +26,7 @@ class PushdownDifferentialTest extends DifferentialCorpus {
   private List<RecordedRequest> requestsOf(String sql) {
     server.clearRequests();
     spark.sql(sql).collectAsList();
-    return server.mediaRequests();
+    return pushedRequests();
   }
 
   @Test
@@ -147,7 +147,7 @@ class PushdownDifferentialTest extends DifferentialCorpus {
 
     server.clearRequests();
     List<String> pushed = top.apply(Map.of("q", "red dog", "pageSize", "10"));
-    int pushedRequests = server.mediaRequests().size();
+    int pushedRequests = pushedRequests().size();
 
     assertThat(pushed).isEqualTo(expected);
     assertThat(top.apply(Map.of("q", "red dog", "pushDown", "false"))).isEqualTo(expected);

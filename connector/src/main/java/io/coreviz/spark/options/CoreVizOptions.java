@@ -163,6 +163,14 @@ public final class CoreVizOptions {
               "the most partitions a read is split into")
           .shownAs("unlimited");
 
+  public static final OptionSpec<Integer> MAX_CONCURRENT_REQUESTS =
+      OptionSpec.integer(
+          "maxConcurrentRequests",
+          8,
+          1,
+          64,
+          "requests a task keeps in flight, over the segments of its partition");
+
   public static final OptionSpec<Boolean> PUSH_DOWN =
       OptionSpec.bool("pushDown", true, "false turns every kind of pushdown off");
 
@@ -268,6 +276,7 @@ public final class CoreVizOptions {
           ITEMS_PER_PARTITION,
           PARTITION_BY,
           NUM_PARTITIONS,
+          MAX_CONCURRENT_REQUESTS,
           PUSH_DOWN,
           PUSH_DOWN_FILTERS,
           PUSH_DOWN_COLUMNS,

@@ -10,14 +10,18 @@ import io.coreviz.spark.convert.MediaSchema;
 import io.coreviz.spark.errors.CoreVizException;
 import io.coreviz.spark.read.planning.MediaPartition;
 import io.coreviz.spark.read.planning.Segment;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -27,20 +31,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a partition's segments one after the other, page by page, each with a {@link Cursor}:
- * {@link AnchoredCursor} for whole segments sorted oldest first (exact while the collection
- * changes), {@link OffsetCursor} otherwise. The first request is sent on the first {@link #next()};
- * from then on the following page is in flight while Spark consumes the current one, so at most two
- * pages are held. Rows are de-duplicated by id within the partition.
+ * Reads a partition's segments, up to {@code concurrency} of them at once, each page by page with
+ * its own {@link Cursor}: {@link AnchoredCursor} for whole segments sorted by a key (exact while
+ * the collection changes), {@link OffsetCursor} otherwise. A segment has at most one request in
+ * flight: its next request goes out when its page is taken, so while Spark consumes one page the
+ * others are on their way, and at most {@code concurrency} pages are held. Nothing is sent before
+ * the first {@link #next()}. Rows are de-duplicated by id within the partition; they come out in
+ * the order pages arrive.
  */
 final class MediaPartitionReader implements PartitionReader<InternalRow> {
 
-  /** Checks each row as it is read, e.g. that a pushed sort order holds. */
+  /** Checks each row of a segment as it is read, e.g. that a pushed sort order holds. */
   interface RowCheck {
     void check(InternalRow row, MediaRequest request);
-
-    /** Called when a new segment starts. */
-    default void reset() {}
 
     RowCheck NONE = (row, request) -> {};
   }
@@ -53,46 +56,70 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
 
   private final CoreVizClient client;
   private final int pageSize;
+  private final int concurrency;
   private final MediaPartition partition;
   private final MediaRowReader rows;
-  private final RowCheck check;
+  private final Supplier<RowCheck> checks;
   private final int width;
   private final Set<String> seen = new HashSet<>();
+  private final List<Walk> active = new ArrayList<>();
+  private final BlockingQueue<Walk> arrived = new LinkedBlockingQueue<>();
 
-  private int segmentIndex = -1;
-  private Cursor cursor;
-  private CompletableFuture<MediaPage<InternalRow>> inFlight;
-  private MediaRequest inFlightRequest;
-  private MediaRequest pageRequest;
+  private int nextSegment;
+  private boolean started;
   private Iterator<InternalRow> page;
+  private Walk pageWalk;
+  private MediaRequest pageRequest;
   private InternalRow current;
   private boolean closed;
   private long rowsRead;
   private long duplicates;
   private long realignedBefore;
-  private Scope scope;
   private long droppedBefore;
-  private long segmentRows;
   private long offPlan;
+
+  /** One segment being read: its cursor and scope, its row check, the request in flight. */
+  private static final class Walk {
+    final Segment segment;
+    final Cursor cursor;
+    final Scope scope;
+    final RowCheck check;
+    long received;
+    MediaRequest asked;
+    CompletableFuture<MediaPage<InternalRow>> inFlight;
+
+    Walk(Segment segment, Cursor cursor, Scope scope, RowCheck check) {
+      this.segment = segment;
+      this.cursor = cursor;
+      this.scope = scope;
+      this.check = check;
+    }
+  }
 
   MediaPartitionReader(
       CoreVizClient client,
       int pageSize,
+      int concurrency,
       MediaPartition partition,
       StructType readSchema,
-      RowCheck check) {
+      Supplier<RowCheck> checks) {
     this.client = client;
     this.pageSize = pageSize;
+    this.concurrency = Math.max(1, concurrency);
     this.partition = partition;
     this.rows = new MediaRowReader(readSchema, TRAILING);
     this.width = readSchema.size();
-    this.check = check;
+    this.checks = checks;
   }
 
   @Override
   public boolean next() {
     if (closed) {
       throw new IllegalStateException("reader of " + partition + " is closed");
+    }
+    if (!started) {
+      started = true;
+      fill();
     }
     while (true) {
       while (page != null && page.hasNext()) {
@@ -101,13 +128,12 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
           duplicates++;
           continue;
         }
-        check.check(row, pageRequest);
+        pageWalk.check.check(row, pageRequest);
         rowsRead++;
-        segmentRows++;
         current = new GenericInternalRow(Arrays.copyOf(((GenericInternalRow) row).values(), width));
         return true;
       }
-      if (inFlight == null && !send()) {
+      if (active.isEmpty()) {
         current = null;
         return false;
       }
@@ -126,50 +152,44 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
   @Override
   public void close() {
     closed = true;
-    if (inFlight != null) {
-      inFlight.cancel(true);
-      inFlight = null;
+    for (Walk walk : active) {
+      if (walk.inFlight != null) {
+        walk.inFlight.cancel(true);
+      }
     }
+    active.clear();
   }
 
   /** Reads so far: requests, retries, 429s, time throttled, bytes, rows, duplicates, re-aligns. */
   @Override
   public CustomTaskMetric[] currentMetricsValues() {
     RequestStats stats = client.stats();
-    long realigned = realignedBefore + (cursor == null ? 0 : cursor.realigned());
-    long dropped = droppedBefore + (scope == null ? 0 : scope.dropped());
+    long realigned = realignedBefore;
+    long dropped = droppedBefore;
+    for (Walk walk : active) {
+      realigned += walk.cursor.realigned();
+      dropped += walk.scope.dropped();
+    }
     return ScanMetrics.values(stats, rowsRead, duplicates, realigned, dropped, offPlan);
   }
 
-  /** Sends the next request of this segment, or of the next segments; false when all are done. */
-  private boolean send() {
-    while (true) {
-      MediaRequest request = cursor == null ? null : cursor.next();
-      if (request != null) {
-        inFlightRequest = request;
-        inFlight = client.fetchAsync(request, rows);
-        return true;
-      }
-      if (!startNextSegment()) {
-        return false;
-      }
+  /** Starts segments until {@code concurrency} are in flight or none is left. */
+  private void fill() {
+    while (active.size() < concurrency && nextSegment < partition.segments().size()) {
+      Walk walk = start(partition.segments().get(nextSegment++));
+      active.add(walk);
+      send(walk);
     }
   }
 
-  private boolean startNextSegment() {
-    endSegment();
-    segmentIndex++;
-    if (segmentIndex >= partition.segments().size()) {
-      return false;
-    }
-    Segment segment = partition.segments().get(segmentIndex);
-    MediaQuery segmentQuery = segment.query();
-    scope = Scope.of(segmentQuery, width + 2, width + 3);
-    SortKey key = segment.exact() ? null : sortKey(segmentQuery);
-    cursor =
+  private Walk start(Segment segment) {
+    MediaQuery query = segment.query();
+    Scope scope = Scope.of(query, width + 2, width + 3);
+    SortKey key = segment.exact() ? null : sortKey(query);
+    Cursor cursor =
         key != null
             ? new AnchoredCursor(
-                segmentQuery,
+                query,
                 segment.offset(),
                 segment.fromKey(),
                 segment.toKey(),
@@ -178,10 +198,38 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
                 width,
                 key,
                 scope)
-            : new OffsetCursor(segmentQuery, segment, pageSize, width, scope);
-    segmentRows = 0;
-    check.reset();
-    return true;
+            : new OffsetCursor(query, segment, pageSize, width, scope);
+    return new Walk(segment, cursor, scope, checks.get());
+  }
+
+  /** Sends the walk's next request, or ends the walk and starts the next segments. */
+  private void send(Walk walk) {
+    MediaRequest request = walk.cursor.next();
+    if (request == null) {
+      end(walk);
+      fill();
+      return;
+    }
+    walk.asked = request;
+    walk.inFlight = client.fetchAsync(request, rows);
+    walk.inFlight.whenComplete((received, error) -> arrived.add(walk));
+  }
+
+  /**
+   * Waits for the next page to arrive, lets its walk take it, and sends that walk's next request
+   * while Spark consumes this page.
+   */
+  private List<InternalRow> take() {
+    Walk walk = await(arrived);
+    MediaRequest asked = walk.asked;
+    MediaPage<InternalRow> received = await(walk.inFlight);
+    walk.inFlight = null;
+    List<InternalRow> emit = walk.cursor.accept(received);
+    walk.received += emit.size();
+    send(walk);
+    pageWalk = walk;
+    pageRequest = asked;
+    return emit;
   }
 
   /**
@@ -198,41 +246,30 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     return SortKey.createdAt(width + 1, query.sort().ascending());
   }
 
-  /** Accounts for the segment just read: metrics, and a count that differs from the plan's. */
-  private void endSegment() {
-    if (cursor == null) {
-      return;
-    }
-    realignedBefore += cursor.realigned();
-    droppedBefore += scope.dropped();
-    Segment segment = partition.segments().get(segmentIndex);
-    long received = segmentRows + scope.dropped();
-    if (segment.expected() >= 0 && received != segment.expected()) {
+  /** Accounts for a segment read to its end: metrics, and a count that differs from the plan's. */
+  private void end(Walk walk) {
+    active.remove(walk);
+    realignedBefore += walk.cursor.realigned();
+    droppedBefore += walk.scope.dropped();
+    long received = walk.received + walk.scope.dropped();
+    if (walk.segment.expected() >= 0 && received != walk.segment.expected()) {
       offPlan++;
       LOG.warn(
           "CoreViz returned {} items for {}, where planning counted {}: items were added or"
               + " removed during the scan, or the server counts differently from how it lists",
           received,
-          segment,
-          segment.expected());
+          walk.segment,
+          walk.segment.expected());
     }
-    cursor = null;
-    scope = null;
   }
 
-  /** Waits for the page in flight, and sends the next request while Spark consumes this page. */
-  private List<InternalRow> take() {
-    MediaRequest asked = inFlightRequest;
-    MediaPage<InternalRow> received = await(inFlight);
-    inFlight = null;
-    List<InternalRow> emit = cursor.accept(received);
-    MediaRequest following = cursor.next();
-    if (following != null) {
-      inFlightRequest = following;
-      inFlight = client.fetchAsync(following, rows);
+  private static Walk await(BlockingQueue<Walk> queue) {
+    try {
+      return queue.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while waiting for a CoreViz page");
     }
-    pageRequest = asked;
-    return emit;
   }
 
   private static <T> T await(CompletableFuture<T> future) {

@@ -27,10 +27,14 @@ final class MediaReaderFactory implements PartitionReaderFactory {
     if (spec.countOnly()) {
       return new CountPartitionReader(client, partition);
     }
-    return new MediaPartitionReader(client, spec.pageSize(), partition, spec.readSchema(), check());
+    return new MediaPartitionReader(
+        client, spec.pageSize(), spec.concurrency(), partition, spec.readSchema(), this::check);
   }
 
-  /** A top-N's order check, when its column is read (Spark sorts on it, so it is). */
+  /**
+   * A new order check of a top-N for one segment, when its column is read (Spark sorts on it, so it
+   * is).
+   */
   private MediaPartitionReader.RowCheck check() {
     if (spec.order() == null) {
       return MediaPartitionReader.RowCheck.NONE;

@@ -41,11 +41,6 @@ final class OrderCheck implements MediaPartitionReader.RowCheck {
     previous = value;
   }
 
-  @Override
-  public void reset() {
-    previous = null;
-  }
-
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static int compare(Object a, Object b) {
     return ((Comparable) a).compareTo(b);

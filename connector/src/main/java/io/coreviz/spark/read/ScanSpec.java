@@ -2,6 +2,7 @@ package io.coreviz.spark.read;
 
 import io.coreviz.spark.client.ClientSettings;
 import io.coreviz.spark.client.MediaQuery;
+import io.coreviz.spark.options.CoreVizOptions;
 import io.coreviz.spark.options.ReadOptions;
 import io.coreviz.spark.read.pushdown.PushedFilters;
 import java.io.Serializable;
@@ -15,6 +16,7 @@ import org.apache.spark.sql.types.StructType;
  * need, never the options.
  *
  * @param client where and as whom requests go
+ * @param concurrency the most requests a task keeps in flight
  * @param query the query every request carries
  * @param queries the queries the scan is the union of (one per type or id of an {@code IN}); none
  *     when the filters match nothing
@@ -27,6 +29,7 @@ import org.apache.spark.sql.types.StructType;
 record ScanSpec(
     ClientSettings client,
     int pageSize,
+    int concurrency,
     int numPartitions,
     MediaQuery query,
     List<MediaQuery> queries,
@@ -50,6 +53,7 @@ record ScanSpec(
     return new ScanSpec(
         options.client(),
         options.pageSize(),
+        options.value(CoreVizOptions.MAX_CONCURRENT_REQUESTS),
         options.numPartitions(),
         filters.query(),
         filters.alternatives(),
@@ -64,6 +68,7 @@ record ScanSpec(
     return new ScanSpec(
         client,
         pageSize,
+        concurrency,
         numPartitions,
         query,
         queries,
@@ -79,6 +84,7 @@ record ScanSpec(
     return new ScanSpec(
         client,
         pageSize,
+        concurrency,
         numPartitions,
         query.withSort(sort),
         queries.stream().map(q -> q.withSort(sort)).toList(),
@@ -91,7 +97,17 @@ record ScanSpec(
 
   ScanSpec forCount(StructType countSchema) {
     return new ScanSpec(
-        client, pageSize, numPartitions, query, queries, limit, order, true, countSchema, residual);
+        client,
+        pageSize,
+        concurrency,
+        numPartitions,
+        query,
+        queries,
+        limit,
+        order,
+        true,
+        countSchema,
+        residual);
   }
 
   /** What {@code explain()} shows: the requests, never credentials. */

@@ -74,7 +74,7 @@ final class DatePlanner implements PartitionPlanner {
       return new Plan(fallback.split(query, total, parallelism), notes);
     }
     int partitions = sizing.partitions(total, parallelism);
-    long unitMax = Sizing.unitMax(total, partitions);
+    long unitMax = sizing.unitMax(total, partitions);
     Window whole = new Window(query.dateFrom(), query.dateTo());
     List<Bin> units;
     try {

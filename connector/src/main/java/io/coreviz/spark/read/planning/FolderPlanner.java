@@ -54,7 +54,7 @@ final class FolderPlanner implements PartitionPlanner {
     }
     int partitions = sizing.partitions(total, parallelism);
     List<CompletableFuture<List<Bin>>> units = new ArrayList<>();
-    open(client, query, query.listedPath(), Sizing.unitMax(total, partitions), units);
+    open(client, query, query.listedPath(), sizing.unitMax(total, partitions), units);
     List<Bin> bins = new ArrayList<>();
     for (CompletableFuture<List<Bin>> unit : units) {
       bins.addAll(Sizing.join(unit));

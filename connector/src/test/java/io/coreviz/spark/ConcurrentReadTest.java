@@ -1,0 +1,77 @@
+package io.coreviz.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.FaultInjector;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A task keeps up to {@code maxConcurrentRequests} requests in flight over the segments of its
+ * partition, and still returns every row exactly once.
+ */
+class ConcurrentReadTest {
+
+  private static final String KEY = "sk-concurrent-31d0";
+  private static final MediaCollection collection = SyntheticCollection.generate(47, 1_200);
+
+  @SharedSpark private static SparkSession spark;
+
+  @RegisterExtension
+  static final LocalServer server =
+      LocalServer.of(() -> CoreVizEmulator.builder().collection(collection).credential(KEY));
+
+  /** Holds each page of data for a while and records the most that were held at once. */
+  private static FaultInjector slowPages(AtomicInteger inFlight, AtomicInteger most) {
+    return request -> {
+      if (request.isMediaRequest()
+          && Integer.parseInt(request.query().getOrDefault("limit", "10")) > 2) {
+        most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+          Thread.sleep(40); // latency, as a real service has
+        } finally {
+          inFlight.decrementAndGet();
+        }
+      }
+      return null;
+    };
+  }
+
+  @ParameterizedTest(name = "maxConcurrentRequests={0}, partitionBy={1}")
+  @CsvSource({"1, date", "4, date", "8, date", "8, folder"})
+  void onePartitionReadsItsSegmentsConcurrentlyAndExactlyOnce(int concurrency, String by) {
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    server.faults(slowPages(inFlight, most));
+
+    List<String> ids =
+        TestReads.coreviz(spark, server, KEY, collection)
+            .option("numPartitions", "1")
+            .option("pageSize", "50")
+            .option("partitionBy", by)
+            .option("maxConcurrentRequests", String.valueOf(concurrency))
+            .load()
+            .select("id")
+            .collectAsList()
+            .stream()
+            .map(row -> row.getString(0))
+            .toList();
+
+    assertThat(ids)
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(
+            collection.items().stream().map(MediaItem::id).toList());
+    assertThat(most.get()).as("pages of data in flight at once").isLessThanOrEqualTo(concurrency);
+    if (concurrency > 1) {
+      assertThat(most.get()).as("pages of data in flight at once").isGreaterThan(1);
+    }
+  }
+}
