@@ -74,4 +74,22 @@ class ConcurrentReadTest {
       assertThat(most.get()).as("pages of data in flight at once").isGreaterThan(1);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void explainSaysWhatPlanningCost() {
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> ids =
+        TestReads.coreviz(spark, server, KEY, collection).load().select("id");
+
+    assertThat(ids.collectAsList()).hasSize(collection.items().size());
+    // Planning's probes ask for one or two items; pages of data for a page.
+    long probes =
+        server.mediaRequests().stream()
+            .filter(r -> Integer.parseInt(r.query().getOrDefault("limit", "10")) <= 2)
+            .count();
+    String plan =
+        ids.queryExecution()
+            .explainString(org.apache.spark.sql.execution.ExplainMode.fromString("simple"));
+    assertThat(probes).isPositive();
+    assertThat(plan).containsPattern("\\[planning: " + probes + " requests in \\d+\\.\\d\\d s\\]");
+  }
 }
