@@ -90,6 +90,31 @@ public interface FaultInjector {
         "{\"error\":\"Too many requests\"}".getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * A service that takes {@code delay} per media request and answers 429 (without {@code
+   * Retry-After}) to any that arrives while {@code capacity} others are being served: the
+   * overloaded server adaptive clients must settle below. {@code inFlight} counts the requests
+   * being served, for tests to watch.
+   */
+  static FaultInjector overloadedAbove(int capacity, Duration delay, AtomicInteger inFlight) {
+    Reply busy = Reply.json(429, "{\"error\":\"Too many requests in flight\"}");
+    return request -> {
+      if (!request.isMediaRequest()) {
+        return null;
+      }
+      if (inFlight.incrementAndGet() > capacity) {
+        inFlight.decrementAndGet();
+        return busy;
+      }
+      try {
+        Thread.sleep(delay.toMillis());
+      } finally {
+        inFlight.decrementAndGet();
+      }
+      return null;
+    };
+  }
+
   /** Runs this injector, then {@code next} when this one lets the request through. */
   default FaultInjector andThen(FaultInjector next) {
     return request -> {

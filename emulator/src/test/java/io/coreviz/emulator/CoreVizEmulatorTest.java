@@ -121,6 +121,39 @@ class CoreVizEmulatorTest {
   }
 
   @Test
+  void anOverloadedServerAnswers429AboveItsCapacity() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger inFlight =
+        new java.util.concurrent.atomic.AtomicInteger();
+    server.faults(FaultInjector.overloadedAbove(2, java.time.Duration.ofMillis(300), inFlight));
+    try {
+      List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        sent.add(
+            HTTP.sendAsync(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            server.baseUrl()
+                                + "/api/dataset/"
+                                + collection.id()
+                                + "/media?limit=1"))
+                    .header("x-api-key", KEY)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()));
+      }
+      List<Integer> statuses = new ArrayList<>();
+      for (var response : sent) {
+        statuses.add(response.get().statusCode());
+      }
+
+      assertThat(statuses).containsOnly(200, 429);
+      assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(2);
+      assertThat(inFlight.get()).isZero();
+    } finally {
+      server.faults(FaultInjector.NONE);
+    }
+  }
+
+  @Test
   void rootListsOneLevelByDefaultAndEverythingWhenRecursive() throws Exception {
     int depth = 2; // collectionId.itemId
     assertThat(ids(all("x=1"))).isEqualTo(ids(i -> i.path().split("\\.").length == depth));
