@@ -92,4 +92,42 @@ class ConcurrentReadTest {
     assertThat(probes).isPositive();
     assertThat(plan).containsPattern("\\[planning: " + probes + " requests in \\d+\\.\\d\\d s\\]");
   }
+
+  @org.junit.jupiter.api.Test
+  void aServerThatRefusesMoreThanFourAtOnceIsReadExactlyAtAboutFour() {
+    AtomicInteger inFlight = new AtomicInteger();
+    // Two tasks of eight would send sixteen at once; the server takes four.
+    server.faults(FaultInjector.overloadedAbove(4, java.time.Duration.ofMillis(30), inFlight));
+
+    List<String> ids =
+        TestReads.coreviz(spark, server, KEY, collection)
+            .option("pageSize", "10")
+            .option("numPartitions", "2")
+            .option("maxConcurrentRequests", "8")
+            .option("retryBackoffMs", "20")
+            .load()
+            .select("id")
+            .collectAsList()
+            .stream()
+            .map(row -> row.getString(0))
+            .toList();
+
+    assertThat(ids)
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(
+            collection.items().stream().map(MediaItem::id).toList());
+    java.util.Map<String, String> metrics = TestReads.lastScanMetrics(spark);
+    long requests = Long.parseLong(metrics.get("CoreViz requests"));
+    long refused = server.mediaRequests().stream().filter(r -> r.status() == 429).count();
+    // The tasks' 429s; planning's, on the driver, are the rest.
+    assertThat(Long.parseLong(metrics.get("CoreViz 429 answers"))).isBetween(1L, refused);
+    assertThat(refused)
+        .as("429s of %d requests: the executor's limit backed off instead of pushing on", requests)
+        .isPositive()
+        .isLessThan(requests / 4);
+    assertThat(
+            Long.parseLong(metrics.get("CoreViz requests in flight allowed per executor (lowest)")))
+        .as("the limit settled near the server's four")
+        .isBetween(1L, 6L);
+  }
 }

@@ -13,6 +13,8 @@ import java.time.Duration;
  *     maxBackoff}
  * @param maxRetryTime the most time one request may spend, retries and waits included
  * @param maxRequestsPerSecond requests per second to the endpoint from this JVM; 0 for no cap
+ * @param maxConcurrentRequestsPerExecutor the most requests in flight to the endpoint host from
+ *     this JVM, all tasks together; the limit adapts below it when the host pushes back
  */
 public record CallPolicy(
     int maxRetries,
@@ -21,7 +23,8 @@ public record CallPolicy(
     Duration maxRetryTime,
     Duration connectTimeout,
     Duration readTimeout,
-    double maxRequestsPerSecond)
+    double maxRequestsPerSecond,
+    int maxConcurrentRequestsPerExecutor)
     implements Serializable {
 
   public static final CallPolicy DEFAULT =
@@ -32,7 +35,8 @@ public record CallPolicy(
           Duration.ofMinutes(2),
           Duration.ofSeconds(10),
           Duration.ofSeconds(60),
-          0);
+          0,
+          32);
 
   /** The same policy without retries. */
   public CallPolicy withoutRetries() {
@@ -43,6 +47,7 @@ public record CallPolicy(
         maxRetryTime,
         connectTimeout,
         readTimeout,
-        maxRequestsPerSecond);
+        maxRequestsPerSecond,
+        maxConcurrentRequestsPerExecutor);
   }
 }

@@ -74,6 +74,7 @@ public final class HttpClients {
         .followSslRedirects(false)
         .addInterceptor(new RetryInterceptor(sleeper, nanoTime, jitter))
         .addInterceptor(new RateLimitInterceptor(sleeper, nanoTime))
+        .addInterceptor(new ConcurrencyInterceptor())
         .addNetworkInterceptor(HttpClients::countBytes)
         .addNetworkInterceptor(new LoggingInterceptor())
         .addNetworkInterceptor(

@@ -13,4 +13,7 @@ public final class RequestStats {
   public final AtomicLong rateLimited = new AtomicLong();
   public final AtomicLong throttledNanos = new AtomicLong();
   public final AtomicLong bytesRead = new AtomicLong();
+
+  /** The executor's adaptive limit of requests in flight to the endpoint, last seen; 0 before. */
+  public final AtomicLong concurrencyLimit = new AtomicLong();
 }

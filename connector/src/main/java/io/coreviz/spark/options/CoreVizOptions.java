@@ -246,6 +246,15 @@ public final class CoreVizOptions {
               })
           .shownAs("unlimited");
 
+  public static final OptionSpec<Integer> MAX_CONCURRENT_REQUESTS_PER_EXECUTOR =
+      OptionSpec.integer(
+          "maxConcurrentRequestsPerExecutor",
+          CALLS.maxConcurrentRequestsPerExecutor(),
+          1,
+          1024,
+          "requests in flight per executor JVM and endpoint host, all tasks together; adapts"
+              + " below it when the host answers 429 or 503");
+
   public static final OptionSpec<Boolean> ALLOW_INSECURE_HTTP =
       OptionSpec.bool(
           "allowInsecureHttp", false, "allow an http:// endpoint off the loopback interface");
@@ -291,6 +300,7 @@ public final class CoreVizOptions {
           CONNECT_TIMEOUT_MS,
           READ_TIMEOUT_MS,
           MAX_REQUESTS_PER_SECOND,
+          MAX_CONCURRENT_REQUESTS_PER_EXECUTOR,
           ALLOW_INSECURE_HTTP);
 
   private CoreVizOptions() {}

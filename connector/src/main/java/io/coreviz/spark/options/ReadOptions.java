@@ -72,7 +72,8 @@ public final class ReadOptions {
                 value(MAX_RETRY_TIME_MS),
                 value(CONNECT_TIMEOUT_MS),
                 value(READ_TIMEOUT_MS),
-                value(MAX_REQUESTS_PER_SECOND)));
+                value(MAX_REQUESTS_PER_SECOND),
+                value(MAX_CONCURRENT_REQUESTS_PER_EXECUTOR)));
     this.query = query(collectionId);
     this.pushdowns = EnumSet.noneOf(Pushdown.class);
     for (Pushdown kind : Pushdown.values()) {

@@ -24,7 +24,8 @@ public final class ScanMetrics {
       new DuplicatesDropped(),
       new PagesRealigned(),
       new OutsideQuery(),
-      new SegmentsOffPlan()
+      new SegmentsOffPlan(),
+      new ConcurrencyLimit()
     };
   }
 
@@ -49,7 +50,8 @@ public final class ScanMetrics {
       value(DuplicatesDropped.NAME, duplicates),
       value(PagesRealigned.NAME, realigned),
       value(OutsideQuery.NAME, outsideQuery),
-      value(SegmentsOffPlan.NAME, offPlan)
+      value(SegmentsOffPlan.NAME, offPlan),
+      value(ConcurrencyLimit.NAME, stats.concurrencyLimit.get())
     };
   }
 
@@ -217,6 +219,29 @@ public final class ScanMetrics {
     @Override
     public String description() {
       return "CoreViz segments with another count than planned";
+    }
+  }
+
+  /**
+   * The executor's adaptive limit of requests in flight to the endpoint, as last seen by a task;
+   * the lowest over the scan's tasks (0 where a task sent nothing).
+   */
+  public static final class ConcurrencyLimit implements CustomMetric {
+    static final String NAME = "corevizConcurrencyLimit";
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public String description() {
+      return "CoreViz requests in flight allowed per executor (lowest)";
+    }
+
+    @Override
+    public String aggregateTaskMetrics(long[] values) {
+      return String.valueOf(java.util.Arrays.stream(values).filter(v -> v > 0).min().orElse(0));
     }
   }
 }

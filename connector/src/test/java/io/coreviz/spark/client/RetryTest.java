@@ -105,7 +105,8 @@ class RetryTest {
             Duration.ofMinutes(2),
             Duration.ofSeconds(10),
             Duration.ofSeconds(60),
-            0);
+            0,
+            32);
 
     new CoreVizClient(server.baseUrl(), Credentials.apiKey(KEY), top, policy, new RequestStats())
         .fetch(browse(), ItemReader.SKIP);
@@ -176,7 +177,8 @@ class RetryTest {
             Duration.ofSeconds(100),
             Duration.ofSeconds(1),
             Duration.ofSeconds(1),
-            0);
+            0,
+            32);
 
     assertThatThrownBy(() -> client(policy, new RequestStats()).fetch(browse(), ItemReader.SKIP))
         .isInstanceOf(RateLimitedException.class)
@@ -261,7 +263,8 @@ class RetryTest {
             Duration.ofMinutes(1),
             Duration.ofSeconds(5),
             Duration.ofSeconds(5),
-            4);
+            4,
+            32);
     RequestStats stats = new RequestStats();
     CoreVizClient client = client(capped, stats);
 

@@ -327,7 +327,8 @@ class ReadOptionsTest {
                 java.time.Duration.ofMillis(9000),
                 java.time.Duration.ofMillis(1500),
                 java.time.Duration.ofMillis(2500),
-                12.5));
+                12.5,
+                32));
     assertThat(parse("collectionId", ID, "apiKey", "k").client().callPolicy())
         .isEqualTo(io.coreviz.spark.client.CallPolicy.DEFAULT);
   }

@@ -16,17 +16,11 @@ final class Sizing {
   private final int itemsPerPartition;
   private final int pageSize;
   private final int numPartitions;
-  private final int concurrency;
 
-  /**
-   * @param concurrency the requests a task keeps in flight, one per segment: partitions are cut
-   *     into at least that many units
-   */
-  Sizing(int itemsPerPartition, int pageSize, int numPartitions, int concurrency) {
+  Sizing(int itemsPerPartition, int pageSize, int numPartitions) {
     this.itemsPerPartition = itemsPerPartition;
     this.pageSize = pageSize;
     this.numPartitions = numPartitions;
-    this.concurrency = concurrency;
   }
 
   /**
@@ -42,14 +36,13 @@ final class Sizing {
 
   /**
    * The largest unit planners cut: a quarter of a partition, so balancing units over {@code
-   * partitions} bins keeps every partition within 5/3 of every other; and a {@code concurrency}-th
-   * of a partition where that is larger than a page, so a task has a segment for each request it
-   * keeps in flight. (Units smaller than a page would cost a probe and a request each for little.)
+   * partitions} bins keeps every partition within 5/3 of every other, and a task has at least four
+   * segments to read at once. (Smaller units would use more of {@code maxConcurrentRequests}, but
+   * cut more runs of equal timestamps, whose fallback, exact offset ranges, can miss an item when
+   * another is deleted before it mid-scan.)
    */
   long unitMax(long total, int partitions) {
-    long quarter = total / partitions / 4;
-    long perRequest = total / partitions / Math.max(4, concurrency);
-    return Math.max(1, Math.max(perRequest, Math.min(pageSize, quarter)));
+    return Math.max(1, total / partitions / 4);
   }
 
   /**

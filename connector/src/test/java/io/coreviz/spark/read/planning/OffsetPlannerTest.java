@@ -31,7 +31,7 @@ class OffsetPlannerTest {
     }
     ReadOptions read = ReadOptions.parse(options, key -> null, key -> null);
     return new OffsetPlanner(
-        new Sizing(read.itemsPerPartition(), read.pageSize(), read.numPartitions(), 8));
+        new Sizing(read.itemsPerPartition(), read.pageSize(), read.numPartitions()));
   }
 
   @ParameterizedTest(name = "total={0} pageSize={1} itemsPerPartition={2} parallelism={3} -> {4}")
