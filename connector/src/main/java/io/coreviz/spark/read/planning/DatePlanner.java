@@ -63,12 +63,12 @@ final class DatePlanner implements PartitionPlanner {
       notes.add(count.note());
     }
     long total = count.items();
+    // Awaited even when unused: no request of a plan outlives its planning.
+    LocalDate last = day(Sizing.join(newest));
     if (total == 0) {
-      newest.cancel(true);
       return new Plan(List.of(), notes);
     }
     LocalDate first = day(oldest);
-    LocalDate last = day(Sizing.join(newest));
     if (first == null || last == null) {
       notes.add("items without createdAt: planned by offset");
       return new Plan(fallback.split(query, total, parallelism), notes);
