@@ -53,17 +53,12 @@ class ConcurrentReadTest {
     server.faults(slowPages(inFlight, most));
 
     List<String> ids =
-        TestReads.coreviz(spark, server, KEY, collection)
-            .option("numPartitions", "1")
-            .option("pageSize", "50")
-            .option("partitionBy", by)
-            .option("maxConcurrentRequests", String.valueOf(concurrency))
-            .load()
-            .select("id")
-            .collectAsList()
-            .stream()
-            .map(row -> row.getString(0))
-            .toList();
+        TestReads.ids(
+            TestReads.coreviz(spark, server, KEY, collection)
+                .option("numPartitions", "1")
+                .option("pageSize", "50")
+                .option("partitionBy", by)
+                .option("maxConcurrentRequests", String.valueOf(concurrency)));
 
     assertThat(ids)
         .doesNotHaveDuplicates()
@@ -100,17 +95,12 @@ class ConcurrentReadTest {
     server.faults(FaultInjector.overloadedAbove(4, java.time.Duration.ofMillis(30), inFlight));
 
     List<String> ids =
-        TestReads.coreviz(spark, server, KEY, collection)
-            .option("pageSize", "10")
-            .option("numPartitions", "2")
-            .option("maxConcurrentRequests", "8")
-            .option("retryBackoffMs", "20")
-            .load()
-            .select("id")
-            .collectAsList()
-            .stream()
-            .map(row -> row.getString(0))
-            .toList();
+        TestReads.ids(
+            TestReads.coreviz(spark, server, KEY, collection)
+                .option("pageSize", "10")
+                .option("numPartitions", "2")
+                .option("maxConcurrentRequests", "8")
+                .option("retryBackoffMs", "20"));
 
     assertThat(ids)
         .doesNotHaveDuplicates()

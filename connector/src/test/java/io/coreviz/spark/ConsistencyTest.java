@@ -41,16 +41,11 @@ class ConsistencyTest {
 
   private static List<String> ids(
       CoreVizEmulator server, MediaCollection collection, Map<String, String> extra) {
-    return TestReads.coreviz(spark, server, KEY, collection)
-        .option("pageSize", "20")
-        .option("itemsPerPartition", "400")
-        .options(extra)
-        .load()
-        .select("id")
-        .collectAsList()
-        .stream()
-        .map(row -> row.getString(0))
-        .toList();
+    return TestReads.ids(
+        TestReads.coreviz(spark, server, KEY, collection)
+            .option("pageSize", "20")
+            .option("itemsPerPartition", "400")
+            .options(extra));
   }
 
   private static Set<String> idsOf(List<MediaItem> items) {

@@ -33,16 +33,11 @@ class FaultInjectionTest {
               .andThen(FaultInjector.randomly(0.05 / 0.90, 2, FaultInjector.tooManyRequests(0))));
 
       List<String> ids =
-          TestReads.coreviz(spark, server, KEY, collection)
-              .option("pageSize", "20")
-              .option("retryBackoffMs", "2")
-              .option("maxRetries", "8")
-              .load()
-              .select("id")
-              .collectAsList()
-              .stream()
-              .map(row -> row.getString(0))
-              .toList();
+          TestReads.ids(
+              TestReads.coreviz(spark, server, KEY, collection)
+                  .option("pageSize", "20")
+                  .option("retryBackoffMs", "2")
+                  .option("maxRetries", "8"));
 
       List<RecordedRequest> requests = server.mediaRequests();
       long unavailable = requests.stream().filter(r -> r.status() == 503).count();

@@ -30,6 +30,11 @@ public final class TestReads {
     return coreviz(spark, server.get(), key, collection);
   }
 
+  /** The ids a read returns, in the order Spark gives them. */
+  public static List<String> ids(DataFrameReader read) {
+    return read.load().select("id").collectAsList().stream().map(row -> row.getString(0)).toList();
+  }
+
   /** The named CoreViz SQL metrics of the last execution, e.g. "CoreViz retries" -> "12". */
   public static Map<String, String> lastScanMetrics(SparkSession spark) {
     try {
