@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * What one read asks of {@code GET /api/dataset/{collectionId}/media}, typed: options build it,
@@ -52,6 +53,9 @@ public record MediaQuery(
     implements Serializable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** An ltree path, as {@code path} takes it: labels of letters, digits and _ joined by dots. */
+  public static final Pattern LTREE = Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
 
   /** The API's browse sort: a field and a direction. */
   public record Sort(String field, boolean ascending) implements Serializable {
@@ -249,6 +253,20 @@ public record MediaQuery(
       params.put("sortDirection", sort.direction());
     }
     return params;
+  }
+
+  /** The parameters of this query that {@code base} lacks or sets otherwise, in their order. */
+  public Map<String, String> paramsBeyond(MediaQuery base) {
+    Map<String, String> others = base.params();
+    Map<String, String> beyond = new LinkedHashMap<>();
+    params()
+        .forEach(
+            (name, value) -> {
+              if (!value.equals(others.get(name))) {
+                beyond.put(name, value);
+              }
+            });
+    return beyond;
   }
 
   /** The request without paging. */

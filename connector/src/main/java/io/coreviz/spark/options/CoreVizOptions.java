@@ -30,7 +30,6 @@ public final class CoreVizOptions {
   private static final Pattern HEX32 = Pattern.compile("[0-9a-f]{32}");
   private static final Pattern UUID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-  static final Pattern LTREE = Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final CallPolicy CALLS = CallPolicy.DEFAULT;
 
@@ -72,7 +71,7 @@ public final class CoreVizOptions {
           "the collection root",
           "ltree path to read under: <collectionId>.<folderId>…",
           (name, value) -> {
-            if (!LTREE.matcher(value).matches()) {
+            if (!MediaQuery.LTREE.matcher(value).matches()) {
               throw ConfigurationException.invalid(
                   name,
                   value,
@@ -227,23 +226,11 @@ public final class CoreVizOptions {
       OptionSpec.millis("readTimeoutMs", CALLS.readTimeout(), 1, 3_600_000, "read timeout");
 
   public static final OptionSpec<Double> MAX_REQUESTS_PER_SECOND =
-      OptionSpec.of(
+      OptionSpec.positive(
               "maxRequestsPerSecond",
               CALLS.maxRequestsPerSecond(),
-              "",
-              "request-rate cap per executor JVM and endpoint host",
-              (name, value) -> {
-                try {
-                  double parsed = Double.parseDouble(value);
-                  if (parsed > 0 && Double.isFinite(parsed)) {
-                    return parsed;
-                  }
-                } catch (NumberFormatException e) {
-                  // reported below
-                }
-                throw ConfigurationException.invalid(
-                    name, value, "expected a positive number, e.g. 20");
-              })
+              "20",
+              "request-rate cap per executor JVM and endpoint host")
           .shownAs("unlimited");
 
   public static final OptionSpec<Integer> MAX_CONCURRENT_REQUESTS_PER_EXECUTOR =

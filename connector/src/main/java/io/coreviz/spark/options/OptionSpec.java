@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoublePredicate;
 
 /**
  * One option of the {@code coreviz} source, declared once: its name, its type, its default (and how
@@ -137,22 +138,32 @@ public record OptionSpec<T>(
 
   /** A finite number. */
   static OptionSpec<Double> number(String name, String shownDefault, String doc) {
+    return of(name, null, shownDefault, doc, decimal(v -> true, "expected a number, e.g. 0.2"));
+  }
+
+  /** A number greater than zero; {@code fallback} when absent. */
+  static OptionSpec<Double> positive(String name, double fallback, String example, String doc) {
     return of(
         name,
-        null,
-        shownDefault,
+        fallback,
+        "`" + fallback + "`",
         doc,
-        (n, value) -> {
-          try {
-            double parsed = Double.parseDouble(value);
-            if (Double.isFinite(parsed)) {
-              return parsed;
-            }
-          } catch (NumberFormatException e) {
-            // reported below
-          }
-          throw ConfigurationException.invalid(n, value, "expected a number, e.g. 0.2");
-        });
+        decimal(v -> v > 0, "expected a positive number, e.g. " + example));
+  }
+
+  /** Reads a finite number that {@code valid} accepts; else the error says {@code expected}. */
+  private static Reader<Double> decimal(DoublePredicate valid, String expected) {
+    return (name, value) -> {
+      try {
+        double parsed = Double.parseDouble(value);
+        if (Double.isFinite(parsed) && valid.test(parsed)) {
+          return parsed;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw ConfigurationException.invalid(name, value, expected);
+    };
   }
 
   /** A copy that README shows with another default text (e.g. "unlimited"). */

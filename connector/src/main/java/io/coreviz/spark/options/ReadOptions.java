@@ -25,6 +25,7 @@ import java.util.function.Function;
 public final class ReadOptions {
 
   private final Map<String, String> given;
+  private final Map<OptionSpec<?>, Object> values = new HashMap<>();
   private final ClientSettings client;
   private final MediaQuery query;
   private final Set<Pushdown> pushdowns;
@@ -58,7 +59,7 @@ public final class ReadOptions {
   private ReadOptions(Map<String, String> given, Credentials credentials) {
     this.given = given;
     for (OptionSpec<?> option : ALL) {
-      value(option); // every value checked now, used or not
+      values.put(option, option.from(given)); // every value read and checked now, used or not
     }
     String collectionId = required(COLLECTION_ID);
     this.client =
@@ -98,8 +99,12 @@ public final class ReadOptions {
   }
 
   /** The value of {@code option}, or its default. */
+  @SuppressWarnings("unchecked") // each value was read by its own option
   public <T> T value(OptionSpec<T> option) {
-    return option.from(given);
+    if (!values.containsKey(option)) {
+      throw new IllegalArgumentException(option + " is not declared in CoreVizOptions.ALL");
+    }
+    return (T) values.get(option);
   }
 
   /** The collection id as the API takes it: 32 lowercase hex digits. */

@@ -186,14 +186,10 @@ final class CoreVizScanBuilder
 
   @Override
   public Scan build() {
-    ScanSpec spec = ScanSpec.of(options, filters, readSchema);
-    if (count) {
-      spec = spec.forCount(COUNT);
-    } else if (order != null) {
-      spec = spec.withTopN(order, limit);
-    } else if (limit != null) {
-      spec = spec.withLimit(limit);
-    }
+    ScanSpec spec =
+        count
+            ? ScanSpec.of(options, filters, COUNT, null, null, true)
+            : ScanSpec.of(options, filters, readSchema, limit, order, false);
     return new CoreVizScan(spec, PartitionPlanners.forOptions(options));
   }
 }

@@ -48,66 +48,36 @@ record ScanSpec(
     residual = List.copyOf(residual);
   }
 
-  static ScanSpec of(ReadOptions options, PushedFilters filters, StructType schema) {
-    List<String> residual = filters.residual().stream().map(Object::toString).toList();
+  /**
+   * The scan of {@code filters}' queries: only {@code count(*)} when {@code count} is set, else the
+   * first {@code limit} rows (all when null), sorted by the API in {@code order} when that is set.
+   */
+  static ScanSpec of(
+      ReadOptions options,
+      PushedFilters filters,
+      StructType schema,
+      Integer limit,
+      Order order,
+      boolean count) {
+    MediaQuery query = filters.query();
+    List<MediaQuery> queries = filters.alternatives();
+    if (order != null) {
+      MediaQuery.Sort sort = new MediaQuery.Sort(order.column(), order.ascending());
+      query = query.withSort(sort);
+      queries = queries.stream().map(q -> q.withSort(sort)).toList();
+    }
     return new ScanSpec(
         options.client(),
         options.pageSize(),
         options.value(CoreVizOptions.MAX_CONCURRENT_REQUESTS),
         options.numPartitions(),
-        filters.query(),
-        filters.alternatives(),
-        null,
-        null,
-        false,
-        schema,
-        residual);
-  }
-
-  ScanSpec withLimit(int rows) {
-    return new ScanSpec(
-        client,
-        pageSize,
-        concurrency,
-        numPartitions,
-        query,
-        queries,
-        rows,
-        order,
-        countOnly,
-        readSchema,
-        residual);
-  }
-
-  ScanSpec withTopN(Order by, int rows) {
-    MediaQuery.Sort sort = new MediaQuery.Sort(by.column(), by.ascending());
-    return new ScanSpec(
-        client,
-        pageSize,
-        concurrency,
-        numPartitions,
-        query.withSort(sort),
-        queries.stream().map(q -> q.withSort(sort)).toList(),
-        rows,
-        by,
-        countOnly,
-        readSchema,
-        residual);
-  }
-
-  ScanSpec forCount(StructType countSchema) {
-    return new ScanSpec(
-        client,
-        pageSize,
-        concurrency,
-        numPartitions,
         query,
         queries,
         limit,
         order,
-        true,
-        countSchema,
-        residual);
+        count,
+        schema,
+        filters.residual().stream().map(Object::toString).toList());
   }
 
   /** What {@code explain()} shows: the requests, never credentials. */
@@ -122,8 +92,7 @@ record ScanSpec(
     } else if (queries.size() > 1 || !queries.get(0).equals(query)) {
       text.append(" [union of ").append(queries.size()).append(": ");
       text.append(
-          String.join(
-              " | ", queries.stream().map(q -> differences(q.params(), query.params())).toList()));
+          String.join(" | ", queries.stream().map(q -> q.paramsBeyond(query).toString()).toList()));
       text.append(']');
     }
     if (countOnly) {
@@ -145,18 +114,5 @@ record ScanSpec(
       text.append(" [kept in Spark: ").append(String.join(", ", residual)).append(']');
     }
     return text.toString();
-  }
-
-  /** The parameters of {@code one} that {@code base} lacks or sets otherwise, e.g. {type=image}. */
-  private static String differences(
-      java.util.Map<String, String> one, java.util.Map<String, String> base) {
-    java.util.Map<String, String> differ = new java.util.LinkedHashMap<>();
-    one.forEach(
-        (name, value) -> {
-          if (!value.equals(base.get(name))) {
-            differ.put(name, value);
-          }
-        });
-    return differ.toString();
   }
 }

@@ -1,7 +1,7 @@
 package io.coreviz.spark.read.pushdown;
 
+import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.functions.CatalogFunction;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.connector.expressions.Expression;
 import org.apache.spark.sql.connector.expressions.Literal;
 import org.apache.spark.sql.connector.expressions.UserDefinedScalarFunc;
@@ -15,8 +15,6 @@ import org.apache.spark.sql.types.DataTypes;
  * level, pre-filter.
  */
 final class PathRule implements ColumnRule {
-
-  private static final Pattern LTREE = Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
 
   @Override
   public Outcome apply(Predicate predicate, Narrowing query) {
@@ -38,7 +36,9 @@ final class PathRule implements ColumnRule {
       String prefix = whole ? text.substring(0, text.length() - 1) : parent(text);
       return subtree(query, prefix, whole);
     }
-    if (predicate.name().equals("=") && query.recursive && LTREE.matcher(text).matches()) {
+    if (predicate.name().equals("=")
+        && query.recursive
+        && MediaQuery.LTREE.matcher(text).matches()) {
       String parent = parent(text);
       if (parent != null && within(parent, query.path)) {
         query.path = parent;
@@ -65,7 +65,7 @@ final class PathRule implements ColumnRule {
 
   /** Narrows the scan to the subtree under {@code prefix} when that is inside the current one. */
   private static Outcome subtree(Narrowing query, String prefix, boolean whole) {
-    if (prefix == null || !LTREE.matcher(prefix).matches()) {
+    if (prefix == null || !MediaQuery.LTREE.matcher(prefix).matches()) {
       return Outcome.NOT_PUSHED;
     }
     if (within(prefix, query.path)) {

@@ -146,21 +146,6 @@ class FilterTranslatorTest {
     return text == null ? null : LocalDate.parse(text);
   }
 
-  /** The parameters of an alternative that the scan's query lacks or sets otherwise. */
-  static Map<String, String> differences(MediaQuery alternative, MediaQuery query) {
-    Map<String, String> base = query.params();
-    Map<String, String> differ = new LinkedHashMap<>();
-    alternative
-        .params()
-        .forEach(
-            (name, value) -> {
-              if (!value.equals(base.get(name))) {
-                differ.put(name, value);
-              }
-            });
-    return differ;
-  }
-
   /** Runs a table: each nested class lists its rule's cases in {@code cases()}. */
   abstract static class RuleTable {
 
@@ -178,7 +163,7 @@ class FilterTranslatorTest {
           FilterTranslator.translate(query(base), predicates.toArray(new Predicate[0]));
 
       assertThat(result.query().params()).as("params").isEqualTo(params);
-      assertThat(result.alternatives().stream().map(q -> differences(q, result.query())).toList())
+      assertThat(result.alternatives().stream().map(q -> q.paramsBeyond(result.query())).toList())
           .as("alternatives")
           .isEqualTo(alternatives);
       assertThat(result.residual()).as("residual").hasSize(residual);
