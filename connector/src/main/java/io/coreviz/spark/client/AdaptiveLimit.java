@@ -5,7 +5,9 @@ package io.coreviz.spark.client;
  * (additive increase, multiplicative decrease, as TCP does): it starts at the configured ceiling,
  * halves when the host pushes back (429 or 503) and grows by about one per round of successful
  * requests, never above the ceiling nor below one. One halving per round: pushbacks to requests
- * sent before the last halving are about the old limit and change nothing.
+ * sent before the last halving are about the old limit and change nothing. It grows only while it
+ * is what holds requests back (every slot taken): a success with slots to spare says nothing about
+ * whether the host takes more, and a limit grown then would be far too high when demand returns.
  */
 final class AdaptiveLimit {
 
@@ -39,16 +41,17 @@ final class AdaptiveLimit {
 
   /**
    * Frees the slot of a request sent at {@code sentAt} (any monotonic clock) and learns from its
-   * answer: a pushback halves the limit, a success grows it by 1/limit.
+   * answer: a pushback halves the limit, a success with every slot taken grows it by 1/limit.
    */
   synchronized void release(long sentAt, boolean pushedBack) {
+    boolean full = inFlight >= current();
     inFlight--;
     if (pushedBack) {
       if (sentAt > lastDecrease) {
         limit = Math.max(1, limit / 2);
         lastDecrease = System.nanoTime();
       }
-    } else {
+    } else if (full) {
       limit = Math.min(ceiling, limit + 1 / limit);
     }
     notifyAll();
