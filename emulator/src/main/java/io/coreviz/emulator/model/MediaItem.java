@@ -63,6 +63,48 @@ public record MediaItem(
         List.of());
   }
 
+  /** This item as if created (and last updated) at {@code instant}. */
+  public MediaItem withCreatedAt(Instant instant) {
+    return new MediaItem(
+        id,
+        name,
+        type,
+        blobKey,
+        path,
+        instant,
+        instant,
+        width,
+        height,
+        duration,
+        sizeBytes,
+        status,
+        metadata,
+        totalVersions,
+        frameObjectId,
+        frames);
+  }
+
+  /** This item moved to {@code path} (its own label last, as every path ends). */
+  public MediaItem withPath(String path) {
+    return new MediaItem(
+        id,
+        name,
+        type,
+        blobKey,
+        path,
+        createdAt,
+        updatedAt,
+        width,
+        height,
+        duration,
+        sizeBytes,
+        status,
+        metadata,
+        totalVersions,
+        frameObjectId,
+        frames);
+  }
+
   public boolean isFolder() {
     return FOLDER.equals(type);
   }
