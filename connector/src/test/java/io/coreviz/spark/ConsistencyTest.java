@@ -143,23 +143,9 @@ class ConsistencyTest {
     for (MediaItem template : SyntheticCollection.generate(99, count, 0).media()) {
       MediaItem anchor = collection.media().get(random.nextInt(collection.media().size()));
       media.add(
-          new MediaItem(
-              template.id(),
-              template.name(),
-              template.type(),
-              template.blobKey(),
-              anchor.parentPath() + "." + template.id(),
-              anchor.createdAt().plusMillis(random.nextInt(5)),
-              anchor.createdAt(),
-              template.width(),
-              template.height(),
-              template.duration(),
-              template.sizeBytes(),
-              template.status(),
-              template.metadata(),
-              1,
-              null,
-              template.frames()));
+          template
+              .withPath(anchor.parentPath() + "." + template.id())
+              .withCreatedAt(anchor.createdAt().plusMillis(random.nextInt(5))));
     }
     return media;
   }
@@ -205,25 +191,139 @@ class ConsistencyTest {
     }
   }
 
+  /** {@code collection} with its items stamped in runs of {@code run} equal creation times. */
+  private static MediaCollection inRuns(MediaCollection collection, int run) {
+    List<MediaItem> sorted =
+        collection.items().stream()
+            .sorted(java.util.Comparator.comparing(MediaItem::createdAt))
+            .toList();
+    List<MediaItem> stamped = new ArrayList<>();
+    for (int i = 0; i < sorted.size(); i++) {
+      stamped.add(sorted.get(i).withCreatedAt(sorted.get(i - i % run).createdAt()));
+    }
+    return new MediaCollection(collection.id(), stamped, Map.of());
+  }
+
+  /**
+   * Small units (25 items, pages of 100) on a collection stamped in runs of three equal times: cuts
+   * land inside runs, and the runs are ordered differently on every request while items are
+   * inserted and deleted. Cuts inside a run must be dropped, not turned into offset ranges.
+   */
+  @ParameterizedTest(name = "partitionBy={0}")
+  @CsvSource({"date", "folder"})
+  void cutsThatLandInRunsOfEqualTimestampsStayExactUnderChangesAndUnstableTies(String partitionBy) {
+    MediaCollection collection = inRuns(SyntheticCollection.generate(49, 2_000), 30);
+    Set<String> before = idsOf(collection.items());
+    List<MediaItem> inserts = newMedia(collection, 30);
+    Set<String> deleted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).unstableTies(11).start()) {
+      AtomicInteger dataPages = new AtomicInteger();
+      server.faults(churn(collection, inserts, deleted, 30, dataPages));
+
+      List<String> read =
+          ids(
+              server,
+              collection,
+              Map.of("partitionBy", partitionBy, "pageSize", "100", "itemsPerPartition", "100"));
+
+      Set<String> stayed = new HashSet<>(before);
+      stayed.removeAll(deleted);
+      Set<String> everExisted = new HashSet<>(before);
+      everExisted.addAll(idsOf(inserts));
+      assertThat(deleted).as("every change landed while data pages were read").hasSize(30);
+      assertThat(read).doesNotHaveDuplicates().containsAll(stayed);
+      assertThat(everExisted).containsAll(read);
+      long probes =
+          server.mediaRequests().stream()
+              .filter(r -> r.query().getOrDefault("limit", "10").equals("1"))
+              .count();
+      assertThat(probes).as("the plan cut the read finely").isGreaterThan(20);
+    }
+  }
+
+  /** Runs {@code change} once, on the first page of data (planning's probes ask for 1 or 2). */
+  private static FaultInjector onFirstDataPage(Runnable change, AtomicInteger changed) {
+    return request -> {
+      if (request.isMediaRequest()
+          && Integer.parseInt(request.query().getOrDefault("limit", "10")) > 2
+          && changed.getAndIncrement() == 0) {
+        change.run();
+      }
+      return null;
+    };
+  }
+
   @Test
-  void exactOffsetRangesThatComeUpShortFailClearly() {
+  void offsetRangesThatComeUpShortFailClearly() {
     MediaCollection collection = SyntheticCollection.generate(45, 600);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      AtomicInteger requests = new AtomicInteger();
+      AtomicInteger changed = new AtomicInteger();
       server.faults(
-          request -> {
-            // The first page of data, after the count and its check.
-            if (request.isMediaRequest() && requests.incrementAndGet() == 3) {
-              collection.media().stream().limit(40).forEach(item -> collection.remove(item.id()));
-            }
-            return null;
-          });
+          onFirstDataPage(
+              () ->
+                  List.copyOf(collection.media()).stream()
+                      .limit(40)
+                      .forEach(item -> collection.remove(item.id())),
+              changed));
 
       assertThatThrownBy(() -> ids(server, collection, Map.of("partitionBy", "offset")))
           .hasRootCauseInstanceOf(DataException.class)
-          .hasMessageContaining("were expected")
-          .hasMessageContaining("deleted while the scan ran");
+          .hasMessageContaining("added or deleted while the scan ran")
+          .hasMessageContaining("partitionBy=date");
+      assertThat(changed.get()).isPositive();
+    }
+  }
+
+  /**
+   * One item deleted before every range and one added after them all: the count is unchanged and
+   * every range would still fill up, each one item further on, so a range that trusted offsets
+   * would silently skip the item that moved into the range before it.
+   */
+  @ParameterizedTest(name = "maxConcurrentRequests={0}")
+  @CsvSource({"1", "8"})
+  void offsetRangesFailRatherThanSkipAnItemWhenADeletionIsMadeUpForByAnInsert(int concurrency) {
+    MediaCollection collection = SyntheticCollection.generate(47, 600);
+    MediaItem oldest =
+        collection.items().stream()
+            .min(java.util.Comparator.comparing(MediaItem::createdAt))
+            .orElseThrow();
+    MediaItem newest =
+        collection.items().stream()
+            .max(java.util.Comparator.comparing(MediaItem::createdAt))
+            .orElseThrow();
+    MediaItem added = newMedia(collection, 1).get(0);
+    MediaItem late =
+        added
+            .withPath(newest.parentPath() + "." + added.id())
+            .withCreatedAt(newest.createdAt().plusSeconds(60));
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      AtomicInteger changed = new AtomicInteger();
+      server.faults(
+          onFirstDataPage(
+              () -> {
+                collection.remove(oldest.id());
+                collection.add(late, Map.of());
+              },
+              changed));
+
+      assertThatThrownBy(
+              () ->
+                  ids(
+                      server,
+                      collection,
+                      Map.of(
+                          "partitionBy",
+                          "offset",
+                          "itemsPerPartition",
+                          "100",
+                          "maxConcurrentRequests",
+                          String.valueOf(concurrency))))
+          .hasRootCauseInstanceOf(DataException.class)
+          .hasMessageContaining("added or deleted while the scan ran");
+      assertThat(changed.get()).isPositive();
     }
   }
 }

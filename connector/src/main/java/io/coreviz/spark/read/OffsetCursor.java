@@ -15,9 +15,17 @@ import org.apache.spark.sql.catalyst.InternalRow;
 /**
  * Plain offset paging: from the segment's offset for at most its limit. A page shorter than asked
  * is normal (servers cap {@code limit}); the walk ends at the limit, an empty page or {@code
- * hasMore=false}, never on {@code pagination.total} alone. An exact segment that ends short fails:
- * rows would be lost. Otherwise the limit counts distinct rows {@code keep} accepts, so repeats
- * (ties in a new order) or rows outside the query do not make a {@code LIMIT} come back short.
+ * hasMore=false}, never on {@code pagination.total} alone. The limit counts distinct rows {@code
+ * keep} accepts, so repeats (ties in a new order) or rows outside the query do not make a {@code
+ * LIMIT} come back short.
+ *
+ * <p>An exact range must return exactly its items, and proves it did: its first item must be the
+ * one planning found at its offset, each later page starts one item early and that item must be the
+ * last one taken, and the item after its last must be the one planning found there (the next
+ * range's first). Under a stable order those checks chain every range to its neighbours, so an item
+ * present for the whole scan is read by exactly one range; where offsets shifted (items added or
+ * deleted before the read position, or equal keys in a new order), a check fails or the range ends
+ * short, and the task fails rather than lose or repeat a row.
  */
 final class OffsetCursor implements Cursor {
 
@@ -31,6 +39,7 @@ final class OffsetCursor implements Cursor {
   private long remaining;
   private boolean done;
   private MediaRequest asked;
+  private String lastId;
 
   OffsetCursor(
       MediaQuery query, Segment segment, int pageSize, int idSlot, Predicate<InternalRow> keep) {
@@ -49,42 +58,106 @@ final class OffsetCursor implements Cursor {
     if (done) {
       return null;
     }
-    asked = query.page(offset, (int) Math.min(pageSize, remaining));
+    if (!segment.exact()) {
+      asked = query.page(offset, (int) Math.min(pageSize, remaining));
+      return asked;
+    }
+    boolean overlap = lastId != null;
+    long take = Math.min(pageSize, remaining);
+    boolean last = take == remaining && segment.afterId() != null;
+    asked =
+        query.page(overlap ? offset - 1 : offset, (int) take + (overlap ? 1 : 0) + (last ? 1 : 0));
     return asked;
   }
 
   @Override
   public List<InternalRow> accept(MediaPage<InternalRow> page) {
+    return segment.exact() ? acceptExact(page) : acceptAny(page);
+  }
+
+  private List<InternalRow> acceptAny(MediaPage<InternalRow> page) {
     List<InternalRow> items = page.items();
-    if (items.isEmpty()) {
-      if (segment.exact()) {
-        throw endedShort(page);
-      }
-      done = true;
-      return items;
-    }
-    if (segment.exact()) {
-      if (items.size() > remaining) {
-        items = items.subList(0, (int) remaining); // a server that ignores limit
-      }
-      offset += items.size();
-      remaining -= items.size();
-      done = remaining == 0;
-      if (!done && page.pagination().saysNoMore()) {
-        throw endedShort(page);
-      }
-      return items.stream().filter(keep).toList();
-    }
     List<InternalRow> emit = new ArrayList<>();
     for (InternalRow row : items) {
-      if (remaining > 0 && keep.test(row) && ids.add(row.getUTF8String(idSlot).toString())) {
+      if (remaining > 0 && keep.test(row) && ids.add(id(row))) {
         emit.add(row);
         remaining--;
       }
     }
     offset += items.size();
-    done = remaining == 0 || page.pagination().saysNoMore();
+    done = items.isEmpty() || remaining == 0 || page.pagination().saysNoMore();
     return emit;
+  }
+
+  private List<InternalRow> acceptExact(MediaPage<InternalRow> page) {
+    List<InternalRow> items = page.items();
+    int next = 0;
+    if (lastId != null) {
+      expect(items, 0, lastId, "the last item of the previous page");
+      next = 1;
+    } else if (segment.firstId() != null) {
+      expect(items, 0, segment.firstId(), "the first item of this range when the scan was planned");
+    }
+    int take = (int) Math.min(remaining, items.size() - next);
+    if (take <= 0 && remaining > 0) {
+      throw endedShort(page);
+    }
+    List<InternalRow> emit = new ArrayList<>(take);
+    for (InternalRow row : items.subList(next, next + take)) {
+      if (keep.test(row)) {
+        emit.add(row);
+      }
+    }
+    if (take > 0) {
+      lastId = id(items.get(next + take - 1));
+    }
+    offset += take;
+    remaining -= take;
+    next += take;
+    if (remaining > 0) {
+      if (page.pagination().saysNoMore()) {
+        throw endedShort(page);
+      }
+    } else if (segment.afterId() == null) {
+      done = true;
+    } else if (next < items.size()) {
+      expect(items, next, segment.afterId(), "the next range's first item when planned");
+      done = true;
+    } else if (take == 0 || page.pagination().saysNoMore()) {
+      throw shifted(null, segment.afterId(), "the next range's first item when planned");
+    }
+    return emit;
+  }
+
+  /** Fails unless {@code items[at]} is the item with {@code id}. */
+  private void expect(List<InternalRow> items, int at, String id, String what) {
+    if (at >= items.size()) {
+      throw shifted(null, id, what);
+    }
+    String found = id(items.get(at));
+    if (!found.equals(id)) {
+      throw shifted(found, id, what);
+    }
+  }
+
+  private String id(InternalRow row) {
+    return row.getUTF8String(idSlot).toString();
+  }
+
+  private DataException shifted(String found, String expected, String what) {
+    return new DataException(
+        "CoreViz answered GET "
+            + asked.pathAndQuery()
+            + " with "
+            + (found == null ? "no item" : "item " + found)
+            + " where "
+            + expected
+            + " ("
+            + what
+            + ") was expected: items were added or deleted while the scan ran, or the server"
+            + " orders equal sort keys differently on each request, so offset ranges cannot be"
+            + " read exactly. Run the query again, or use partitionBy=date, which tolerates"
+            + " changes.");
   }
 
   private DataException endedShort(MediaPage<InternalRow> page) {

@@ -109,28 +109,7 @@ class PartitionPlanningTest {
     // A bulk import: every item has the same createdAt, so time cannot cut it.
     java.time.Instant instant = java.time.Instant.parse("2026-03-10T14:22:00Z");
     MediaCollection source = SyntheticCollection.generate(14, 2_000);
-    List<MediaItem> items =
-        source.items().stream()
-            .map(
-                i ->
-                    new MediaItem(
-                        i.id(),
-                        i.name(),
-                        i.type(),
-                        i.blobKey(),
-                        i.path(),
-                        instant,
-                        instant,
-                        i.width(),
-                        i.height(),
-                        i.duration(),
-                        i.sizeBytes(),
-                        i.status(),
-                        i.metadata(),
-                        i.totalVersions(),
-                        i.frameObjectId(),
-                        i.frames()))
-            .toList();
+    List<MediaItem> items = source.items().stream().map(i -> i.withCreatedAt(instant)).toList();
     MediaCollection bulk = new MediaCollection(source.id(), items, Map.of());
     try (CoreVizEmulator stable =
         CoreVizEmulator.builder().collection(bulk).credential(KEY).maxLimit(100).start()) {

@@ -71,7 +71,8 @@ final class DatePlanner implements PartitionPlanner {
     LocalDate first = day(oldest);
     if (first == null || last == null) {
       notes.add("items without createdAt: planned by offset");
-      return new Plan(fallback.split(query, total, parallelism), notes);
+      List<Bin> ranges = fallback.split(query, total, parallelism);
+      return new Plan(Sizing.join(Sizing.anchored(client, ranges)), notes);
     }
     int partitions = sizing.partitions(total, parallelism);
     long unitMax = sizing.unitMax(total, partitions);
@@ -86,7 +87,7 @@ final class DatePlanner implements PartitionPlanner {
               + " by creation-time cuts instead";
       LOG.warn("CoreViz scan of {}: {}", query.request().path(), note);
       notes.add(note);
-      units = Sizing.join(Sizing.cuts(client, query, total, unitMax));
+      units = Sizing.join(sizing.cuts(client, query, total, unitMax));
     }
     return new Plan(Packing.balance(units, partitions), notes);
   }
@@ -129,7 +130,7 @@ final class DatePlanner implements PartitionPlanner {
       return CompletableFuture.completedFuture(List.of());
     }
     if (count <= unitMax || !a.isBefore(b)) {
-      return Sizing.cuts(client, window.of(query), count, unitMax);
+      return sizing.cuts(client, window.of(query), count, unitMax);
     }
     LocalDate middle = a.plusDays(ChronoUnit.DAYS.between(a, b) / 2);
     Window left = new Window(window.from(), middle);

@@ -73,7 +73,7 @@ final class FolderPlanner implements PartitionPlanner {
       long unitMax,
       List<CompletableFuture<List<Bin>>> units) {
     MediaQuery level = query.withPath(path, false);
-    units.add(Sizing.total(client, level).thenCompose(n -> Sizing.cuts(client, level, n, unitMax)));
+    units.add(Sizing.total(client, level).thenCompose(n -> sizing.cuts(client, level, n, unitMax)));
     for (InternalRow folder : childFolders(client, query.collectionId(), path)) {
       String folderPath = folder.isNullAt(0) ? null : folder.getUTF8String(0).toString();
       if (folderPath == null || !isChild(folderPath, path)) {

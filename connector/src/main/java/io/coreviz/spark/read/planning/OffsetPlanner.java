@@ -7,8 +7,10 @@ import java.util.List;
 
 /**
  * {@code partitionBy=offset}: equal, contiguous offset ranges of the ordered results, sized from a
- * checked count ({@link Counts}). Ranges are exact: a range that comes back short fails its task
- * (items were deleted, offsets shifted). The last is followed by a read on to the last page.
+ * checked count ({@link Counts}), each with the id found at its first offset (one probe per range,
+ * all at once). Ranges are exact: a range whose first or next range's item is no longer where
+ * planning found it, or that comes back short, fails its task (items were added or deleted, offsets
+ * shifted). The last is followed by a read on to the last page.
  */
 final class OffsetPlanner implements PartitionPlanner {
 
@@ -21,7 +23,7 @@ final class OffsetPlanner implements PartitionPlanner {
   @Override
   public Plan plan(CoreVizClient client, MediaQuery query, int parallelism) {
     Counts.Count count = Counts.of(client, query.request());
-    List<Bin> bins = split(query, count.items(), parallelism);
+    List<Bin> bins = Sizing.join(Sizing.anchored(client, split(query, count.items(), parallelism)));
     return new Plan(bins, count.exact() ? List.of() : List.of(count.note()));
   }
 

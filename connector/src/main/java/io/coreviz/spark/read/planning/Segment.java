@@ -16,6 +16,10 @@ import java.io.Serializable;
  * @param toKey when set, only items created before this instant belong to the segment
  * @param expected how many items a probe of exactly this segment counted when the scan was planned,
  *     or -1 where the plan only estimated it; a reader that finds another number says so
+ * @param firstId for an exact range, the id of the item planning found at {@code offset}, or null
+ * @param afterId for an exact range, the id of the item planning found just after it (the next
+ *     range's first), or null; the reader checks both are where planning found them, and that each
+ *     page starts where the last ended, so a shift of offsets fails instead of losing a row
  */
 public record Segment(
     MediaQuery query,
@@ -24,21 +28,28 @@ public record Segment(
     boolean exact,
     Long fromKey,
     Long toKey,
-    long expected)
+    long expected,
+    String firstId,
+    String afterId)
     implements Serializable {
 
   public Segment(MediaQuery query, long offset, long limit, boolean exact) {
-    this(query, offset, limit, exact, null, null, -1);
+    this(query, offset, limit, exact, null, null, -1, null, null);
   }
 
   public Segment(
       MediaQuery query, long offset, long limit, boolean exact, Long fromKey, Long toKey) {
-    this(query, offset, limit, exact, fromKey, toKey, -1);
+    this(query, offset, limit, exact, fromKey, toKey, -1, null, null);
   }
 
   /** This segment, with the number of items a probe counted in it. */
   public Segment expecting(long items) {
-    return new Segment(query, offset, limit, exact, fromKey, toKey, items);
+    return new Segment(query, offset, limit, exact, fromKey, toKey, items, firstId, afterId);
+  }
+
+  /** This exact range, with the ids planning found at its first offset and just after it. */
+  public Segment between(String firstId, String afterId) {
+    return new Segment(query, offset, limit, exact, fromKey, toKey, expected, firstId, afterId);
   }
 
   public Segment {
@@ -83,6 +94,9 @@ public record Segment(
       text.append(" offset=").append(offset);
       if (limit != Long.MAX_VALUE) {
         text.append(exact ? " count=" : " limit=").append(limit);
+      }
+      if (firstId != null) {
+        text.append(" from id ").append(firstId);
       }
     }
     return text.toString();

@@ -37,9 +37,7 @@ final class Sizing {
   /**
    * The largest unit planners cut: a quarter of a partition, so balancing units over {@code
    * partitions} bins keeps every partition within 5/3 of every other, and a task has at least four
-   * segments to read at once. (Smaller units would use more of {@code maxConcurrentRequests}, but
-   * cut more runs of equal timestamps, whose fallback, exact offset ranges, can miss an item when
-   * another is deleted before it mid-scan.)
+   * segments to read at once.
    */
   long unitMax(long total, int partitions) {
     return Math.max(1, total / partitions / 4);
@@ -68,13 +66,16 @@ final class Sizing {
   }
 
   /**
-   * Cuts the {@code count} items of {@code query}, oldest first, into units of at most {@code
+   * Cuts the {@code count} items of {@code query}, oldest first, into units of about {@code
    * unitMax} by creation time: one probe per cut reads the {@code createdAt} at that offset (all
    * probes at once), and each unit covers {@code [cut, next cut)}. Unlike offset ranges, these stay
-   * exact while items are added or deleted. Equal timestamps never straddle a cut; where a run of
-   * them would, the units are exact offset ranges instead.
+   * exact while items are added or deleted, and whatever order the server gives equal timestamps.
+   * Equal timestamps never straddle a cut: a cut that lands inside a run of them is dropped, and
+   * its neighbours' unit reads the whole run. Where the run may be longer than a page, which paging
+   * by key cannot read, the units are exact offset ranges instead, checked at every boundary
+   * ({@link Segment#firstId()}).
    */
-  static CompletableFuture<List<Bin>> cuts(
+  CompletableFuture<List<Bin>> cuts(
       CoreVizClient client, MediaQuery query, long count, long unitMax) {
     MediaQuery sorted = query.withSort(MediaQuery.Sort.OLDEST_FIRST);
     if (count <= unitMax) {
@@ -83,49 +84,70 @@ final class Sizing {
     }
     List<CompletableFuture<MediaPage<InternalRow>>> probes = new ArrayList<>();
     for (long offset = 0; offset < count; offset += unitMax) {
-      probes.add(client.fetchAsync(sorted.page(offset, 1), CreatedAt.READER));
+      probes.add(client.fetchAsync(sorted.page(offset, 1), CreatedAt.WITH_ID));
     }
     return CompletableFuture.allOf(probes.toArray(new CompletableFuture<?>[0]))
         .thenApply(done -> cut(sorted, probes, count, unitMax));
   }
 
-  private static List<Bin> cut(
+  private List<Bin> cut(
       MediaQuery sorted,
       List<CompletableFuture<MediaPage<InternalRow>>> probes,
       long count,
       long unitMax) {
-    List<Long> keys = new ArrayList<>();
+    List<InternalRow> found = new ArrayList<>();
     for (CompletableFuture<MediaPage<InternalRow>> probe : probes) {
       MediaPage<InternalRow> page = probe.join();
       if (page.items().isEmpty() || page.items().get(0).isNullAt(0)) {
         break; // fewer items than counted: the last unit reads to the end anyway
       }
-      long key = page.items().get(0).getLong(0);
-      if (!keys.isEmpty() && key <= keys.get(keys.size() - 1)) {
-        // A run of equal timestamps spans a cut: time cannot separate these units. Fall back to
-        // exact offset ranges, which need a stable order and fail loudly when items vanish.
-        return ranges(sorted, count, unitMax);
+      found.add(page.items().get(0));
+    }
+    List<Long> offsets = new ArrayList<>();
+    List<Long> keys = new ArrayList<>();
+    long equal = 0;
+    for (int i = 0; i < found.size(); i++) {
+      long key = found.get(i).getLong(0);
+      equal = !keys.isEmpty() && key == keys.get(keys.size() - 1) ? equal + 1 : 0;
+      if (equal > 0 && (equal + 2) * unitMax - 1 > pageSize - 2) {
+        // Up to this many items may share one instant: perhaps more than a page holds beside the
+        // item before them and one after, which paging by key cannot read; offsets can.
+        return ranges(sorted, count, unitMax, ids(found));
       }
+      if (!keys.isEmpty() && key <= keys.get(keys.size() - 1)) {
+        // Inside a run of equal timestamps (or behind a cut that moved while probed): the
+        // previous unit reads through to the next distinct instant.
+        continue;
+      }
+      offsets.add(i * unitMax);
       keys.add(key);
     }
     List<Bin> bins = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
-      long offset = i * unitMax;
       Long from = i == 0 ? null : keys.get(i);
       Long to = i + 1 < keys.size() ? keys.get(i + 1) : null;
-      long size = i + 1 < keys.size() ? unitMax : count - offset;
-      bins.add(Bin.of(Segment.keyed(sorted, offset, from, to), size));
+      long size = (i + 1 < keys.size() ? offsets.get(i + 1) : count) - offsets.get(i);
+      bins.add(Bin.of(Segment.keyed(sorted, offsets.get(i), from, to), size));
     }
     return bins;
   }
 
-  /** Exact offset ranges of at most {@code unitMax} over {@code count} items ({@link #range}). */
-  static List<Bin> ranges(MediaQuery query, long count, long unitMax) {
+  private static List<String> ids(List<InternalRow> probed) {
+    return probed.stream()
+        .map(row -> row.isNullAt(1) ? null : row.getUTF8String(1).toString())
+        .toList();
+  }
+
+  /**
+   * Exact offset ranges of at most {@code unitMax} over {@code count} items ({@link #range}), with
+   * {@code ids[i]} the id planning found at the i-th range's first offset (null where unknown).
+   */
+  static List<Bin> ranges(MediaQuery query, long count, long unitMax, List<String> ids) {
     List<Bin> bins = new ArrayList<>();
     for (long offset = 0; offset < count; offset += unitMax) {
       bins.add(range(query, offset, Math.min(unitMax, count - offset), count));
     }
-    return bins;
+    return between(bins, ids);
   }
 
   /**
@@ -139,6 +161,47 @@ final class Sizing {
       return Bin.of(range, size);
     }
     return new Bin(List.of(range, Segment.rest(query, count)), size);
+  }
+
+  /**
+   * Contiguous exact ranges, in offset order, each with the id found at its first offset and the
+   * next one's: probes every range's first offset, all at once.
+   */
+  static CompletableFuture<List<Bin>> anchored(CoreVizClient client, List<Bin> ranges) {
+    List<CompletableFuture<MediaPage<InternalRow>>> probes = new ArrayList<>();
+    for (Bin bin : ranges) {
+      Segment range = bin.segments().get(0);
+      probes.add(client.fetchAsync(range.query().page(range.offset(), 1), CreatedAt.WITH_ID));
+    }
+    return CompletableFuture.allOf(probes.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            done -> {
+              List<String> ids = new ArrayList<>();
+              for (CompletableFuture<MediaPage<InternalRow>> probe : probes) {
+                List<InternalRow> items = probe.join().items();
+                ids.add(
+                    items.isEmpty() || items.get(0).isNullAt(1)
+                        ? null
+                        : items.get(0).getUTF8String(1).toString());
+              }
+              return between(ranges, ids);
+            });
+  }
+
+  /**
+   * {@code ranges} with {@code ids[i]} as the i-th range's first id and the previous one's after.
+   */
+  private static List<Bin> between(List<Bin> ranges, List<String> ids) {
+    List<Bin> anchored = new ArrayList<>();
+    for (int i = 0; i < ranges.size(); i++) {
+      Bin bin = ranges.get(i);
+      List<Segment> segments = new ArrayList<>(bin.segments());
+      String first = i < ids.size() ? ids.get(i) : null;
+      String after = i + 1 < ids.size() ? ids.get(i + 1) : null;
+      segments.set(0, segments.get(0).between(first, after));
+      anchored.add(new Bin(segments, bin.weight()));
+    }
+    return anchored;
   }
 
   static long ceilDiv(long a, long b) {
