@@ -65,6 +65,16 @@ public final class CoreVizEmulator implements AutoCloseable {
   private final int maxLimit;
   private final Semantics semantics;
   private final java.util.Random tieSalts;
+
+  /** The last queries' matches (at most 64), see {@link #matches}. */
+  private final Map<Matches, List<MediaSearch.Hit>> matches =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Matches, List<MediaSearch.Hit>> eldest) {
+          return size() > 64;
+        }
+      };
+
   private final String baseUrl;
   private final List<RecordedRequest> requests = new ArrayList<>();
 
@@ -255,9 +265,47 @@ public final class CoreVizEmulator implements AutoCloseable {
         salt = tieSalts.nextLong() | 1;
       }
     }
-    MediaSearch.Result result = MediaSearch.search(collection, query, semantics, salt);
+    MediaSearch.Result result =
+        MediaSearch.page(matches(collection, query, salt), query, semantics);
     return MediaJson.page(
         collection, query, result, blobBase(collectionId), semantics.numbersAsStrings());
+  }
+
+  /** What a page request selects, in order: computed once per query and collection version. */
+  private record Matches(String collectionId, MediaQuery query, long version) {}
+
+  /**
+   * The query's matches: from the cache when the same query was answered at the collection's
+   * current version with stable ties, so a scan's pages are served without filtering and sorting
+   * the whole collection again for each (a million items take a second to sort). A browse query by
+   * {@code createdAt} with days is a slice of the same query without days, found by binary search,
+   * so a plan's many date windows cost one sort.
+   */
+  private List<MediaSearch.Hit> matches(MediaCollection collection, MediaQuery query, long salt) {
+    if (salt != 0) {
+      return MediaSearch.matches(collection, query, semantics, salt);
+    }
+    boolean dated = query.dateFrom() != null || query.dateTo() != null;
+    if (dated && !query.scored() && query.mediaId() == null && query.sortBy().equals("createdAt")) {
+      List<MediaSearch.Hit> undated = cached(collection, query.undated());
+      return MediaSearch.withinDays(undated, query, semantics);
+    }
+    return cached(collection, query.unpaged());
+  }
+
+  private List<MediaSearch.Hit> cached(MediaCollection collection, MediaQuery unpaged) {
+    Matches key = new Matches(collection.id(), unpaged, collection.version());
+    synchronized (matches) {
+      List<MediaSearch.Hit> hits = matches.get(key);
+      if (hits != null) {
+        return hits;
+      }
+    }
+    List<MediaSearch.Hit> hits = MediaSearch.matches(collection, unpaged, semantics, 0);
+    synchronized (matches) {
+      matches.put(key, hits);
+    }
+    return hits;
   }
 
   private int blob(HttpExchange exchange, String rest) throws IOException {

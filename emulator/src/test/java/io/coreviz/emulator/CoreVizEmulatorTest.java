@@ -474,4 +474,51 @@ class CoreVizEmulatorTest {
           .contains(media.get(2).get("id").asText());
     }
   }
+
+  @Test
+  void pagesOfOneQuerySeeItemsAddedAndRemovedBetweenThem() throws Exception {
+    MediaCollection changing = SyntheticCollection.generate(5, 40);
+    try (CoreVizEmulator local =
+        CoreVizEmulator.builder().collection(changing).credential(KEY).start()) {
+      String query = "recursive=true&sortBy=createdAt&sortDirection=asc&limit=5&offset=";
+      java.util.function.IntFunction<JsonNode> page =
+          offset -> {
+            try {
+              HttpResponse<String> reply =
+                  HTTP.send(
+                      HttpRequest.newBuilder(
+                              URI.create(
+                                  local.baseUrl()
+                                      + "/api/dataset/"
+                                      + changing.id()
+                                      + "/media?"
+                                      + query
+                                      + offset))
+                          .header("x-api-key", KEY)
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString());
+              return JSON.readTree(reply.body());
+            } catch (IOException | InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          };
+      List<MediaItem> sorted =
+          changing.items().stream()
+              .sorted(Comparator.comparing(MediaItem::createdAt).thenComparing(MediaItem::id))
+              .toList();
+      long total = page.apply(0).at("/pagination/total").asLong();
+      assertThat(page.apply(5).at("/media/0/id").asText()).isEqualTo(sorted.get(5).id());
+
+      changing.remove(sorted.get(0).id());
+
+      JsonNode after = page.apply(5);
+      assertThat(after.at("/pagination/total").asLong()).isEqualTo(total - 1);
+      assertThat(after.at("/media/0/id").asText()).isEqualTo(sorted.get(6).id());
+
+      MediaItem added = sorted.get(1).withCreatedAt(sorted.get(0).createdAt().minusSeconds(1));
+      changing.remove(added.id());
+      changing.add(added, Map.of());
+      assertThat(page.apply(0).at("/media/0/id").asText()).isEqualTo(added.id());
+    }
+  }
 }

@@ -49,6 +49,37 @@ public record MediaQuery(
       DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** This query without its page ({@code offset} 0, {@code limit} 0): what selects and sorts. */
+  public MediaQuery unpaged() {
+    return with(dateFrom, dateTo, 0, 0);
+  }
+
+  /** This query without its page and without {@code dateFrom}/{@code dateTo}. */
+  public MediaQuery undated() {
+    return with(null, null, 0, 0);
+  }
+
+  private MediaQuery with(LocalDate from, LocalDate to, int limit, int offset) {
+    return new MediaQuery(
+        path,
+        recursive,
+        limit,
+        offset,
+        type,
+        from,
+        to,
+        sortBy,
+        ascending,
+        tags,
+        tagFilters,
+        mediaId,
+        clusterId,
+        q,
+        similarToObjectId,
+        similarToObjectModel,
+        minScore);
+  }
+
   /** True when {@code q} or {@code similarToObjectId} switches the endpoint to scored mode. */
   public boolean scored() {
     return q != null || similarToObjectId != null;

@@ -71,6 +71,16 @@ public final class MediaSearch {
    */
   public static Result search(
       MediaCollection collection, MediaQuery query, Semantics semantics, long tieSalt) {
+    return page(matches(collection, query, semantics, tieSalt), query, semantics);
+  }
+
+  /**
+   * Every item {@code query} selects, in its order, whatever its {@code offset} and {@code limit}:
+   * the same for every page of one query while the collection does not change and ties are stable
+   * ({@code tieSalt} 0), so a server can compute it once per query and serve each page from it.
+   */
+  public static List<Hit> matches(
+      MediaCollection collection, MediaQuery query, Semantics semantics, long tieSalt) {
     List<Hit> hits = new ArrayList<>();
     Scorer scorer = query.scored() ? scorer(collection, query) : null;
     boolean byIdOnly = semantics.mediaIdIgnoresFilters() && query.mediaId() != null;
@@ -95,12 +105,68 @@ public final class MediaSearch {
         scorer == null
             ? browseOrder(query, semantics, semantics.unstableTies() ? tieSalt : 0)
             : scoredOrder(semantics.unstableScoreTies() ? tieSalt : 0));
-    int from = Math.min(query.offset(), hits.size());
-    int to = (int) Math.min((long) from + query.limit(), hits.size());
+    return hits;
+  }
+
+  /**
+   * The hits of {@code undated}, matches of {@code query} without its days and sorted by {@code
+   * createdAt} in {@code query}'s direction, that fall in {@code query}'s {@code dateFrom}/{@code
+   * dateTo} as {@code semantics} reads them: a slice found by binary search, in the same order, no
+   * copy.
+   */
+  public static List<Hit> withinDays(List<Hit> undated, MediaQuery query, Semantics semantics) {
+    java.time.Instant from =
+        query.dateFrom() == null
+            ? null
+            : query.dateFrom().atStartOfDay(semantics.dayZone()).toInstant();
+    java.time.Instant to =
+        query.dateTo() == null
+            ? null
+            : (semantics.exclusiveDateTo() ? query.dateTo() : query.dateTo().plusDays(1))
+                .atStartOfDay(semantics.dayZone())
+                .toInstant();
+    int start = 0;
+    int end = undated.size();
+    if (query.ascending()) {
+      start = from == null ? 0 : firstAtOrAfter(undated, from, true);
+      end = to == null ? end : firstAtOrAfter(undated, to, true);
+    } else {
+      start = to == null ? 0 : firstAtOrAfter(undated, to, false);
+      end = from == null ? end : firstAtOrAfter(undated, from, false);
+    }
+    return undated.subList(start, Math.max(start, end));
+  }
+
+  /**
+   * In hits sorted by {@code createdAt} ({@code ascending} or not), the first index whose item is
+   * at or after {@code instant} (ascending) or before it (descending).
+   */
+  private static int firstAtOrAfter(List<Hit> hits, java.time.Instant instant, boolean ascending) {
+    int low = 0;
+    int high = hits.size();
+    while (low < high) {
+      int middle = (low + high) >>> 1;
+      java.time.Instant at = hits.get(middle).item().createdAt();
+      // A null sorts as the largest value: last ascending, first descending.
+      boolean past =
+          at == null ? ascending : ascending ? !at.isBefore(instant) : at.isBefore(instant);
+      if (past) {
+        high = middle;
+      } else {
+        low = middle + 1;
+      }
+    }
+    return low;
+  }
+
+  /** The page of {@code matches} that {@code query}'s {@code offset} and {@code limit} ask for. */
+  public static Result page(List<Hit> matches, MediaQuery query, Semantics semantics) {
+    int from = Math.min(query.offset(), matches.size());
+    int to = (int) Math.min((long) from + query.limit(), matches.size());
     return new Result(
-        List.copyOf(hits.subList(from, to)),
-        hits.size(),
-        Math.min(hits.size(), semantics.totalCap()));
+        List.copyOf(matches.subList(from, to)),
+        matches.size(),
+        Math.min(matches.size(), semantics.totalCap()));
   }
 
   /** Images and videos anywhere under {@code folder}. */

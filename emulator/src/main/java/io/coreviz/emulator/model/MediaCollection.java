@@ -19,6 +19,8 @@ public final class MediaCollection {
   private final String id;
   private final List<MediaItem> items;
   private final Map<String, Blob> blobs;
+  private final java.util.concurrent.atomic.AtomicLong version =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public MediaCollection(String id, List<MediaItem> items, Map<String, Blob> blobs) {
     if (!id.matches("[0-9a-f]{32}")) {
@@ -62,10 +64,21 @@ public final class MediaCollection {
   public void add(MediaItem item, Map<String, Blob> itemBlobs) {
     blobs.putAll(itemBlobs);
     items.add(item);
+    version.incrementAndGet();
   }
 
   public boolean remove(String itemId) {
-    return items.removeIf(item -> item.id().equals(itemId));
+    boolean removed = items.removeIf(item -> item.id().equals(itemId));
+    version.incrementAndGet();
+    return removed;
+  }
+
+  /**
+   * Changes every time an item is added or removed: results computed at one version hold for every
+   * read at the same version.
+   */
+  public long version() {
+    return version.get();
   }
 
   /** Items of type image or video, folders excluded. */
