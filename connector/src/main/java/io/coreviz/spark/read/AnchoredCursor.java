@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Pages through results in a {@link SortKey} order ({@code createdAt}, or {@code _score} in scored
@@ -51,7 +52,7 @@ final class AnchoredCursor implements Cursor {
   private long probeAt;
   private Long lastKey;
   private long groupStart;
-  private final Set<String> group = new HashSet<>();
+  private final Set<UTF8String> group = new HashSet<>();
   private MediaRequest asked;
   private long askedOffset;
   private int askedLimit;
@@ -146,7 +147,7 @@ final class AnchoredCursor implements Cursor {
       }
       previous = key;
       long position = askedOffset + i;
-      String id = row.getUTF8String(idSlot).toString();
+      UTF8String id = row.getUTF8String(idSlot);
       if (ceiling != null && key >= ceiling) {
         done = true; // the next cut's first item
         return emit;

@@ -11,7 +11,6 @@ import io.coreviz.spark.errors.CoreVizException;
 import io.coreviz.spark.read.planning.MediaPartition;
 import io.coreviz.spark.read.planning.Segment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -23,10 +22,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +60,7 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
   private final MediaRowReader rows;
   private final Supplier<RowCheck> checks;
   private final int width;
-  private final Set<String> seen = new HashSet<>();
+  private final Set<UTF8String> seen = new HashSet<>();
   private final List<Walk> active = new ArrayList<>();
   private final BlockingQueue<Walk> arrived = new LinkedBlockingQueue<>();
 
@@ -124,13 +123,15 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     while (true) {
       while (page != null && page.hasNext()) {
         InternalRow row = page.next();
-        if (!seen.add(row.getUTF8String(width).toString())) {
+        if (!seen.add(row.getUTF8String(width))) {
           duplicates++;
           continue;
         }
         pageWalk.check.check(row, pageRequest);
         rowsRead++;
-        current = new GenericInternalRow(Arrays.copyOf(((GenericInternalRow) row).values(), width));
+        // The row keeps its trailing columns: Spark reads the scan's columns by ordinal, and
+        // copying the rest away cost an array and a row per item.
+        current = row;
         return true;
       }
       if (active.isEmpty()) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Plain offset paging: from the segment's offset for at most its limit. A page shorter than asked
@@ -34,7 +35,7 @@ final class OffsetCursor implements Cursor {
   private final int pageSize;
   private final int idSlot;
   private final Predicate<InternalRow> keep;
-  private final Set<String> ids = new HashSet<>();
+  private final Set<UTF8String> ids = new HashSet<>();
   private long offset;
   private long remaining;
   private boolean done;
@@ -79,7 +80,7 @@ final class OffsetCursor implements Cursor {
     List<InternalRow> items = page.items();
     List<InternalRow> emit = new ArrayList<>();
     for (InternalRow row : items) {
-      if (remaining > 0 && keep.test(row) && ids.add(id(row))) {
+      if (remaining > 0 && keep.test(row) && ids.add(row.getUTF8String(idSlot))) {
         emit.add(row);
         remaining--;
       }
