@@ -62,7 +62,8 @@ class LocalClusterReadTest {
 
               assertThat(ExpectedRows.actual(table))
                   .isEqualTo(ExpectedRows.expected(server, collection, collection.items()));
-              assertThat(table.rdd().getNumPartitions()).isEqualTo(5);
+              // Five partitions of 500, rounded up to three waves of the two executors' cores.
+              assertThat(table.rdd().getNumPartitions()).isEqualTo(6);
               // The driver plus two executor JVMs took part.
               assertThat(spark.sparkContext().getExecutorMemoryStatus().size()).isEqualTo(3);
 

@@ -43,7 +43,7 @@ class WhatTheReaderFoundTest {
 
       assertThat(ids.collectAsList()).hasSize(collection.items().size());
       assertThat(ids.queryExecution().explainString(ExplainMode.fromString("simple")))
-          .contains("[planned: date windows")
+          .containsPattern("\\[planned: the \\d+ date windows from \\[…, 20\\d\\d-\\d\\d-\\d\\d\\]")
           .contains("planned by creation-time cuts instead")
           .doesNotContain(KEY);
     }

@@ -22,14 +22,15 @@ import org.slf4j.LoggerFactory;
  * implemented, so no window is trusted to mean a UTC day. What makes the plan exact is that the
  * windows partition the day line whatever it is: the first has no {@code dateFrom} and the last no
  * {@code dateTo} (beyond the scan's own), each starts the day after the previous one ends, and
- * every split probes both halves and checks that they add up to the whole. Any zone passes that
+ * every split probes all its windows and checks that they add up to the whole. Any zone passes that
  * check; a server whose {@code dateTo} excludes its day, or whose counts are capped, fails it, and
  * the read is then planned by creation-time cuts ({@link Sizing#cuts}), which use no day filter at
  * all, with a note in the log and {@code explain()}.
  *
- * <p>Windows are halved until each holds at most a quarter of a partition; a single day larger than
- * that is cut by creation time. The windows are then balanced over the partitions. Planning costs a
- * few requests per partition, never one per item.
+ * <p>Windows are split, into as many as the partition's concurrent segments at a time, until each
+ * holds at most a quarter of a partition; a single day larger than that is cut by creation time.
+ * The windows are then balanced over the partitions. Planning costs a few requests per partition,
+ * never one per item.
  */
 final class DatePlanner implements PartitionPlanner {
 
@@ -75,11 +76,11 @@ final class DatePlanner implements PartitionPlanner {
       return new Plan(Sizing.join(Sizing.anchored(client, ranges)), notes);
     }
     int partitions = sizing.partitions(total, parallelism);
-    long unitMax = sizing.unitMax(total, partitions);
+    Sizing.Units units = sizing.units(total, partitions);
     Window whole = new Window(query.dateFrom(), query.dateTo());
-    List<Bin> units;
+    List<Bin> bins;
     try {
-      units = Sizing.join(split(client, query, whole, first, last, total, unitMax));
+      bins = Sizing.join(split(client, query, whole, first, last, total, units));
     } catch (Mismatch e) {
       String note =
           e.getMessage()
@@ -87,9 +88,9 @@ final class DatePlanner implements PartitionPlanner {
               + " by creation-time cuts instead";
       LOG.warn("CoreViz scan of {}: {}", query.request().path(), note);
       notes.add(note);
-      units = Sizing.join(sizing.cuts(client, query, total, unitMax));
+      bins = Sizing.join(sizing.cuts(client, query, total, units));
     }
-    return new Plan(Packing.balance(units, partitions), notes);
+    return new Plan(Packing.balance(bins, partitions), notes);
   }
 
   /**
@@ -114,9 +115,11 @@ final class DatePlanner implements PartitionPlanner {
 
   /**
    * Splits {@code window}, which holds {@code count} items whose UTC days lie in about {@code [a,
-   * b]}, into units of at most {@code unitMax}, in window order. Both halves of a split are probed
-   * at once and split further at once: planning waits for the longest chain of probes, not their
-   * sum. Fails with {@link Mismatch} where halves do not add up.
+   * b]}, into units of at most {@code units.max()}, in window order: into windows of about {@code
+   * units.target()} at once, all counted at once, and each window still too large split the same
+   * way (a single day by creation time), at once. Planning waits for the longest chain of probes
+   * (two or three on most collections), not their sum. Fails with {@link Mismatch} where the
+   * windows do not add up.
    */
   private CompletableFuture<List<Bin>> split(
       CoreVizClient client,
@@ -125,49 +128,69 @@ final class DatePlanner implements PartitionPlanner {
       LocalDate a,
       LocalDate b,
       long count,
-      long unitMax) {
+      Sizing.Units units) {
     if (count == 0) {
       return CompletableFuture.completedFuture(List.of());
     }
-    if (count <= unitMax || !a.isBefore(b)) {
-      return sizing.cuts(client, window.of(query), count, unitMax);
+    if (count <= units.max() || !a.isBefore(b)) {
+      return sizing.cuts(client, window.of(query), count, units);
     }
-    LocalDate middle = a.plusDays(ChronoUnit.DAYS.between(a, b) / 2);
-    Window left = new Window(window.from(), middle);
-    Window right = new Window(middle.plusDays(1), window.to());
-    CompletableFuture<Long> leftCount = count(client, query, left);
-    CompletableFuture<Long> rightCount = count(client, query, right);
-    return leftCount
-        .thenCombine(
-            rightCount,
-            (l, r) -> {
-              if (l + r != count) {
+    long days = ChronoUnit.DAYS.between(a, b) + 1;
+    int pieces = (int) Math.min(days, Math.max(2, Sizing.ceilDiv(count, units.target())));
+    List<Window> windows = new ArrayList<>();
+    List<LocalDate> firsts = new ArrayList<>();
+    List<LocalDate> lasts = new ArrayList<>();
+    List<CompletableFuture<Long>> counts = new ArrayList<>();
+    LocalDate first = a;
+    for (int i = 0; i < pieces; i++) {
+      LocalDate last = i + 1 == pieces ? b : a.plusDays((i + 1) * days / pieces - 1);
+      Window piece =
+          new Window(i == 0 ? window.from() : first, i + 1 == pieces ? window.to() : last);
+      windows.add(piece);
+      firsts.add(first);
+      lasts.add(last);
+      counts.add(count(client, query, piece));
+      first = last.plusDays(1);
+    }
+    return CompletableFuture.allOf(counts.toArray(new CompletableFuture<?>[0]))
+        .thenCompose(
+            done -> {
+              long sum = counts.stream().mapToLong(CompletableFuture::join).sum();
+              if (sum != count) {
                 throw new Mismatch(
-                    "date windows "
-                        + left
-                        + " and "
-                        + right
+                    "the "
+                        + pieces
+                        + " date windows from "
+                        + windows.get(0)
+                        + " to "
+                        + windows.get(pieces - 1)
                         + " hold "
-                        + l
-                        + " + "
-                        + r
+                        + sum
                         + " items, but "
                         + window
                         + " holds "
                         + count);
               }
-              return new long[] {l, r};
-            })
-        .thenCompose(
-            counts ->
-                split(client, query, left, a, middle, counts[0], unitMax)
-                    .thenCombine(
-                        split(client, query, right, middle.plusDays(1), b, counts[1], unitMax),
-                        (l, r) -> {
-                          List<Bin> both = new ArrayList<>(l);
-                          both.addAll(r);
-                          return both;
-                        }));
+              List<CompletableFuture<List<Bin>>> parts = new ArrayList<>();
+              for (int i = 0; i < pieces; i++) {
+                parts.add(
+                    split(
+                        client,
+                        query,
+                        windows.get(i),
+                        firsts.get(i),
+                        lasts.get(i),
+                        counts.get(i).join(),
+                        units));
+              }
+              return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+                  .thenApply(
+                      all -> {
+                        List<Bin> bins = new ArrayList<>();
+                        parts.forEach(part -> bins.addAll(part.join()));
+                        return bins;
+                      });
+            });
   }
 
   private static CompletableFuture<Long> count(

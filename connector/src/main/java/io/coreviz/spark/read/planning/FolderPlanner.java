@@ -54,7 +54,7 @@ final class FolderPlanner implements PartitionPlanner {
     }
     int partitions = sizing.partitions(total, parallelism);
     List<CompletableFuture<List<Bin>>> units = new ArrayList<>();
-    open(client, query, query.listedPath(), sizing.unitMax(total, partitions), units);
+    open(client, query, query.listedPath(), sizing.units(total, partitions), units);
     List<Bin> bins = new ArrayList<>();
     for (CompletableFuture<List<Bin>> unit : units) {
       bins.addAll(Sizing.join(unit));
@@ -70,22 +70,22 @@ final class FolderPlanner implements PartitionPlanner {
       CoreVizClient client,
       MediaQuery query,
       String path,
-      long unitMax,
+      Sizing.Units unit,
       List<CompletableFuture<List<Bin>>> units) {
     MediaQuery level = query.withPath(path, false);
-    units.add(Sizing.total(client, level).thenCompose(n -> sizing.cuts(client, level, n, unitMax)));
+    units.add(Sizing.total(client, level).thenCompose(n -> sizing.cuts(client, level, n, unit)));
     for (InternalRow folder : childFolders(client, query.collectionId(), path)) {
       String folderPath = folder.isNullAt(0) ? null : folder.getUTF8String(0).toString();
       if (folderPath == null || !isChild(folderPath, path)) {
         continue; // not a folder directly under path, whatever the server sent
       }
       long weight = folder.isNullAt(1) ? 1 : Math.max(1, folder.getInt(1));
-      if (weight <= unitMax) {
+      if (weight <= unit.max()) {
         MediaQuery subtree =
             query.withPath(folderPath, true).withSort(MediaQuery.Sort.OLDEST_FIRST);
         units.add(CompletableFuture.completedFuture(List.of(Bin.of(Segment.all(subtree), weight))));
       } else {
-        open(client, query, folderPath, unitMax, units);
+        open(client, query, folderPath, unit, units);
       }
     }
   }

@@ -2,6 +2,7 @@ package io.coreviz.spark.read.planning;
 
 import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.MediaQuery;
+import io.coreviz.spark.options.CoreVizOptions;
 import io.coreviz.spark.options.ReadOptions;
 import java.util.List;
 
@@ -13,7 +14,11 @@ public final class PartitionPlanners {
   /** The planner of {@code partitionBy}; a scored read is always one partition (see below). */
   public static PartitionPlanner forOptions(ReadOptions options) {
     Sizing sizing =
-        new Sizing(options.itemsPerPartition(), options.pageSize(), options.numPartitions());
+        new Sizing(
+            options.itemsPerPartition(),
+            options.pageSize(),
+            options.numPartitions(),
+            options.value(CoreVizOptions.MAX_CONCURRENT_REQUESTS));
     if (options.scored()) {
       return SCORED;
     }

@@ -16,31 +16,50 @@ final class Sizing {
   private final int itemsPerPartition;
   private final int pageSize;
   private final int numPartitions;
+  private final int segmentsPerPartition;
 
-  Sizing(int itemsPerPartition, int pageSize, int numPartitions) {
+  /**
+   * @param segmentsPerPartition how many segments a task reads at once ({@code
+   *     maxConcurrentRequests}): planners cut each partition into at least that many units
+   */
+  Sizing(int itemsPerPartition, int pageSize, int numPartitions, int segmentsPerPartition) {
     this.itemsPerPartition = itemsPerPartition;
     this.pageSize = pageSize;
     this.numPartitions = numPartitions;
+    this.segmentsPerPartition = segmentsPerPartition;
   }
 
   /**
-   * The number of partitions for {@code total} items: enough for {@code itemsPerPartition} each, at
-   * least the cluster's parallelism when there are that many pages, at most {@code numPartitions}.
+   * The number of partitions for {@code total} items: enough for {@code itemsPerPartition} each,
+   * rounded up to whole waves of the cluster's parallelism (five partitions on two slots would
+   * leave one task reading alone at the end; six do not), never more than one per page, at most
+   * {@code numPartitions}.
    */
   int partitions(long total, int parallelism) {
     long bySize = ceilDiv(total, itemsPerPartition);
     long byPages = ceilDiv(total, pageSize);
-    long count = Math.max(bySize, Math.min(parallelism, byPages));
+    long slots = Math.max(1, parallelism);
+    long count = Math.min(ceilDiv(bySize, slots) * slots, Math.max(bySize, byPages));
     return (int) Math.max(1, Math.min(count, numPartitions));
   }
 
   /**
-   * The largest unit planners cut: a quarter of a partition, so balancing units over {@code
-   * partitions} bins keeps every partition within 5/3 of every other, and a task has at least four
-   * segments to read at once.
+   * How planners cut a read into units, balanced over partitions afterwards.
+   *
+   * @param max the largest unit: a quarter of a partition, so balancing units over the partitions
+   *     keeps every partition within 5/3 of every other
+   * @param target the size planners cut to where they cut: a partition's share of the segments its
+   *     task reads at once ({@code maxConcurrentRequests}), so a task has that many to read
    */
-  long unitMax(long total, int partitions) {
-    return Math.max(1, total / partitions / 4);
+  record Units(long max, long target) {}
+
+  /** The units of {@code total} items in {@code partitions}; never less than a page. */
+  Units units(long total, int partitions) {
+    long partition = Math.max(1, total / partitions);
+    long page = Math.min(pageSize, partition);
+    return new Units(
+        Math.max(page, partition / 4),
+        Math.max(page, partition / Math.max(4, segmentsPerPartition)));
   }
 
   /**
@@ -67,27 +86,28 @@ final class Sizing {
 
   /**
    * Cuts the {@code count} items of {@code query}, oldest first, into units of about {@code
-   * unitMax} by creation time: one probe per cut reads the {@code createdAt} at that offset (all
-   * probes at once), and each unit covers {@code [cut, next cut)}. Unlike offset ranges, these stay
-   * exact while items are added or deleted, and whatever order the server gives equal timestamps.
-   * Equal timestamps never straddle a cut: a cut that lands inside a run of them is dropped, and
-   * its neighbours' unit reads the whole run. Where the run may be longer than a page, which paging
-   * by key cannot read, the units are exact offset ranges instead, checked at every boundary
-   * ({@link Segment#firstId()}).
+   * units.target()} by creation time where there are more than {@code units.max()}: one probe per
+   * cut reads the {@code createdAt} at that offset (all probes at once), and each unit covers
+   * {@code [cut, next cut)}. Unlike offset ranges, these stay exact while items are added or
+   * deleted, and whatever order the server gives equal timestamps. Equal timestamps never straddle
+   * a cut: a cut that lands inside a run of them is dropped, and its neighbours' unit reads the
+   * whole run. Where the run may be longer than a page, which paging by key cannot read, the units
+   * are exact offset ranges instead, checked at every boundary ({@link Segment#firstId()}).
    */
   CompletableFuture<List<Bin>> cuts(
-      CoreVizClient client, MediaQuery query, long count, long unitMax) {
+      CoreVizClient client, MediaQuery query, long count, Units units) {
     MediaQuery sorted = query.withSort(MediaQuery.Sort.OLDEST_FIRST);
-    if (count <= unitMax) {
+    if (count <= units.max()) {
       return CompletableFuture.completedFuture(
           List.of(Bin.of(Segment.all(sorted).expecting(count), count)));
     }
+    long unit = units.target();
     List<CompletableFuture<MediaPage<InternalRow>>> probes = new ArrayList<>();
-    for (long offset = 0; offset < count; offset += unitMax) {
+    for (long offset = 0; offset < count; offset += unit) {
       probes.add(client.fetchAsync(sorted.page(offset, 1), CreatedAt.WITH_ID));
     }
     return CompletableFuture.allOf(probes.toArray(new CompletableFuture<?>[0]))
-        .thenApply(done -> cut(sorted, probes, count, unitMax));
+        .thenApply(done -> cut(sorted, probes, count, unit));
   }
 
   private List<Bin> cut(

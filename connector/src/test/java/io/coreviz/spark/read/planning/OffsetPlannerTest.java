@@ -31,7 +31,7 @@ class OffsetPlannerTest {
     }
     ReadOptions read = ReadOptions.parse(options, key -> null, key -> null);
     return new OffsetPlanner(
-        new Sizing(read.itemsPerPartition(), read.pageSize(), read.numPartitions()));
+        new Sizing(read.itemsPerPartition(), read.pageSize(), read.numPartitions(), 8));
   }
 
   @ParameterizedTest(name = "total={0} pageSize={1} itemsPerPartition={2} parallelism={3} -> {4}")
@@ -43,7 +43,8 @@ class OffsetPlannerTest {
     "101, 100, 5000, 8, 2",
     "3200, 100, 5000, 2, 2", // filled to the parallelism
     "3200, 100, 5000, 64, 32", // but never more than one partition per page
-    "12000, 100, 5000, 2, 3", // sized by itemsPerPartition
+    "12000, 100, 5000, 2, 4", // sized by itemsPerPartition, three rounded up to two waves of two
+    "12000, 100, 5000, 1, 3", // sized by itemsPerPartition
     "10000, 100, 5000, 1, 2",
   })
   void rangesAreContiguousBalancedAndCoverEveryOffsetOnce(
