@@ -206,10 +206,10 @@ class ConsistencyTest {
 
   /**
    * Small units (partitions of 25 items, pages of 100) on a collection stamped in runs of 30 equal
-   * times: runs span whole units, so two cuts land in one run, and the runs are ordered
-   * differently on every request while items are inserted and deleted. A cut inside a run must be
-   * dropped (a run of 30 fits a page), not turn the read into offset ranges, which no order that
-   * changes can keep exact.
+   * times: runs span whole units, so two cuts land in one run, and the runs are ordered differently
+   * on every request while items are inserted and deleted. A cut inside a run must be dropped (a
+   * run of 30 fits a page), not turn the read into offset ranges, which no order that changes can
+   * keep exact.
    */
   @ParameterizedTest(name = "partitionBy={0}")
   @CsvSource({"date", "folder"})
