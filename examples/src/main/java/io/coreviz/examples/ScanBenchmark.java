@@ -87,8 +87,10 @@ public final class ScanBenchmark {
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .getOrCreate();
+    // A real service answers many requests at once; 64 server threads keep the local server from
+    // queueing the readers' bursts (planning's probes) behind its own thread count.
     try (CoreVizEmulator server =
-        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+        CoreVizEmulator.builder().collection(collection).credential(KEY).threads(64).start()) {
       warmUp(spark, server, collection);
       for (int latency : latencies) {
         server.faults(FaultInjector.latency(Duration.ofMillis(latency)));

@@ -1,0 +1,184 @@
+package io.coreviz.examples;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Memory of a large scan: {@code items} items (default 1,000,000) read with default options, all
+ * columns, to Spark's noop sink, by Spark {@code local[2]} in a JVM of its own with a 512 MB heap
+ * ({@code -Xmx512m}); the local server runs in this JVM. The Spark JVM samples its used heap every
+ * 20 ms and reports the peak, the time its collectors took and the rows Spark read (which must be
+ * every item). Results go to stdout and {@code target/memory-benchmark.txt}.
+ *
+ * <pre>
+ * mvn -B -pl examples -am -DskipTests -Pmemory-benchmark verify
+ * mvn -B -pl examples -am -DskipTests -Pmemory-benchmark verify -Dmemory.args=200000
+ * </pre>
+ */
+public final class MemoryBenchmark {
+
+  private static final String KEY = "bench-key";
+  private static final String HEAP = "512m";
+
+  private MemoryBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int items = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    long generating = System.nanoTime();
+    MediaCollection collection = SyntheticCollection.generate(29, items);
+    double generated = (System.nanoTime() - generating) / 1e9;
+    String result;
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(
+          ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+              .filter(argument -> argument.startsWith("--add-") || argument.startsWith("-D"))
+              .toList());
+      command.add("-Xmx" + HEAP);
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(SparkSide.class.getName());
+      command.add(server.baseUrl());
+      command.add(collection.id());
+      command.add(String.valueOf(collection.items().size()));
+      Process spark = new ProcessBuilder(command).redirectErrorStream(true).start();
+      StringBuilder rows = new StringBuilder();
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(spark.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = out.readLine()) != null; ) {
+          if (line.startsWith("RESULT ")) {
+            rows.append(line.substring("RESULT ".length())).append('\n');
+          } else if (line.contains("ERROR") || line.contains("OutOfMemoryError")) {
+            System.out.println(line);
+          }
+        }
+      }
+      int exit = spark.waitFor();
+      if (exit != 0 || rows.isEmpty()) {
+        throw new IllegalStateException("the Spark JVM failed (exit " + exit + ")");
+      }
+      result = rows.toString();
+    }
+    String report =
+        String.format(
+            Locale.ROOT,
+            "Memory benchmark, %s: %,d items (generated in %.0f s), Spark local[2] with -Xmx%s,"
+                + " %d cores%n%s",
+            LocalDate.now(),
+            collection.items().size(),
+            generated,
+            HEAP,
+            Runtime.getRuntime().availableProcessors(),
+            result);
+    System.out.print(report);
+    Path out = Path.of("target", "memory-benchmark.txt");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, report, StandardCharsets.UTF_8);
+  }
+
+  /** The Spark JVM: reads the collection and prints one {@code RESULT} line. */
+  public static final class SparkSide {
+
+    private SparkSide() {}
+
+    public static void main(String[] args) throws Exception {
+      String endpoint = args[0];
+      String collectionId = args[1];
+      long expected = Long.parseLong(args[2]);
+      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+      AtomicLong peak = new AtomicLong();
+      Thread sampler =
+          new Thread(
+              () -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                  peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                  try {
+                    Thread.sleep(20);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              });
+      sampler.setDaemon(true);
+      sampler.start();
+      SparkSession session =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("MemoryBenchmark")
+              .config("spark.ui.enabled", "false")
+              .config("spark.ui.showConsoleProgress", "false")
+              .getOrCreate();
+      AtomicLong rows = new AtomicLong();
+      session
+          .sparkContext()
+          .addSparkListener(
+              new SparkListener() {
+                @Override
+                public void onTaskEnd(SparkListenerTaskEnd end) {
+                  if (end.taskMetrics() != null) {
+                    rows.addAndGet(end.taskMetrics().inputMetrics().recordsRead());
+                  }
+                }
+              });
+      long gcBefore = gcMillis();
+      long start = System.nanoTime();
+      session
+          .read()
+          .format("coreviz")
+          .option("endpoint", endpoint)
+          .option("apiKey", KEY)
+          .option("collectionId", collectionId)
+          .load()
+          .write()
+          .format("noop")
+          .mode("overwrite")
+          .save();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      session.sparkContext().listenerBus().waitUntilEmpty();
+      long gc = gcMillis() - gcBefore;
+      sampler.interrupt();
+      if (rows.get() != expected) {
+        throw new IllegalStateException("read " + rows.get() + " rows of " + expected);
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT | rows read | seconds | items/s | peak heap used | heap max | GC time |%n"
+              + "RESULT |---|---|---|---|---|---|%n"
+              + "RESULT | %,d | %.1f | %,.0f | %,d MB | %,d MB | %.1f s (%.0f%% of the scan) |%n",
+          rows.get(),
+          seconds,
+          rows.get() / seconds,
+          peak.get() >> 20,
+          memory.getHeapMemoryUsage().getMax() >> 20,
+          gc / 1e3,
+          100 * gc / 1e3 / seconds);
+      session.stop();
+    }
+
+    private static long gcMillis() {
+      return ManagementFactory.getGarbageCollectorMXBeans().stream()
+          .mapToLong(GarbageCollectorMXBean::getCollectionTime)
+          .sum();
+    }
+  }
+}
