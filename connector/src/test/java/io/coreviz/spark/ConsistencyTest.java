@@ -150,6 +150,25 @@ class ConsistencyTest {
     return media;
   }
 
+  /**
+   * Every item present before the scan and not deleted during it was read exactly once, and nothing
+   * read is an item that never existed; all {@code changes} landed.
+   */
+  private static void assertExactForWhatStayed(
+      List<String> read,
+      Set<String> before,
+      List<MediaItem> inserts,
+      Set<String> deleted,
+      int changes) {
+    Set<String> stayed = new HashSet<>(before);
+    stayed.removeAll(deleted);
+    Set<String> everExisted = new HashSet<>(before);
+    everExisted.addAll(idsOf(inserts));
+    assertThat(deleted).as("every change landed while data pages were read").hasSize(changes);
+    assertThat(read).doesNotHaveDuplicates().containsAll(stayed);
+    assertThat(everExisted).containsAll(read);
+  }
+
   @ParameterizedTest(name = "partitionBy={0}, numPartitions={1}")
   @CsvSource({"date, 0", "folder, 0", "date, 1", "folder, 1"})
   void insertsAndDeletesMidScanLoseAndRepeatNothingThatStayed(
@@ -176,15 +195,8 @@ class ConsistencyTest {
                   "8");
       List<String> read = ids(server, collection, options);
 
-      Set<String> stayed = new HashSet<>(before);
-      stayed.removeAll(deleted);
-      Set<String> everExisted = new HashSet<>(before);
-      everExisted.addAll(idsOf(inserts));
-      assertThat(deleted).as("every change landed while data pages were read").hasSize(50);
+      assertExactForWhatStayed(read, before, inserts, deleted, 50);
       assertThat(dataPages.get()).as("and more pages were read after the last").isGreaterThan(52);
-      assertThat(read).doesNotHaveDuplicates();
-      assertThat(read).containsAll(stayed);
-      assertThat(everExisted).containsAll(read);
       assertThat(Long.parseLong(TestReads.lastScanMetrics(spark).get("CoreViz pages re-aligned")))
           .as("deletions before a reader's position shifted offsets, and readers stepped back")
           .isPositive();
@@ -229,13 +241,7 @@ class ConsistencyTest {
               collection,
               Map.of("partitionBy", partitionBy, "pageSize", "100", "itemsPerPartition", "25"));
 
-      Set<String> stayed = new HashSet<>(before);
-      stayed.removeAll(deleted);
-      Set<String> everExisted = new HashSet<>(before);
-      everExisted.addAll(idsOf(inserts));
-      assertThat(deleted).as("every change landed while data pages were read").hasSize(30);
-      assertThat(read).doesNotHaveDuplicates().containsAll(stayed);
-      assertThat(everExisted).containsAll(read);
+      assertExactForWhatStayed(read, before, inserts, deleted, 30);
       long probes =
           server.mediaRequests().stream()
               .filter(r -> r.query().getOrDefault("limit", "10").equals("1"))

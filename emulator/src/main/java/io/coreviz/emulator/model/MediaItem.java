@@ -65,27 +65,15 @@ public record MediaItem(
 
   /** This item as if created (and last updated) at {@code instant}. */
   public MediaItem withCreatedAt(Instant instant) {
-    return new MediaItem(
-        id,
-        name,
-        type,
-        blobKey,
-        path,
-        instant,
-        instant,
-        width,
-        height,
-        duration,
-        sizeBytes,
-        status,
-        metadata,
-        totalVersions,
-        frameObjectId,
-        frames);
+    return with(path, instant, instant);
   }
 
   /** This item moved to {@code path} (its own label last, as every path ends). */
   public MediaItem withPath(String path) {
+    return with(path, createdAt, updatedAt);
+  }
+
+  private MediaItem with(String path, Instant createdAt, Instant updatedAt) {
     return new MediaItem(
         id,
         name,
