@@ -89,6 +89,39 @@ class ConcurrentReadTest {
   }
 
   @org.junit.jupiter.api.Test
+  void dateWindowsAreProbedWhileTheCountIsChecked() {
+    java.util.concurrent.CountDownLatch windowProbed = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean checkWaited =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    server.faults(
+        request -> {
+          if (!request.isMediaRequest()) {
+            return null;
+          }
+          if (request.query().containsKey("dateTo") || request.query().containsKey("dateFrom")) {
+            windowProbed.countDown();
+          } else if ("2".equals(request.query().get("limit"))) {
+            // The count's check: answered only once a window has been asked for (or after 5 s).
+            try {
+              checkWaited.set(!windowProbed.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return null;
+        });
+
+    List<String> ids =
+        TestReads.ids(
+            TestReads.coreviz(spark, server, KEY, collection).option("itemsPerPartition", "300"));
+
+    assertThat(ids).hasSize(collection.items().size());
+    assertThat(checkWaited.get())
+        .as("the count's check waited 5 s for a window probe that never came before its answer")
+        .isFalse();
+  }
+
+  @org.junit.jupiter.api.Test
   void aServerThatRefusesMoreThanFourAtOnceIsReadExactlyAtAboutFour() {
     AtomicInteger inFlight = new AtomicInteger();
     // Two tasks of eight would send sixteen at once; the server takes four.

@@ -58,29 +58,41 @@ final class DatePlanner implements PartitionPlanner {
         client.fetchAsync(
             query.withSort(MediaQuery.Sort.NEWEST_FIRST).page(0, 1), CreatedAt.READER);
     MediaPage<InternalRow> oldest = client.fetch(oldestFirst.page(0, 1), CreatedAt.READER);
+    LocalDate first = day(oldest);
+    LocalDate last = day(Sizing.join(newest));
+    Window whole = new Window(query.dateFrom(), query.dateTo());
+    // The windows of the reported total are probed while the total is checked: where the check
+    // confirms it (the usual case), planning saves that round trip; where not, they are dropped.
+    long reported = oldest.pagination().total();
+    CompletableFuture<List<Bin>> early =
+        first == null || last == null || reported <= 0
+            ? null
+            : split(client, query, whole, first, last, reported, units(reported, parallelism));
     Counts.Count count = Counts.check(client, oldestFirst.request(), oldest);
+    if (early != null && !count.exact()) {
+      early.handle((bins, error) -> null).join(); // no request of a plan outlives its planning
+      early = null;
+    }
     List<String> notes = new ArrayList<>();
     if (!count.exact()) {
       notes.add(count.note());
     }
     long total = count.items();
-    // Awaited even when unused: no request of a plan outlives its planning.
-    LocalDate last = day(Sizing.join(newest));
     if (total == 0) {
       return new Plan(List.of(), notes);
     }
-    LocalDate first = day(oldest);
     if (first == null || last == null) {
       notes.add("items without createdAt: planned by offset");
       List<Bin> ranges = fallback.split(query, total, parallelism);
       return new Plan(Sizing.join(Sizing.anchored(client, ranges)), notes);
     }
     int partitions = sizing.partitions(total, parallelism);
-    Sizing.Units units = sizing.units(total, partitions);
-    Window whole = new Window(query.dateFrom(), query.dateTo());
+    Sizing.Units units = units(total, parallelism);
     List<Bin> bins;
     try {
-      bins = Sizing.join(split(client, query, whole, first, last, total, units));
+      bins =
+          Sizing.join(
+              early != null ? early : split(client, query, whole, first, last, total, units));
     } catch (Mismatch e) {
       String note =
           e.getMessage()
@@ -91,6 +103,10 @@ final class DatePlanner implements PartitionPlanner {
       bins = Sizing.join(sizing.cuts(client, query, total, units));
     }
     return new Plan(Packing.balance(bins, partitions), notes);
+  }
+
+  private Sizing.Units units(long total, int parallelism) {
+    return sizing.units(total, sizing.partitions(total, parallelism));
   }
 
   /**
