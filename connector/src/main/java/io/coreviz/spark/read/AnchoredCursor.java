@@ -23,8 +23,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  *       ties, the group is whole in the answer. Items of the group already emitted are skipped by
  *       id, so a server that orders ties differently on every request (as a database does) can
  *       neither hide nor repeat one.
- *   <li>The first item must come before the group. If it does not, items before the group were
- *       deleted and offsets shifted left: the walk steps back a page and looks again.
+ *   <li>The first item must come before the group. If it does not, or the page is empty, items
+ *       before the group were deleted and offsets shifted left: the walk steps back a page and
+ *       looks again.
  *   <li>Items before the group further in were inserted before it: they are skipped.
  *   <li>A page out of order is an error: the walk would no longer be exact.
  *   <li>The walk ends on an empty page, on {@code hasMore=false}, or once {@code limit} rows were
@@ -116,11 +117,18 @@ final class AnchoredCursor implements Cursor {
       done = true;
       return emit;
     }
+    Long threshold = lastKey != null ? lastKey : floor;
     if (items.isEmpty()) {
+      if (threshold != null && askedOffset > 0) {
+        // Not even the item before our group (or cut) is there: items before it were deleted and
+        // offsets shifted left past where we asked. Step back and look again.
+        groupStart = Math.max(0, groupStart - pageSize);
+        realigned++;
+        return emit;
+      }
       done = true;
       return emit;
     }
-    Long threshold = lastKey != null ? lastKey : floor;
     if (threshold != null && askedOffset > 0 && key(items.get(0)) >= threshold) {
       // The item before our group (or our cut) is gone: earlier items were deleted, offsets
       // shifted left. Step back and look again.
