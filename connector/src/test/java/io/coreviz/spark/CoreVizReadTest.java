@@ -81,11 +81,12 @@ class CoreVizReadTest {
                     .containsEntry("sortBy", "createdAt")
                     .containsEntry("sortDirection", "asc")
                     .containsEntry("recursive", "true"));
-    // A probe of each range's first item; two partitions of about 1,600 rows, each paged by 250
-    // (each page after the first starts one item early, to check it is the last one taken): 7
-    // requests apiece, and one request from the counted end on, which finds nothing.
-    assertThat(pages.stream().filter(r -> r.query().get("limit").equals("1"))).hasSize(2);
-    assertThat(pages).hasSize(2 + 15);
+    // Two partitions of 1,607 rows, each cut into 7 ranges of about 230 (one per page, up to one
+    // per concurrent request): a probe of each range's first item, one request per range (its
+    // items and the next range's first, to check it), and one from the counted end on, which
+    // finds nothing.
+    assertThat(pages.stream().filter(r -> r.query().get("limit").equals("1"))).hasSize(14);
+    assertThat(pages).hasSize(14 + 14 + 1);
     assertThat(requests)
         .allSatisfy(
             request -> {

@@ -53,6 +53,11 @@ final class Sizing {
    */
   record Units(long max, long target) {}
 
+  /** How many pages {@code items} take. */
+  long pages(long items) {
+    return ceilDiv(items, pageSize);
+  }
+
   /** The units of {@code total} items in {@code partitions}; never less than a page. */
   Units units(long total, int partitions) {
     long partition = Math.max(1, total / partitions);
@@ -184,14 +189,18 @@ final class Sizing {
   }
 
   /**
-   * Contiguous exact ranges, in offset order, each with the id found at its first offset and the
-   * next one's: probes every range's first offset, all at once.
+   * Bins of contiguous exact ranges (their exact segments in offset order, across bins), each range
+   * with the id found at its first offset and the next one's: probes every range's first offset,
+   * all at once.
    */
   static CompletableFuture<List<Bin>> anchored(CoreVizClient client, List<Bin> ranges) {
     List<CompletableFuture<MediaPage<InternalRow>>> probes = new ArrayList<>();
     for (Bin bin : ranges) {
-      Segment range = bin.segments().get(0);
-      probes.add(client.fetchAsync(range.query().page(range.offset(), 1), CreatedAt.WITH_ID));
+      for (Segment range : bin.segments()) {
+        if (range.exact()) {
+          probes.add(client.fetchAsync(range.query().page(range.offset(), 1), CreatedAt.WITH_ID));
+        }
+      }
     }
     return CompletableFuture.allOf(probes.toArray(new CompletableFuture<?>[0]))
         .thenApply(
@@ -209,16 +218,23 @@ final class Sizing {
   }
 
   /**
-   * {@code ranges} with {@code ids[i]} as the i-th range's first id and the previous one's after.
+   * {@code ranges} with {@code ids[i]} as the i-th exact range's first id (counted across bins, in
+   * order) and the previous one's after.
    */
   private static List<Bin> between(List<Bin> ranges, List<String> ids) {
     List<Bin> anchored = new ArrayList<>();
-    for (int i = 0; i < ranges.size(); i++) {
-      Bin bin = ranges.get(i);
-      List<Segment> segments = new ArrayList<>(bin.segments());
-      String first = i < ids.size() ? ids.get(i) : null;
-      String after = i + 1 < ids.size() ? ids.get(i + 1) : null;
-      segments.set(0, segments.get(0).between(first, after));
+    int i = 0;
+    for (Bin bin : ranges) {
+      List<Segment> segments = new ArrayList<>();
+      for (Segment segment : bin.segments()) {
+        if (segment.exact()) {
+          String first = i < ids.size() ? ids.get(i) : null;
+          String after = i + 1 < ids.size() ? ids.get(i + 1) : null;
+          segment = segment.between(first, after);
+          i++;
+        }
+        segments.add(segment);
+      }
       anchored.add(new Bin(segments, bin.weight()));
     }
     return anchored;
