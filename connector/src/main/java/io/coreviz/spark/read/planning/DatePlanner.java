@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * the read is then planned by creation-time cuts ({@link Sizing#cuts}), which use no day filter at
  * all, with a note in the log and {@code explain()}.
  *
- * <p>Windows are split, into as many as the partition's concurrent segments at a time, until each
- * holds at most a quarter of a partition; a single day larger than that is cut by creation time.
- * The windows are then balanced over the partitions. Planning costs a few requests per partition,
- * never one per item.
+ * <p>Windows are split into about one window per unit (a partition's share of its task's concurrent
+ * requests) at a time, until each holds at most a quarter of a partition; a single day larger than
+ * that is cut by creation time. The windows are then balanced over the partitions. Planning costs
+ * about one request per unit, never one per item.
  */
 final class DatePlanner implements PartitionPlanner {
 
