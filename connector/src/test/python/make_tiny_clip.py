@@ -9,12 +9,16 @@ every golden value is computed here with numpy, independently of the Java code u
         # a random-weight model with ViT-B/32's shape, transformers.js layout, for the benchmark
 
 Reference code follows OpenAI's CLIP (clip/simple_tokenizer.py and the torchvision transform in
-clip/clip.py): lowercase + whitespace clean-up + NFC, byte-level BPE, context 77; resize the
+clip/clip.py): NFC + HTML unescaping (twice, Python's html.unescape; OpenAI's vocabulary only, as
+Hugging Face's fast tokenizer does not unescape) + lowercase + whitespace clean-up, byte-level BPE,
+context 77; resize the
 shortest side to 224 with PIL bicubic, centre-crop with Python's round(), scale to [0, 1],
 normalise with CLIP's mean and std.
 """
 import argparse
 import gzip
+import html
+import html.entities
 import json
 import pathlib
 import unicodedata
@@ -93,8 +97,9 @@ def pre_tokenize(text):
 
 
 class Bpe:
-    def __init__(self, encoder, merges):
+    def __init__(self, encoder, merges, unescape_html=False):
         self.encoder = encoder
+        self.unescape_html = unescape_html
         self.ranks = {tuple(m): i for i, m in enumerate(merges)}
         self.byte_encoder = bytes_to_unicode()
         self.sot = encoder["<|startoftext|>"]
@@ -120,6 +125,8 @@ class Bpe:
 
     def encode(self, text):
         text = unicodedata.normalize("NFC", text)
+        if self.unescape_html:
+            text = html.unescape(html.unescape(text))  # OpenAI's basic_clean
         text = " ".join(text.split()).strip().lower()
         ids = []
         for piece in pre_tokenize(text):
@@ -141,7 +148,7 @@ def clip_bpe(merge_count=49152 - 256 - 2):
     merges = [tuple(m.split()) for m in lines[1 : merge_count + 1]]
     byte_chars = list(bytes_to_unicode().values())
     vocab = byte_chars + [c + "</w>" for c in byte_chars] + ["".join(m) for m in merges] + SPECIALS
-    return Bpe({t: i for i, t in enumerate(vocab)}, merges)
+    return Bpe({t: i for i, t in enumerate(vocab)}, merges, unescape_html=merge_count == 49152 - 256 - 2)
 
 
 TEXTS = [
@@ -158,7 +165,22 @@ TEXTS = [
     "a",
     "",
     " ".join(["word"] * 100),
+    "&amp; html &lt;b&gt; entities",
+    "&amp;amp; is unescaped twice, &amp;amp;amp; not three times",
+    "&copy 2026 &notanentity; AT&T &ampere &AMP; &#x1F431; &#128; &#0; &#xD800; &#99999999999;",
+    "&lt;|endoftext|&gt; as entities",
 ]
+
+HTML_ENTITIES = CONNECTOR / "src" / "main" / "resources" / "io" / "coreviz" / "spark" / "clip" / "text" / "html5-entities.tsv"
+
+
+def write_html_entities():
+    """Python's table of HTML5 named character references, for the Java tokenizer's unescaping."""
+    lines = ["# HTML5 named character references (WHATWG), from Python's html.entities.html5:",
+             "# name (with its ';' where the name has one), then its code points in hex"]
+    for name, value in sorted(html.entities.html5.items()):
+        lines.append(name + "\t" + " ".join("%x" % ord(c) for c in value))
+    HTML_ENTITIES.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 # ---------------------------------------------------------------------------------------------
 # Preprocessing reference (CLIP's torchvision transform on PIL images)
@@ -598,8 +620,13 @@ def save_large(graph, path):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vit-b32", metavar="DIR", help="write the benchmark's random ViT-B/32-shaped model to DIR")
+    parser.add_argument("--tokenizer", action="store_true", help="rewrite only the tokenizer's golden ids and HTML entity table")
     args = parser.parse_args()
     if args.vit_b32:
         vit_b32(pathlib.Path(args.vit_b32))
+    elif args.tokenizer:
+        write_html_entities()
+        (OUT / "tokenizer-golden.json").write_text(json.dumps(tokenizer_golden(clip_bpe()), ensure_ascii=False, indent=1), encoding="utf-8")
     else:
+        write_html_entities()
         tiny()

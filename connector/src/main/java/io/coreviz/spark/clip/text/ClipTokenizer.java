@@ -28,8 +28,9 @@ import java.util.zip.GZIPInputStream;
  * CLIP's tokenizer: byte-level BPE over lowercased, NFC-normalised text with whitespace runs
  * collapsed, wrapped in start/end-of-text tokens and padded (with 0, attention mask 0) or truncated
  * to a context of 77, keeping the end token last. It follows OpenAI's {@code simple_tokenizer.py},
- * except that it does not run {@code ftfy} (mojibake repair) or HTML unescaping, like Hugging
- * Face's fast CLIP tokenizer.
+ * HTML unescaping included (twice, as Python's {@code html.unescape}) with OpenAI's vocabulary,
+ * except that it does not run {@code ftfy} (mojibake repair). With a model's {@code tokenizer.json}
+ * it does as Hugging Face's fast CLIP tokenizer: no HTML unescaping.
  *
  * <p>The vocabulary is OpenAI's ({@code bpe_simple_vocab_16e6.txt.gz}, 49,408 tokens, start 49406,
  * end 49407), or a model's own {@code tokenizer.json} (Hugging Face tokenizers format, BPE with the
@@ -57,9 +58,17 @@ public final class ClipTokenizer {
   private final int start;
   private final int end;
   private final Map<String, int[]> cache = new ConcurrentHashMap<>();
+  private final boolean unescapeHtml;
 
-  private ClipTokenizer(Map<String, Integer> vocabulary, List<String[]> merges) {
+  /**
+   * @param unescapeHtml unescape HTML character references (twice) before tokenizing, as OpenAI's
+   *     tokenizer does; Hugging Face's fast tokenizer, whose {@code tokenizer.json} models bring,
+   *     does not
+   */
+  private ClipTokenizer(
+      Map<String, Integer> vocabulary, List<String[]> merges, boolean unescapeHtml) {
     this.vocabulary = vocabulary;
+    this.unescapeHtml = unescapeHtml;
     this.mergeRanks = new HashMap<>(merges.size() * 2);
     for (int rank = 0; rank < merges.size(); rank++) {
       mergeRanks.putIfAbsent(pairKey(merges.get(rank)[0], merges.get(rank)[1]), rank);
@@ -105,7 +114,7 @@ public final class ClipTokenizer {
     }
     vocabulary.put(START, vocabulary.size());
     vocabulary.put(END, vocabulary.size());
-    return new ClipTokenizer(vocabulary, merges);
+    return new ClipTokenizer(vocabulary, merges, true);
   }
 
   /** A model's {@code tokenizer.json}: its BPE vocabulary, merges and special tokens. */
@@ -145,7 +154,7 @@ public final class ClipTokenizer {
     if (vocabulary.isEmpty() || merges.isEmpty()) {
       throw new ConfigurationException(file + " has no BPE vocabulary or merges");
     }
-    return new ClipTokenizer(vocabulary, merges);
+    return new ClipTokenizer(vocabulary, merges, false);
   }
 
   public int vocabularySize() {
@@ -154,7 +163,7 @@ public final class ClipTokenizer {
 
   /** The ids of {@code text} without start/end tokens, padding or truncation. */
   public int[] encode(String text) {
-    String clean = clean(text);
+    String clean = clean(text, unescapeHtml);
     List<Integer> ids = new ArrayList<>();
     Matcher matcher = PIECES.matcher(clean);
     while (matcher.find()) {
@@ -190,8 +199,11 @@ public final class ClipTokenizer {
     return ids;
   }
 
-  static String clean(String text) {
+  static String clean(String text, boolean unescapeHtml) {
     String normalized = Normalizer.normalize(text, Normalizer.Form.NFC);
+    if (unescapeHtml) {
+      normalized = HtmlEntities.unescape(HtmlEntities.unescape(normalized));
+    }
     StringBuilder out = new StringBuilder(normalized.length());
     boolean pendingSpace = false;
     for (int i = 0; i < normalized.length(); i++) {
