@@ -15,15 +15,21 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression$;
 import org.apache.spark.sql.catalyst.expressions.ScalaUDF;
+import org.apache.spark.sql.catalyst.expressions.SortOrder;
 import org.apache.spark.sql.catalyst.plans.logical.CatalystSerde;
 import org.apache.spark.sql.catalyst.plans.logical.DeserializeToObject;
+import org.apache.spark.sql.catalyst.plans.logical.GlobalLimit;
+import org.apache.spark.sql.catalyst.plans.logical.Limit$;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.MapPartitions;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
+import org.apache.spark.sql.catalyst.plans.logical.ReturnAnswer;
+import org.apache.spark.sql.catalyst.plans.logical.Sort;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.SparkStrategy;
 import org.apache.spark.sql.types.Metadata;
@@ -61,10 +67,48 @@ final class ClipBatching extends SparkStrategy {
   @Override
   public scala.collection.immutable.List<SparkPlan> apply(LogicalPlan plan) {
     ScoringSpec spec = ClipSqlFunctions.registered(session);
-    if (spec == null || !(plan instanceof Project project) || !batchable(calls(project))) {
+    if (spec == null) {
+      return seq(List.of());
+    }
+    boolean answer = plan instanceof ReturnAnswer;
+    LogicalPlan topNFirst = topNFirst(answer ? ((ReturnAnswer) plan).child() : plan);
+    if (topNFirst != null) {
+      return seq(List.of(planLater(answer ? new ReturnAnswer(topNFirst) : topNFirst)));
+    }
+    if (!(plan instanceof Project project) || !batchable(calls(project))) {
       return seq(List.of());
     }
     return seq(List.of(planLater(rewrite(project, spec))));
+  }
+
+  /**
+   * {@code ORDER BY … LIMIT n} over a SELECT list with clip calls, ordered by columns the list
+   * passes through: the same query with the top n taken first and the calls made on those n rows
+   * only ({@code Project(list, Limit(n, Sort(order, child)))}), as Spark's own top-N evaluates a
+   * projection on the rows it keeps. Scoring every row below the sort would download and score the
+   * whole collection to return n rows. Null where the plan is not of that shape.
+   */
+  private static LogicalPlan topNFirst(LogicalPlan plan) {
+    if (!(plan instanceof GlobalLimit global)) {
+      return null;
+    }
+    Option<scala.Tuple2<Expression, LogicalPlan>> limit = Limit$.MODULE$.unapply(global);
+    if (limit.isEmpty()
+        || !(limit.get()._2() instanceof Sort sort)
+        || !(sort.child() instanceof Project project)
+        || !batchable(calls(project))
+        || list(project.projectList()).stream().anyMatch(e -> !((Expression) e).deterministic())) {
+      return null;
+    }
+    AttributeSet passedThrough = project.child().outputSet();
+    for (SortOrder order : list(sort.order())) {
+      if (!order.references().subsetOf(passedThrough)) {
+        return null; // ordered by a computed column: every row's value is needed
+      }
+    }
+    LogicalPlan sorted = sort.withNewChildren(seq(List.of(project.child())));
+    LogicalPlan kept = (LogicalPlan) Limit$.MODULE$.apply(limit.get()._1(), sorted);
+    return project.withNewChildren(seq(List.of(kept)));
   }
 
   private static List<ScalaUDF> calls(Project project) {

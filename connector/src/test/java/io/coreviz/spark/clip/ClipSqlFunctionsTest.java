@@ -176,6 +176,32 @@ class ClipSqlFunctionsTest {
         .hasSize((int) all.values().stream().filter(s -> s != null && s > median(all)).count());
   }
 
+  @Test
+  void orderByLimitScoresOnlyTheRowsItKeeps() {
+    Map<String, Double> all =
+        scores(
+            "SELECT name, clip_score(blob, 'a photo of a cat') AS s FROM media WHERE type = 'image'");
+    List<String> firstTwo = all.keySet().stream().sorted().limit(2).toList();
+    server.clearRequests();
+
+    Map<String, Double> top =
+        scores(
+            "SELECT name, clip_score(blob, 'a photo of a cat') AS s FROM media"
+                + " WHERE type = 'image' ORDER BY name LIMIT 2");
+
+    assertThat(top.keySet()).containsExactlyInAnyOrderElementsOf(firstTwo);
+    top.forEach(
+        (name, score) -> {
+          if (all.get(name) == null) {
+            assertThat(score).as(name).isNull(); // a broken or missing image
+          } else {
+            assertThat(score).as(name).isCloseTo(all.get(name), within(1e-9));
+          }
+        });
+    long downloads = server.requests().stream().filter(r -> r.path().startsWith("/blobs/")).count();
+    assertThat(downloads).as("images downloaded for two rows of %d", all.size()).isEqualTo(2);
+  }
+
   private static Map<String, Double> scores(String query) {
     Map<String, Double> scores = new HashMap<>();
     spark
