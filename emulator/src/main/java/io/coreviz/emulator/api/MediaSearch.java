@@ -5,6 +5,7 @@ import io.coreviz.emulator.model.Frame;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import java.text.Normalizer;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -115,16 +116,9 @@ public final class MediaSearch {
    * copy.
    */
   public static List<Hit> withinDays(List<Hit> undated, MediaQuery query, Semantics semantics) {
-    java.time.Instant from =
-        query.dateFrom() == null
-            ? null
-            : query.dateFrom().atStartOfDay(semantics.dayZone()).toInstant();
-    java.time.Instant to =
-        query.dateTo() == null
-            ? null
-            : (semantics.exclusiveDateTo() ? query.dateTo() : query.dateTo().plusDays(1))
-                .atStartOfDay(semantics.dayZone())
-                .toInstant();
+    Days days = Days.of(query, semantics);
+    Instant from = days.from();
+    Instant to = days.to();
     int start = 0;
     int end = undated.size();
     if (query.ascending()) {
@@ -141,12 +135,12 @@ public final class MediaSearch {
    * In hits sorted by {@code createdAt} ({@code ascending} or not), the first index whose item is
    * at or after {@code instant} (ascending) or before it (descending).
    */
-  private static int firstAtOrAfter(List<Hit> hits, java.time.Instant instant, boolean ascending) {
+  private static int firstAtOrAfter(List<Hit> hits, Instant instant, boolean ascending) {
     int low = 0;
     int high = hits.size();
     while (low < high) {
       int middle = (low + high) >>> 1;
-      java.time.Instant at = hits.get(middle).item().createdAt();
+      Instant at = hits.get(middle).item().createdAt();
       // A null sorts as the largest value: last ascending, first descending.
       boolean past =
           at == null ? ascending : ascending ? !at.isBefore(instant) : at.isBefore(instant);
@@ -157,6 +151,31 @@ public final class MediaSearch {
       }
     }
     return low;
+  }
+
+  /**
+   * The instants {@code [from, to)} that {@code dateFrom}/{@code dateTo} select as {@code
+   * semantics} reads them: from the start of {@code dateFrom} in the day zone to the start of the
+   * day after {@code dateTo} (of {@code dateTo} itself where it is exclusive); null for an open
+   * end.
+   */
+  private record Days(Instant from, Instant to) {
+
+    static Days of(MediaQuery query, Semantics semantics) {
+      LocalDate end =
+          query.dateTo() == null || semantics.exclusiveDateTo()
+              ? query.dateTo()
+              : query.dateTo().plusDays(1);
+      return new Days(start(query.dateFrom(), semantics), start(end, semantics));
+    }
+
+    private static Instant start(LocalDate day, Semantics semantics) {
+      return day == null ? null : day.atStartOfDay(semantics.dayZone()).toInstant();
+    }
+
+    boolean contain(Instant instant) {
+      return (from == null || !instant.isBefore(from)) && (to == null || instant.isBefore(to));
+    }
   }
 
   /** The page of {@code matches} that {@code query}'s {@code offset} and {@code limit} ask for. */
@@ -197,14 +216,7 @@ public final class MediaSearch {
     if (query.type() != null && !query.type().equals(item.type())) {
       return false;
     }
-    LocalDate day = LocalDate.ofInstant(item.createdAt(), semantics.dayZone());
-    if (query.dateFrom() != null && day.isBefore(query.dateFrom())) {
-      return false;
-    }
-    if (query.dateTo() != null
-        && (semantics.exclusiveDateTo()
-            ? !day.isBefore(query.dateTo())
-            : day.isAfter(query.dateTo()))) {
+    if (!Days.of(query, semantics).contain(item.createdAt())) {
       return false;
     }
     if (query.mediaId() != null && !query.mediaId().equals(item.id())) {
