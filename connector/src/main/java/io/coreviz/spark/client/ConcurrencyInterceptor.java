@@ -23,7 +23,7 @@ final class ConcurrencyInterceptor implements Interceptor {
     Request request = chain.request();
     CallPolicy policy = request.tag(CallPolicy.class);
     int ceiling = (policy == null ? CallPolicy.DEFAULT : policy).maxConcurrentRequestsPerExecutor();
-    AdaptiveLimit limit = limit(request.url().host() + ":" + request.url().port(), ceiling);
+    AdaptiveLimit limit = limit(HttpClients.hostKey(request.url()), ceiling);
     RequestStats stats = request.tag(RequestStats.class);
     long waitFrom = System.nanoTime();
     boolean waited;

@@ -120,4 +120,9 @@ public final class HttpClients {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** The key per-host limits go by: a request's host and port. */
+  static String hostKey(okhttp3.HttpUrl url) {
+    return url.host() + ":" + url.port();
+  }
 }

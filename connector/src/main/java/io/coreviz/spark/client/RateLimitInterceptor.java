@@ -31,7 +31,7 @@ final class RateLimitInterceptor implements Interceptor {
     Request request = chain.request();
     CallPolicy policy = request.tag(CallPolicy.class);
     if (policy != null && policy.maxRequestsPerSecond() > 0) {
-      long wait = reserve(request.url().host() + ":" + request.url().port(), policy);
+      long wait = reserve(HttpClients.hostKey(request.url()), policy);
       if (wait > 0) {
         RequestStats stats = request.tag(RequestStats.class);
         if (stats != null) {
