@@ -199,13 +199,7 @@ final class DatePlanner implements PartitionPlanner {
                         counts.get(i).join(),
                         units));
               }
-              return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
-                  .thenApply(
-                      all -> {
-                        List<Bin> bins = new ArrayList<>();
-                        parts.forEach(part -> bins.addAll(part.join()));
-                        return bins;
-                      });
+              return Sizing.all(parts);
             });
   }
 

@@ -55,11 +55,7 @@ final class FolderPlanner implements PartitionPlanner {
     int partitions = sizing.partitions(total, parallelism);
     List<CompletableFuture<List<Bin>>> units = new ArrayList<>();
     open(client, query, query.listedPath(), sizing.units(total, partitions), units);
-    List<Bin> bins = new ArrayList<>();
-    for (CompletableFuture<List<Bin>> unit : units) {
-      bins.addAll(Sizing.join(unit));
-    }
-    return new Plan(Packing.balance(bins, partitions), notes);
+    return new Plan(Packing.balance(Sizing.join(Sizing.all(units)), partitions), notes);
   }
 
   /**

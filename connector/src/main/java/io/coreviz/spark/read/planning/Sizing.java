@@ -121,12 +121,14 @@ final class Sizing {
       long count,
       long unitMax) {
     List<InternalRow> found = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (CompletableFuture<MediaPage<InternalRow>> probe : probes) {
       MediaPage<InternalRow> page = probe.join();
       if (page.items().isEmpty() || page.items().get(0).isNullAt(0)) {
         break; // fewer items than counted: the last unit reads to the end anyway
       }
       found.add(page.items().get(0));
+      ids.add(firstId(page));
     }
     List<Long> offsets = new ArrayList<>();
     List<Long> keys = new ArrayList<>();
@@ -137,7 +139,7 @@ final class Sizing {
       if (equal > 0 && (equal + 2) * unitMax - 1 > pageSize - 2) {
         // Up to this many items may share one instant: perhaps more than a page holds beside the
         // item before them and one after, which paging by key cannot read; offsets can.
-        return ranges(sorted, count, unitMax, ids(found));
+        return ranges(sorted, count, unitMax, ids);
       }
       if (!keys.isEmpty() && key <= keys.get(keys.size() - 1)) {
         // Inside a run of equal timestamps (or behind a cut that moved while probed): the
@@ -157,10 +159,14 @@ final class Sizing {
     return bins;
   }
 
-  private static List<String> ids(List<InternalRow> probed) {
-    return probed.stream()
-        .map(row -> row.isNullAt(1) ? null : row.getUTF8String(1).toString())
-        .toList();
+  /**
+   * The id a probe read with {@link CreatedAt#WITH_ID} found first, or null where it found none.
+   */
+  private static String firstId(MediaPage<InternalRow> probe) {
+    List<InternalRow> items = probe.items();
+    return items.isEmpty() || items.get(0).isNullAt(1)
+        ? null
+        : items.get(0).getUTF8String(1).toString();
   }
 
   /**
@@ -207,11 +213,7 @@ final class Sizing {
             done -> {
               List<String> ids = new ArrayList<>();
               for (CompletableFuture<MediaPage<InternalRow>> probe : probes) {
-                List<InternalRow> items = probe.join().items();
-                ids.add(
-                    items.isEmpty() || items.get(0).isNullAt(1)
-                        ? null
-                        : items.get(0).getUTF8String(1).toString());
+                ids.add(firstId(probe.join()));
               }
               return between(ranges, ids);
             });
@@ -238,6 +240,17 @@ final class Sizing {
       anchored.add(new Bin(segments, bin.weight()));
     }
     return anchored;
+  }
+
+  /** Planners' units found at once, in the order of {@code parts}. */
+  static CompletableFuture<List<Bin>> all(List<CompletableFuture<List<Bin>>> parts) {
+    return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            done -> {
+              List<Bin> bins = new ArrayList<>();
+              parts.forEach(part -> bins.addAll(part.join()));
+              return bins;
+            });
   }
 
   static long ceilDiv(long a, long b) {
