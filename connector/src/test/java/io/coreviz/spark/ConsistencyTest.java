@@ -284,6 +284,36 @@ class ConsistencyTest {
     }
   }
 
+  @Test
+  void offsetRangesWhoseFirstItemIsGoneWhilePlanningFailThePlan() {
+    MediaCollection collection = SyntheticCollection.generate(51, 600);
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      AtomicInteger changed = new AtomicInteger();
+      server.faults(
+          request -> {
+            // The first probe of a range's first item (after the count and its check): the newest
+            // half of the collection is deleted, so the later ranges' offsets hold nothing.
+            if (request.isMediaRequest()
+                && "1".equals(request.query().get("limit"))
+                && !"0".equals(request.query().getOrDefault("offset", "0"))
+                && changed.getAndIncrement() == 0) {
+              collection.items().stream()
+                  .sorted(java.util.Comparator.comparing(MediaItem::createdAt).reversed())
+                  .limit(collection.items().size() / 2)
+                  .forEach(item -> collection.remove(item.id()));
+            }
+            return null;
+          });
+
+      // Planning runs on the driver: the error comes straight from it, not from a task.
+      assertThatThrownBy(() -> ids(server, collection, Map.of("partitionBy", "offset")))
+          .isInstanceOf(DataException.class)
+          .hasMessageContaining("items were deleted while the scan was planned");
+      assertThat(changed.get()).isPositive();
+    }
+  }
+
   /**
    * One item deleted before every range and one added after them all: the count is unchanged and
    * every range would still fill up, each one item further on, so a range that trusted offsets

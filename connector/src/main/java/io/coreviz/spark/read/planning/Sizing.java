@@ -4,6 +4,7 @@ import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.ItemReader;
 import io.coreviz.spark.client.MediaPage;
 import io.coreviz.spark.client.MediaQuery;
+import io.coreviz.spark.errors.DataException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -171,7 +172,7 @@ final class Sizing {
 
   /**
    * Exact offset ranges of at most {@code unitMax} over {@code count} items ({@link #range}), with
-   * {@code ids[i]} the id planning found at the i-th range's first offset (null where unknown).
+   * {@code ids[i]} the id planning found at the i-th range's first offset.
    */
   static List<Bin> ranges(MediaQuery query, long count, long unitMax, List<String> ids) {
     List<Bin> bins = new ArrayList<>();
@@ -231,6 +232,16 @@ final class Sizing {
       for (Segment segment : bin.segments()) {
         if (segment.exact()) {
           String first = i < ids.size() ? ids.get(i) : null;
+          if (first == null) {
+            throw new DataException(
+                "CoreViz has no item at offset "
+                    + segment.offset()
+                    + " of "
+                    + segment.query()
+                    + ", where the count taken a moment before put one: items were deleted while"
+                    + " the scan was planned, so offset ranges cannot be read exactly. Run the"
+                    + " query again, or use partitionBy=date, which tolerates changes.");
+          }
           String after = i + 1 < ids.size() ? ids.get(i + 1) : null;
           segment = segment.between(first, after);
           i++;
