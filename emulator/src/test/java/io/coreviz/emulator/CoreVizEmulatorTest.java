@@ -354,6 +354,82 @@ class CoreVizEmulatorTest {
   }
 
   @Test
+  void folderPreviewsAreItsOldestMediaAndCountsFollowChanges() throws Exception {
+    MediaCollection changing = SyntheticCollection.generate(9, 60);
+    MediaItem folder =
+        changing.items().stream()
+            .filter(MediaItem::isFolder)
+            .filter(
+                f ->
+                    changing.items().stream()
+                        .anyMatch(i -> !i.isFolder() && i.parentPath().equals(f.path())))
+            .findFirst()
+            .orElseThrow();
+    java.util.function.Supplier<List<MediaItem>> under =
+        () ->
+            changing.items().stream()
+                .filter(i -> !i.isFolder() && i.path().startsWith(folder.path() + "."))
+                .sorted(Comparator.comparing(MediaItem::createdAt).thenComparing(MediaItem::id))
+                .toList();
+    try (CoreVizEmulator local =
+        CoreVizEmulator.builder().collection(changing).credential(KEY).start()) {
+      java.util.function.Supplier<JsonNode> listed =
+          () -> {
+            try {
+              HttpResponse<String> reply =
+                  HTTP.send(
+                      HttpRequest.newBuilder(
+                              URI.create(
+                                  local.baseUrl()
+                                      + "/api/dataset/"
+                                      + changing.id()
+                                      + "/media?recursive=true&type=folder&limit=100"))
+                          .header("x-api-key", KEY)
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString());
+              for (JsonNode item : JSON.readTree(reply.body()).get("media")) {
+                if (item.get("id").asText().equals(folder.id())) {
+                  return item;
+                }
+              }
+              throw new AssertionError("folder " + folder.id() + " not listed");
+            } catch (IOException | InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          };
+      List<MediaItem> before = under.get();
+      JsonNode item = listed.get();
+      assertThat(item.get("folderItemCount").asInt()).isEqualTo(before.size());
+      for (int i = 0; i < item.get("folderPreviews").size(); i++) {
+        assertThat(item.get("folderPreviews").get(i).asText()).endsWith(before.get(i).blobKey());
+      }
+
+      MediaItem oldest = before.get(0);
+      MediaItem added =
+          before.get(before.size() - 1).withCreatedAt(oldest.createdAt().minusSeconds(1));
+      changing.remove(added.id());
+      changing.add(added, Map.of());
+      JsonNode after = listed.get();
+      assertThat(after.get("folderItemCount").asInt()).isEqualTo(before.size());
+      assertThat(after.get("folderPreviews").get(0).asText()).endsWith(added.blobKey());
+      changing.remove(oldest.id());
+      assertThat(listed.get().get("folderItemCount").asInt()).isEqualTo(before.size() - 1);
+    }
+  }
+
+  @Test
+  void timestampsHaveMillisecondsAsTheServiceWritesThem() {
+    assertThat(
+            io.coreviz.emulator.api.MediaJson.timestamp(
+                java.time.Instant.parse("2026-03-10T14:22:00Z")))
+        .isEqualTo("2026-03-10T14:22:00.000Z");
+    assertThat(
+            io.coreviz.emulator.api.MediaJson.timestamp(
+                java.time.Instant.parse("2026-03-10T14:22:05.123999Z")))
+        .isEqualTo("2026-03-10T14:22:05.123Z");
+  }
+
+  @Test
   void authenticationAndAccessErrors() throws Exception {
     assertThat(get(collection.id(), "", null, null).status()).isEqualTo(401);
     assertThat(get(collection.id(), "", "x-api-key", "nope").status()).isEqualTo(401);

@@ -11,9 +11,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Writes response bodies in the exact shape of the API page. */
@@ -21,6 +22,9 @@ public final class MediaJson {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int FOLDER_PREVIEWS = 3;
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
 
   private MediaJson() {}
 
@@ -79,9 +83,7 @@ public final class MediaJson {
 
   /** ISO 8601 with milliseconds and {@code Z}, as the service writes timestamps. */
   public static String timestamp(Instant instant) {
-    return DateTimeFormatter.ISO_INSTANT
-        .format(instant.truncatedTo(ChronoUnit.MILLIS))
-        .replaceFirst("(:\\d\\d)Z$", "$1.000Z");
+    return TIMESTAMP.format(instant);
   }
 
   private static void writeItem(

@@ -188,17 +188,9 @@ public final class MediaSearch {
         Math.min(matches.size(), semantics.totalCap()));
   }
 
-  /** Images and videos anywhere under {@code folder}. */
+  /** Images and videos anywhere under {@code folder}, oldest first. */
   public static List<MediaItem> mediaUnder(MediaCollection collection, MediaItem folder) {
-    String prefix = folder.path() + ".";
-    List<MediaItem> media = new ArrayList<>();
-    for (MediaItem item : collection.items()) {
-      if (!item.isFolder() && item.path().startsWith(prefix)) {
-        media.add(item);
-      }
-    }
-    media.sort(Comparator.comparing(MediaItem::createdAt).thenComparing(MediaItem::id));
-    return media;
+    return collection.mediaUnder(folder.path());
   }
 
   private static boolean inScope(MediaItem item, MediaQuery query, Semantics semantics) {

@@ -2,11 +2,13 @@ package io.coreviz.emulator.model;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A collection (CoreViz calls it a dataset): its items and the blobs they point to.
@@ -19,8 +21,33 @@ public final class MediaCollection {
   private final String id;
   private final List<MediaItem> items;
   private final Map<String, Blob> blobs;
-  private final java.util.concurrent.atomic.AtomicLong version =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong version = new AtomicLong();
+  private volatile Snapshot snapshot;
+
+  /**
+   * What reads see at one version: the items, and the media under each folder oldest first, so a
+   * page of folders is written without a pass over the collection per folder.
+   */
+  private record Snapshot(
+      long version, List<MediaItem> items, Map<String, List<MediaItem>> mediaUnder) {
+
+    static Snapshot of(long version, List<MediaItem> items) {
+      Map<String, List<MediaItem>> under = new HashMap<>();
+      for (MediaItem item : items) {
+        if (item.isFolder()) {
+          continue;
+        }
+        String path = item.path();
+        for (int dot = path.indexOf('.'); dot >= 0; dot = path.indexOf('.', dot + 1)) {
+          under.computeIfAbsent(path.substring(0, dot), folder -> new ArrayList<>()).add(item);
+        }
+      }
+      Comparator<MediaItem> oldestFirst =
+          Comparator.comparing(MediaItem::createdAt).thenComparing(MediaItem::id);
+      under.replaceAll((folder, media) -> media.stream().sorted(oldestFirst).toList());
+      return new Snapshot(version, List.copyOf(items), Map.copyOf(under));
+    }
+  }
 
   public MediaCollection(String id, List<MediaItem> items, Map<String, Blob> blobs) {
     if (!id.matches("[0-9a-f]{32}")) {
@@ -37,7 +64,24 @@ public final class MediaCollection {
 
   /** A snapshot of all items, folders included, in insertion order. */
   public List<MediaItem> items() {
-    return List.copyOf(items);
+    return snapshot().items();
+  }
+
+  /** Images and videos anywhere under the folder at {@code path} (not itself), oldest first. */
+  public List<MediaItem> mediaUnder(String path) {
+    return snapshot().mediaUnder().getOrDefault(path, List.of());
+  }
+
+  private Snapshot snapshot() {
+    // The version is read first: a change that lands while the snapshot is taken moves the version
+    // on, so the next read takes a new one.
+    long now = version.get();
+    Snapshot current = snapshot;
+    if (current == null || current.version() != now) {
+      current = Snapshot.of(now, items);
+      snapshot = current;
+    }
+    return current;
   }
 
   public Optional<MediaItem> item(String itemId) {
