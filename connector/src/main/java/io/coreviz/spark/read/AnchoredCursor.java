@@ -48,6 +48,8 @@ final class AnchoredCursor implements Cursor {
   private final Long ceiling;
   private final long limit;
   private final Predicate<InternalRow> keep;
+  private final long end;
+  private int cap;
   private boolean done;
   private boolean probingEnd;
   private long probeAt;
@@ -64,6 +66,8 @@ final class AnchoredCursor implements Cursor {
    * @param offset where the walk starts (a hint when {@code floor} is set)
    * @param limit the most rows wanted; {@link Long#MAX_VALUE} for all
    * @param idSlot where rows hold their id
+   * @param end the position where planning found the segment's end ({@link Long#MAX_VALUE} where it
+   *     did not count it): how far {@link #ahead} looks
    */
   AnchoredCursor(
       MediaQuery query,
@@ -74,7 +78,8 @@ final class AnchoredCursor implements Cursor {
       int pageSize,
       int idSlot,
       SortKey sortKey,
-      Predicate<InternalRow> keep) {
+      Predicate<InternalRow> keep,
+      long end) {
     this.query = query;
     this.pageSize = pageSize;
     this.idSlot = idSlot;
@@ -83,6 +88,7 @@ final class AnchoredCursor implements Cursor {
     this.ceiling = ceiling;
     this.limit = limit;
     this.keep = keep;
+    this.end = end;
     this.groupStart = offset;
     this.done = limit == 0;
   }
@@ -106,8 +112,44 @@ final class AnchoredCursor implements Cursor {
     return asked;
   }
 
+  /**
+   * Once a page of distinct keys comes back full, the next request starts at its last two items
+   * (the one before the new group, and the group of one) and asks for them and a page more; so do
+   * the ones after it, as far as planning counted. Not for {@code LIMIT} reads, nor where planning
+   * did not count the segment.
+   */
+  @Override
+  public List<MediaRequest> ahead(int n) {
+    List<MediaRequest> ahead = new ArrayList<>();
+    if (done || probingEnd || limit != Long.MAX_VALUE || end == Long.MAX_VALUE) {
+      return ahead;
+    }
+    long offset = askedOffset;
+    int returned = served(askedLimit);
+    while (ahead.size() < n && returned > 2 && offset + returned < end) {
+      offset += returned - 2;
+      int asking = pageSize + 2;
+      ahead.add(query.page(offset, asking));
+      returned = served(asking);
+    }
+    return ahead;
+  }
+
+  /** How many items the server returns for a request of {@code limit}: it may cap pages. */
+  private int served(int limit) {
+    return cap > 0 ? Math.min(limit, cap) : limit;
+  }
+
   @Override
   public List<InternalRow> accept(MediaPage<InternalRow> page) {
+    List<InternalRow> emit = step(page);
+    if (!done && !probingEnd && page.items().size() > 2 && page.items().size() < askedLimit) {
+      cap = page.items().size(); // a short page that is not the end: the server's page cap
+    }
+    return emit;
+  }
+
+  private List<InternalRow> step(MediaPage<InternalRow> page) {
     List<InternalRow> items = page.items();
     List<InternalRow> emit = new ArrayList<>();
     if (probingEnd) {

@@ -17,6 +17,15 @@ interface Cursor {
   /** Accounts for the page answering {@link #next()}'s request; returns the rows to emit. */
   List<InternalRow> accept(MediaPage<InternalRow> page);
 
+  /**
+   * Up to {@code n} requests that will follow the one {@link #next()} just returned, if each page
+   * comes back as planned (full, keys distinct at its end, nothing shifted): sent ahead, and used
+   * only where the walk then asks for exactly them. None where the walk cannot tell.
+   */
+  default List<MediaRequest> ahead(int n) {
+    return List.of();
+  }
+
   /** Times the walk found the results shifted under it and stepped back. */
   default long realigned() {
     return 0;

@@ -10,7 +10,9 @@ import io.coreviz.spark.convert.MediaSchema;
 import io.coreviz.spark.errors.CoreVizException;
 import io.coreviz.spark.read.planning.MediaPartition;
 import io.coreviz.spark.read.planning.Segment;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -18,7 +20,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -30,13 +32,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a partition's segments, up to {@code concurrency} of them at once, each page by page with
- * its own {@link Cursor}: {@link AnchoredCursor} for whole segments sorted by a key (exact while
- * the collection changes), {@link OffsetCursor} otherwise. A segment has at most one request in
- * flight: its next request goes out when its page is taken, so while Spark consumes one page the
- * others are on their way, and at most {@code concurrency} pages are held. Nothing is sent before
- * the first {@link #next()}. Rows are de-duplicated by id within the partition; they come out in
- * the order pages arrive.
+ * Reads a partition's segments, each page by page with its own {@link Cursor}: {@link
+ * AnchoredCursor} for whole segments sorted by a key (exact while the collection changes), {@link
+ * OffsetCursor} otherwise. Up to {@code concurrency} requests are in flight at once:
+ *
+ * <ul>
+ *   <li>each segment's next request goes out as soon as its page arrives, on the client's thread,
+ *       without waiting for Spark to consume the pages before it;
+ *   <li>segments are started until {@code concurrency} are being read;
+ *   <li>requests left over go ahead of a segment's walk ({@link Cursor#ahead}): the pages that
+ *       follow if each comes back as planned. A walk takes pages in its own order and uses one sent
+ *       ahead only where it then asks for exactly that request; the others are cancelled. So a
+ *       partition's last segments, or one long segment, are read with all of the task's requests.
+ * </ul>
+ *
+ * A task holds at most {@code 2 × concurrency} pages: those in flight or arrived out of turn, at
+ * most {@code concurrency}, and those waiting for Spark; when Spark falls behind, nothing more is
+ * sent until it takes a page. Nothing is sent before the first {@link #next()}. Rows are
+ * de-duplicated by id within the partition; they come out in the order pages arrive, each segment's
+ * in its order.
  */
 final class MediaPartitionReader implements PartitionReader<InternalRow> {
 
@@ -61,31 +75,42 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
   private final Supplier<RowCheck> checks;
   private final int width;
   private final Set<UTF8String> seen = new HashSet<>();
-  private final List<Walk> active = new ArrayList<>();
-  private final BlockingQueue<Walk> arrived = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Arrival> arrived = new LinkedBlockingQueue<>();
 
+  /** Guards the walks, which the client's threads advance as pages arrive. */
+  private final Object lock = new Object();
+
+  private final List<Walk> active = new ArrayList<>();
   private int nextSegment;
-  private boolean started;
-  private Iterator<InternalRow> page;
-  private Walk pageWalk;
-  private MediaRequest pageRequest;
-  private InternalRow current;
-  private boolean closed;
-  private long rowsRead;
-  private long duplicates;
+  private int outstanding;
+  private int waiting;
+  private volatile boolean closed;
   private long realignedBefore;
   private long droppedBefore;
   private long offPlan;
 
-  /** One segment being read: its cursor and scope, its row check, the request in flight. */
+  // The task thread's own state.
+  private boolean started;
+  private Iterator<InternalRow> page;
+  private Arrival pageArrival;
+  private InternalRow current;
+  private long rowsRead;
+  private long duplicates;
+
+  /** One segment being read: its cursor and scope, its row check, its requests out. */
   private static final class Walk {
     final Segment segment;
     final Cursor cursor;
     final Scope scope;
     final RowCheck check;
+
+    /** Requests out, in the walk's order: the first is the cursor's own, the rest sent ahead. */
+    final Deque<Request> out = new ArrayDeque<>();
+
+    /** The cursor's next request where it could not be sent yet (Spark behind). */
+    MediaRequest due;
+
     long received;
-    MediaRequest asked;
-    CompletableFuture<MediaPage<InternalRow>> inFlight;
 
     Walk(Segment segment, Cursor cursor, Scope scope, RowCheck check) {
       this.segment = segment;
@@ -94,6 +119,27 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
       this.check = check;
     }
   }
+
+  /** A request out, and its answer once it arrived. */
+  private static final class Request {
+    final MediaRequest request;
+    CompletableFuture<MediaPage<InternalRow>> future;
+    boolean answered;
+
+    /** Sent ahead, then not asked for: its answer is dropped when it comes. */
+    boolean dropped;
+
+    MediaPage<InternalRow> page;
+    Throwable error;
+
+    Request(MediaRequest request) {
+      this.request = request;
+    }
+  }
+
+  /** A page's rows for Spark, or what its request failed with. */
+  private record Arrival(
+      Walk walk, MediaRequest request, List<InternalRow> rows, Throwable error) {}
 
   MediaPartitionReader(
       CoreVizClient client,
@@ -113,12 +159,13 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
 
   @Override
   public boolean next() {
-    if (closed) {
-      throw new IllegalStateException("reader of " + partition + " is closed");
-    }
+    ensureOpen();
     if (!started) {
       started = true;
-      fill();
+      synchronized (lock) {
+        ensureOpen();
+        dispatch();
+      }
     }
     while (true) {
       while (page != null && page.hasNext()) {
@@ -127,18 +174,22 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
           duplicates++;
           continue;
         }
-        pageWalk.check.check(row, pageRequest);
+        pageArrival.walk().check.check(row, pageArrival.request());
         rowsRead++;
         // The row keeps its trailing columns: Spark reads the scan's columns by ordinal, and
         // copying the rest away cost an array and a row per item.
         current = row;
         return true;
       }
-      if (active.isEmpty()) {
-        current = null;
-        return false;
+      synchronized (lock) {
+        ensureOpen();
+        if (active.isEmpty() && arrived.isEmpty()) {
+          current = null;
+          return false;
+        }
       }
-      page = take().iterator();
+      pageArrival = take();
+      page = pageArrival.rows().iterator();
     }
   }
 
@@ -152,34 +203,87 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
 
   @Override
   public void close() {
-    closed = true;
-    for (Walk walk : active) {
-      if (walk.inFlight != null) {
-        walk.inFlight.cancel(true);
+    synchronized (lock) {
+      closed = true;
+      for (Walk walk : active) {
+        cancel(walk);
       }
+      active.clear();
     }
-    active.clear();
+    arrived.clear();
   }
 
   /** Reads so far: requests, retries, 429s, time throttled, bytes, rows, duplicates, re-aligns. */
   @Override
   public CustomTaskMetric[] currentMetricsValues() {
     RequestStats stats = client.stats();
-    long realigned = realignedBefore;
-    long dropped = droppedBefore;
-    for (Walk walk : active) {
-      realigned += walk.cursor.realigned();
-      dropped += walk.scope.dropped();
+    long realigned;
+    long dropped;
+    long differing;
+    synchronized (lock) {
+      realigned = realignedBefore;
+      dropped = droppedBefore;
+      differing = offPlan;
+      for (Walk walk : active) {
+        realigned += walk.cursor.realigned();
+        dropped += walk.scope.dropped();
+      }
     }
-    return ScanMetrics.values(stats, rowsRead, duplicates, realigned, dropped, offPlan);
+    return ScanMetrics.values(stats, rowsRead, duplicates, realigned, dropped, differing);
   }
 
-  /** Starts segments until {@code concurrency} are in flight or none is left. */
-  private void fill() {
-    while (active.size() < concurrency && nextSegment < partition.segments().size()) {
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("reader of " + partition + " is closed");
+    }
+  }
+
+  /** Whether another request may go out: see the class comment. Holds the lock. */
+  private boolean canSend() {
+    return outstanding < concurrency && outstanding + waiting < 2 * concurrency;
+  }
+
+  /**
+   * Sends what may go out, most needed first: the walks' own requests, then new segments' first
+   * ones, then requests ahead, to the walk with the fewest out. Holds the lock.
+   */
+  private void dispatch() {
+    for (Walk walk : List.copyOf(active)) {
+      if (walk.due != null && canSend()) {
+        MediaRequest due = walk.due;
+        walk.due = null;
+        send(walk, due);
+      }
+    }
+    while (canSend() && active.size() < concurrency && nextSegment < partition.segments().size()) {
       Walk walk = start(partition.segments().get(nextSegment++));
+      MediaRequest first = walk.cursor.next();
+      if (first == null) {
+        end(walk);
+        continue;
+      }
       active.add(walk);
-      send(walk);
+      send(walk, first);
+    }
+    while (canSend()) {
+      Walk fewest = null;
+      MediaRequest ahead = null;
+      for (Walk walk : active) {
+        if (walk.due != null
+            || walk.out.isEmpty()
+            || (fewest != null && walk.out.size() >= fewest.out.size())) {
+          continue;
+        }
+        List<MediaRequest> predicted = walk.cursor.ahead(walk.out.size());
+        if (predicted.size() == walk.out.size()) {
+          fewest = walk;
+          ahead = predicted.get(predicted.size() - 1);
+        }
+      }
+      if (fewest == null) {
+        return;
+      }
+      send(fewest, ahead);
     }
   }
 
@@ -198,39 +302,124 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
                 pageSize,
                 width,
                 key,
-                scope)
+                scope,
+                segment.expected() >= 0 ? segment.offset() + segment.expected() : Long.MAX_VALUE)
             : new OffsetCursor(query, segment, pageSize, width, scope);
     return new Walk(segment, cursor, scope, checks.get());
   }
 
-  /** Sends the walk's next request, or ends the walk and starts the next segments. */
-  private void send(Walk walk) {
-    MediaRequest request = walk.cursor.next();
-    if (request == null) {
-      end(walk);
-      fill();
-      return;
+  /** Sends {@code request} as the walk's next one out. Holds the lock. */
+  private void send(Walk walk, MediaRequest request) {
+    Request out = new Request(request);
+    walk.out.addLast(out);
+    outstanding++;
+    CompletableFuture<MediaPage<InternalRow>> future = client.fetchAsync(request, rows);
+    out.future = future;
+    future.whenComplete((page, error) -> arrive(walk, out, page, error));
+  }
+
+  /** An answer arrived (on the client's thread): the walk takes what it can, in its order. */
+  private void arrive(Walk walk, Request out, MediaPage<InternalRow> page, Throwable error) {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      if (out.dropped) {
+        outstanding--; // counted until it came back: the server was still answering it
+        dispatch();
+        return;
+      }
+      if (!walk.out.contains(out)) {
+        return; // cancelled: the walk failed
+      }
+      out.answered = true;
+      out.page = page;
+      out.error = error;
+      advance(walk);
+      dispatch();
     }
-    walk.asked = request;
-    walk.inFlight = client.fetchAsync(request, rows);
-    walk.inFlight.whenComplete((received, error) -> arrived.add(walk));
   }
 
   /**
-   * Waits for the next page to arrive, lets its walk take it, and sends that walk's next request
-   * while Spark consumes this page.
+   * Hands the walk's answered requests to its cursor in order, as long as each is the request the
+   * cursor asks for next; cancels the rest where it asks for another. Holds the lock.
    */
-  private List<InternalRow> take() {
-    Walk walk = await(arrived);
-    MediaRequest asked = walk.asked;
-    MediaPage<InternalRow> received = await(walk.inFlight);
-    walk.inFlight = null;
-    List<InternalRow> emit = walk.cursor.accept(received);
-    walk.received += emit.size();
-    send(walk);
-    pageWalk = walk;
-    pageRequest = asked;
-    return emit;
+  private void advance(Walk walk) {
+    while (!walk.out.isEmpty() && walk.out.peekFirst().answered) {
+      Request head = walk.out.pollFirst();
+      outstanding--;
+      MediaRequest next;
+      try {
+        if (head.error != null) {
+          throw head.error;
+        }
+        List<InternalRow> emit = walk.cursor.accept(head.page);
+        walk.received += emit.size();
+        waiting++;
+        arrived.add(new Arrival(walk, head.request, emit, null));
+        next = walk.cursor.next();
+      } catch (Throwable e) {
+        fail(walk, head.request, e);
+        return;
+      }
+      if (next == null) {
+        drop(walk);
+        end(walk);
+        return;
+      }
+      if (walk.out.isEmpty() || !walk.out.peekFirst().request.equals(next)) {
+        drop(walk);
+        walk.due = next;
+        return;
+      }
+    }
+  }
+
+  /**
+   * Drops the walk's requests sent ahead: their answers are discarded as they come, and they count
+   * against the task's requests until then, so the server never sees more at once. Holds the lock.
+   */
+  private void drop(Walk walk) {
+    for (Request out : walk.out) {
+      if (out.answered) {
+        outstanding--;
+      } else {
+        out.dropped = true;
+      }
+    }
+    walk.out.clear();
+  }
+
+  /** Cancels the walk's requests out. Holds the lock. */
+  private void cancel(Walk walk) {
+    // Taken off the walk first: a cancelled future completes at once, on this thread.
+    List<Request> cancelled = List.copyOf(walk.out);
+    outstanding -= cancelled.size();
+    walk.out.clear();
+    for (Request out : cancelled) {
+      out.future.cancel(true);
+    }
+  }
+
+  /** Ends the walk with {@code error}, which the task throws when it reaches it. */
+  private void fail(Walk walk, MediaRequest request, Throwable error) {
+    cancel(walk);
+    active.remove(walk);
+    arrived.add(new Arrival(walk, request, List.of(), error));
+  }
+
+  /** Waits for the next page; taking it may let more requests go out. */
+  private Arrival take() {
+    Arrival next = await(arrived);
+    if (next.error() != null) {
+      throw failure(next.error());
+    }
+    synchronized (lock) {
+      ensureOpen();
+      waiting--;
+      dispatch();
+    }
+    return next;
   }
 
   /**
@@ -264,7 +453,7 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     }
   }
 
-  private static Walk await(BlockingQueue<Walk> queue) {
+  private static Arrival await(BlockingQueue<Arrival> queue) {
     try {
       return queue.take();
     } catch (InterruptedException e) {
@@ -273,18 +462,14 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     }
   }
 
-  private static <T> T await(CompletableFuture<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new CancellationException("interrupted while waiting for a CoreViz page");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof CoreVizException cause) {
-        throw cause;
-      }
-      throw new CoreVizException("reading a CoreViz page failed: " + e.getCause(), e.getCause());
+  private static RuntimeException failure(Throwable error) {
+    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+    if (cause instanceof CoreVizException failure) {
+      return failure;
     }
+    if (cause instanceof RuntimeException failure && !(cause instanceof CancellationException)) {
+      return failure;
+    }
+    return new CoreVizException("reading a CoreViz page failed: " + cause, cause);
   }
 }

@@ -40,7 +40,9 @@ final class OffsetCursor implements Cursor {
   private long remaining;
   private boolean done;
   private MediaRequest asked;
+  private int askedLimit;
   private String lastId;
+  private int cap;
 
   OffsetCursor(
       MediaQuery query, Segment segment, int pageSize, int idSlot, Predicate<InternalRow> keep) {
@@ -60,20 +62,62 @@ final class OffsetCursor implements Cursor {
       return null;
     }
     if (!segment.exact()) {
-      asked = query.page(offset, (int) Math.min(pageSize, remaining));
+      askedLimit = (int) Math.min(pageSize, remaining);
+      asked = query.page(offset, askedLimit);
       return asked;
     }
     boolean overlap = lastId != null;
     long take = Math.min(pageSize, remaining);
     boolean last = take == remaining && segment.afterId() != null;
-    asked =
-        query.page(overlap ? offset - 1 : offset, (int) take + (overlap ? 1 : 0) + (last ? 1 : 0));
+    askedLimit = (int) take + (overlap ? 1 : 0) + (last ? 1 : 0);
+    asked = query.page(overlap ? offset - 1 : offset, askedLimit);
     return asked;
+  }
+
+  /**
+   * An exact range knows its pages: each starts one item early, for as many items as remain, the
+   * last one item further. Plain offset walks look ahead no further: rows they drop change the next
+   * request.
+   */
+  @Override
+  public List<MediaRequest> ahead(int n) {
+    List<MediaRequest> ahead = new ArrayList<>();
+    if (!segment.exact() || done) {
+      return ahead;
+    }
+    long at = offset;
+    long left = remaining;
+    int overlap = lastId != null ? 1 : 0;
+    int limit = askedLimit;
+    while (true) {
+      long took = Math.min(left, served(limit) - overlap); // the range's items this page holds
+      if (took <= 0) {
+        return ahead;
+      }
+      at += took;
+      left -= took;
+      if (left <= 0 || ahead.size() >= n) {
+        return ahead;
+      }
+      overlap = 1;
+      long take = Math.min(pageSize, left);
+      limit = (int) take + 1 + (take == left && segment.afterId() != null ? 1 : 0);
+      ahead.add(query.page(at - 1, limit));
+    }
+  }
+
+  /** How many items the server returns for a request of {@code limit}: it may cap pages. */
+  private int served(int limit) {
+    return cap > 0 ? Math.min(limit, cap) : limit;
   }
 
   @Override
   public List<InternalRow> accept(MediaPage<InternalRow> page) {
-    return segment.exact() ? acceptExact(page) : acceptAny(page);
+    List<InternalRow> emit = segment.exact() ? acceptExact(page) : acceptAny(page);
+    if (!done && page.items().size() > 1 && page.items().size() < askedLimit) {
+      cap = page.items().size(); // a short page that is not the end: the server's page cap
+    }
+    return emit;
   }
 
   private List<InternalRow> acceptAny(MediaPage<InternalRow> page) {

@@ -72,7 +72,8 @@ class AnchoredCursorTest {
         5,
         0,
         SortKey.createdAt(1, true),
-        row -> true);
+        row -> true,
+        Long.MAX_VALUE);
   }
 
   @Test

@@ -1,0 +1,149 @@
+package io.coreviz.spark.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.LocalServer;
+import io.coreviz.spark.client.CoreVizClient;
+import io.coreviz.spark.client.Credentials;
+import io.coreviz.spark.client.HttpClients;
+import io.coreviz.spark.client.MediaQuery;
+import io.coreviz.spark.convert.MediaSchema;
+import io.coreviz.spark.read.planning.MediaPartition;
+import io.coreviz.spark.read.planning.Segment;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A partition reader's requests follow the pages' arrival, not Spark's consumption, and a reader
+ * whose rows are not consumed holds a bounded number of pages.
+ */
+class MediaPartitionReaderTest {
+
+  private static final String KEY = "sk-partition-reader-5e1a";
+  private static final MediaCollection collection = SyntheticCollection.generate(61, 400);
+  private static final int PAGE_SIZE = 10;
+  private static final int SEGMENTS = 4;
+
+  @RegisterExtension
+  static final LocalServer server =
+      LocalServer.of(() -> CoreVizEmulator.builder().collection(collection).credential(KEY));
+
+  /** Four exact offset ranges of 60 items each, oldest first: at least six pages each. */
+  private static MediaPartition partition() {
+    MediaQuery query = MediaQuery.of(collection.id()).withSort(MediaQuery.Sort.OLDEST_FIRST);
+    List<Segment> segments = new ArrayList<>();
+    for (int i = 0; i < SEGMENTS; i++) {
+      segments.add(Segment.range(query, 60L * i, 60));
+    }
+    return new MediaPartition(0, segments);
+  }
+
+  private static MediaPartitionReader reader() {
+    return reader(partition());
+  }
+
+  private static MediaPartitionReader reader(MediaPartition partition) {
+    CoreVizClient client =
+        new CoreVizClient(server.baseUrl(), Credentials.apiKey(KEY), HttpClients.shared());
+    return new MediaPartitionReader(
+        client,
+        PAGE_SIZE,
+        SEGMENTS,
+        partition,
+        MediaSchema.SCHEMA,
+        () -> MediaPartitionReader.RowCheck.NONE);
+  }
+
+  @Test
+  void aLoneExactRangeIsReadWithAllTheTasksRequestsAndNoneWasted() throws Exception {
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    server.faults(
+        request -> {
+          most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          try {
+            Thread.sleep(30);
+          } finally {
+            inFlight.decrementAndGet();
+          }
+          return null;
+        });
+    MediaQuery query = MediaQuery.of(collection.id()).withSort(MediaQuery.Sort.OLDEST_FIRST);
+    List<String> ids = new ArrayList<>();
+    try (MediaPartitionReader reader =
+        reader(new MediaPartition(0, List.of(Segment.range(query, 0, 95))))) {
+      while (reader.next()) {
+        ids.add(reader.get().getUTF8String(0).toString());
+      }
+    }
+
+    assertThat(ids).containsExactlyElementsOf(oldestFirst().subList(0, 95));
+    // Read one page at a time: 10 items, then 9 pages that start one item early (the last holds
+    // the range's last 5).
+    List<String> expected = new ArrayList<>(List.of("0:10"));
+    for (int offset = 10; offset < 95; offset += 10) {
+      expected.add((offset - 1) + ":" + (Math.min(10, 95 - offset) + 1));
+    }
+    assertThat(server.mediaRequests())
+        .extracting(r -> r.query().get("offset") + ":" + r.query().get("limit"))
+        .containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(most.get()).as("requests in flight at once").isEqualTo(SEGMENTS);
+  }
+
+  private static List<String> oldestFirst() {
+    return collection.items().stream()
+        .sorted(Comparator.comparing(MediaItem::createdAt).thenComparing(MediaItem::id))
+        .map(MediaItem::id)
+        .toList();
+  }
+
+  /** Waits until the server's count of requests stops moving, and returns it. */
+  private static int settledRequests() throws InterruptedException {
+    int seen = -1;
+    for (int quiet = 0; quiet < 5; ) {
+      Thread.sleep(60);
+      int now = server.mediaRequests().size();
+      quiet = now == seen ? quiet + 1 : 0;
+      seen = now;
+    }
+    return seen;
+  }
+
+  @Test
+  void eachSegmentSendsItsNextRequestOnArrivalAndHoldsAtMostTwoPagesForSpark() throws Exception {
+    try (MediaPartitionReader reader = reader()) {
+      assertThat(settledRequests()).as("requests before the first next()").isZero();
+
+      assertThat(reader.next()).isTrue();
+
+      // Spark has taken one page and consumes nothing more. Each segment's first page sent the
+      // next request as it arrived (a reader driven by consumption sends one more in all, for the
+      // page taken), and no segment asks again while two of its pages wait: two pages held per
+      // segment, plus the one Spark took.
+      assertThat(settledRequests()).isEqualTo(2 * SEGMENTS + 1);
+    }
+  }
+
+  @Test
+  void everyItemOfThePartitionComesOutOnce() throws Exception {
+    List<String> ids = new ArrayList<>();
+    try (MediaPartitionReader reader = reader()) {
+      while (reader.next()) {
+        ids.add(reader.get().getUTF8String(0).toString());
+        if (ids.size() % 25 == 0) {
+          Thread.sleep(5); // a slow consumer: segments hold back, then resume
+        }
+      }
+    }
+    List<String> expected = oldestFirst().subList(0, 60 * SEGMENTS);
+    assertThat(ids).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+  }
+}
