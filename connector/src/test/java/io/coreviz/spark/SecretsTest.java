@@ -7,6 +7,7 @@ import io.coreviz.emulator.FaultInjector;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.spark.catalog.CoreVizCatalog;
+import io.coreviz.spark.catalog.CoreVizExtensions;
 import io.coreviz.spark.options.ReadOptions;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -48,14 +49,26 @@ class SecretsTest {
   private static final String KEY = "sk-live-SECRET-7f3a9c";
   private static final String TOKEN = "bearer-SECRET-e41d07";
 
+  /**
+   * A key no redaction pattern of Spark's matches by its value (Spark redacts a setting whose value
+   * matches too, and the other two say SECRET).
+   */
+  private static final String PLAIN_KEY = "sk-live-9c41d2e07b";
+
   @TempDir static Path eventLogs;
+  private static Path keyFile;
   private static SparkSession spark;
   private static final MediaCollection collection = SyntheticCollection.generate(17, 300);
 
   @RegisterExtension
   static final LocalServer server =
       LocalServer.of(
-          () -> CoreVizEmulator.builder().collection(collection).credential(KEY).credential(TOKEN));
+          () ->
+              CoreVizEmulator.builder()
+                  .collection(collection)
+                  .credential(KEY)
+                  .credential(TOKEN)
+                  .credential(PLAIN_KEY));
 
   private static final StringWriter logs = new StringWriter();
   private static WriterAppender appender;
@@ -72,10 +85,18 @@ class SecretsTest {
             .config("spark.eventLog.dir", eventLogs.toUri().toString())
             .config("spark.eventLog.compress", "false")
             .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.redaction.regex", SparkTestSession.REDACTION)
-            // The catalog's key as Databricks users set it: in the cluster's Spark config.
-            .config("spark.sql.catalog.secretcat.apiKey", KEY)
+            // Spark's default spark.redaction.regex, which misses apiKey: the extension must cover
+            // it. The catalog's token as Databricks users set it: in the cluster's Spark config
+            // (the default regex matches "token").
+            .config("spark.sql.catalog.secretcat.bearerToken", TOKEN)
+            .config("spark.sql.extensions", CoreVizExtensions.class.getName())
             .getOrCreate();
+    try {
+      keyFile = Files.createTempDirectory("coreviz-secret").resolve("api-key");
+      Files.writeString(keyFile, KEY + "\n"); // as secret mounts write it, newline and all
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
     appender =
         WriterAppender.newBuilder()
@@ -132,7 +153,10 @@ class SecretsTest {
     // SQL OPTIONS (the other test) reaches DEBUG logs whatever the connector does; README says so.
     logs.getBuffer().setLength(0);
     List<String> surfaces = new ArrayList<>();
-    for (String[] credential : new String[][] {{"apiKey", KEY}, {"bearerToken", TOKEN}}) {
+    for (String[] credential :
+        new String[][] {
+          {"apiKey", KEY}, {"bearerToken", TOKEN}, {"apiKeyFile", keyFile.toString()}
+        }) {
       Dataset<Row> query =
           read(credential[0], credential[1]).filter("type = 'image' AND width > 100");
       for (String mode : new String[] {"simple", "extended", "codegen", "cost", "formatted"}) {
@@ -169,6 +193,18 @@ class SecretsTest {
         surfaces.add(partition.toString());
       }
       surfaces.add(batch.createReaderFactory().toString());
+      if (credential[0].equals("apiKeyFile")) {
+        // Only the path travels with the tasks: no serialized piece of the read holds the key.
+        List<Object> shipped = new ArrayList<>(List.of(batch.createReaderFactory()));
+        shipped.addAll(List.of(batch.planInputPartitions()));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+          out.writeObject(shipped);
+        }
+        String serialized = bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(serialized).as("the serialized read").contains("api-key");
+        surfaces.add(serialized);
+      }
       surfaces.add(
           ReadOptions.parse(
                   Map.of(credential[0], credential[1], "collectionId", collection.id()),
@@ -203,20 +239,7 @@ class SecretsTest {
       assertThat(viaCatalog.collectAsList())
           .hasSize((int) collection.media().stream().filter(m -> m.type().equals("video")).count());
     }
-    for (SQLExecutionUIData execution :
-        scala.collection.JavaConverters.seqAsJavaList(
-            spark.sharedState().statusStore().executionsList())) {
-      surfaces.add(execution.physicalPlanDescription());
-      surfaces.add(execution.description());
-      surfaces.add(execution.details());
-    }
-    spark.sparkContext().listenerBus().waitUntilEmpty();
-    try (Stream<Path> files = Files.walk(eventLogs)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        surfaces.add(
-            new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1));
-      }
-    }
+    surfaces.addAll(uiPlansAndEventLog());
     surfaces.add(logs.toString());
 
     String everything = String.join("\n", surfaces);
@@ -232,6 +255,26 @@ class SecretsTest {
     for (String secret : new String[] {KEY, TOKEN, "SECRET"}) {
       assertThat(whereShown(surfaces, secret)).as("surfaces showing a credential").isEmpty();
     }
+  }
+
+  /** The SQL UI's plan strings and the event log's text, as far as written. */
+  private static List<String> uiPlansAndEventLog() throws Exception {
+    List<String> surfaces = new ArrayList<>();
+    for (SQLExecutionUIData execution :
+        scala.collection.JavaConverters.seqAsJavaList(
+            spark.sharedState().statusStore().executionsList())) {
+      surfaces.add(execution.physicalPlanDescription());
+      surfaces.add(execution.description());
+      surfaces.add(execution.details());
+    }
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    try (Stream<Path> files = Files.walk(eventLogs)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        surfaces.add(
+            new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+    }
+    return surfaces;
   }
 
   /**
@@ -258,25 +301,58 @@ class SecretsTest {
   }
 
   @Test
-  void sqlOptionsAreRedactedWhenSparkIsToldTheOptionNames() {
-    spark.conf().set("spark.sql.redaction.options.regex", "(?i)url|apikey|bearertoken");
+  void withTheExtensionSqlOptionsAndSetOutputAreRedacted() throws Exception {
+    Dataset<Row> create =
+        spark.sql(
+            "CREATE OR REPLACE TEMPORARY VIEW secret_media USING coreviz OPTIONS ("
+                + "endpoint '"
+                + server.baseUrl()
+                + "', apiKey '"
+                + PLAIN_KEY
+                + "', collectionId '"
+                + collection.id()
+                + "')");
+    String plan = create.queryExecution().explainString(ExplainMode.fromString("extended"));
+    assertThat(plan).contains("coreviz");
+    assertThat(spark.sql("SELECT count(*) FROM secret_media").collectAsList().get(0).getLong(0))
+        .isEqualTo(collection.items().size());
+    List<String> surfaces = new ArrayList<>(List.of(plan));
+    surfaces.addAll(uiPlansAndEventLog());
+    assertThat(String.join("\n", surfaces)).contains("secret_media");
+    assertThat(whereShown(surfaces, PLAIN_KEY)).as("surfaces showing the key").isEmpty();
+
+    // A key set on the session is refused by the connector, but SET must not show it either.
+    spark.conf().set("spark.coreviz.apiKey", PLAIN_KEY);
     try {
-      Dataset<Row> create =
-          spark.sql(
-              "CREATE OR REPLACE TEMPORARY VIEW secret_media USING coreviz OPTIONS ("
-                  + "endpoint '"
-                  + server.baseUrl()
-                  + "', apiKey '"
-                  + KEY
-                  + "', collectionId '"
-                  + collection.id()
-                  + "')");
-      String plan = create.queryExecution().explainString(ExplainMode.fromString("extended"));
-      assertThat(plan).contains("coreviz").doesNotContain(KEY);
-      assertThat(spark.sql("SELECT count(*) FROM secret_media").collectAsList().get(0).getLong(0))
-          .isEqualTo(collection.items().size());
+      List<String> shown = new ArrayList<>();
+      for (String statement : new String[] {"SET spark.coreviz.apiKey", "SET", "SET -v"}) {
+        for (Row row : spark.sql(statement).collectAsList()) {
+          shown.add(row.mkString(" = "));
+        }
+      }
+      assertThat(shown).anyMatch(line -> line.startsWith("spark.coreviz.apiKey"));
+      assertThat(whereShown(shown, PLAIN_KEY)).as("SET output showing the key").isEmpty();
     } finally {
-      spark.conf().unset("spark.sql.redaction.options.regex");
+      spark.conf().unset("spark.coreviz.apiKey");
     }
+  }
+
+  @Test
+  void anUnreadableKeyFileIsAClearErrorNamingThePath() {
+    Throwable failure =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                spark
+                    .read()
+                    .format("coreviz")
+                    .option("endpoint", server.baseUrl())
+                    .option("apiKeyFile", keyFile + ".missing")
+                    .option("collectionId", collection.id())
+                    .load());
+    assertThat(failure)
+        .isInstanceOf(io.coreviz.spark.errors.ConfigurationException.class)
+        .hasMessageContaining("apiKeyFile")
+        .hasMessageContaining(keyFile + ".missing")
+        .hasMessageContaining("readable file");
   }
 }

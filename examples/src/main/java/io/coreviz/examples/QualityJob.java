@@ -57,13 +57,15 @@ public final class QualityJob {
         if (collectionId == null) {
           throw new IllegalArgumentException("--endpoint needs --collection-id");
         }
-        // The key comes from COREVIZ_API_KEY, read by the connector itself: never from argv.
-        result =
-            run(
-                spark,
-                Map.of("endpoint", flags.get("--endpoint"), "collectionId", collectionId),
-                out,
-                clip);
+        // The key comes from a key file (--api-key-file, e.g. a mounted secret) or from
+        // COREVIZ_API_KEY, read by the connector itself: never from argv.
+        Map<String, String> options = new java.util.HashMap<>();
+        options.put("endpoint", flags.get("--endpoint"));
+        options.put("collectionId", collectionId);
+        if (flags.containsKey("--api-key-file")) {
+          options.put("apiKeyFile", flags.get("--api-key-file"));
+        }
+        result = run(spark, options, out, clip);
       } else {
         result = runEmbedded(spark, out, clip);
       }
@@ -83,15 +85,26 @@ public final class QualityJob {
       throws IOException {
     MediaCollection sample = SyntheticCollection.generate(42, 1_500);
     String key = "embedded-" + UUID.randomUUID();
+    // The key reaches the connector as real jobs should pass it: in a file only the job can read.
+    Path keyFile = Files.createTempFile("coreviz-api-key", "");
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(sample).credential(key).start()) {
+      Files.writeString(keyFile, key);
       System.out.println(
           "Embedded CoreViz server at " + server.baseUrl() + ", collection " + sample.id());
       return run(
           spark,
-          Map.of("endpoint", server.baseUrl(), "apiKey", key, "collectionId", sample.id()),
+          Map.of(
+              "endpoint",
+              server.baseUrl(),
+              "apiKeyFile",
+              keyFile.toString(),
+              "collectionId",
+              sample.id()),
           out,
           clip);
+    } finally {
+      Files.deleteIfExists(keyFile);
     }
   }
 

@@ -2,6 +2,7 @@ package io.coreviz.spark.catalog;
 
 import io.coreviz.spark.clip.ClipSqlFunctions;
 import io.coreviz.spark.functions.CatalogFunction;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.expressions.And;
 import org.apache.spark.sql.catalyst.expressions.ApplyFunctionExpression;
@@ -27,6 +28,10 @@ import scala.runtime.BoxedUnit;
  *       predicates ({@code WHERE coreviz.has_tag(…)}) on Spark versions that only push a function
  *       compared to a value, by rewriting each bare call into {@code call = true} (same meaning in
  *       a filter) before Spark pushes filters to sources.
+ *   <li>{@link RedactCredentialOptions}: adds the connector's credential option names to {@code
+ *       spark.sql.redaction.options.regex}, so a key given as a SQL {@code OPTIONS} value, or a
+ *       credential setting shown by {@code SET}, is redacted in plans, the SQL UI, the event log
+ *       and {@code SET}'s output.
  *   <li>CLIP batching ({@code ClipSqlFunctions.batching}): a planner strategy that plans the {@code
  *       clip_*} calls of a SELECT list as one batched step, in sessions where {@code
  *       ClipSqlFunctions.register} gave the model settings. It sees the optimized plan, after
@@ -37,9 +42,39 @@ public final class CoreVizExtensions implements Function1<SparkSessionExtensions
 
   @Override
   public BoxedUnit apply(SparkSessionExtensions extensions) {
+    extensions.injectResolutionRule(RedactCredentialOptions::new);
     extensions.injectOptimizerRule(session -> new CompareCallsToTrue());
     extensions.injectPlannerStrategy(ClipSqlFunctions::batching);
     return BoxedUnit.UNIT;
+  }
+
+  /**
+   * Makes the session redact the connector's credential options: extends {@code
+   * spark.sql.redaction.options.regex} when the session analyzes a statement, before the statement
+   * runs (a session's settings cannot be changed while Spark builds its state, where extensions are
+   * installed), and again if it was set without them. The plan is left as it is.
+   */
+  static final class RedactCredentialOptions extends Rule<LogicalPlan> {
+
+    static final String OPTIONS_REGEX = "spark.sql.redaction.options.regex";
+
+    /** The connector's credential options and settings, in any case. */
+    static final String CREDENTIALS = "(?i)apikey|bearertoken";
+
+    private final SparkSession session;
+
+    RedactCredentialOptions(SparkSession session) {
+      this.session = session;
+    }
+
+    @Override
+    public LogicalPlan apply(LogicalPlan plan) {
+      String regex = session.conf().get(OPTIONS_REGEX, "(?i)url");
+      if (!regex.contains(CREDENTIALS)) {
+        session.conf().set(OPTIONS_REGEX, regex + "|" + CREDENTIALS);
+      }
+      return plan;
+    }
   }
 
   /** Rewrites bare calls of the catalog's functions in filters into {@code call = true}. */

@@ -53,6 +53,12 @@ public final class CoreVizOptions {
       OptionSpec.text("apiKey", "API key, sent as x-api-key")
           .shownAs("env `" + API_KEY_ENV + "`, then conf `" + API_KEY_CONF + "`");
 
+  public static final OptionSpec<String> API_KEY_FILE =
+      OptionSpec.text(
+          "apiKeyFile",
+          "path of a file holding the API key (a mounted secret), read by the driver and each"
+              + " executor; only the path travels with the tasks");
+
   public static final OptionSpec<String> BEARER_TOKEN =
       OptionSpec.text("bearerToken", "alternative to apiKey: Authorization: Bearer …");
 
@@ -251,6 +257,7 @@ public final class CoreVizOptions {
       List.of(
           COLLECTION_ID,
           API_KEY,
+          API_KEY_FILE,
           BEARER_TOKEN,
           ENDPOINT,
           PATH,

@@ -8,6 +8,7 @@ import io.coreviz.spark.client.Credentials;
 import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -216,16 +217,32 @@ public final class ReadOptions {
   private static Credentials credentials(
       Map<String, String> given, Function<String, String> env, Function<String, String> conf) {
     String apiKey = API_KEY.from(given);
+    String keyFile = API_KEY_FILE.from(given);
     String token = BEARER_TOKEN.from(given);
-    if (apiKey != null && token != null) {
+    List<String> set = new ArrayList<>();
+    for (var option : List.of(API_KEY, API_KEY_FILE, BEARER_TOKEN)) {
+      if (option.from(given) != null) {
+        set.add("'" + option.name() + "'");
+      }
+    }
+    if (set.size() > 1) {
       throw new ConfigurationException(
           API_KEY.name(),
           null,
-          "Options '"
-              + API_KEY.name()
-              + "' and '"
-              + BEARER_TOKEN.name()
-              + "' are both set: set only one");
+          "Options "
+              + String.join(" and ", set)
+              + (set.size() == 2 ? " are both set" : " are all set")
+              + ": set only one");
+    }
+    if (keyFile != null) {
+      try {
+        return Credentials.apiKeyFile(java.nio.file.Path.of(keyFile));
+      } catch (IllegalArgumentException e) { // an unreadable file, or not a path
+        throw ConfigurationException.invalid(
+            API_KEY_FILE.name(),
+            keyFile,
+            e.getMessage() + ": give the path of a readable file that holds the key");
+      }
     }
     if (token != null) {
       return Credentials.bearerToken(token);
