@@ -153,36 +153,4 @@ class ConcurrentReadTest {
         .as("the limit settled near the server's four")
         .isBetween(1L, 6L);
   }
-
-  @org.junit.jupiter.api.Test
-  void aServerThatQueuesBeyondFourIsReadWithFewerRequestsAtOnce() {
-    // Four workers and 40 ms per request: the requests beyond four wait in the server's queue and
-    // their answers slow down; nothing is refused.
-    try (CoreVizEmulator queueing =
-        CoreVizEmulator.builder().collection(collection).credential(KEY).threads(4).start()) {
-      queueing.faults(FaultInjector.latency(java.time.Duration.ofMillis(40)));
-      List<String> ids =
-          TestReads.ids(
-              spark
-                  .read()
-                  .format("coreviz")
-                  .option("endpoint", queueing.baseUrl())
-                  .option("apiKey", KEY)
-                  .option("collectionId", collection.id())
-                  .option("pageSize", "10")
-                  .option("numPartitions", "2")
-                  .option("maxConcurrentRequests", "8"));
-
-      assertThat(ids)
-          .doesNotHaveDuplicates()
-          .containsExactlyInAnyOrderElementsOf(
-              collection.items().stream().map(MediaItem::id).toList());
-      java.util.Map<String, String> metrics = TestReads.lastScanMetrics(spark);
-      assertThat(
-              Long.parseLong(
-                  metrics.get("CoreViz requests in flight allowed per executor (lowest)")))
-          .as("the limit backed off from 32 while answers queued")
-          .isBetween(1L, 12L);
-    }
-  }
 }

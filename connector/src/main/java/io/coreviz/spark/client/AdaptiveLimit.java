@@ -1,25 +1,17 @@
 package io.coreviz.spark.client;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * How many requests one JVM keeps in flight to one endpoint host, adapted to what the host can take
  * (additive increase, multiplicative decrease, as TCP does): it starts at the configured ceiling,
- * halves when the host pushes back (429 or 503), shrinks by a quarter when its answers slow down
- * (requests queue there before they fail), and grows by about one per round of successful requests,
- * never above the ceiling nor below one. One halving per round: pushbacks to requests sent before
- * the last halving are about the old limit and change nothing. It grows only while it is what holds
- * requests back (every slot taken): a success with slots to spare says nothing about whether the
- * host takes more, and a limit grown then would be far too high when demand returns.
+ * halves when the host pushes back (429 or 503) and grows by about one per round of successful
+ * requests, never above the ceiling nor below one. One halving per round: pushbacks to requests
+ * sent before the last halving are about the old limit and change nothing. It grows only while it
+ * is what holds requests back (every slot taken): a success with slots to spare says nothing about
+ * whether the host takes more, and a limit grown then would be far too high when demand returns.
  */
 final class AdaptiveLimit {
 
-  /** Queueing below this is noise (a busy client, a GC pause), not a host that is full. */
-  static final long QUEUEING_NANOS = 20_000_000L;
-
   private double limit;
-  private final Map<String, Latency> latencies = new HashMap<>();
   private int ceiling;
   private int inFlight;
   private long lastDecrease = Long.MIN_VALUE;
@@ -63,44 +55,6 @@ final class AdaptiveLimit {
       limit = Math.min(ceiling, limit + 1 / limit);
     }
     notifyAll();
-  }
-
-  /**
-   * Frees the slot of a request of kind {@code kind} sent at {@code sentAt}, answered after {@code
-   * latencyNanos}, and learns from its answer: as {@link #release(long, boolean)}, and where the
-   * answers of its kind have slowed to more than twice the fastest seen (and by more than {@value
-   * #QUEUEING_NANOS} ns), the host is queueing them: the limit shrinks by a quarter, once per
-   * round. Requests of one kind ask for the same amount (e.g. pages of one size), so only queueing
-   * changes their latency; a null kind learns nothing from latency.
-   */
-  synchronized void release(long sentAt, boolean pushedBack, String kind, long latencyNanos) {
-    boolean queued =
-        !pushedBack
-            && kind != null
-            && latencies.computeIfAbsent(kind, k -> new Latency()).queued(latencyNanos);
-    if (queued && sentAt > lastDecrease) {
-      inFlight--;
-      limit = Math.max(1, limit * 0.75);
-      lastDecrease = System.nanoTime();
-      notifyAll();
-      return;
-    }
-    release(sentAt, pushedBack);
-  }
-
-  /** One kind of request's latency: the fastest seen (slowly forgotten) and a moving average. */
-  private static final class Latency {
-    private double floor = Double.MAX_VALUE;
-    private double average = -1;
-    private int samples;
-
-    boolean queued(long nanos) {
-      // The floor rises by 1/512 per answer, so a host that became slower for good is learnt anew.
-      floor = Math.min(nanos, floor * (1 + 1 / 512.0));
-      average = average < 0 ? nanos : 0.8 * average + 0.2 * nanos;
-      samples++;
-      return samples >= 8 && average > 2 * floor && average - floor > QUEUEING_NANOS;
-    }
   }
 
   /** Frees a slot without learning anything (the request failed another way). */

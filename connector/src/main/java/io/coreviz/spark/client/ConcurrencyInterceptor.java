@@ -44,34 +44,11 @@ final class ConcurrencyInterceptor implements Interceptor {
       limit.release();
       throw e;
     }
-    limit.release(
-        sentAt,
-        response.code() == 429 || response.code() == 503,
-        kind(request),
-        System.nanoTime() - sentAt);
+    limit.release(sentAt, response.code() == 429 || response.code() == 503);
     if (stats != null) {
       stats.concurrencyLimit.set(limit.current());
     }
     return response;
-  }
-
-  /**
-   * Requests that ask for the same amount, whose latency moves only when the host queues them:
-   * media requests by their {@code limit} (to the next power of two); null for others (blob
-   * downloads vary with the blob).
-   */
-  private static String kind(Request request) {
-    String limit = request.url().queryParameter("limit");
-    if (limit == null) {
-      return null;
-    }
-    try {
-      return request.url().encodedPath()
-          + "?limit~"
-          + Integer.highestOneBit(Math.max(1, Integer.parseInt(limit)));
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 
   private AdaptiveLimit limit(String host, int ceiling) {

@@ -101,49 +101,4 @@ class AdaptiveLimitTest {
     busy.answer(false, System.nanoTime());
     assertThat(limit.current()).as("a lower configured ceiling").isEqualTo(2);
   }
-
-  private static final long MS = 1_000_000L;
-
-  @Test
-  void answersSlowingToTwiceTheFastestShrinkItByAQuarterOncePerRound() throws InterruptedException {
-    AdaptiveLimit limit = new AdaptiveLimit(16);
-    for (int i = 0; i < 8; i++) {
-      limit.acquire(16);
-      limit.release(System.nanoTime(), false, "page", 40 * MS);
-    }
-    assertThat(limit.current()).isEqualTo(16);
-
-    // Answers queue at the host: 160 ms where 40 ms was the fastest. Those sent before the
-    // decrease count once.
-    long before = System.nanoTime() - 1;
-    for (int i = 0; i < 8; i++) {
-      limit.acquire(16);
-      limit.release(before, false, "page", 160 * MS);
-    }
-    assertThat(limit.current()).isEqualTo(12);
-
-    limit.acquire(16);
-    limit.release(System.nanoTime(), false, "page", 160 * MS);
-    assertThat(limit.current()).isEqualTo(9);
-  }
-
-  @Test
-  void latencyOfOtherKindsSmallJittersAndNoKindChangeNothing() throws InterruptedException {
-    AdaptiveLimit limit = new AdaptiveLimit(16);
-    for (int i = 0; i < 20; i++) {
-      limit.acquire(16);
-      limit.release(System.nanoTime(), false, "probe", 30 * MS);
-      limit.acquire(16);
-      // Ten times slower but only 9 ms more: a busy client, not a queue.
-      limit.release(System.nanoTime(), false, "tiny", i < 8 ? MS : 10 * MS);
-      limit.acquire(16);
-      limit.release(System.nanoTime(), false, null, 900 * MS);
-    }
-    // Pages take far longer than probes: a kind of its own, not a slower probe.
-    for (int i = 0; i < 20; i++) {
-      limit.acquire(16);
-      limit.release(System.nanoTime(), false, "page", 300 * MS);
-    }
-    assertThat(limit.current()).isEqualTo(16);
-  }
 }
