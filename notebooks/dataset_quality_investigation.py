@@ -79,8 +79,10 @@ display(red_shoes)  # noqa: F821
 # MAGIC ## Do images match their descriptions? (CLIP)
 # MAGIC Needs `com.microsoft.onnxruntime:onnxruntime:1.29.0` (or `onnxruntime_gpu`) on the cluster
 # MAGIC and a CLIP model directory in the Optimum or transformers.js layout (see the README).
-# MAGIC One call registers `clip_score`, `clip_label`, `clip_embed`, `clip_error`, ...; the calls
-# MAGIC on one image in a SELECT run as one batched step.
+# MAGIC With the session extension, `clip_score`, `clip_label`, `clip_embed`, `clip_error`, ... exist
+# MAGIC in every session and need only the model directory in `spark.coreviz.clip.modelPath` (the
+# MAGIC cluster's Spark config, or set below): no JVM call, so this works over Spark Connect (Unity
+# MAGIC Catalog standard access, serverless). The calls on one image in a SELECT run as one batched step.
 
 # COMMAND ----------
 
@@ -89,7 +91,7 @@ try:
 except NameError:
     clip_model = "/dbfs/models/clip-vit-base-patch32"
 
-spark._jvm.io.coreviz.spark.clip.ClipSqlFunctions.register(spark._jsparkSession, clip_model)  # noqa: F821
+spark.conf.set("spark.coreviz.clip.modelPath", clip_model)  # noqa: F821
 media.createOrReplaceTempView("media_for_clip")
 clip_scores = spark.sql(  # noqa: F821
     """

@@ -13,7 +13,6 @@ import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.catalog.CoreVizCatalog;
-import io.coreviz.spark.clip.ClipScorer;
 import io.coreviz.spark.clip.ClipSqlFunctions;
 import io.coreviz.spark.functions.CoreVizColumns;
 import java.nio.file.Files;
@@ -200,10 +199,11 @@ class NotebookTest {
             .collectAsList();
     assertThat(redShoes).isNotEmpty();
 
-    ClipSqlFunctions.register(
-        spark,
-        new ClipScorer()
-            .setModelPath(Paths.get(getClass().getResource("/clip/optimum").toURI()).toString()));
+    spark
+        .conf()
+        .set(
+            ClipSqlFunctions.MODEL_CONF,
+            Paths.get(getClass().getResource("/clip/optimum").toURI()).toString());
     media.createOrReplaceTempView("media_for_clip");
     Dataset<Row> clipScores =
         spark.sql(
@@ -224,6 +224,10 @@ class NotebookTest {
     assertThat(rows).hasSize(described.size());
     assertThat(rows.stream().filter(r -> !r.isNullAt(4)).count()).isEqualTo(withoutFrames);
     assertThat(rows.stream().filter(r -> r.isNullAt(3)).count()).isEqualTo(withoutFrames);
-    assertThat(python).contains("ClipSqlFunctions.register(spark._jsparkSession, clip_model)");
+    assertThat(python)
+        .contains("spark.conf.set(\"" + ClipSqlFunctions.MODEL_CONF + "\", clip_model)")
+        .as("Spark Connect has no JVM to call")
+        .doesNotContain("_jvm")
+        .doesNotContain("_jsparkSession");
   }
 }

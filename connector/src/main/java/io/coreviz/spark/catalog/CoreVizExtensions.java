@@ -32,6 +32,8 @@ import scala.runtime.BoxedUnit;
  *       spark.sql.redaction.options.regex}, so a key given as a SQL {@code OPTIONS} value, or a
  *       credential setting shown by {@code SET}, is redacted in plans, the SQL UI, the event log
  *       and {@code SET}'s output.
+ *   <li>The {@code clip_*} SQL functions ({@code ClipSqlFunctions.inject}), in every session, with
+ *       the model named by {@code spark.coreviz.clip.modelPath}.
  *   <li>CLIP batching ({@code ClipSqlFunctions.batching}): a planner strategy that plans the {@code
  *       clip_*} calls of a SELECT list as one batched step, in sessions where {@code
  *       ClipSqlFunctions.register} gave the model settings. It sees the optimized plan, after
@@ -45,6 +47,7 @@ public final class CoreVizExtensions implements Function1<SparkSessionExtensions
     extensions.injectResolutionRule(RedactCredentialOptions::new);
     extensions.injectOptimizerRule(session -> new CompareCallsToTrue());
     extensions.injectPlannerStrategy(ClipSqlFunctions::batching);
+    ClipSqlFunctions.inject(extensions);
     return BoxedUnit.UNIT;
   }
 

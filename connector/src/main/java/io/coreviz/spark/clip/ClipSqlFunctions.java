@@ -3,17 +3,29 @@ package io.coreviz.spark.clip;
 import io.coreviz.spark.clip.model.ClipModels;
 import io.coreviz.spark.clip.pipeline.ClipPipeline;
 import io.coreviz.spark.clip.pipeline.ScoringSpec;
+import io.coreviz.spark.errors.ConfigurationException;
+import java.io.Serializable;
 import java.util.Map;
 import java.util.WeakHashMap;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.execution.SparkStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple3;
+import scala.runtime.AbstractFunction1;
 
 /**
- * CLIP as SQL functions, registered in a session by one call:
+ * CLIP as SQL functions. With the session extension ({@code
+ * spark.sql.extensions=io.coreviz.spark.catalog.CoreVizExtensions}) they exist in every session and
+ * need only the model directory in the Spark setting {@value #MODEL_CONF} (cluster config, or
+ * {@code spark.conf.set}, which Spark Connect clients can call): no JVM call. Without the
+ * extension, one call registers them in a session:
  *
  * <pre>{@code
  * ClipSqlFunctions.register(spark, "/models/clip-vit-base-patch32");
@@ -47,6 +59,9 @@ public final class ClipSqlFunctions {
 
   /** The session extension class that installs {@link #batching}, by its simple name. */
   private static final String EXTENSIONS = "CoreVizExtensions";
+
+  /** The Spark setting with the CLIP model directory the extension's functions use. */
+  public static final String MODEL_CONF = "spark.coreviz.clip.modelPath";
 
   /** Each session's settings, for its planner strategy; sessions are dropped when collected. */
   private static final Map<SparkSession, ScoringSpec> SPECS =
@@ -89,6 +104,85 @@ public final class ClipSqlFunctions {
           "clip_* SQL functions will run one row at a time: to batch them, start the session with"
               + " spark.sql.extensions=io.coreviz.spark.catalog.{}",
           EXTENSIONS);
+    }
+  }
+
+  /**
+   * For {@code CoreVizExtensions}: injects each {@code clip_*} function into every session. The
+   * first call in a session registers the functions from {@value #MODEL_CONF} ({@link #register},
+   * which replaces these injected entries), then builds the call as the registered function does,
+   * so calls are batched the same way.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static void inject(SparkSessionExtensions extensions) {
+    for (ClipCall call : ClipCall.values()) {
+      extensions.injectFunction(
+          new Tuple3(
+              FunctionIdentifier.apply(call.sqlName()),
+              new ExpressionInfo(ClipSqlFunctions.class.getName(), call.sqlName()),
+              new ByConfiguration(call.sqlName())));
+    }
+  }
+
+  /** An injected function's builder: registers the session's functions, then builds the call. */
+  private static final class ByConfiguration extends AbstractFunction1<Object, Expression>
+      implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final ThreadLocal<Boolean> BUILDING = ThreadLocal.withInitial(() -> false);
+
+    private final String name;
+
+    ByConfiguration(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public Expression apply(Object arguments) {
+      SparkSession session = SparkSession.active();
+      if (BUILDING.get()) {
+        throw new IllegalStateException(name + " did not resolve to the registered function");
+      }
+      BUILDING.set(true);
+      try {
+        synchronized (SPECS) {
+          if (registered(session) == null) {
+            String model = session.conf().get(MODEL_CONF, null);
+            if (model == null || model.isBlank()) {
+              throw new ConfigurationException(
+                  MODEL_CONF,
+                  null,
+                  name
+                      + " needs a CLIP model: set the Spark setting "
+                      + MODEL_CONF
+                      + " to the model's directory (Optimum or transformers.js layout), in the"
+                      + " cluster's Spark config or with spark.conf.set");
+            }
+            register(session, model);
+          }
+        }
+        try {
+          return session
+              .sessionState()
+              .functionRegistry()
+              .lookupFunction(FunctionIdentifier.apply(name), seq(arguments));
+        } catch (org.apache.spark.sql.AnalysisException e) {
+          throw ByConfiguration.<RuntimeException>unchecked(e); // Spark's own error, as thrown
+        }
+      } finally {
+        BUILDING.set(false);
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Exception> E unchecked(Exception e) throws E {
+      throw (E) e;
+    }
+
+    /** The arguments as the Scala line's own Seq type (they arrive as one). */
+    @SuppressWarnings("unchecked")
+    private static <T> T seq(Object arguments) {
+      return (T) arguments;
     }
   }
 
