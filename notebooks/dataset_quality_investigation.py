@@ -3,7 +3,7 @@
 # MAGIC # Dataset-quality investigation with the DataFrame API
 # MAGIC
 # MAGIC The same investigation as the SQL notebook, in PySpark. Cluster setup: attach
-# MAGIC `coreviz-spark-<version>-all.jar`, set `spark.sql.catalog.coreviz` to
+# MAGIC `coreviz-spark-<line>_<scala>-<version>-all.jar` (README, Installing), set `spark.sql.catalog.coreviz` to
 # MAGIC `io.coreviz.spark.catalog.CoreVizCatalog` and `spark.sql.extensions` to
 # MAGIC `io.coreviz.spark.catalog.CoreVizExtensions`, and provide `COREVIZ_API_KEY`.
 # MAGIC Every call here is mirrored by `NotebookTest.pythonNotebookCallsMirroredInJava` in the connector's tests.

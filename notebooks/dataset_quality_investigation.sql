@@ -2,7 +2,7 @@
 -- MAGIC %md
 -- MAGIC # Dataset-quality investigation with the `coreviz` catalog
 -- MAGIC
--- MAGIC Cluster setup (once): attach `coreviz-spark-<version>-all.jar` and set
+-- MAGIC Cluster setup (once): attach `coreviz-spark-<line>_<scala>-<version>-all.jar` (README, Installing) and set
 -- MAGIC
 -- MAGIC ```
 -- MAGIC spark.sql.catalog.coreviz   io.coreviz.spark.catalog.CoreVizCatalog

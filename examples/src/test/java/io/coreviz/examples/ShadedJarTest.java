@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The distributable jar works on a cluster classpath that has Spark but no OkHttp, Okio, Kotlin or
- * TwelveMonkeys: a separate JVM reads a collection with only {@code coreviz-spark-<v>-all.jar}, and
- * scores a WebP image with CLIP (ONNX Runtime beside the jar, as users deploy it).
+ * TwelveMonkeys: a separate JVM reads a collection with only {@code
+ * coreviz-spark-<line>_<scala>-<v>-all.jar}, and scores a WebP image with CLIP (ONNX Runtime beside
+ * the jar, as users deploy it).
  */
 class ShadedJarTest {
 
@@ -43,7 +44,11 @@ class ShadedJarTest {
                         !entry.contains(
                             "connector" + File.separator + "target" + File.separator + "classes"))
                 .filter(
-                    entry -> !Path.of(entry).getFileName().toString().startsWith("coreviz-spark-0"))
+                    entry ->
+                        !Path.of(entry)
+                            .getFileName()
+                            .toString()
+                            .matches("coreviz-spark-\\d.*\\.jar")) // the unshaded connector
                 .collect(Collectors.joining(File.pathSeparator))
             + File.pathSeparator
             + jar;
