@@ -214,15 +214,7 @@ class SecretsTest {
 
       Throwable failure =
           org.assertj.core.api.Assertions.catchThrowable(
-              () ->
-                  spark
-                      .read()
-                      .format("coreviz")
-                      .option("endpoint", server.baseUrl())
-                      .option(credential[0], credential[1] + "-revoked")
-                      .option("collectionId", collection.id())
-                      .load()
-                      .collectAsList());
+              () -> read(credential[0], credential[1] + "-revoked").collectAsList());
       assertThat(failure).isNotNull();
       StringWriter trace = new StringWriter();
       failure.printStackTrace(new java.io.PrintWriter(trace));
@@ -341,14 +333,7 @@ class SecretsTest {
   void anUnreadableKeyFileIsAClearErrorNamingThePath() {
     Throwable failure =
         org.assertj.core.api.Assertions.catchThrowable(
-            () ->
-                spark
-                    .read()
-                    .format("coreviz")
-                    .option("endpoint", server.baseUrl())
-                    .option("apiKeyFile", keyFile + ".missing")
-                    .option("collectionId", collection.id())
-                    .load());
+            () -> read("apiKeyFile", keyFile + ".missing"));
     assertThat(failure)
         .isInstanceOf(io.coreviz.spark.errors.ConfigurationException.class)
         .hasMessageContaining("apiKeyFile")

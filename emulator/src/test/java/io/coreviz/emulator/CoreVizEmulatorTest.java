@@ -375,27 +375,13 @@ class CoreVizEmulatorTest {
         CoreVizEmulator.builder().collection(changing).credential(KEY).start()) {
       java.util.function.Supplier<JsonNode> listed =
           () -> {
-            try {
-              HttpResponse<String> reply =
-                  HTTP.send(
-                      HttpRequest.newBuilder(
-                              URI.create(
-                                  local.baseUrl()
-                                      + "/api/dataset/"
-                                      + changing.id()
-                                      + "/media?recursive=true&type=folder&limit=100"))
-                          .header("x-api-key", KEY)
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString());
-              for (JsonNode item : JSON.readTree(reply.body()).get("media")) {
-                if (item.get("id").asText().equals(folder.id())) {
-                  return item;
-                }
+            for (JsonNode item :
+                media(local, changing, "recursive=true&type=folder&limit=100").get("media")) {
+              if (item.get("id").asText().equals(folder.id())) {
+                return item;
               }
-              throw new AssertionError("folder " + folder.id() + " not listed");
-            } catch (IOException | InterruptedException e) {
-              throw new IllegalStateException(e);
             }
+            throw new AssertionError("folder " + folder.id() + " not listed");
           };
       List<MediaItem> before = under.get();
       JsonNode item = listed.get();
@@ -558,26 +544,7 @@ class CoreVizEmulatorTest {
         CoreVizEmulator.builder().collection(changing).credential(KEY).start()) {
       String query = "recursive=true&sortBy=createdAt&sortDirection=asc&limit=5&offset=";
       java.util.function.IntFunction<JsonNode> page =
-          offset -> {
-            try {
-              HttpResponse<String> reply =
-                  HTTP.send(
-                      HttpRequest.newBuilder(
-                              URI.create(
-                                  local.baseUrl()
-                                      + "/api/dataset/"
-                                      + changing.id()
-                                      + "/media?"
-                                      + query
-                                      + offset))
-                          .header("x-api-key", KEY)
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString());
-              return JSON.readTree(reply.body());
-            } catch (IOException | InterruptedException e) {
-              throw new IllegalStateException(e);
-            }
-          };
+          offset -> media(local, changing, query + offset);
       List<MediaItem> sorted =
           changing.items().stream()
               .sorted(Comparator.comparing(MediaItem::createdAt).thenComparing(MediaItem::id))
@@ -595,6 +562,25 @@ class CoreVizEmulatorTest {
       changing.remove(added.id());
       changing.add(added, Map.of());
       assertThat(page.apply(0).at("/media/0/id").asText()).isEqualTo(added.id());
+    }
+  }
+
+  /**
+   * The JSON answer of {@code server} to a media request of {@code collection} with {@code query}.
+   */
+  private static JsonNode media(CoreVizEmulator server, MediaCollection collection, String query) {
+    try {
+      HttpResponse<String> reply =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          server.baseUrl() + "/api/dataset/" + collection.id() + "/media?" + query))
+                  .header("x-api-key", KEY)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return JSON.readTree(reply.body());
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
     }
   }
 }
