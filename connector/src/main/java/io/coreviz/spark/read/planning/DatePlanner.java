@@ -87,7 +87,7 @@ final class DatePlanner implements PartitionPlanner {
       return new Plan(Sizing.join(Sizing.anchored(client, ranges)), notes);
     }
     int partitions = sizing.partitions(total, parallelism);
-    Sizing.Units units = units(total, parallelism);
+    Sizing.Units units = sizing.units(total, partitions);
     List<Bin> bins;
     try {
       bins =
@@ -130,6 +130,13 @@ final class DatePlanner implements PartitionPlanner {
   }
 
   /**
+   * A window of a split, the UTC days its items lie in about ({@code [first, last]}), and its count
+   * on the way.
+   */
+  private record Piece(
+      Window window, LocalDate first, LocalDate last, CompletableFuture<Long> count) {}
+
+  /**
    * Splits {@code window}, which holds {@code count} items whose UTC days lie in about {@code [a,
    * b]}, into units of at most {@code units.max()}, in window order: into windows of about {@code
    * units.target()} at once, all counted at once, and each window still too large split the same
@@ -153,33 +160,28 @@ final class DatePlanner implements PartitionPlanner {
     }
     long days = ChronoUnit.DAYS.between(a, b) + 1;
     int pieces = (int) Math.min(days, Math.max(2, Sizing.ceilDiv(count, units.target())));
-    List<Window> windows = new ArrayList<>();
-    List<LocalDate> firsts = new ArrayList<>();
-    List<LocalDate> lasts = new ArrayList<>();
-    List<CompletableFuture<Long>> counts = new ArrayList<>();
+    List<Piece> split = new ArrayList<>();
     LocalDate first = a;
     for (int i = 0; i < pieces; i++) {
       LocalDate last = i + 1 == pieces ? b : a.plusDays((i + 1) * days / pieces - 1);
       Window piece =
           new Window(i == 0 ? window.from() : first, i + 1 == pieces ? window.to() : last);
-      windows.add(piece);
-      firsts.add(first);
-      lasts.add(last);
-      counts.add(count(client, query, piece));
+      split.add(new Piece(piece, first, last, count(client, query, piece)));
       first = last.plusDays(1);
     }
-    return CompletableFuture.allOf(counts.toArray(new CompletableFuture<?>[0]))
+    return CompletableFuture.allOf(
+            split.stream().map(Piece::count).toArray(CompletableFuture<?>[]::new))
         .thenCompose(
             done -> {
-              long sum = counts.stream().mapToLong(CompletableFuture::join).sum();
+              long sum = split.stream().mapToLong(piece -> piece.count().join()).sum();
               if (sum != count) {
                 throw new Mismatch(
                     "the "
                         + pieces
                         + " date windows from "
-                        + windows.get(0)
+                        + split.get(0).window()
                         + " to "
-                        + windows.get(pieces - 1)
+                        + split.get(pieces - 1).window()
                         + " hold "
                         + sum
                         + " items, but "
@@ -188,15 +190,15 @@ final class DatePlanner implements PartitionPlanner {
                         + count);
               }
               List<CompletableFuture<List<Bin>>> parts = new ArrayList<>();
-              for (int i = 0; i < pieces; i++) {
+              for (Piece piece : split) {
                 parts.add(
                     split(
                         client,
                         query,
-                        windows.get(i),
-                        firsts.get(i),
-                        lasts.get(i),
-                        counts.get(i).join(),
+                        piece.window(),
+                        piece.first(),
+                        piece.last(),
+                        piece.count().join(),
                         units));
               }
               return Sizing.all(parts);

@@ -120,7 +120,7 @@ final class Sizing {
       MediaQuery sorted,
       List<CompletableFuture<MediaPage<InternalRow>>> probes,
       long count,
-      long unitMax) {
+      long spacing) {
     List<InternalRow> found = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (CompletableFuture<MediaPage<InternalRow>> probe : probes) {
@@ -137,17 +137,17 @@ final class Sizing {
     for (int i = 0; i < found.size(); i++) {
       long key = found.get(i).getLong(0);
       equal = !keys.isEmpty() && key == keys.get(keys.size() - 1) ? equal + 1 : 0;
-      if (equal > 0 && (equal + 2) * unitMax - 1 > pageSize - 2) {
+      if (equal > 0 && (equal + 2) * spacing - 1 > pageSize - 2) {
         // Up to this many items may share one instant: perhaps more than a page holds beside the
         // item before them and one after, which paging by key cannot read; offsets can.
-        return ranges(sorted, count, unitMax, ids);
+        return ranges(sorted, count, spacing, ids);
       }
       if (!keys.isEmpty() && key <= keys.get(keys.size() - 1)) {
         // Inside a run of equal timestamps (or behind a cut that moved while probed): the
         // previous unit reads through to the next distinct instant.
         continue;
       }
-      offsets.add(i * unitMax);
+      offsets.add(i * spacing);
       keys.add(key);
     }
     List<Bin> bins = new ArrayList<>();
