@@ -89,6 +89,37 @@ class ConcurrentReadTest {
   }
 
   @org.junit.jupiter.api.Test
+  void aRoundOfDateWindowsFitsWhatTheExecutorSendsAtOnce() {
+    List<String> ids =
+        TestReads.ids(
+            TestReads.coreviz(spark, server, KEY, collection)
+                .option("itemsPerPartition", "100")
+                .option("maxConcurrentRequestsPerExecutor", "4"));
+
+    assertThat(ids).hasSize(collection.items().size());
+    // The windows of the first split are those no other probed window contains: with four at
+    // once, at most three beside the count's check (twelve partitions would want twelve).
+    List<String[]> windows =
+        server.mediaRequests().stream()
+            .filter(r -> "1".equals(r.query().get("limit")))
+            .filter(r -> r.query().containsKey("dateFrom") || r.query().containsKey("dateTo"))
+            .map(r -> new String[] {r.query().get("dateFrom"), r.query().get("dateTo")})
+            .toList();
+    java.util.function.BiPredicate<String[], String[]> within =
+        (inner, outer) ->
+            (outer[0] == null || (inner[0] != null && inner[0].compareTo(outer[0]) >= 0))
+                && (outer[1] == null || (inner[1] != null && inner[1].compareTo(outer[1]) <= 0))
+                && !java.util.Arrays.equals(inner, outer);
+    long firstSplit =
+        windows.stream()
+            .filter(w -> windows.stream().noneMatch(other -> within.test(w, other)))
+            .map(java.util.Arrays::asList)
+            .distinct()
+            .count();
+    assertThat(firstSplit).isBetween(2L, 3L);
+  }
+
+  @org.junit.jupiter.api.Test
   void dateWindowsAreProbedWhileTheCountIsChecked() {
     java.util.concurrent.CountDownLatch windowProbed = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean checkWaited =

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * all, with a note in the log and {@code explain()}.
  *
  * <p>Windows are split into about one window per unit (a partition's share of its task's concurrent
- * requests) at a time, until each holds at most a quarter of a partition; a single day larger than
- * that is cut by creation time. The windows are then balanced over the partitions. Planning costs
- * about one request per unit, never one per item.
+ * requests) at a time, no more than the driver sends at once, until each holds at most half a
+ * partition; a single day larger than a quarter of a partition is cut by creation time. The windows
+ * are then balanced over the partitions. Planning costs about one request per unit, never one per
+ * item, and on most collections two rounds of probes.
  */
 final class DatePlanner implements PartitionPlanner {
 
@@ -138,11 +139,11 @@ final class DatePlanner implements PartitionPlanner {
 
   /**
    * Splits {@code window}, which holds {@code count} items whose UTC days lie in about {@code [a,
-   * b]}, into units of at most {@code units.max()}, in window order: into windows of about {@code
-   * units.target()} at once, all counted at once, and each window still too large split the same
-   * way (a single day by creation time), at once. Planning waits for the longest chain of probes
-   * (two or three on most collections), not their sum. Fails with {@link Mismatch} where the
-   * windows do not add up.
+   * b]}, into windows of at most twice {@code units.max()} (days cut into units of at most {@code
+   * units.max()}), in window order: into windows of about {@code units.target()} at once, all
+   * counted at once, and each window still too large split the same way (a single day by creation
+   * time), at once. Planning waits for the longest chain of probes (two or three on most
+   * collections), not their sum. Fails with {@link Mismatch} where the windows do not add up.
    */
   private CompletableFuture<List<Bin>> split(
       CoreVizClient client,
@@ -155,11 +156,24 @@ final class DatePlanner implements PartitionPlanner {
     if (count == 0) {
       return CompletableFuture.completedFuture(List.of());
     }
-    if (count <= units.max() || !a.isBefore(b)) {
-      return sizing.cuts(client, window.of(query), count, units);
+    if (!a.isBefore(b)) {
+      return sizing.cuts(client, window.of(query), count, units); // one day: by creation time
+    }
+    if (count <= 2 * units.max()) {
+      // A counted window is read with all of its task's requests (ahead of its walk), so one of
+      // up to half a partition needs no further split, which would cost another round of probes.
+      MediaQuery whole = window.of(query).withSort(MediaQuery.Sort.OLDEST_FIRST);
+      return CompletableFuture.completedFuture(
+          List.of(Bin.of(Segment.all(whole).expecting(count), count)));
     }
     long days = ChronoUnit.DAYS.between(a, b) + 1;
-    int pieces = (int) Math.min(days, Math.max(2, Sizing.ceilDiv(count, units.target())));
+    // No more windows than the driver sends at once beside the count check: a second batch costs
+    // the round trip that a finer split saves.
+    int pieces =
+        (int)
+            Math.min(
+                Math.min(days, Math.max(2, Sizing.ceilDiv(count, units.target()))),
+                sizing.probesPerRound(1));
     List<Piece> split = new ArrayList<>();
     LocalDate first = a;
     for (int i = 0; i < pieces; i++) {

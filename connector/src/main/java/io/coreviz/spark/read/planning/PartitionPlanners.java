@@ -18,7 +18,8 @@ public final class PartitionPlanners {
             options.itemsPerPartition(),
             options.pageSize(),
             options.numPartitions(),
-            options.value(CoreVizOptions.MAX_CONCURRENT_REQUESTS));
+            options.value(CoreVizOptions.MAX_CONCURRENT_REQUESTS),
+            options.value(CoreVizOptions.MAX_CONCURRENT_REQUESTS_PER_EXECUTOR));
     if (options.scored()) {
       return SCORED;
     }

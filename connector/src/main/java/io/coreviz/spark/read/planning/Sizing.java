@@ -18,16 +18,29 @@ final class Sizing {
   private final int pageSize;
   private final int numPartitions;
   private final int segmentsPerPartition;
+  private final int probesAtOnce;
+
+  Sizing(int itemsPerPartition, int pageSize, int numPartitions, int segmentsPerPartition) {
+    this(itemsPerPartition, pageSize, numPartitions, segmentsPerPartition, Integer.MAX_VALUE);
+  }
 
   /**
    * @param segmentsPerPartition how many segments a task reads at once ({@code
    *     maxConcurrentRequests}): planners cut each partition into at least that many units
+   * @param probesAtOnce how many requests the driver sends at once ({@code
+   *     maxConcurrentRequestsPerExecutor}): a round with more probes goes out in two batches
    */
-  Sizing(int itemsPerPartition, int pageSize, int numPartitions, int segmentsPerPartition) {
+  Sizing(
+      int itemsPerPartition,
+      int pageSize,
+      int numPartitions,
+      int segmentsPerPartition,
+      int probesAtOnce) {
     this.itemsPerPartition = itemsPerPartition;
     this.pageSize = pageSize;
     this.numPartitions = numPartitions;
     this.segmentsPerPartition = segmentsPerPartition;
+    this.probesAtOnce = probesAtOnce;
   }
 
   /**
@@ -47,12 +60,19 @@ final class Sizing {
   /**
    * How planners cut a read into units, balanced over partitions afterwards.
    *
-   * @param max the largest unit: a quarter of a partition, so balancing units over the partitions
-   *     keeps every partition within 5/3 of every other
+   * @param max the largest unit cut by creation time or offset: a quarter of a partition (date
+   *     windows of several days, read ahead with all of a task's requests, may hold up to twice
+   *     that), so balancing units over the partitions keeps partitions within 5/3 of each other (3x
+   *     where windows are that large; the skewed collections of the tests stay within 2x)
    * @param target the size planners cut to where they cut: a partition's share of the segments its
    *     task reads at once ({@code maxConcurrentRequests}), so a task has that many to read
    */
   record Units(long max, long target) {}
+
+  /** The most probes one round sends beside {@code alongside} others without a second batch. */
+  int probesPerRound(int alongside) {
+    return Math.max(2, probesAtOnce - alongside);
+  }
 
   /** How many pages {@code items} take. */
   long pages(long items) {
