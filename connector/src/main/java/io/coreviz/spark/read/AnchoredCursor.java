@@ -49,7 +49,7 @@ final class AnchoredCursor implements Cursor {
   private final long limit;
   private final Predicate<InternalRow> keep;
   private final long end;
-  private int cap;
+  private final PageCap cap = new PageCap();
   private boolean done;
   private boolean probingEnd;
   private long probeAt;
@@ -125,26 +125,21 @@ final class AnchoredCursor implements Cursor {
       return ahead;
     }
     long offset = askedOffset;
-    int returned = served(askedLimit);
+    int returned = cap.served(askedLimit);
     while (ahead.size() < n && returned > 2 && offset + returned < end) {
       offset += returned - 2;
       int asking = pageSize + 2;
       ahead.add(query.page(offset, asking));
-      returned = served(asking);
+      returned = cap.served(asking);
     }
     return ahead;
-  }
-
-  /** How many items the server returns for a request of {@code limit}: it may cap pages. */
-  private int served(int limit) {
-    return cap > 0 ? Math.min(limit, cap) : limit;
   }
 
   @Override
   public List<InternalRow> accept(MediaPage<InternalRow> page) {
     List<InternalRow> emit = step(page);
-    if (!done && !probingEnd && page.items().size() > 2 && page.items().size() < askedLimit) {
-      cap = page.items().size(); // a short page that is not the end: the server's page cap
+    if (!done && !probingEnd) {
+      cap.learn(page.items().size(), askedLimit);
     }
     return emit;
   }

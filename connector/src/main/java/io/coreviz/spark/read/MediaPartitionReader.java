@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *   <li>segments are started until {@code concurrency} are being read;
  *   <li>requests left over go ahead of a segment's walk ({@link Cursor#ahead}): the pages that
  *       follow if each comes back as planned. A walk takes pages in its own order and uses one sent
- *       ahead only where it then asks for exactly that request; the others are cancelled. So a
+ *       ahead only where it then asks for exactly that request; the others are dropped. So a
  *       partition's last segments, or one long segment, are read with all of the task's requests.
  * </ul>
  *
@@ -342,7 +342,7 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
 
   /**
    * Hands the walk's answered requests to its cursor in order, as long as each is the request the
-   * cursor asks for next; cancels the rest where it asks for another. Holds the lock.
+   * cursor asks for next; drops the rest where it asks for another. Holds the lock.
    */
   private void advance(Walk walk) {
     while (!walk.out.isEmpty() && walk.out.peekFirst().answered) {

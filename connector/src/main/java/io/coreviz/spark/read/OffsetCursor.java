@@ -42,7 +42,7 @@ final class OffsetCursor implements Cursor {
   private MediaRequest asked;
   private int askedLimit;
   private String lastId;
-  private int cap;
+  private final PageCap cap = new PageCap();
 
   OffsetCursor(
       MediaQuery query, Segment segment, int pageSize, int idSlot, Predicate<InternalRow> keep) {
@@ -90,7 +90,7 @@ final class OffsetCursor implements Cursor {
     int overlap = lastId != null ? 1 : 0;
     int limit = askedLimit;
     while (true) {
-      long took = Math.min(left, served(limit) - overlap); // the range's items this page holds
+      long took = Math.min(left, cap.served(limit) - overlap); // the range's items this page holds
       if (took <= 0) {
         return ahead;
       }
@@ -106,16 +106,11 @@ final class OffsetCursor implements Cursor {
     }
   }
 
-  /** How many items the server returns for a request of {@code limit}: it may cap pages. */
-  private int served(int limit) {
-    return cap > 0 ? Math.min(limit, cap) : limit;
-  }
-
   @Override
   public List<InternalRow> accept(MediaPage<InternalRow> page) {
     List<InternalRow> emit = segment.exact() ? acceptExact(page) : acceptAny(page);
-    if (!done && page.items().size() > 1 && page.items().size() < askedLimit) {
-      cap = page.items().size(); // a short page that is not the end: the server's page cap
+    if (!done) {
+      cap.learn(page.items().size(), askedLimit);
     }
     return emit;
   }
