@@ -162,9 +162,7 @@ final class DatePlanner implements PartitionPlanner {
     if (count <= 2 * units.max()) {
       // A counted window is read with all of its task's requests (ahead of its walk), so one of
       // up to half a partition needs no further split, which would cost another round of probes.
-      MediaQuery whole = window.of(query).withSort(MediaQuery.Sort.OLDEST_FIRST);
-      return CompletableFuture.completedFuture(
-          List.of(Bin.of(Segment.all(whole).expecting(count), count)));
+      return CompletableFuture.completedFuture(List.of(Sizing.whole(window.of(query), count)));
     }
     long days = ChronoUnit.DAYS.between(a, b) + 1;
     // No more windows than the driver sends at once beside the count check: a second batch costs

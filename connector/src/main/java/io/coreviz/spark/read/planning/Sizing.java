@@ -122,11 +122,10 @@ final class Sizing {
    */
   CompletableFuture<List<Bin>> cuts(
       CoreVizClient client, MediaQuery query, long count, Units units) {
-    MediaQuery sorted = query.withSort(MediaQuery.Sort.OLDEST_FIRST);
     if (count <= units.max()) {
-      return CompletableFuture.completedFuture(
-          List.of(Bin.of(Segment.all(sorted).expecting(count), count)));
+      return CompletableFuture.completedFuture(List.of(whole(query, count)));
     }
+    MediaQuery sorted = query.withSort(MediaQuery.Sort.OLDEST_FIRST);
     long unit = units.target();
     List<CompletableFuture<MediaPage<InternalRow>>> probes = new ArrayList<>();
     for (long offset = 0; offset < count; offset += unit) {
@@ -134,6 +133,12 @@ final class Sizing {
     }
     return CompletableFuture.allOf(probes.toArray(new CompletableFuture<?>[0]))
         .thenApply(done -> cut(sorted, probes, count, unit));
+  }
+
+  /** All {@code count} items of {@code query} as one unit, read oldest first by key. */
+  static Bin whole(MediaQuery query, long count) {
+    return Bin.of(
+        Segment.all(query.withSort(MediaQuery.Sort.OLDEST_FIRST)).expecting(count), count);
   }
 
   private List<Bin> cut(
@@ -191,13 +196,13 @@ final class Sizing {
   }
 
   /**
-   * Exact offset ranges of at most {@code unitMax} over {@code count} items ({@link #range}), with
-   * {@code ids[i]} the id planning found at the i-th range's first offset.
+   * Exact offset ranges of {@code size} items (the last fewer) over {@code count} items ({@link
+   * #range}), with {@code ids[i]} the id planning found at the i-th range's first offset.
    */
-  static List<Bin> ranges(MediaQuery query, long count, long unitMax, List<String> ids) {
+  static List<Bin> ranges(MediaQuery query, long count, long size, List<String> ids) {
     List<Bin> bins = new ArrayList<>();
-    for (long offset = 0; offset < count; offset += unitMax) {
-      bins.add(range(query, offset, Math.min(unitMax, count - offset), count));
+    for (long offset = 0; offset < count; offset += size) {
+      bins.add(range(query, offset, Math.min(size, count - offset), count));
     }
     return between(bins, ids);
   }
