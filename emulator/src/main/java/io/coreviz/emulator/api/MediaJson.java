@@ -119,7 +119,7 @@ public final class MediaJson {
     rawNumber(json, item.totalVersions());
     json.writeStringField("frameObjectId", item.frameObjectId());
     if (item.isFolder()) {
-      List<MediaItem> media = MediaSearch.mediaUnder(collection, item);
+      List<MediaItem> media = collection.mediaUnder(item.path());
       json.writeNumberField("folderItemCount", media.size());
       json.writeFieldName("folderPreviews");
       if (media.isEmpty()) {

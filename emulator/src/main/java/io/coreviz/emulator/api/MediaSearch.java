@@ -188,11 +188,6 @@ public final class MediaSearch {
         Math.min(matches.size(), semantics.totalCap()));
   }
 
-  /** Images and videos anywhere under {@code folder}, oldest first. */
-  public static List<MediaItem> mediaUnder(MediaCollection collection, MediaItem folder) {
-    return collection.mediaUnder(folder.path());
-  }
-
   private static boolean inScope(MediaItem item, MediaQuery query, Semantics semantics) {
     if (query.scored()) {
       return !item.isFolder() && item.path().startsWith(query.path() + ".");

@@ -25,27 +25,41 @@ public final class MediaCollection {
   private volatile Snapshot snapshot;
 
   /**
-   * What reads see at one version: the items, and the media under each folder oldest first, so a
-   * page of folders is written without a pass over the collection per folder.
+   * What reads see at one version: the items, and, once a folder is written, the media under each
+   * folder oldest first, so a page of folders is written without a pass over the collection per
+   * folder.
    */
-  private record Snapshot(
-      long version, List<MediaItem> items, Map<String, List<MediaItem>> mediaUnder) {
+  private static final class Snapshot {
+    final long version;
+    final List<MediaItem> items;
+    private volatile Map<String, List<MediaItem>> mediaUnder;
 
-    static Snapshot of(long version, List<MediaItem> items) {
-      Map<String, List<MediaItem>> under = new HashMap<>();
-      for (MediaItem item : items) {
-        if (item.isFolder()) {
-          continue;
+    Snapshot(long version, List<MediaItem> items) {
+      this.version = version;
+      this.items = List.copyOf(items);
+    }
+
+    /** Built on first use (two threads may both build it: the same map). */
+    Map<String, List<MediaItem>> mediaUnder() {
+      Map<String, List<MediaItem>> known = mediaUnder;
+      if (known == null) {
+        Map<String, List<MediaItem>> under = new HashMap<>();
+        for (MediaItem item : items) {
+          if (item.isFolder()) {
+            continue;
+          }
+          String path = item.path();
+          for (int dot = path.indexOf('.'); dot >= 0; dot = path.indexOf('.', dot + 1)) {
+            under.computeIfAbsent(path.substring(0, dot), folder -> new ArrayList<>()).add(item);
+          }
         }
-        String path = item.path();
-        for (int dot = path.indexOf('.'); dot >= 0; dot = path.indexOf('.', dot + 1)) {
-          under.computeIfAbsent(path.substring(0, dot), folder -> new ArrayList<>()).add(item);
-        }
+        Comparator<MediaItem> oldestFirst =
+            Comparator.comparing(MediaItem::createdAt).thenComparing(MediaItem::id);
+        under.replaceAll((folder, media) -> media.stream().sorted(oldestFirst).toList());
+        known = Map.copyOf(under);
+        mediaUnder = known;
       }
-      Comparator<MediaItem> oldestFirst =
-          Comparator.comparing(MediaItem::createdAt).thenComparing(MediaItem::id);
-      under.replaceAll((folder, media) -> media.stream().sorted(oldestFirst).toList());
-      return new Snapshot(version, List.copyOf(items), Map.copyOf(under));
+      return known;
     }
   }
 
@@ -64,7 +78,7 @@ public final class MediaCollection {
 
   /** A snapshot of all items, folders included, in insertion order. */
   public List<MediaItem> items() {
-    return snapshot().items();
+    return snapshot().items;
   }
 
   /** Images and videos anywhere under the folder at {@code path} (not itself), oldest first. */
@@ -77,8 +91,8 @@ public final class MediaCollection {
     // on, so the next read takes a new one.
     long now = version.get();
     Snapshot current = snapshot;
-    if (current == null || current.version() != now) {
-      current = Snapshot.of(now, items);
+    if (current == null || current.version != now) {
+      current = new Snapshot(now, items);
       snapshot = current;
     }
     return current;
