@@ -46,7 +46,10 @@ import org.slf4j.LoggerFactory;
  *       partition's last segments, or one long segment, are read with all of the task's requests.
  * </ul>
  *
- * A task holds at most {@code 2 × concurrency} pages: those in flight or arrived out of turn, at
+ * A dropped request still counts against the task's requests until it is back, and the partition
+ * ends only then: no request outlives its task, and the task's metrics count every one.
+ *
+ * <p>A task holds at most {@code 2 × concurrency} pages: those in flight or arrived out of turn, at
  * most {@code concurrency}, and those waiting for Spark; when Spark falls behind, nothing more is
  * sent until it takes a page. Nothing is sent before the first {@link #next()}. Rows are
  * de-duplicated by id within the partition; they come out in the order pages arrive, each segment's
@@ -81,6 +84,10 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
   private final Object lock = new Object();
 
   private final List<Walk> active = new ArrayList<>();
+
+  /** Requests sent ahead and dropped, still out: the reader ends only once they are back. */
+  private final Set<Request> draining = new HashSet<>();
+
   private int nextSegment;
   private int outstanding;
   private int waiting;
@@ -184,6 +191,11 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
       synchronized (lock) {
         ensureOpen();
         if (active.isEmpty() && arrived.isEmpty()) {
+          // No request of the partition outlives its task: the server is still answering these,
+          // and the task's metrics count them once they are back.
+          while (!draining.isEmpty()) {
+            awaitDrained();
+          }
           current = null;
           return false;
         }
@@ -209,6 +221,10 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
         cancel(walk);
       }
       active.clear();
+      for (Request out : List.copyOf(draining)) {
+        out.future.cancel(true);
+      }
+      draining.clear();
     }
     arrived.clear();
   }
@@ -326,6 +342,8 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
       }
       if (out.dropped) {
         outstanding--; // counted until it came back: the server was still answering it
+        draining.remove(out);
+        lock.notifyAll();
         dispatch();
         return;
       }
@@ -385,6 +403,7 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
         outstanding--;
       } else {
         out.dropped = true;
+        draining.add(out);
       }
     }
     walk.out.clear();
@@ -450,6 +469,16 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
           received,
           walk.segment,
           walk.segment.expected());
+    }
+  }
+
+  /** Waits, holding the lock, for a dropped request to come back. */
+  private void awaitDrained() {
+    try {
+      lock.wait();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while waiting for a CoreViz page");
     }
   }
 

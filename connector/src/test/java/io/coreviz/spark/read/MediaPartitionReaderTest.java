@@ -98,6 +98,41 @@ class MediaPartitionReaderTest {
     assertThat(most.get()).as("requests in flight at once").isEqualTo(SEGMENTS);
   }
 
+  @Test
+  void aReaderEndsOnlyOnceTheRequestsItSentAheadAndDroppedAreBack() throws Exception {
+    int items = collection.items().size();
+    // Past the real end, answers are slow: the walk is done before they are back.
+    server.faults(
+        request -> {
+          if (Integer.parseInt(request.query().getOrDefault("offset", "0")) >= items) {
+            Thread.sleep(300);
+          }
+          return null;
+        });
+    MediaQuery query = MediaQuery.of(collection.id()).withSort(MediaQuery.Sort.OLDEST_FIRST);
+    // Planning counted more than there are (items deleted since): the walk looks ahead past the
+    // end, and drops those pages when it finds the end.
+    Segment segment = Segment.all(query).expecting(items + 60);
+    int rows = 0;
+    int answeredAtEnd;
+    try (MediaPartitionReader reader = reader(new MediaPartition(0, List.of(segment)))) {
+      while (reader.next()) {
+        rows++;
+      }
+      // The server logs a request when it answers it.
+      answeredAtEnd = server.mediaRequests().size();
+    }
+    Thread.sleep(600);
+
+    assertThat(rows).isEqualTo(items);
+    assertThat(server.mediaRequests())
+        .as("requests sent ahead past the end")
+        .anyMatch(r -> Integer.parseInt(r.query().get("offset")) >= items);
+    assertThat(server.mediaRequests())
+        .as("requests answered after the reader said it was done")
+        .hasSize(answeredAtEnd);
+  }
+
   private static List<String> oldestFirst() {
     return collection.items().stream()
         .sorted(Comparator.comparing(MediaItem::createdAt).thenComparing(MediaItem::id))
