@@ -184,4 +184,67 @@ class ConcurrentReadTest {
         .as("the limit settled near the server's four")
         .isBetween(1L, 6L);
   }
+
+  @org.junit.jupiter.api.Test
+  void aServerThatQueuesBeyondFourIsReadWithFewerRequestsAtOnce() {
+    // Four workers and 40 ms per request: requests beyond four wait in the server's queue and
+    // their answers slow down; nothing is refused.
+    try (CoreVizEmulator queueing =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).threads(4).start()) {
+      queueing.faults(FaultInjector.latency(java.time.Duration.ofMillis(40)));
+
+      List<String> ids = TestReads.ids(twoTasksOfEight(queueing));
+
+      assertThat(ids)
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(
+              collection.items().stream().map(MediaItem::id).toList());
+      // Backed off towards four; AdaptiveLimitTest pins where it settles in a longer run.
+      assertThat(lowestLimit())
+          .as("the limit backed off from 32 while sixteen requests queued for four workers")
+          .isBetween(1L, 12L);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aServerThatBecomesSlowerForEverybodyKeepsTheLimit() {
+    // 64 workers: nothing queues. Answers take 20 ms, then 80 ms from the 50th media request on.
+    AtomicInteger served = new AtomicInteger();
+    try (CoreVizEmulator slower =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).threads(64).start()) {
+      slower.faults(
+          request -> {
+            if (request.isMediaRequest()) {
+              Thread.sleep(served.incrementAndGet() < 50 ? 20 : 80);
+            }
+            return null;
+          });
+
+      List<String> ids = TestReads.ids(twoTasksOfEight(slower));
+
+      assertThat(ids).hasSize(collection.items().size());
+      assertThat(served.get()).isGreaterThan(100);
+      assertThat(lowestLimit())
+          .as("the limit after answers became four times slower, with no queue")
+          .isEqualTo(32L);
+    }
+  }
+
+  private static org.apache.spark.sql.DataFrameReader twoTasksOfEight(CoreVizEmulator server) {
+    return spark
+        .read()
+        .format("coreviz")
+        .option("endpoint", server.baseUrl())
+        .option("apiKey", KEY)
+        .option("collectionId", collection.id())
+        .option("pageSize", "5")
+        .option("numPartitions", "2")
+        .option("maxConcurrentRequests", "8");
+  }
+
+  private static long lowestLimit() {
+    return Long.parseLong(
+        TestReads.lastScanMetrics(spark)
+            .get("CoreViz requests in flight allowed per executor (lowest)"));
+  }
 }

@@ -12,7 +12,8 @@ import okhttp3.Response;
  * Caps the requests in flight from this JVM (an executor) to each endpoint host, across all its
  * tasks and CLIP's downloads, at an {@link AdaptiveLimit} under the call policy's {@code
  * maxConcurrentRequestsPerExecutor}. Each attempt of a retried request takes its own slot, and none
- * is held while a retry waits. Time spent waiting for a slot counts as throttled.
+ * is held while a retry waits. Time spent waiting for a slot counts as throttled. Answers teach the
+ * limit: pushbacks, and the latency of media requests by {@link #kind}.
  */
 final class ConcurrencyInterceptor implements Interceptor {
 
@@ -25,30 +26,55 @@ final class ConcurrencyInterceptor implements Interceptor {
     int ceiling = (policy == null ? CallPolicy.DEFAULT : policy).maxConcurrentRequestsPerExecutor();
     AdaptiveLimit limit = limit(HttpClients.hostKey(request.url()), ceiling);
     RequestStats stats = request.tag(RequestStats.class);
-    long waitFrom = System.nanoTime();
-    boolean waited;
-    try {
-      waited = limit.acquire(ceiling);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting for a free request slot");
+    AdaptiveLimit.Slot slot = limit.tryAcquire(ceiling);
+    if (slot == null) {
+      long waitFrom = System.nanoTime();
+      try {
+        slot = limit.acquire(ceiling);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for a free request slot");
+      }
+      if (stats != null) {
+        stats.throttledNanos.addAndGet(System.nanoTime() - waitFrom);
+      }
     }
     long sentAt = System.nanoTime();
-    if (waited && stats != null) {
-      stats.throttledNanos.addAndGet(sentAt - waitFrom);
-    }
     Response response;
     try {
       response = chain.proceed(request);
     } catch (IOException | RuntimeException e) {
-      limit.release();
+      limit.release(slot);
       throw e;
     }
-    limit.release(sentAt, response.code() == 429 || response.code() == 503);
+    limit.release(
+        slot,
+        response.code() == 429 || response.code() == 503,
+        kind(request),
+        System.nanoTime() - sentAt);
     if (stats != null) {
-      stats.concurrencyLimit.set(limit.current());
+      stats.concurrencyLimit.set(limit.learnt());
     }
     return response;
+  }
+
+  /**
+   * Requests that ask the host for the same work, whose latency moves only when the host is slower
+   * or queues them: media requests by path and page size (to the next power of two); null for
+   * others (a blob's download time varies with the blob).
+   */
+  static String kind(Request request) {
+    String size = request.url().queryParameter("limit");
+    if (size == null) {
+      return null;
+    }
+    try {
+      return request.url().encodedPath()
+          + "?limit~"
+          + Integer.highestOneBit(Math.max(1, Integer.parseInt(size)));
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private AdaptiveLimit limit(String host, int ceiling) {
