@@ -248,6 +248,15 @@ public final class CoreVizOptions {
           "requests in flight per executor JVM and endpoint host, all tasks together; adapts"
               + " below it when the host answers 429 or 503");
 
+  public static final OptionSpec<Long> STARTING_TIMESTAMP =
+      OptionSpec.of(
+          "startingTimestamp",
+          null,
+          "earliest",
+          "streaming reads: the first createdAt read, an ISO-8601 instant"
+              + " (`2026-11-30T00:00:00Z`), or `earliest`",
+          CoreVizOptions::startingTimestamp);
+
   public static final OptionSpec<Boolean> ALLOW_INSECURE_HTTP =
       OptionSpec.bool(
           "allowInsecureHttp", false, "allow an http:// endpoint off the loopback interface");
@@ -295,7 +304,8 @@ public final class CoreVizOptions {
           READ_TIMEOUT_MS,
           MAX_REQUESTS_PER_SECOND,
           MAX_CONCURRENT_REQUESTS_PER_EXECUTOR,
-          ALLOW_INSECURE_HTTP);
+          ALLOW_INSECURE_HTTP,
+          STARTING_TIMESTAMP);
 
   private CoreVizOptions() {}
 
@@ -383,5 +393,22 @@ public final class CoreVizOptions {
       groups.put(group.getKey(), Collections.unmodifiableSet(tags));
     }
     return Collections.unmodifiableMap(groups);
+  }
+
+  /** Microseconds since the epoch, or null for {@code earliest}. */
+  private static Long startingTimestamp(String name, String value) {
+    if (value.equalsIgnoreCase("earliest")) {
+      return null;
+    }
+    try {
+      java.time.Instant instant = java.time.OffsetDateTime.parse(value).toInstant();
+      return Math.addExact(
+          Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+    } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
+      throw ConfigurationException.invalid(
+          name,
+          value,
+          "expected earliest or an ISO-8601 instant with a zone, e.g. 2026-11-30T00:00:00Z");
+    }
   }
 }

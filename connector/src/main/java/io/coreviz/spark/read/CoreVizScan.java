@@ -1,10 +1,13 @@
 package io.coreviz.spark.read;
 
+import io.coreviz.spark.errors.ConfigurationException;
+import io.coreviz.spark.options.ReadOptions;
 import io.coreviz.spark.read.planning.PartitionPlanner;
 import java.util.List;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.types.StructType;
 
 /** A planned read; its description, shown by {@code explain()}, lists the API requests it sends. */
@@ -12,11 +15,13 @@ final class CoreVizScan implements Scan {
 
   private final ScanSpec spec;
   private final PartitionPlanner planner;
+  private final ReadOptions options;
   private CoreVizBatch batch;
 
-  CoreVizScan(ScanSpec spec, PartitionPlanner planner) {
+  CoreVizScan(ScanSpec spec, PartitionPlanner planner, ReadOptions options) {
     this.spec = spec;
     this.planner = planner;
+    this.options = options;
   }
 
   @Override
@@ -30,6 +35,20 @@ final class CoreVizScan implements Scan {
       batch = new CoreVizBatch(spec, planner);
     }
     return batch;
+  }
+
+  /**
+   * A stream of the items the options select, in creation order. Spark pushes nothing into a
+   * stream's scan: every column is read, and filters beyond the options run in Spark.
+   */
+  @Override
+  public MicroBatchStream toMicroBatchStream(String checkpointLocation) {
+    if (options.scored()) {
+      throw new ConfigurationException(
+          "a CoreViz stream reads items in creation order; q and similarToObjectId rank them by"
+              + " relevance instead: read them with spark.read");
+    }
+    return new CoreVizStream(options);
   }
 
   @Override

@@ -190,6 +190,6 @@ final class CoreVizScanBuilder
         count
             ? ScanSpec.of(options, filters, COUNT, null, null, true)
             : ScanSpec.of(options, filters, readSchema, limit, order, false);
-    return new CoreVizScan(spec, PartitionPlanners.forOptions(options));
+    return new CoreVizScan(spec, PartitionPlanners.forOptions(options), options);
   }
 }

@@ -22,6 +22,11 @@ final class MediaReaderFactory implements PartitionReaderFactory {
 
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition input) {
+    if (input instanceof CreationRange.Partition ranged) {
+      // A stream's batch: rows carry id and createdAt after the scan's columns.
+      int width = spec.readSchema().size();
+      return CreationRange.keep(createReader(ranged.partition()), ranged.range(), width, width + 1);
+    }
     MediaPartition partition = (MediaPartition) input;
     CoreVizClient client = spec.client().client(new RequestStats());
     if (spec.countOnly()) {
