@@ -15,7 +15,14 @@ final class HtmlReport {
 
   private HtmlReport() {}
 
-  static String render(QualityReport report, List<Row> flaggedSample, String source) {
+  /**
+   * What changed: every run so far (oldest first, this one last), the flags this run raised for the
+   * first time and those it resolved (samples).
+   */
+  record Changes(List<RunRow> runs, List<Row> newFlags, List<Row> resolved) {}
+
+  static String render(
+      QualityReport report, List<Row> flaggedSample, String source, Changes changes) {
     StringBuilder html = new StringBuilder();
     html.append(
         """
@@ -42,7 +49,9 @@ final class HtmlReport {
     card(html, "media items", report.mediaCount(), false);
     card(html, "folders", report.folderCount(), false);
     report.flagged().forEach((reason, n) -> card(html, reason.replace('_', ' '), n, n > 0));
-    html.append("</div>\n<div class=\"charts\">\n");
+    html.append("</div>\n");
+    changes(html, changes);
+    html.append("<div class=\"charts\">\n");
     chart(html, "Items by type", report.byType());
     chart(html, "Items by status", report.byStatus());
     chart(html, "Items by top-level folder", report.byFolder());
@@ -54,6 +63,11 @@ final class HtmlReport {
         .append(PER_REASON)
         .append(" per reason; all are in flagged.parquet)</h2>\n")
         .append("<table><tr><th>reason</th><th>type</th><th>name</th><th>id</th></tr>\n");
+    rows(html, flaggedSample);
+    return html.append("</table>\n</body></html>\n").toString();
+  }
+
+  private static void rows(StringBuilder html, List<Row> flaggedSample) {
     for (Row row : flaggedSample) {
       html.append("<tr><td>")
           .append(escape(row.getAs("reason")))
@@ -65,7 +79,116 @@ final class HtmlReport {
           .append(escape(row.getAs("id")))
           .append("</code></td></tr>\n");
     }
-    return html.append("</table>\n</body></html>\n").toString();
+  }
+
+  /** Since the previous run, and the trends over every run. */
+  private static void changes(StringBuilder html, Changes changes) {
+    List<RunRow> runs = changes.runs();
+    RunRow run = runs.get(runs.size() - 1);
+    html.append("<h2>Since the previous run</h2>\n");
+    if (runs.size() == 1) {
+      html.append("<p class=\"sub\">The first run: every item is new.</p>\n");
+    }
+    html.append("<div class=\"cards\">");
+    card(html, "new items (" + run.mode() + " run)", run.newItems(), false);
+    card(html, "items checked", run.checked(), false);
+    card(html, "new flags", run.newFlags(), run.newFlags() > 0);
+    card(html, "flags resolved", run.resolvedFlags(), false);
+    html.append("</div>\n");
+    if (!changes.newFlags().isEmpty()) {
+      html.append("<h3>New flags</h3>\n<table class=\"new-flags\"><tr><th>reason</th>")
+          .append("<th>type</th><th>name</th><th>id</th></tr>\n");
+      rows(html, changes.newFlags());
+      html.append("</table>\n");
+    }
+    if (!changes.resolved().isEmpty()) {
+      html.append("<h3>Resolved flags</h3>\n<table class=\"resolved-flags\"><tr><th>reason</th>")
+          .append("<th>type</th><th>name</th><th>id</th></tr>\n");
+      rows(html, changes.resolved());
+      html.append("</table>\n");
+    }
+    html.append("<h2>Trends over ").append(runs.size()).append(" runs</h2>\n");
+    html.append("<div class=\"charts\">\n");
+    trend(html, "Items", runs.stream().map(r -> (double) r.items()).toList(), runs);
+    trend(html, "New items", runs.stream().map(r -> (double) r.newItems()).toList(), runs);
+    java.util.Set<String> reasons = new java.util.TreeSet<>();
+    runs.forEach(r -> reasons.addAll(r.openFlags().keySet()));
+    for (String reason : reasons) {
+      trend(
+          html,
+          "Open flags: " + reason.replace('_', ' '),
+          runs.stream().map(r -> (double) r.openFlags().getOrDefault(reason, 0L)).toList(),
+          runs);
+    }
+    html.append("</div>\n");
+  }
+
+  /** A line over the runs as inline SVG: one point per run, labelled with its value. */
+  private static void trend(
+      StringBuilder html, String title, List<Double> values, List<RunRow> runs) {
+    int width = 480;
+    int height = 140;
+    int left = 50;
+    int top = 15;
+    int plotWidth = width - left - 20;
+    int plotHeight = height - top - 35;
+    double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(1);
+    max = max <= 0 ? 1 : max;
+    html.append("<section><h3>")
+        .append(escape(title))
+        .append("</h3><svg class=\"trend\" role=\"img\" data-points=\"")
+        .append(values.size())
+        .append("\" width=\"")
+        .append(width)
+        .append("\" height=\"")
+        .append(height)
+        .append("\">")
+        .append("<line x1=\"")
+        .append(left)
+        .append("\" y1=\"")
+        .append(top + plotHeight)
+        .append("\" x2=\"")
+        .append(left + plotWidth)
+        .append("\" y2=\"")
+        .append(top + plotHeight)
+        .append("\" stroke=\"#999\"/>");
+    StringBuilder points = new StringBuilder();
+    StringBuilder marks = new StringBuilder();
+    for (int i = 0; i < values.size(); i++) {
+      double x =
+          left
+              + (values.size() == 1
+                  ? plotWidth / 2.0
+                  : (double) i * plotWidth / (values.size() - 1));
+      double y = top + plotHeight - values.get(i) / max * plotHeight;
+      points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f ", x, y));
+      marks
+          .append(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#e15759\"/>",
+                  x,
+                  y))
+          .append(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>",
+                  x,
+                  y - 7,
+                  Math.round(values.get(i))))
+          .append(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+                  x,
+                  height - 8,
+                  escape(runs.get(i).startedAt().toString().substring(5, 16))));
+    }
+    html.append("<polyline fill=\"none\" stroke=\"#4e79a7\" stroke-width=\"2\" points=\"")
+        .append(points.toString().trim())
+        .append("\"/>")
+        .append(marks)
+        .append("</svg></section>\n");
   }
 
   private static void card(StringBuilder html, String label, long value, boolean bad) {

@@ -1,43 +1,95 @@
 package io.coreviz.examples;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
 
 /**
- * The nightly dataset-quality job: reads a collection and reports counts by type, status and
- * folder, items missing dimensions or size, videos without frames, images with no detected objects,
- * tag coverage per group, duplicate names within a folder and the object-label histogram. Writes
- * the flagged items as Parquet and a self-contained HTML report.
+ * The nightly dataset-quality job: reads what is new in a collection since its last run (a
+ * streaming read with {@code Trigger.AvailableNow}), keeps every item, flag and run in Delta Lake
+ * tables ({@link QualityHistory}), and checks the new items: items missing dimensions or size,
+ * videos without frames, images with no detected objects, duplicate names within a folder; and
+ * reports counts by type, status and folder, tag coverage per group and the object-label histogram.
+ * Writes the open flags as Parquet and a self-contained HTML report with trends across runs.
  *
  * <pre>
- * QualityJob [--out DIR]                                    # embedded CoreViz server, sample data
- * QualityJob --endpoint URL --collection-id ID [--out DIR]  # real CoreViz; key in COREVIZ_API_KEY
- * ... [--clip-model DIR [--clip-min-score 20]]             # also: do images match their text?
+ * QualityJob [--out DIR] [--warehouse DIR] [--full]           # embedded CoreViz server, sample data
+ * QualityJob --endpoint URL --collection-id ID [--api-key-file F] [--out DIR]
+ *            [--warehouse DIR | --schema CATALOG.SCHEMA --checkpoint DIR] [--full]
+ * ... [--clip-model DIR [--clip-min-score 20]]                # also: do images match their text?
  * </pre>
+ *
+ * <p>Incremental by default; {@code --full} reads and checks every item again and resolves the
+ * flags it no longer finds.
  */
 public final class QualityJob {
 
   private QualityJob() {}
 
+  /** Items the embedded server's collection gains before each run after the first. */
+  static final int GROWTH = 50;
+
   /** Where a run wrote its results. */
   public record Result(
-      QualityReport report, Path flaggedParquet, Path html, ClipCheck.Summary clip) {}
+      QualityReport report, RunRow run, Path flaggedParquet, Path html, ClipCheck.Summary clip) {}
+
+  /**
+   * What one run does.
+   *
+   * @param options the coreviz source's options (endpoint, credentials, collectionId, filters)
+   * @param out where the report and the open flags go
+   * @param history where the Delta tables are
+   * @param checkpoint where the incremental read keeps its offsets
+   * @param full read and check every item instead of the new ones
+   * @param clip the CLIP check's settings, or null
+   */
+  public record Settings(
+      Map<String, String> options,
+      Path out,
+      QualityHistory history,
+      String checkpoint,
+      boolean full,
+      ClipCheck.Settings clip) {}
+
+  /** A session builder with Delta Lake's SQL extension and catalog, as the history needs. */
+  public static SparkSession.Builder withDelta(SparkSession.Builder builder) {
+    return builder
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config(
+            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+  }
 
   public static void main(String[] args) throws IOException {
     Map<String, String> flags = parseFlags(args);
     Path out = Path.of(flags.getOrDefault("--out", "quality-report"));
+    boolean full = flags.containsKey("--full");
     ClipCheck.Settings clip =
         flags.containsKey("--clip-model")
             ? new ClipCheck.Settings(
@@ -45,10 +97,11 @@ public final class QualityJob {
                 Double.parseDouble(flags.getOrDefault("--clip-min-score", "20")))
             : null;
     SparkSession spark =
-        SparkSession.builder()
+        withDelta(SparkSession.builder())
             .appName("coreviz-quality")
             .master(System.getProperty("spark.master", "local[2]"))
             .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", "8")
             .getOrCreate();
     try {
       Result result;
@@ -59,15 +112,27 @@ public final class QualityJob {
         }
         // The key comes from a key file (--api-key-file, e.g. a mounted secret) or from
         // COREVIZ_API_KEY, read by the connector itself: never from argv.
-        Map<String, String> options = new java.util.HashMap<>();
+        Map<String, String> options = new HashMap<>();
         options.put("endpoint", flags.get("--endpoint"));
         options.put("collectionId", collectionId);
         if (flags.containsKey("--api-key-file")) {
           options.put("apiKeyFile", flags.get("--api-key-file"));
         }
-        result = run(spark, options, out, clip);
+        QualityHistory history =
+            flags.containsKey("--schema")
+                ? QualityHistory.inSchema(spark, flags.get("--schema"), collectionId)
+                : QualityHistory.inFolder(
+                    spark, flags.getOrDefault("--warehouse", "quality-warehouse"), collectionId);
+        String checkpoint = flags.getOrDefault("--checkpoint", history.defaultCheckpoint());
+        if (checkpoint == null) {
+          throw new IllegalArgumentException(
+              "--schema needs --checkpoint DIR (e.g. a Unity Catalog volume path) for the"
+                  + " incremental read's offsets");
+        }
+        result = run(spark, new Settings(options, out, history, checkpoint, full, clip));
       } else {
-        result = runEmbedded(spark, out, clip);
+        String warehouse = flags.getOrDefault("--warehouse", "quality-warehouse");
+        result = runEmbedded(spark, out, warehouse, full, clip);
       }
       printSummary(result);
     } finally {
@@ -75,42 +140,71 @@ public final class QualityJob {
     }
   }
 
-  /** Starts the emulator with the sample collection and runs the job on it. */
-  public static Result runEmbedded(SparkSession spark, Path out) throws IOException {
-    return runEmbedded(spark, out, null);
-  }
-
-  /** As {@link #runEmbedded(SparkSession, Path)}, with the CLIP check when {@code clip} is set. */
-  public static Result runEmbedded(SparkSession spark, Path out, ClipCheck.Settings clip)
+  /**
+   * Starts the emulator with the sample collection and runs the job on it, with the history in
+   * {@code warehouse}. The sample gains {@value #GROWTH} items, created after all others, for each
+   * run the history already holds, as a real collection grows between nights.
+   */
+  public static Result runEmbedded(
+      SparkSession spark, Path out, String warehouse, boolean full, ClipCheck.Settings clip)
       throws IOException {
     MediaCollection sample = SyntheticCollection.generate(42, 1_500);
+    QualityHistory history = QualityHistory.inFolder(spark, warehouse, sample.id());
+    int earlierRuns = history.runHistory().size();
+    for (int run = 1; run <= earlierRuns; run++) {
+      for (MediaItem item : growth(sample, run)) {
+        sample.add(item, Map.of());
+      }
+    }
     String key = "embedded-" + UUID.randomUUID();
     // The key reaches the connector as real jobs should pass it: in a file only the job can read.
     Path keyFile = Files.createTempFile("coreviz-api-key", "");
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(sample).credential(key).start()) {
       Files.writeString(keyFile, key);
-      System.out.println(
-          "Embedded CoreViz server at " + server.baseUrl() + ", collection " + sample.id());
-      return run(
-          spark,
+      System.out.printf(
+          "Embedded CoreViz server at %s, collection %s (%d items; %d earlier runs in %s)%n",
+          server.baseUrl(), sample.id(), sample.items().size(), earlierRuns, warehouse);
+      Map<String, String> options =
           Map.of(
               "endpoint",
               server.baseUrl(),
               "apiKeyFile",
               keyFile.toString(),
               "collectionId",
-              sample.id()),
-          out,
-          clip);
+              sample.id());
+      return run(
+          spark, new Settings(options, out, history, history.defaultCheckpoint(), full, clip));
     } finally {
       Files.deleteIfExists(keyFile);
     }
   }
 
   /**
-   * Runs the checks on the collection the options name and writes the results under {@code out}.
+   * The {@value #GROWTH} items the embedded sample gains before run {@code run + 1}, in its
+   * folders, created an hour after its newest item.
    */
+  static List<MediaItem> growth(MediaCollection sample, int run) {
+    Instant after =
+        sample.items().stream()
+            .map(MediaItem::createdAt)
+            .max(Comparator.naturalOrder())
+            .orElseThrow();
+    List<MediaItem> templates = SyntheticCollection.generate(1_000 + run, GROWTH, 0).media();
+    List<MediaItem> folders = sample.items().stream().filter(MediaItem::isFolder).toList();
+    List<MediaItem> items = new ArrayList<>();
+    for (int i = 0; i < templates.size(); i++) {
+      MediaItem template = templates.get(i);
+      String parent = folders.isEmpty() ? sample.id() : folders.get(i % folders.size()).path();
+      items.add(
+          template
+              .withPath(parent + "." + template.id())
+              .withCreatedAt(after.plusSeconds(3_600).plusMillis(i)));
+    }
+    return items;
+  }
+
+  /** Runs the job incrementally with its history in {@code out/warehouse}. */
   public static Result run(SparkSession spark, Map<String, String> options, Path out)
       throws IOException {
     return run(spark, options, out, null);
@@ -120,45 +214,135 @@ public final class QualityJob {
   public static Result run(
       SparkSession spark, Map<String, String> options, Path out, ClipCheck.Settings clip)
       throws IOException {
-    Dataset<Row> table = spark.read().format("coreviz").options(options).load().cache();
-    try {
-      Dataset<Row> media = QualityChecks.media(table);
-      Dataset<Row> flagged = QualityChecks.flagged(media).cache();
-      QualityReport report =
-          QualityChecks.report(options.get("collectionId"), table, media, flagged);
-      Files.createDirectories(out);
-      Path parquet = out.resolve("flagged.parquet");
-      flagged
-          .orderBy("reason", "id")
-          .coalesce(1)
-          .write()
-          .mode(SaveMode.Overwrite)
-          .parquet(parquet.toString());
-      // A sample of every reason, not just the first reason's rows.
-      List<Row> sample =
-          flagged
-              .withColumn(
-                  "n",
-                  org.apache
-                      .spark
-                      .sql
-                      .functions
-                      .row_number()
-                      .over(
-                          org.apache.spark.sql.expressions.Window.partitionBy("reason")
-                              .orderBy("name", "id")))
-              .filter("n <= " + HtmlReport.PER_REASON)
-              .orderBy("reason", "name", "id")
-              .collectAsList();
-      Path html = out.resolve("report.html");
-      Files.writeString(
-          html, HtmlReport.render(report, sample, options.get("endpoint")), StandardCharsets.UTF_8);
-      flagged.unpersist();
-      ClipCheck.Summary clipSummary = clip == null ? null : ClipCheck.run(table, clip, out);
-      return new Result(report, parquet, html, clipSummary);
-    } finally {
-      table.unpersist();
+    QualityHistory history =
+        QualityHistory.inFolder(
+            spark, out.resolve("warehouse").toString(), options.get("collectionId"));
+    return run(
+        spark, new Settings(options, out, history, history.defaultCheckpoint(), false, clip));
+  }
+
+  /** One run: read, check, record in the history, report. */
+  public static Result run(SparkSession spark, Settings settings) throws IOException {
+    String mode = settings.full() ? "full" : "incremental";
+    Progress progress = new Progress(mode);
+    String runId = UUID.randomUUID().toString();
+    Timestamp at = Timestamp.from(Instant.now());
+    QualityHistory history = settings.history();
+    List<RunRow> earlier = history.runHistory();
+    String collectionId = settings.options().get("collectionId");
+
+    progress.phase("read", settings.full() ? "every item" : "the items created since the last run");
+    if (settings.full()) {
+      history.mergeMedia(
+          spark.read().format("coreviz").options(settings.options()).load(), runId, at);
+    } else {
+      readNew(spark, settings, runId, at, progress);
     }
+    Dataset<Row> all = history.media().cache();
+    long items = all.count();
+    long newItems = all.filter(col("first_seen_run").equalTo(runId)).count();
+    progress.done(newItems + " new items, " + items + " in all");
+
+    progress.phase("check", "the items no finished run has checked");
+    Dataset<Row> checked = settings.full() ? all : history.unchecked();
+    long checkedCount = checked.count();
+    Dataset<Row> media = QualityChecks.media(all);
+    Dataset<Row> flagged = QualityChecks.flagged(media).join(checked.select("id"), "id");
+    history.mergeFlags(flagged, runId, at, settings.full());
+    Dataset<Row> flags = history.flags();
+    Dataset<Row> open = flags.filter("resolved_at IS NULL").cache();
+    QualityReport report = QualityChecks.report(collectionId, all, media, open);
+    long newFlags = flags.filter(col("first_seen_run").equalTo(runId)).count();
+    long resolved = flags.filter(col("resolved_run").equalTo(runId)).count();
+    progress.done(checkedCount + " checked, " + newFlags + " new flags, " + resolved + " resolved");
+
+    progress.phase("report", "flagged.parquet and report.html");
+    Path out = settings.out();
+    Files.createDirectories(out);
+    Path parquet = out.resolve("flagged.parquet");
+    open.select("id", "name", "type", "path", "reason", "first_seen_at")
+        .orderBy("reason", "id")
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(parquet.toString());
+    List<Row> openSample = sample(open);
+    List<Row> newSample = sample(flags.filter(col("first_seen_run").equalTo(runId)));
+    List<Row> resolvedSample = sample(flags.filter(col("resolved_run").equalTo(runId)));
+    open.unpersist();
+    ClipCheck.Summary clipSummary =
+        settings.clip() == null ? null : ClipCheck.run(checked, settings.clip(), out);
+    progress.done("");
+
+    RunRow run =
+        new RunRow(
+            runId,
+            at,
+            Timestamp.from(Instant.now()),
+            mode,
+            items,
+            newItems,
+            checkedCount,
+            report.flagged(),
+            newFlags,
+            resolved,
+            progress.millis());
+    List<RunRow> runs = new ArrayList<>(earlier);
+    runs.add(run);
+    Path html = out.resolve("report.html");
+    Files.writeString(
+        html,
+        HtmlReport.render(
+            report,
+            openSample,
+            settings.options().get("endpoint"),
+            new HtmlReport.Changes(runs, newSample, resolvedSample)),
+        StandardCharsets.UTF_8);
+    // Last: a run that fails before this line leaves its items unchecked for the next run.
+    history.appendRun(run);
+    all.unpersist();
+    System.out.println(progress.result(run, collectionId));
+    return new Result(report, run, parquet, html, clipSummary);
+  }
+
+  /** The new items, read with {@code Trigger.AvailableNow} and merged into the media table. */
+  private static void readNew(
+      SparkSession spark, Settings settings, String runId, Timestamp at, Progress progress)
+      throws IOException {
+    AtomicLong read = new AtomicLong();
+    try {
+      StreamingQuery query =
+          spark
+              .readStream()
+              .format("coreviz")
+              .options(settings.options())
+              .load()
+              .writeStream()
+              .option("checkpointLocation", settings.checkpoint())
+              .foreachBatch(
+                  (VoidFunction2<Dataset<Row>, Long>)
+                      (batch, id) -> {
+                        Dataset<Row> rows = batch.cache();
+                        settings.history().mergeMedia(rows, runId, at);
+                        progress.note(read.addAndGet(rows.count()) + " items read");
+                        rows.unpersist();
+                      })
+              .trigger(Trigger.AvailableNow())
+              .start();
+      query.awaitTermination();
+    } catch (TimeoutException | StreamingQueryException e) {
+      throw new IOException("the incremental read failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Up to {@link HtmlReport#PER_REASON} flags per reason, by name. */
+  private static List<Row> sample(Dataset<Row> flags) {
+    return flags
+        .withColumn(
+            "n", functions.row_number().over(Window.partitionBy("reason").orderBy("name", "id")))
+        .filter("n <= " + HtmlReport.PER_REASON)
+        .orderBy("reason", "name", "id")
+        .collectAsList();
   }
 
   private static void printSummary(Result result) {
@@ -206,19 +390,33 @@ public final class QualityJob {
     text.append(String.format("  %-36s %10d%n", label, value));
   }
 
-  private static Map<String, String> parseFlags(String[] args) {
-    Map<String, String> flags = new java.util.HashMap<>();
+  private static final List<String> VALUED =
+      List.of(
+          "--endpoint",
+          "--collection-id",
+          "--api-key-file",
+          "--out",
+          "--warehouse",
+          "--schema",
+          "--checkpoint",
+          "--clip-model",
+          "--clip-min-score");
+
+  static Map<String, String> parseFlags(String[] args) {
+    Map<String, String> flags = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
-      if (!List.of("--endpoint", "--collection-id", "--out", "--clip-model", "--clip-min-score")
-              .contains(args[i])
-          || i + 1 >= args.length) {
+      if (args[i].equals("--full")) {
+        flags.put("--full", "true");
+      } else if (VALUED.contains(args[i]) && i + 1 < args.length) {
+        flags.put(args[i], args[++i]);
+      } else {
         throw new IllegalArgumentException(
-            "usage: QualityJob [--endpoint URL --collection-id ID] [--out DIR]"
+            "usage: QualityJob [--endpoint URL --collection-id ID [--api-key-file F]] [--out DIR]"
+                + " [--warehouse DIR | --schema CATALOG.SCHEMA --checkpoint DIR] [--full]"
                 + " [--clip-model DIR [--clip-min-score N]]"
-                + " (the API key is read from COREVIZ_API_KEY); bad argument: "
+                + " (the API key is read from --api-key-file or COREVIZ_API_KEY); bad argument: "
                 + args[i]);
       }
-      flags.put(args[i], args[++i]);
     }
     return flags;
   }

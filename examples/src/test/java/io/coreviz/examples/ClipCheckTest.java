@@ -31,11 +31,14 @@ class ClipCheckTest {
     collection = SyntheticCollection.generate(11, 160);
     server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
     spark =
-        SparkSession.builder()
+        QualityJob.withDelta(SparkSession.builder())
             .master("local[2]")
             .appName("ClipCheckTest")
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", "2")
+            // Small Delta tables: one snapshot partition, no per-file statistics to collect.
+            .config("spark.databricks.delta.snapshotPartitions", "1")
+            .config("spark.databricks.delta.stats.collect", "false")
             .getOrCreate();
   }
 

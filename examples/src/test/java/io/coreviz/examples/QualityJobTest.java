@@ -35,11 +35,14 @@ class QualityJobTest {
     collection = SyntheticCollection.generate(5, 900);
     server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
     spark =
-        SparkSession.builder()
+        QualityJob.withDelta(SparkSession.builder())
             .master("local[2]")
             .appName("QualityJobTest")
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", "2")
+            // Small Delta tables: one snapshot partition, no per-file statistics to collect.
+            .config("spark.databricks.delta.snapshotPartitions", "1")
+            .config("spark.databricks.delta.stats.collect", "false")
             .getOrCreate();
   }
 
@@ -97,22 +100,7 @@ class QualityJobTest {
     }
     assertThat(report.tagCoverage()).isEqualTo(coverage);
 
-    Map<String, Set<String>> expected = new HashMap<>();
-    expected.put("missing_dimensions", ids(media, m -> m.width() == null || m.height() == null));
-    expected.put("missing_size", ids(media, m -> m.sizeBytes() == 0));
-    expected.put(
-        "video_without_frames", ids(media, m -> m.type().equals("video") && m.frames().isEmpty()));
-    expected.put(
-        "image_without_objects",
-        ids(
-            media,
-            m ->
-                m.type().equals("image")
-                    && m.frames().stream().mapToInt(f -> f.objects().size()).sum() == 0));
-    Map<String, Long> names = countBy(media, m -> m.parentPath() + "/" + m.name());
-    expected.put(
-        "duplicate_name_in_folder",
-        ids(media, m -> names.get(m.parentPath() + "/" + m.name()) > 1));
+    Map<String, Set<String>> expected = expectedFlags(media, media);
 
     Map<String, Set<String>> flagged = new HashMap<>();
     for (Row row : spark.read().parquet(result.flaggedParquet().toString()).collectAsList()) {
@@ -146,6 +134,31 @@ class QualityJobTest {
                 assertThat(html)
                     .as("a sample of " + reason)
                     .contains("<tr><td>" + reason + "</td>"));
+  }
+
+  /**
+   * Per reason, the ids among {@code checked} the rules flag, computed from the stored items; names
+   * are compared within folders over all of {@code media}.
+   */
+  static Map<String, Set<String>> expectedFlags(List<MediaItem> media, List<MediaItem> checked) {
+    Map<String, Set<String>> expected = new HashMap<>();
+    expected.put("missing_dimensions", ids(checked, m -> m.width() == null || m.height() == null));
+    expected.put("missing_size", ids(checked, m -> m.sizeBytes() == 0));
+    expected.put(
+        "video_without_frames",
+        ids(checked, m -> m.type().equals("video") && m.frames().isEmpty()));
+    expected.put(
+        "image_without_objects",
+        ids(
+            checked,
+            m ->
+                m.type().equals("image")
+                    && m.frames().stream().mapToInt(f -> f.objects().size()).sum() == 0));
+    Map<String, Long> names = countBy(media, m -> m.parentPath() + "/" + m.name());
+    expected.put(
+        "duplicate_name_in_folder",
+        ids(checked, m -> names.get(m.parentPath() + "/" + m.name()) > 1));
+    return expected;
   }
 
   @Test

@@ -1,0 +1,206 @@
+package io.coreviz.examples;
+
+import static org.apache.spark.sql.functions.lit;
+
+import io.delta.tables.DeltaTable;
+import java.sql.Timestamp;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The quality job's memory of one collection across runs, in three Delta Lake tables: {@code media}
+ * (every item seen, with the run that first saw it), {@code flags} (one row per item and reason,
+ * with when it was first and last seen and when it was resolved) and {@code runs} (one row per
+ * run). They live in a folder (a local path or a cloud URI, addressed by path: {@code
+ * folder/<collectionId>/media} and so on) or in a catalog schema (Databricks: {@code
+ * catalog.schema.coreviz_quality_<collectionId>_media} and so on).
+ */
+public final class QualityHistory {
+
+  private final SparkSession spark;
+  private final String folder;
+  private final String schema;
+
+  private QualityHistory(SparkSession spark, String folder, String schema) {
+    this.spark = spark;
+    this.folder = folder;
+    this.schema = schema;
+  }
+
+  /** The tables of {@code collectionId} under {@code folder}. */
+  public static QualityHistory inFolder(SparkSession spark, String folder, String collectionId) {
+    return new QualityHistory(spark, folder.replaceAll("/+$", "") + "/" + id(collectionId), null);
+  }
+
+  /** The tables of {@code collectionId} in {@code schema}, e.g. a Unity Catalog schema. */
+  public static QualityHistory inSchema(SparkSession spark, String schema, String collectionId) {
+    return new QualityHistory(spark, null, schema + ".coreviz_quality_" + id(collectionId));
+  }
+
+  private static String id(String collectionId) {
+    String id = collectionId.replace("-", "").toLowerCase(java.util.Locale.ROOT);
+    if (!id.matches("[0-9a-f]{32}")) {
+      throw new IllegalArgumentException("not a collection id: " + collectionId);
+    }
+    return id;
+  }
+
+  /**
+   * Where the incremental read keeps its offsets by default: beside the tables; null in a schema.
+   */
+  public String defaultCheckpoint() {
+    return folder == null ? null : folder + "/_checkpoint";
+  }
+
+  /** What this history is, for messages. */
+  public String describe() {
+    return folder != null ? "Delta tables under " + folder : "Delta tables in " + schema;
+  }
+
+  private String name(String table) {
+    return schema + "_" + table;
+  }
+
+  private boolean exists(String table) {
+    return folder != null
+        ? DeltaTable.isDeltaTable(spark, folder + "/" + table)
+        : spark.catalog().tableExists(name(table));
+  }
+
+  private DeltaTable delta(String table) {
+    return folder != null
+        ? DeltaTable.forPath(spark, folder + "/" + table)
+        : DeltaTable.forName(spark, name(table));
+  }
+
+  private void write(Dataset<Row> rows, String table, SaveMode mode) {
+    if (folder != null) {
+      rows.write().format("delta").mode(mode).save(folder + "/" + table);
+    } else {
+      rows.write().format("delta").mode(mode).saveAsTable(name(table));
+    }
+  }
+
+  private Dataset<Row> read(String table) {
+    return folder != null
+        ? spark.read().format("delta").load(folder + "/" + table)
+        : spark.table(name(table));
+  }
+
+  /** Every item seen so far. */
+  public Dataset<Row> media() {
+    return read("media");
+  }
+
+  /** Every flag raised so far, open or resolved. */
+  public Dataset<Row> flags() {
+    return read("flags");
+  }
+
+  /** The runs so far, oldest first; empty before the first. */
+  public List<Row> runs() {
+    return exists("runs") ? read("runs").orderBy("started_at").collectAsList() : List.of();
+  }
+
+  /**
+   * Adds or updates {@code items} (rows of the coreviz table) by id; an item not seen before is
+   * marked as first seen by {@code runId}. Idempotent: a batch merged again changes nothing.
+   */
+  public void mergeMedia(Dataset<Row> items, String runId, Timestamp at) {
+    Dataset<Row> source =
+        items.withColumn("first_seen_run", lit(runId)).withColumn("first_seen_at", lit(at));
+    if (!exists("media")) {
+      write(source.limit(0), "media", SaveMode.ErrorIfExists);
+    }
+    Map<String, String> update = new LinkedHashMap<>();
+    for (String column : items.columns()) {
+      update.put("`" + column + "`", "s.`" + column + "`");
+    }
+    Map<String, String> insert = new LinkedHashMap<>(update);
+    insert.put("first_seen_run", "s.first_seen_run");
+    insert.put("first_seen_at", "s.first_seen_at");
+    delta("media")
+        .as("t")
+        .merge(source.as("s"), "t.id = s.id")
+        .whenMatched()
+        .updateExpr(update)
+        .whenNotMatched()
+        .insertExpr(insert)
+        .execute();
+  }
+
+  /**
+   * The items no finished run has checked: first seen by a run not in {@code runs} (this one, or
+   * one that failed before it wrote its row).
+   */
+  public Dataset<Row> unchecked() {
+    Dataset<Row> media = media();
+    if (!exists("runs")) {
+      return media;
+    }
+    Dataset<Row> finished = read("runs").select("run_id");
+    return media.join(
+        finished, media.col("first_seen_run").equalTo(finished.col("run_id")), "left_anti");
+  }
+
+  /**
+   * Records this run's flags ({@code id, name, type, path, reason}): new ones open with this run as
+   * first seen, known ones are seen again (and reopened if they were resolved). A full run, which
+   * checked every item, also resolves the open flags it did not raise.
+   */
+  public void mergeFlags(Dataset<Row> flagged, String runId, Timestamp at, boolean full) {
+    Dataset<Row> source =
+        flagged
+            .select("id", "reason", "name", "type", "path")
+            .withColumn("first_seen_run", lit(runId))
+            .withColumn("first_seen_at", lit(at))
+            .withColumn("last_seen_run", lit(runId))
+            .withColumn("last_seen_at", lit(at))
+            .withColumn("resolved_at", lit(null).cast("timestamp"))
+            .withColumn("resolved_run", lit(null).cast("string"));
+    if (!exists("flags")) {
+      write(source.limit(0), "flags", SaveMode.ErrorIfExists);
+    }
+    Map<String, String> seen = new LinkedHashMap<>();
+    for (String column :
+        List.of("name", "type", "path", "last_seen_run", "last_seen_at", "resolved_at")) {
+      seen.put(column, "s." + column);
+    }
+    seen.put("resolved_run", "s.resolved_run");
+    var merge =
+        delta("flags")
+            .as("t")
+            .merge(source.as("s"), "t.id = s.id AND t.reason = s.reason")
+            .whenMatched()
+            .updateExpr(seen)
+            .whenNotMatched()
+            .insertAll();
+    if (full) {
+      merge =
+          merge
+              .whenNotMatchedBySource("t.resolved_at IS NULL")
+              .updateExpr(
+                  Map.of(
+                      "resolved_at",
+                      "timestamp'" + at + "'",
+                      "resolved_run",
+                      "'" + runId.replace("'", "") + "'"));
+    }
+    merge.execute();
+  }
+
+  /** Appends this run's row. */
+  public void appendRun(RunRow run) {
+    write(spark.createDataFrame(List.of(run.toRow()), RunRow.SCHEMA), "runs", SaveMode.Append);
+  }
+
+  /** The runs so far, oldest first. */
+  public List<RunRow> runHistory() {
+    return runs().stream().map(RunRow::of).toList();
+  }
+}

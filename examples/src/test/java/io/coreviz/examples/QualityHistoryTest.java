@@ -1,0 +1,201 @@
+package io.coreviz.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The quality job across runs: incremental reads, the Delta history of flags and runs, and what the
+ * report says changed; expectations come from the stored items.
+ */
+class QualityHistoryTest {
+
+  private static final String KEY = "quality-history-key";
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark =
+        QualityJob.withDelta(SparkSession.builder())
+            .master("local[2]")
+            .appName("QualityHistoryTest")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            // Small Delta tables: one snapshot partition, no per-file statistics to collect.
+            .config("spark.databricks.delta.snapshotPartitions", "1")
+            .config("spark.databricks.delta.stats.collect", "false")
+            .getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static QualityJob.Settings settings(
+      CoreVizEmulator server, MediaCollection collection, Path dir, boolean full) {
+    QualityHistory history =
+        QualityHistory.inFolder(spark, dir.resolve("warehouse").toString(), collection.id());
+    return new QualityJob.Settings(
+        Map.of("endpoint", server.baseUrl(), "apiKey", KEY, "collectionId", collection.id()),
+        dir.resolve("out"),
+        history,
+        history.defaultCheckpoint(),
+        full,
+        null);
+  }
+
+  /** Per reason, the ids of the flags a run raised for the first time, from the flags table. */
+  private static Map<String, Set<String>> firstSeenBy(QualityHistory history, String runId) {
+    Map<String, Set<String>> flags = new HashMap<>();
+    for (Row row : history.flags().filter("first_seen_run = '" + runId + "'").collectAsList()) {
+      flags.computeIfAbsent(row.getAs("reason"), r -> new HashSet<>()).add(row.getAs("id"));
+    }
+    return flags;
+  }
+
+  @Test
+  void theSecondRunChecksExactlyTheItemsCreatedSinceTheFirst(@TempDir Path dir) throws Exception {
+    MediaCollection collection = SyntheticCollection.generate(11, 400);
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      QualityJob.Result first = QualityJob.run(spark, settings(server, collection, dir, false));
+      assertThat(first.run().newItems()).isEqualTo(collection.items().size());
+      assertThat(first.run().checked()).isEqualTo(collection.items().size());
+
+      List<MediaItem> added = QualityJob.growth(collection, 1);
+      added.forEach(item -> collection.add(item, Map.of()));
+      QualityJob.Result second = QualityJob.run(spark, settings(server, collection, dir, false));
+
+      assertThat(second.run().newItems()).isEqualTo(added.size());
+      assertThat(second.run().checked()).isEqualTo(added.size());
+      assertThat(second.run().items()).isEqualTo(collection.items().size());
+      QualityHistory history = settings(server, collection, dir, false).history();
+      Map<String, Set<String>> expected = QualityJobTest.expectedFlags(collection.media(), added);
+      expected.values().removeIf(Set::isEmpty);
+      assertThat(expected).as("the added items include flagged ones").isNotEmpty();
+      assertThat(firstSeenBy(history, second.run().runId())).isEqualTo(expected);
+      assertThat(history.runHistory())
+          .extracting(RunRow::runId)
+          .containsExactly(first.run().runId(), second.run().runId());
+
+      String html = Files.readString(second.html());
+      assertThat(html)
+          .contains("Trends over 2 runs")
+          .contains("data-points=\"2\"")
+          .doesNotContain("data-points=\"1\"")
+          .contains("class=\"new-flags\"");
+      for (Set<String> ids : expected.values()) {
+        ids.forEach(id -> assertThat(html).as("new flag of %s listed", id).contains(id));
+      }
+    }
+  }
+
+  @Test
+  void aFullRunResolvesTheFlagsItNoLongerFinds(@TempDir Path dir) throws Exception {
+    MediaCollection collection = SyntheticCollection.generate(12, 300);
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      QualityJob.run(spark, settings(server, collection, dir, false));
+      MediaItem broken =
+          collection.media().stream()
+              .filter(m -> m.width() == null || m.height() == null)
+              .findFirst()
+              .orElseThrow();
+      // The item is fixed at the source: dimensions filled in, everything else the same.
+      collection.remove(broken.id());
+      collection.add(
+          new MediaItem(
+              broken.id(),
+              broken.name(),
+              broken.type(),
+              broken.blobKey(),
+              broken.path(),
+              broken.createdAt(),
+              broken.updatedAt(),
+              640,
+              480,
+              broken.duration(),
+              broken.sizeBytes(),
+              broken.status(),
+              broken.metadata(),
+              broken.totalVersions(),
+              broken.frameObjectId(),
+              broken.frames()),
+          Map.of());
+
+      QualityJob.Result incremental =
+          QualityJob.run(spark, settings(server, collection, dir, false));
+      assertThat(incremental.run().newItems()).as("an update is no new item").isZero();
+      assertThat(incremental.run().resolvedFlags()).isZero();
+
+      QualityJob.Result full = QualityJob.run(spark, settings(server, collection, dir, true));
+      assertThat(full.run().mode()).isEqualTo("full");
+      assertThat(full.run().checked()).isEqualTo(collection.items().size());
+      assertThat(full.run().resolvedFlags()).isEqualTo(1);
+      List<Row> resolved =
+          settings(server, collection, dir, true)
+              .history()
+              .flags()
+              .filter("resolved_at IS NOT NULL")
+              .collectAsList();
+      assertThat(resolved).hasSize(1);
+      assertThat((String) resolved.get(0).getAs("id")).isEqualTo(broken.id());
+      assertThat((String) resolved.get(0).getAs("reason")).isEqualTo("missing_dimensions");
+      assertThat(Files.readString(full.html())).contains("class=\"resolved-flags\"");
+    }
+  }
+
+  @Test
+  void itemsARunReadButNeverFinishedAreCheckedByTheNext(@TempDir Path dir) throws Exception {
+    MediaCollection collection = SyntheticCollection.generate(13, 200);
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      QualityJob.Settings settings = settings(server, collection, dir, false);
+      // A run that merged what it read, then died before its row in the runs table.
+      settings
+          .history()
+          .mergeMedia(
+              spark.read().format("coreviz").options(settings.options()).load().limit(50),
+              "crashed-run",
+              Timestamp.from(Instant.now()));
+
+      QualityJob.Result next = QualityJob.run(spark, settings);
+      assertThat(next.run().checked()).isEqualTo(collection.items().size());
+      assertThat(next.run().newItems()).isEqualTo(collection.items().size() - 50);
+    }
+  }
+
+  @Test
+  void theEmbeddedJobRunTwiceReadsTheSampleThenOnlyWhatItGained(@TempDir Path dir)
+      throws Exception {
+    // A relative folder, as the README's command uses (quality-warehouse).
+    String warehouse = "target/quality-history-" + java.util.UUID.randomUUID();
+    QualityJob.Result first =
+        QualityJob.runEmbedded(spark, dir.resolve("out"), warehouse, false, null);
+    QualityJob.Result second =
+        QualityJob.runEmbedded(spark, dir.resolve("out"), warehouse, false, null);
+
+    assertThat(second.run().newItems()).isEqualTo(QualityJob.GROWTH);
+    assertThat(second.run().items()).isEqualTo(first.run().items() + QualityJob.GROWTH);
+    assertThat(Files.readString(second.html())).contains("Trends over 2 runs");
+  }
+}
