@@ -21,8 +21,21 @@ final class HtmlReport {
    */
   record Changes(List<RunRow> runs, List<Row> newFlags, List<Row> resolved) {}
 
+  /**
+   * The duplicate sets a run found among its items and earlier ones, and a thumbnail (a data URI)
+   * per member.
+   */
+  record Duplicates(
+      List<java.util.Set<String>> exact,
+      List<java.util.Set<String>> near,
+      Map<String, String> thumbnails) {}
+
   static String render(
-      QualityReport report, List<Row> flaggedSample, String source, Changes changes) {
+      QualityReport report,
+      List<Row> flaggedSample,
+      String source,
+      Changes changes,
+      Duplicates duplicates) {
     StringBuilder html = new StringBuilder();
     html.append(
         """
@@ -37,6 +50,9 @@ final class HtmlReport {
         .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:1.5rem}
         table{border-collapse:collapse;font-size:.9rem} td,th{border-bottom:1px solid #eee;padding:.25rem .6rem;text-align:left}
         svg text{font-size:12px;fill:#222}
+        img.thumb{max-width:96px;max-height:96px;border-radius:4px;vertical-align:middle}
+        .dupset{display:flex;gap:.6rem;margin:.4rem 0;padding:.4rem;border:1px solid #eee;border-radius:6px}
+        .dupset figure{margin:0;text-align:center} figcaption{font-size:.75rem;color:#666}
         </style></head><body>
         """);
     html.append("<h1>Dataset quality</h1><p class=\"sub\">Collection <code>")
@@ -51,6 +67,7 @@ final class HtmlReport {
     report.flagged().forEach((reason, n) -> card(html, reason.replace('_', ' '), n, n > 0));
     html.append("</div>\n");
     changes(html, changes);
+    duplicates(html, duplicates);
     html.append("<div class=\"charts\">\n");
     chart(html, "Items by type", report.byType());
     chart(html, "Items by status", report.byStatus());
@@ -62,7 +79,8 @@ final class HtmlReport {
     html.append("</div>\n<h2>Flagged items (up to ")
         .append(PER_REASON)
         .append(" per reason; all are in flagged.parquet)</h2>\n")
-        .append("<table><tr><th>reason</th><th>type</th><th>name</th><th>id</th></tr>\n");
+        .append(
+            "<table><tr><th>reason</th><th>type</th><th>name</th><th>id</th><th>picture</th></tr>\n");
     rows(html, flaggedSample);
     return html.append("</table>\n</body></html>\n").toString();
   }
@@ -77,7 +95,71 @@ final class HtmlReport {
           .append(escape(row.getAs("name")))
           .append("</td><td><code>")
           .append(escape(row.getAs("id")))
-          .append("</code></td></tr>\n");
+          .append("</code></td><td>");
+      boolean pictured =
+          java.util.Arrays.asList(row.schema().fieldNames()).contains("thumbnail")
+              && row.getAs("thumbnail") != null;
+      if (pictured) {
+        thumbnail(html, row.getAs("thumbnail"), row.getAs("name"));
+      }
+      html.append("</td></tr>\n");
+    }
+  }
+
+  private static void thumbnail(StringBuilder html, String dataUri, String name) {
+    if (dataUri == null || !dataUri.startsWith("data:image/jpeg;base64,")) {
+      return;
+    }
+    html.append("<img class=\"thumb\" alt=\"")
+        .append(escape(name))
+        .append("\" src=\"")
+        .append(dataUri)
+        .append("\">");
+  }
+
+  /** Each duplicate set as a row of its pictures, side by side. */
+  private static void duplicates(StringBuilder html, Duplicates duplicates) {
+    if (duplicates.exact().isEmpty() && duplicates.near().isEmpty()) {
+      return;
+    }
+    html.append("<h2>Duplicate sets</h2>\n");
+    duplicateSets(html, "Exact copies (the same bytes)", "exact", duplicates.exact(), duplicates);
+    duplicateSets(
+        html,
+        "Near copies (the same picture re-encoded, resized or cropped)",
+        "near",
+        duplicates.near(),
+        duplicates);
+  }
+
+  private static void duplicateSets(
+      StringBuilder html,
+      String title,
+      String kind,
+      List<java.util.Set<String>> sets,
+      Duplicates duplicates) {
+    if (sets.isEmpty()) {
+      return;
+    }
+    html.append("<h3>")
+        .append(escape(title))
+        .append(" &middot; ")
+        .append(sets.size())
+        .append(" sets</h3>\n");
+    int shown = 0;
+    for (java.util.Set<String> set : sets) {
+      if (shown++ == PER_REASON) {
+        break;
+      }
+      html.append("<div class=\"dupset ").append(kind).append("\">");
+      for (String id : set) {
+        html.append("<figure>");
+        thumbnail(html, duplicates.thumbnails().get(id), id);
+        html.append("<figcaption><code>")
+            .append(escape(id.substring(0, Math.min(8, id.length()))))
+            .append("</code></figcaption></figure>");
+      }
+      html.append("</div>\n");
     }
   }
 
@@ -97,13 +179,13 @@ final class HtmlReport {
     html.append("</div>\n");
     if (!changes.newFlags().isEmpty()) {
       html.append("<h3>New flags</h3>\n<table class=\"new-flags\"><tr><th>reason</th>")
-          .append("<th>type</th><th>name</th><th>id</th></tr>\n");
+          .append("<th>type</th><th>name</th><th>id</th><th>picture</th></tr>\n");
       rows(html, changes.newFlags());
       html.append("</table>\n");
     }
     if (!changes.resolved().isEmpty()) {
       html.append("<h3>Resolved flags</h3>\n<table class=\"resolved-flags\"><tr><th>reason</th>")
-          .append("<th>type</th><th>name</th><th>id</th></tr>\n");
+          .append("<th>type</th><th>name</th><th>id</th><th>picture</th></tr>\n");
       rows(html, changes.resolved());
       html.append("</table>\n");
     }

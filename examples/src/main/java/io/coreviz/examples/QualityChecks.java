@@ -31,6 +31,15 @@ public final class QualityChecks {
     RULES.put("duplicate_name_in_folder", "namesInFolder > 1");
   }
 
+  /** Reasons the media checks raise ({@link BlobChecks}, {@link DuplicateSets}). */
+  public static final List<String> MEDIA_REASONS =
+      List.of(
+          "blob_unavailable",
+          "blob_undecodable",
+          "dimensions_mismatch",
+          "exact_duplicate",
+          "near_duplicate");
+
   private QualityChecks() {}
 
   /** Images and videos, with the folder path and the count of equal names in that folder. */
@@ -82,6 +91,7 @@ public final class QualityChecks {
         .forEach((group, n) -> coverage.put(group, mediaCount == 0 ? 0 : (double) n / mediaCount));
     Map<String, Long> flags = new LinkedHashMap<>();
     RULES.keySet().forEach(reason -> flags.put(reason, 0L));
+    MEDIA_REASONS.forEach(reason -> flags.put(reason, 0L));
     flags.putAll(counts(flagged.select(col("reason").as("key"))));
     return new QualityReport(
         collectionId,

@@ -134,6 +134,26 @@ public final class QualityHistory {
         .execute();
   }
 
+  /** What each image's blob held when a run fetched it ({@link BlobChecks#SCHEMA}). */
+  public Dataset<Row> blobs() {
+    return read("blobs");
+  }
+
+  /** Adds or replaces these blob checks, by id. */
+  public void mergeBlobs(Dataset<Row> checks) {
+    if (!exists("blobs")) {
+      write(checks.limit(0), "blobs", SaveMode.ErrorIfExists);
+    }
+    delta("blobs")
+        .as("t")
+        .merge(checks.as("s"), "t.id = s.id")
+        .whenMatched()
+        .updateAll()
+        .whenNotMatched()
+        .insertAll()
+        .execute();
+  }
+
   /**
    * The items no finished run has checked: first seen by a run not in {@code runs} (this one, or
    * one that failed before it wrote its row).

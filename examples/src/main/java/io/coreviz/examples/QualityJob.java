@@ -15,14 +15,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
@@ -248,6 +251,38 @@ public final class QualityJob {
     long checkedCount = checked.count();
     Dataset<Row> media = QualityChecks.media(all);
     Dataset<Row> flagged = QualityChecks.flagged(media).join(checked.select("id"), "id");
+    // The media checks: each checked image's blob fetched and hashed, kept in the history so a
+    // later item is compared with every earlier one.
+    Dataset<Row> inspected = BlobChecks.inspect(checked, settings.options()).cache();
+    progress.note(inspected.count() + " image blobs fetched and checked");
+    history.mergeBlobs(inspected);
+    Dataset<Row> blobs = history.blobs().cache();
+    List<Set<String>> exact = DuplicateSets.exact(blobs);
+    List<Set<String>> near = DuplicateSets.near(blobs);
+    Set<String> checkedIds = new HashSet<>();
+    checked.select("id").collectAsList().forEach(row -> checkedIds.add(row.getString(0)));
+    List<Row> mediaFlags = new ArrayList<>();
+    for (Row row : inspected.filter("status <> 'ok'").select("id", "status").collectAsList()) {
+      mediaFlags.add(RowFactory.create(row.getString(0), BlobChecks.REASONS.get(row.getString(1))));
+    }
+    List<Set<String>> exactNow = touching(exact, checkedIds);
+    List<Set<String>> nearNow = touching(near, checkedIds);
+    exactNow.forEach(
+        set -> set.forEach(id -> mediaFlags.add(RowFactory.create(id, "exact_duplicate"))));
+    nearNow.forEach(
+        set -> set.forEach(id -> mediaFlags.add(RowFactory.create(id, "near_duplicate"))));
+    inspected.unpersist();
+    Dataset<Row> mediaFlagged =
+        all.select("id", "name", "type", "path")
+            .join(
+                spark.createDataFrame(
+                    mediaFlags,
+                    new org.apache.spark.sql.types.StructType()
+                        .add("id", "string")
+                        .add("reason", "string")),
+                "id")
+            .select("id", "name", "type", "path", "reason");
+    flagged = flagged.select("id", "name", "type", "path", "reason").unionByName(mediaFlagged);
     history.mergeFlags(flagged, runId, at, settings.full());
     Dataset<Row> flags = history.flags();
     Dataset<Row> open = flags.filter("resolved_at IS NULL").cache();
@@ -266,10 +301,30 @@ public final class QualityJob {
         .write()
         .mode(SaveMode.Overwrite)
         .parquet(parquet.toString());
-    List<Row> openSample = sample(open);
-    List<Row> newSample = sample(flags.filter(col("first_seen_run").equalTo(runId)));
-    List<Row> resolvedSample = sample(flags.filter(col("resolved_run").equalTo(runId)));
+    Dataset<Row> thumbnails = blobs.select("id", "thumbnail");
+    List<Row> openSample = sample(open.join(thumbnails, new String[] {"id"}, "left"));
+    List<Row> newSample =
+        sample(
+            flags
+                .filter(col("first_seen_run").equalTo(runId))
+                .join(thumbnails, new String[] {"id"}, "left"));
+    List<Row> resolvedSample =
+        sample(
+            flags
+                .filter(col("resolved_run").equalTo(runId))
+                .join(thumbnails, new String[] {"id"}, "left"));
+    Map<String, String> pictures = new HashMap<>();
+    Set<String> shown = new HashSet<>();
+    exactNow.forEach(shown::addAll);
+    nearNow.forEach(shown::addAll);
+    if (!shown.isEmpty()) {
+      for (Row row :
+          blobs.filter(col("id").isin(shown.toArray())).select("id", "thumbnail").collectAsList()) {
+        pictures.put(row.getString(0), row.getString(1));
+      }
+    }
     open.unpersist();
+    blobs.unpersist();
     ClipCheck.Summary clipSummary =
         settings.clip() == null ? null : ClipCheck.run(checked, settings.clip(), out);
     progress.done("");
@@ -296,7 +351,8 @@ public final class QualityJob {
             report,
             openSample,
             settings.options().get("endpoint"),
-            new HtmlReport.Changes(runs, newSample, resolvedSample)),
+            new HtmlReport.Changes(runs, newSample, resolvedSample),
+            new HtmlReport.Duplicates(exactNow, nearNow, pictures)),
         StandardCharsets.UTF_8);
     // Last: a run that fails before this line leaves its items unchecked for the next run.
     history.appendRun(run);
@@ -333,6 +389,11 @@ public final class QualityJob {
     } catch (TimeoutException | StreamingQueryException e) {
       throw new IOException("the incremental read failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The sets with a member among {@code ids}. */
+  private static List<Set<String>> touching(List<Set<String>> sets, Set<String> ids) {
+    return sets.stream().filter(set -> set.stream().anyMatch(ids::contains)).toList();
   }
 
   /** Up to {@link HtmlReport#PER_REASON} flags per reason, by name. */

@@ -1,0 +1,324 @@
+package io.coreviz.examples;
+
+import io.coreviz.spark.client.ClientSettings;
+import io.coreviz.spark.clip.image.ImageFetcher;
+import io.coreviz.spark.options.ReadOptions;
+import java.awt.Graphics2D;
+import java.awt.Image;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import okhttp3.HttpUrl;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What each image's blob holds: downloaded (a few at a time per task, through the connector's
+ * shared client; the API key goes only to the API's own host), checked that it decodes whole and
+ * has the dimensions its metadata gives, and hashed: SHA-256 of the bytes (exact copies) and a
+ * 64-bit perceptual hash of the picture (near copies), plus a small thumbnail for the report.
+ */
+final class BlobChecks {
+
+  /** Downloads in flight per task. */
+  static final int DOWNLOADS = 8;
+
+  /** Longest side of a report thumbnail, in pixels. */
+  static final int THUMBNAIL = 96;
+
+  static final StructType SCHEMA =
+      new StructType()
+          .add("id", DataTypes.StringType, false)
+          .add("status", DataTypes.StringType, false)
+          .add("detail", DataTypes.StringType, true)
+          .add("image_width", DataTypes.IntegerType, true)
+          .add("image_height", DataTypes.IntegerType, true)
+          .add("bytes", DataTypes.LongType, true)
+          .add("sha256", DataTypes.StringType, true)
+          .add("phash", DataTypes.LongType, true)
+          .add("colors", DataTypes.BinaryType, true)
+          .add("thumbnail", DataTypes.StringType, true);
+
+  /** Statuses and the flag reason each raises ({@code ok} raises none). */
+  static final Map<String, String> REASONS =
+      Map.of(
+          "unavailable", "blob_unavailable",
+          "undecodable", "blob_undecodable",
+          "dimensions_mismatch", "dimensions_mismatch");
+
+  private BlobChecks() {}
+
+  /**
+   * One row of {@link #SCHEMA} per image among {@code items} (rows of the coreviz table), its blob
+   * fetched with the endpoint and credentials {@code options} name.
+   */
+  static Dataset<Row> inspect(Dataset<Row> items, Map<String, String> options) {
+    ClientSettings client = ReadOptions.parse(options, System::getenv, key -> null).client();
+    Inspector inspector = new Inspector(client.endpoint(), client.credentials());
+    return items
+        .filter("type = 'image'")
+        .select("id", "blob", "width", "height")
+        .mapPartitions(inspector, ExpressionEncoder.apply(SCHEMA));
+  }
+
+  /** Fetches and checks a task's images, {@value #DOWNLOADS} at a time, in order. */
+  private record Inspector(String endpoint, io.coreviz.spark.client.Credentials credentials)
+      implements MapPartitionsFunction<Row, Row>, Serializable {
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) throws Exception {
+      ImageFetcher fetcher =
+          new ImageFetcher(HttpUrl.parse(endpoint), credentials, Duration.ofSeconds(30));
+      ExecutorService pool = Executors.newFixedThreadPool(DOWNLOADS);
+      try {
+        List<Future<Row>> results = new ArrayList<>();
+        while (rows.hasNext()) {
+          Row row = rows.next();
+          results.add(pool.submit(() -> check(fetcher, row)));
+        }
+        List<Row> out = new ArrayList<>(results.size());
+        for (Future<Row> result : results) {
+          out.add(result.get());
+        }
+        return out.iterator();
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  static Row check(ImageFetcher fetcher, Row item) {
+    String id = item.getString(0);
+    String url = item.isNullAt(1) ? null : item.getString(1);
+    if (url == null || url.isEmpty()) {
+      return result(id, "unavailable", "no blob URL", null, null);
+    }
+    byte[] bytes;
+    try {
+      bytes = fetcher.fetch(url);
+    } catch (ImageFetcher.ImageFailure e) {
+      return result(id, "unavailable", e.getMessage(), null, null);
+    }
+    BufferedImage image;
+    try {
+      image = decode(bytes);
+    } catch (IOException e) {
+      return result(id, "undecodable", e.getMessage(), bytes, null);
+    }
+    Integer width = item.isNullAt(2) ? null : item.getInt(2);
+    Integer height = item.isNullAt(3) ? null : item.getInt(3);
+    if (width != null
+        && height != null
+        && (width != image.getWidth() || height != image.getHeight())) {
+      return result(
+          id,
+          "dimensions_mismatch",
+          "metadata "
+              + width
+              + "x"
+              + height
+              + ", image "
+              + image.getWidth()
+              + "x"
+              + image.getHeight(),
+          bytes,
+          image);
+    }
+    return result(id, "ok", null, bytes, image);
+  }
+
+  private static Row result(
+      String id, String status, String detail, byte[] bytes, BufferedImage image) {
+    return RowFactory.create(
+        id,
+        status,
+        detail,
+        image == null ? null : image.getWidth(),
+        image == null ? null : image.getHeight(),
+        bytes == null ? null : (long) bytes.length,
+        bytes == null ? null : sha256(bytes),
+        image == null ? null : perceptualHash(image),
+        image == null ? null : colors(image),
+        image == null ? null : thumbnail(image));
+  }
+
+  /**
+   * The whole picture, or an exception saying why not: no decoder for the bytes, a decoder's
+   * warning (a JPEG that ends early decodes with a warning, the missing part grey), or the bytes
+   * ending before the format's end marker.
+   */
+  static BufferedImage decode(byte[] bytes) throws IOException {
+    try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+      if (!readers.hasNext()) {
+        throw new IOException("not an image format this job reads");
+      }
+      ImageReader reader = readers.next();
+      try {
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        reader.setInput(input);
+        BufferedImage image = reader.read(0);
+        if (!warnings.isEmpty()) {
+          throw new IOException("corrupt " + reader.getFormatName() + ": " + warnings.get(0));
+        }
+        if (endsEarly(bytes, reader.getFormatName())) {
+          throw new IOException("truncated " + reader.getFormatName() + ": no end marker");
+        }
+        return image;
+      } finally {
+        reader.dispose();
+      }
+    } catch (RuntimeException e) {
+      throw new IOException("undecodable: " + e, e);
+    }
+  }
+
+  private static boolean endsEarly(byte[] bytes, String format) {
+    int n = bytes.length;
+    return switch (format.toLowerCase(java.util.Locale.ROOT)) {
+      case "jpeg", "jpg" -> n < 2 || (bytes[n - 2] & 0xFF) != 0xFF || (bytes[n - 1] & 0xFF) != 0xD9;
+      case "png" ->
+          n < 8
+              || !new String(bytes, n - 8, 4, java.nio.charset.StandardCharsets.US_ASCII)
+                  .equals("IEND");
+      default -> false;
+    };
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A 64-bit perceptual hash (pHash): the picture in 32x32 grey levels (area-averaged), its 2-D
+   * DCT, and one bit per low frequency of the top-left 8x8 (the constant term left out): above
+   * their median or not. Re-encoding, resizing and slight crops move few bits; other pictures
+   * differ in about half.
+   */
+  static long perceptualHash(BufferedImage image) {
+    int size = 32;
+    Image scaled = image.getScaledInstance(size, size, Image.SCALE_AREA_AVERAGING);
+    BufferedImage grey = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = grey.createGraphics();
+    g.drawImage(scaled, 0, 0, null);
+    g.dispose();
+    double[][] pixels = new double[size][size];
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        int rgb = grey.getRGB(x, y);
+        pixels[y][x] =
+            0.299 * ((rgb >> 16) & 0xFF) + 0.587 * ((rgb >> 8) & 0xFF) + 0.114 * (rgb & 0xFF);
+      }
+    }
+    double[][] dct = dct(dct(pixels, size), size); // rows, then (transposed) columns
+    double[] low = new double[64];
+    for (int v = 0; v < 8; v++) {
+      for (int u = 0; u < 8; u++) {
+        low[v * 8 + u] = dct[v][u];
+      }
+    }
+    double[] sorted = java.util.Arrays.copyOfRange(low, 1, 64);
+    java.util.Arrays.sort(sorted);
+    double median = sorted[sorted.length / 2];
+    long hash = 0;
+    for (int i = 1; i < 64; i++) {
+      if (low[i] > median) {
+        hash |= 1L << i;
+      }
+    }
+    return hash;
+  }
+
+  /** The 1-D DCT-II of each row of {@code in}, returned transposed (so twice gives the 2-D DCT). */
+  private static double[][] dct(double[][] in, int n) {
+    double[][] out = new double[n][n];
+    for (int row = 0; row < n; row++) {
+      for (int k = 0; k < n; k++) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+          sum += in[row][i] * Math.cos(Math.PI / n * (i + 0.5) * k);
+        }
+        out[k][row] = sum;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The picture's colour layout: the mean red, green and blue of each cell of a 4x4 grid (48
+   * bytes). The perceptual hash sees only grey levels; two pictures of one layout in other colours
+   * share a hash but not this.
+   */
+  static byte[] colors(BufferedImage image) {
+    int cells = 4;
+    BufferedImage small = new BufferedImage(cells, cells, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = small.createGraphics();
+    g.drawImage(image.getScaledInstance(cells, cells, Image.SCALE_AREA_AVERAGING), 0, 0, null);
+    g.dispose();
+    byte[] colors = new byte[cells * cells * 3];
+    for (int y = 0; y < cells; y++) {
+      for (int x = 0; x < cells; x++) {
+        int rgb = small.getRGB(x, y);
+        int at = (y * cells + x) * 3;
+        colors[at] = (byte) (rgb >> 16);
+        colors[at + 1] = (byte) (rgb >> 8);
+        colors[at + 2] = (byte) rgb;
+      }
+    }
+    return colors;
+  }
+
+  /** The mean absolute difference of two colour layouts, 0 to 255. */
+  static double colorDistance(byte[] a, byte[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += Math.abs((a[i] & 0xFF) - (b[i] & 0xFF));
+    }
+    return sum / a.length;
+  }
+
+  /** A small JPEG of the picture as a data URI, so the report needs no other file. */
+  static String thumbnail(BufferedImage image) {
+    double scale = (double) THUMBNAIL / Math.max(image.getWidth(), image.getHeight());
+    int width = Math.max(1, (int) Math.round(image.getWidth() * Math.min(1, scale)));
+    int height = Math.max(1, (int) Math.round(image.getHeight() * Math.min(1, scale)));
+    BufferedImage small = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = small.createGraphics();
+    g.drawImage(image.getScaledInstance(width, height, Image.SCALE_AREA_AVERAGING), 0, 0, null);
+    g.dispose();
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ImageIO.write(small, "jpg", out);
+      return "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(out.toByteArray());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

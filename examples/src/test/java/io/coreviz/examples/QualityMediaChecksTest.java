@@ -1,0 +1,200 @@
+package io.coreviz.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.data.PlantedDefects;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The media checks find exactly the defects the local server's generator planted: blobs that 404,
+ * truncated bytes, wrong dimensions, exact copies and near copies (re-encoded, resized, cropped).
+ */
+class QualityMediaChecksTest {
+
+  private static final String KEY = "quality-media-key";
+  private static SparkSession spark;
+  private static CoreVizEmulator server;
+  private static PlantedDefects planted;
+  private static Dataset<Row> blobs;
+  private static Map<String, String> options;
+  private static MediaCollection collection;
+
+  /**
+   * Sets of images whose blobs are the same bytes, from the generator's own blobs: the planted
+   * copies, and any pictures the generator happened to render twice.
+   */
+  private static Set<Set<String>> sameBytes() {
+    Map<String, Set<String>> byDigest = new HashMap<>();
+    for (var item : collection.media()) {
+      if (!"image".equals(item.type())) {
+        continue;
+      }
+      collection
+          .blob(item.blobKey())
+          .ifPresent(
+              blob ->
+                  byDigest
+                      .computeIfAbsent(
+                          java.util.HexFormat.of().formatHex(sha256(blob.bytes().get())),
+                          d -> new java.util.TreeSet<>())
+                      .add(item.id()));
+    }
+    Set<Set<String>> sets = new HashSet<>();
+    byDigest.values().stream().filter(set -> set.size() > 1).forEach(sets::add);
+    return sets;
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @BeforeAll
+  static void start() {
+    collection = SyntheticCollection.generate(21, 600);
+    planted = PlantedDefects.plant(collection, 5, 2);
+    server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
+    spark =
+        QualityJob.withDelta(SparkSession.builder())
+            .master("local[2]")
+            .appName("QualityMediaChecksTest")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.databricks.delta.snapshotPartitions", "1")
+            .config("spark.databricks.delta.stats.collect", "false")
+            .getOrCreate();
+    options = Map.of("endpoint", server.baseUrl(), "apiKey", KEY, "collectionId", collection.id());
+    blobs =
+        BlobChecks.inspect(spark.read().format("coreviz").options(options).load(), options).cache();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+    server.close();
+  }
+
+  @Test
+  void brokenBlobsAreExactlyThePlantedOnes() {
+    Map<String, Set<String>> found = new HashMap<>();
+    for (Row row : blobs.filter("status <> 'ok'").collectAsList()) {
+      found
+          .computeIfAbsent(BlobChecks.REASONS.get(row.getString(1)), r -> new HashSet<>())
+          .add(row.getString(0));
+    }
+    assertThat(found).isEqualTo(planted.broken());
+    assertThat(blobs.filter("status = 'undecodable'").first().<String>getAs("detail"))
+        .containsAnyOf("truncated", "corrupt");
+  }
+
+  @Test
+  void duplicateSetsAreExactlyThePlantedOnes() {
+    Set<Set<String>> exact = sameBytes();
+    assertThat(exact).containsAll(planted.exactSets());
+    assertThat(new HashSet<>(DuplicateSets.exact(blobs))).isEqualTo(exact);
+    assertThat(new HashSet<>(DuplicateSets.near(blobs)))
+        .isEqualTo(new HashSet<>(planted.nearSets()));
+  }
+
+  @Test
+  void copiesAreWithinTheThresholdsAndOtherPicturesOutside() {
+    Map<String, Long> hashes = new HashMap<>();
+    Map<String, byte[]> colors = new HashMap<>();
+    for (Row row :
+        blobs.filter("phash IS NOT NULL").select("id", "phash", "colors").collectAsList()) {
+      hashes.put(row.getString(0), row.getLong(1));
+      colors.put(row.getString(0), row.getAs(2));
+    }
+    // Every planted near copy against its original.
+    Set<String> copies = new HashSet<>();
+    int widestBits = 0;
+    double widestColors = 0;
+    for (Set<String> set : planted.nearSets()) {
+      copies.addAll(set);
+      List<String> ids = new ArrayList<>(set);
+      for (String copy : ids.subList(1, ids.size())) {
+        widestBits = Math.max(widestBits, Long.bitCount(hashes.get(ids.get(0)) ^ hashes.get(copy)));
+        widestColors =
+            Math.max(
+                widestColors, BlobChecks.colorDistance(colors.get(ids.get(0)), colors.get(copy)));
+      }
+    }
+    sameBytes().forEach(copies::addAll);
+    // Every pair of other pictures: none within both thresholds.
+    List<String> others = hashes.keySet().stream().filter(id -> !copies.contains(id)).toList();
+    int closeInBits = 0;
+    double closestColorsOfThose = 255;
+    for (int i = 0; i < others.size(); i++) {
+      for (int j = i + 1; j < others.size(); j++) {
+        String x = others.get(i);
+        String y = others.get(j);
+        if (Long.bitCount(hashes.get(x) ^ hashes.get(y)) <= DuplicateSets.MAX_DISTANCE) {
+          closeInBits++;
+          closestColorsOfThose =
+              Math.min(
+                  closestColorsOfThose, BlobChecks.colorDistance(colors.get(x), colors.get(y)));
+        }
+      }
+    }
+    System.out.printf(
+        "near copies: within %d bits and %.1f colour levels; %d pairs of other pictures within %d"
+            + " bits, their colours %.1f levels apart or more%n",
+        widestBits, widestColors, closeInBits, DuplicateSets.MAX_DISTANCE, closestColorsOfThose);
+    assertThat(widestBits).isLessThanOrEqualTo(DuplicateSets.MAX_DISTANCE);
+    assertThat(widestColors).isLessThanOrEqualTo(DuplicateSets.MAX_COLOR_DISTANCE);
+    assertThat(closestColorsOfThose).isGreaterThan(DuplicateSets.MAX_COLOR_DISTANCE);
+  }
+
+  @Test
+  void theJobFlagsThePlantedDefectsAndShowsThem(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    QualityJob.Result result = QualityJob.run(spark, options, dir);
+
+    Map<String, Set<String>> flagged = new HashMap<>();
+    for (Row row :
+        spark
+            .read()
+            .parquet(result.flaggedParquet().toString())
+            .filter(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .col("reason")
+                    .isin(QualityChecks.MEDIA_REASONS.toArray()))
+            .collectAsList()) {
+      flagged.computeIfAbsent(row.getAs("reason"), r -> new HashSet<>()).add(row.getAs("id"));
+    }
+    Map<String, Set<String>> expected = new HashMap<>(planted.broken());
+    Set<String> exact = new HashSet<>();
+    sameBytes().forEach(exact::addAll);
+    expected.put("exact_duplicate", exact);
+    Set<String> near = new HashSet<>();
+    planted.nearSets().forEach(near::addAll);
+    expected.put("near_duplicate", near);
+    assertThat(flagged).isEqualTo(expected);
+
+    String html = java.nio.file.Files.readString(result.html());
+    assertThat(html).contains("<h2>Duplicate sets</h2>").doesNotContain("src=\"http");
+    int sets = sameBytes().size() + planted.nearSets().size();
+    assertThat(html.split("class=\"dupset ", -1)).hasSize(sets + 1);
+    assertThat(html).contains("<img class=\"thumb\"");
+  }
+}
