@@ -4,7 +4,6 @@ import io.coreviz.spark.client.ClientSettings;
 import io.coreviz.spark.clip.image.ImageFetcher;
 import io.coreviz.spark.options.ReadOptions;
 import java.awt.Graphics2D;
-import java.awt.Image;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -217,24 +216,19 @@ final class BlobChecks {
   }
 
   /**
-   * A 64-bit perceptual hash (pHash): the picture in 32x32 grey levels (area-averaged), its 2-D
+   * A 64-bit perceptual hash (pHash): the picture in 32x32 grey levels ({@link #boxMeans}), its 2-D
    * DCT, and one bit per low frequency of the top-left 8x8 (the constant term left out): above
    * their median or not. Re-encoding, resizing and slight crops move few bits; other pictures
    * differ in about half.
    */
   static long perceptualHash(BufferedImage image) {
     int size = 32;
-    Image scaled = image.getScaledInstance(size, size, Image.SCALE_AREA_AVERAGING);
-    BufferedImage grey = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = grey.createGraphics();
-    g.drawImage(scaled, 0, 0, null);
-    g.dispose();
+    double[][][] means = boxMeans(image, size);
     double[][] pixels = new double[size][size];
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
-        int rgb = grey.getRGB(x, y);
-        pixels[y][x] =
-            0.299 * ((rgb >> 16) & 0xFF) + 0.587 * ((rgb >> 8) & 0xFF) + 0.114 * (rgb & 0xFF);
+        double[] rgb = means[y][x];
+        pixels[y][x] = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
       }
     }
     double[][] dct = dct(dct(pixels, size), size); // rows, then (transposed) columns
@@ -278,21 +272,48 @@ final class BlobChecks {
    */
   static byte[] colors(BufferedImage image) {
     int cells = 4;
-    BufferedImage small = new BufferedImage(cells, cells, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = small.createGraphics();
-    g.drawImage(image.getScaledInstance(cells, cells, Image.SCALE_AREA_AVERAGING), 0, 0, null);
-    g.dispose();
+    double[][][] means = boxMeans(image, cells);
     byte[] colors = new byte[cells * cells * 3];
     for (int y = 0; y < cells; y++) {
       for (int x = 0; x < cells; x++) {
-        int rgb = small.getRGB(x, y);
-        int at = (y * cells + x) * 3;
-        colors[at] = (byte) (rgb >> 16);
-        colors[at + 1] = (byte) (rgb >> 8);
-        colors[at + 2] = (byte) rgb;
+        for (int c = 0; c < 3; c++) {
+          colors[(y * cells + x) * 3 + c] = (byte) Math.round(means[y][x][c]);
+        }
       }
     }
     return colors;
+  }
+
+  /**
+   * The mean red, green and blue of each cell of a {@code cells}x{@code cells} grid over the
+   * picture: area averaging, one pass over the pixels.
+   */
+  static double[][][] boxMeans(BufferedImage image, int cells) {
+    int width = image.getWidth();
+    int height = image.getHeight();
+    int[] pixels = image.getRGB(0, 0, width, height, null, 0, width);
+    double[][][] sums = new double[cells][cells][3];
+    int[][] counts = new int[cells][cells];
+    for (int y = 0; y < height; y++) {
+      int row = (int) ((long) y * cells / height);
+      for (int x = 0; x < width; x++) {
+        int col = (int) ((long) x * cells / width);
+        int rgb = pixels[y * width + x];
+        double[] sum = sums[row][col];
+        sum[0] += (rgb >> 16) & 0xFF;
+        sum[1] += (rgb >> 8) & 0xFF;
+        sum[2] += rgb & 0xFF;
+        counts[row][col]++;
+      }
+    }
+    for (int y = 0; y < cells; y++) {
+      for (int x = 0; x < cells; x++) {
+        for (int c = 0; c < 3; c++) {
+          sums[y][x][c] /= Math.max(1, counts[y][x]);
+        }
+      }
+    }
+    return sums;
   }
 
   /** The mean absolute difference of two colour layouts, 0 to 255. */
@@ -311,7 +332,10 @@ final class BlobChecks {
     int height = Math.max(1, (int) Math.round(image.getHeight() * Math.min(1, scale)));
     BufferedImage small = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = small.createGraphics();
-    g.drawImage(image.getScaledInstance(width, height, Image.SCALE_AREA_AVERAGING), 0, 0, null);
+    g.setRenderingHint(
+        java.awt.RenderingHints.KEY_INTERPOLATION,
+        java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(image, 0, 0, width, height, null);
     g.dispose();
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();

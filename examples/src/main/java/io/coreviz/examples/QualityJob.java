@@ -155,9 +155,7 @@ public final class QualityJob {
     QualityHistory history = QualityHistory.inFolder(spark, warehouse, sample.id());
     int earlierRuns = history.runHistory().size();
     for (int run = 1; run <= earlierRuns; run++) {
-      for (MediaItem item : growth(sample, run)) {
-        sample.add(item, Map.of());
-      }
+      grow(sample, run);
     }
     String key = "embedded-" + UUID.randomUUID();
     // The key reaches the connector as real jobs should pass it: in a file only the job can read.
@@ -184,25 +182,30 @@ public final class QualityJob {
   }
 
   /**
-   * The {@value #GROWTH} items the embedded sample gains before run {@code run + 1}, in its
-   * folders, created an hour after its newest item.
+   * Adds to {@code sample} the {@value #GROWTH} items (and their blobs) it gains before run {@code
+   * run + 1}: in its folders, created an hour after its newest item. Returns them.
    */
-  static List<MediaItem> growth(MediaCollection sample, int run) {
+  static List<MediaItem> grow(MediaCollection sample, int run) {
     Instant after =
         sample.items().stream()
             .map(MediaItem::createdAt)
             .max(Comparator.naturalOrder())
             .orElseThrow();
-    List<MediaItem> templates = SyntheticCollection.generate(1_000 + run, GROWTH, 0).media();
+    MediaCollection templates = SyntheticCollection.generate(1_000 + run, GROWTH, 0);
     List<MediaItem> folders = sample.items().stream().filter(MediaItem::isFolder).toList();
     List<MediaItem> items = new ArrayList<>();
-    for (int i = 0; i < templates.size(); i++) {
-      MediaItem template = templates.get(i);
+    List<MediaItem> media = templates.media();
+    for (int i = 0; i < media.size(); i++) {
+      MediaItem template = media.get(i);
       String parent = folders.isEmpty() ? sample.id() : folders.get(i % folders.size()).path();
-      items.add(
+      MediaItem item =
           template
               .withPath(parent + "." + template.id())
-              .withCreatedAt(after.plusSeconds(3_600).plusMillis(i)));
+              .withCreatedAt(after.plusSeconds(3_600).plusMillis(i));
+      Map<String, io.coreviz.emulator.model.Blob> blobs = new HashMap<>();
+      templates.blob(template.blobKey()).ifPresent(blob -> blobs.put(template.blobKey(), blob));
+      sample.add(item, blobs);
+      items.add(item);
     }
     return items;
   }

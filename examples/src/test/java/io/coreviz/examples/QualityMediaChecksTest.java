@@ -196,5 +196,12 @@ class QualityMediaChecksTest {
     int sets = sameBytes().size() + planted.nearSets().size();
     assertThat(html.split("class=\"dupset ", -1)).hasSize(sets + 1);
     assertThat(html).contains("<img class=\"thumb\"");
+
+    // Drawn by a real browser: every thumbnail decodes, the charts have their bars and lines.
+    Chromium.Drawn drawn = Chromium.render(result.html());
+    assertThat(drawn.thumbnails()).isGreaterThan(sets);
+    assertThat(drawn.decoded()).isEqualTo(drawn.thumbnails());
+    assertThat(drawn.lines()).as("trend lines").isGreaterThanOrEqualTo(2);
+    assertThat(drawn.bars()).as("bars").isGreaterThan(10);
   }
 }
