@@ -30,16 +30,7 @@ class ClipCheckTest {
   static void start() {
     collection = SyntheticCollection.generate(11, 160);
     server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
-    spark =
-        QualityJob.withDelta(SparkSession.builder())
-            .master("local[2]")
-            .appName("ClipCheckTest")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "2")
-            // Small Delta tables: one snapshot partition, no per-file statistics to collect.
-            .config("spark.databricks.delta.snapshotPartitions", "1")
-            .config("spark.databricks.delta.stats.collect", "false")
-            .getOrCreate();
+    spark = TestSessions.withDelta("ClipCheckTest");
   }
 
   @AfterAll

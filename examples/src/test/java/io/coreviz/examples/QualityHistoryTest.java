@@ -33,16 +33,7 @@ class QualityHistoryTest {
 
   @BeforeAll
   static void start() {
-    spark =
-        QualityJob.withDelta(SparkSession.builder())
-            .master("local[2]")
-            .appName("QualityHistoryTest")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "2")
-            // Small Delta tables: one snapshot partition, no per-file statistics to collect.
-            .config("spark.databricks.delta.snapshotPartitions", "1")
-            .config("spark.databricks.delta.stats.collect", "false")
-            .getOrCreate();
+    spark = TestSessions.withDelta("QualityHistoryTest");
   }
 
   @AfterAll

@@ -35,16 +35,7 @@ class QualityJobTest {
   static void start() {
     collection = SyntheticCollection.generate(5, 900);
     server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
-    spark =
-        QualityJob.withDelta(SparkSession.builder())
-            .master("local[2]")
-            .appName("QualityJobTest")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "2")
-            // Small Delta tables: one snapshot partition, no per-file statistics to collect.
-            .config("spark.databricks.delta.snapshotPartitions", "1")
-            .config("spark.databricks.delta.stats.collect", "false")
-            .getOrCreate();
+    spark = TestSessions.withDelta("QualityJobTest");
   }
 
   @AfterAll

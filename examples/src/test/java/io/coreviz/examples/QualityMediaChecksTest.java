@@ -71,15 +71,7 @@ class QualityMediaChecksTest {
     collection = SyntheticCollection.generate(21, 600);
     planted = PlantedDefects.plant(collection, 5, 2);
     server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
-    spark =
-        QualityJob.withDelta(SparkSession.builder())
-            .master("local[2]")
-            .appName("QualityMediaChecksTest")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.databricks.delta.snapshotPartitions", "1")
-            .config("spark.databricks.delta.stats.collect", "false")
-            .getOrCreate();
+    spark = TestSessions.withDelta("QualityMediaChecksTest");
     options = Map.of("endpoint", server.baseUrl(), "apiKey", KEY, "collectionId", collection.id());
     blobs =
         BlobChecks.inspect(spark.read().format("coreviz").options(options).load(), options).cache();
