@@ -44,6 +44,9 @@ final class BlobChecks {
   /** Downloads in flight per task. */
   static final int DOWNLOADS = 8;
 
+  /** Images a task checks, about. */
+  static final int IMAGES_PER_TASK = 200;
+
   /** Longest side of a report thumbnail, in pixels. */
   static final int THUMBNAIL = 96;
 
@@ -76,10 +79,15 @@ final class BlobChecks {
   static Dataset<Row> inspect(Dataset<Row> items, Map<String, String> options) {
     ClientSettings client = ReadOptions.parse(options, System::getenv, key -> null).client();
     Inspector inspector = new Inspector(client.endpoint(), client.credentials());
-    return items
-        .filter("type = 'image'")
-        .select("id", "blob", "width", "height")
-        .mapPartitions(inspector, ExpressionEncoder.apply(SCHEMA));
+    Dataset<Row> images = items.filter("type = 'image'").select("id", "blob", "width", "height");
+    // Tasks of about IMAGES_PER_TASK images, so progress (tasks done) moves as they finish.
+    long count = images.count();
+    int tasks =
+        (int)
+            Math.max(
+                items.sparkSession().sparkContext().defaultParallelism(),
+                Math.min(10_000, (count + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK));
+    return images.repartition(tasks).mapPartitions(inspector, ExpressionEncoder.apply(SCHEMA));
   }
 
   /** Fetches and checks a task's images, {@value #DOWNLOADS} at a time, in order. */

@@ -7,9 +7,14 @@ import java.util.Map;
 
 /**
  * What a long run prints as it goes: a line when a phase starts and ends (with what it did and how
- * long it took), notes in between, and one line at the end that a scheduler's log shows.
+ * long it took), notes in between, every {@value #TICK_SECONDS} s while Spark works the tasks done
+ * and an estimate of the time left, and one line at the end that a scheduler's log shows.
  */
-final class Progress {
+final class Progress implements AutoCloseable {
+
+  static final int TICK_SECONDS = 10;
+
+  private java.util.concurrent.ScheduledExecutorService ticker;
 
   private final String mode;
   private final long started = System.nanoTime();
@@ -20,6 +25,64 @@ final class Progress {
 
   Progress(String mode) {
     this.mode = mode;
+  }
+
+  /** Prints the running stages' tasks done, and the time left, every few seconds. */
+  Progress watching(org.apache.spark.SparkContext spark) {
+    ticker =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "coreviz-quality-progress");
+              thread.setDaemon(true);
+              return thread;
+            });
+    ticker.scheduleAtFixedRate(
+        () ->
+            tick(
+                org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark).statusTracker()),
+        TICK_SECONDS,
+        TICK_SECONDS,
+        java.util.concurrent.TimeUnit.SECONDS);
+    return this;
+  }
+
+  private synchronized void tick(org.apache.spark.api.java.JavaSparkStatusTracker tracker) {
+    if (phase == null) {
+      return;
+    }
+    long tasks = 0;
+    long done = 0;
+    for (int stage : tracker.getActiveStageIds()) {
+      org.apache.spark.SparkStageInfo info = tracker.getStageInfo(stage);
+      if (info != null) {
+        tasks += info.numTasks();
+        done += info.numCompletedTasks();
+      }
+    }
+    if (tasks == 0) {
+      return;
+    }
+    long elapsed = System.nanoTime() - phaseStarted;
+    String left =
+        done == 0
+            ? ""
+            : ", about " + seconds(elapsed * (tasks - done) / done) + " left in this stage";
+    System.out.printf(
+        Locale.ROOT,
+        "[quality %d/3]   %s: %d of %d tasks done (%s)%s%n",
+        number,
+        phase,
+        done,
+        tasks,
+        seconds(elapsed),
+        left);
+  }
+
+  @Override
+  public void close() {
+    if (ticker != null) {
+      ticker.shutdownNow();
+    }
   }
 
   synchronized void phase(String name, String what) {
@@ -48,6 +111,7 @@ final class Progress {
         phase,
         seconds(nanos),
         summary.isEmpty() ? "" : ": " + summary);
+    phase = null; // between phases, the ticker is quiet
   }
 
   /** Per phase, how long it took. */

@@ -113,7 +113,10 @@ public final class QualityHistory {
    */
   public void mergeMedia(Dataset<Row> items, String runId, Timestamp at) {
     Dataset<Row> source =
-        items.withColumn("first_seen_run", lit(runId)).withColumn("first_seen_at", lit(at));
+        items
+            .withColumn("first_seen_run", lit(runId))
+            .withColumn("first_seen_at", lit(at))
+            .withColumn("checked_run", lit(null).cast("string"));
     if (!exists("media")) {
       write(source.limit(0), "media", SaveMode.ErrorIfExists);
     }
@@ -124,6 +127,7 @@ public final class QualityHistory {
     Map<String, String> insert = new LinkedHashMap<>(update);
     insert.put("first_seen_run", "s.first_seen_run");
     insert.put("first_seen_at", "s.first_seen_at");
+    insert.put("checked_run", "s.checked_run");
     delta("media")
         .as("t")
         .merge(source.as("s"), "t.id = s.id")
@@ -155,17 +159,30 @@ public final class QualityHistory {
   }
 
   /**
-   * The items no finished run has checked: first seen by a run not in {@code runs} (this one, or
-   * one that failed before it wrote its row).
+   * The items no finished run has checked: never checked, or checked by a run not in {@code runs}
+   * (one that failed before it wrote its row).
    */
   public Dataset<Row> unchecked() {
     Dataset<Row> media = media();
+    Dataset<Row> never = media.filter("checked_run IS NULL");
     if (!exists("runs")) {
-      return media;
+      return never;
     }
     Dataset<Row> finished = read("runs").select("run_id");
-    return media.join(
-        finished, media.col("first_seen_run").equalTo(finished.col("run_id")), "left_anti");
+    Dataset<Row> checked = media.filter("checked_run IS NOT NULL");
+    return never.unionByName(
+        checked.join(
+            finished, checked.col("checked_run").equalTo(finished.col("run_id")), "left_anti"));
+  }
+
+  /** Marks {@code items} (rows with an {@code id}) as checked by {@code runId}. */
+  public void markChecked(Dataset<Row> items, String runId) {
+    delta("media")
+        .as("t")
+        .merge(items.select("id").distinct().as("s"), "t.id = s.id")
+        .whenMatched()
+        .updateExpr(Map.of("checked_run", "'" + runId.replace("'", "") + "'"))
+        .execute();
   }
 
   /**

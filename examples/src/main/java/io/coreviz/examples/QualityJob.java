@@ -56,6 +56,9 @@ public final class QualityJob {
 
   private QualityJob() {}
 
+  /** Items of the embedded server's sample collection. */
+  static final int SAMPLE = 1_500;
+
   /** Items the embedded server's collection gains before each run after the first. */
   static final int GROWTH = 50;
 
@@ -151,7 +154,19 @@ public final class QualityJob {
   public static Result runEmbedded(
       SparkSession spark, Path out, String warehouse, boolean full, ClipCheck.Settings clip)
       throws IOException {
-    MediaCollection sample = SyntheticCollection.generate(42, 1_500);
+    return runEmbedded(spark, out, warehouse, full, clip, SAMPLE);
+  }
+
+  /** As above, with a sample of {@code size} items (tests use a smaller one). */
+  static Result runEmbedded(
+      SparkSession spark,
+      Path out,
+      String warehouse,
+      boolean full,
+      ClipCheck.Settings clip,
+      int size)
+      throws IOException {
+    MediaCollection sample = SyntheticCollection.generate(42, size);
     QualityHistory history = QualityHistory.inFolder(spark, warehouse, sample.id());
     int earlierRuns = history.runHistory().size();
     for (int run = 1; run <= earlierRuns; run++) {
@@ -230,7 +245,13 @@ public final class QualityJob {
   /** One run: read, check, record in the history, report. */
   public static Result run(SparkSession spark, Settings settings) throws IOException {
     String mode = settings.full() ? "full" : "incremental";
-    Progress progress = new Progress(mode);
+    try (Progress progress = new Progress(mode).watching(spark.sparkContext())) {
+      return run(spark, settings, mode, progress);
+    }
+  }
+
+  private static Result run(SparkSession spark, Settings settings, String mode, Progress progress)
+      throws IOException {
     String runId = UUID.randomUUID().toString();
     Timestamp at = Timestamp.from(Instant.now());
     QualityHistory history = settings.history();
@@ -357,7 +378,8 @@ public final class QualityJob {
             new HtmlReport.Changes(runs, newSample, resolvedSample),
             new HtmlReport.Duplicates(exactNow, nearNow, pictures)),
         StandardCharsets.UTF_8);
-    // Last: a run that fails before this line leaves its items unchecked for the next run.
+    // Last: a run that fails before its row is written leaves its items unchecked for the next.
+    history.markChecked(checked, runId);
     history.appendRun(run);
     all.unpersist();
     System.out.println(progress.result(run, collectionId));

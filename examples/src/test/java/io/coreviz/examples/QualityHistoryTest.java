@@ -77,31 +77,42 @@ class QualityHistoryTest {
     return flags;
   }
 
+  /**
+   * Three nights of one collection (each run costs Spark and Delta some seconds, so one scenario):
+   * a run that died after reading part of it, a first run, items added and one fixed at the source,
+   * an incremental run, then a full run.
+   */
   @Test
-  void theSecondRunChecksExactlyTheItemsCreatedSinceTheFirst(@TempDir Path dir) throws Exception {
+  void runsCheckWhatIsNewKeepTheirHistoryAndAFullRunResolves(@TempDir Path dir) throws Exception {
     MediaCollection collection = SyntheticCollection.generate(11, 150);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      QualityJob.Result first = QualityJob.run(spark, settings(server, collection, dir, false));
-      assertThat(first.run().newItems()).isEqualTo(collection.items().size());
-      assertThat(first.run().checked()).isEqualTo(collection.items().size());
+      QualityJob.Settings incremental = settings(server, collection, dir, false);
+      QualityHistory history = incremental.history();
+      // A run that merged what it read, then died before its row in the runs table: the next run
+      // checks those items too.
+      history.mergeMedia(
+          spark.read().format("coreviz").options(incremental.options()).load().limit(50),
+          "crashed-run",
+          Timestamp.from(Instant.now()));
+
+      QualityJob.Result first = QualityJob.run(spark, incremental);
+      int size = collection.items().size();
+      assertThat(first.run().newItems()).isEqualTo(size - 50);
+      assertThat(first.run().checked()).isEqualTo(size);
 
       List<MediaItem> added = QualityJob.grow(collection, 1);
-      QualityJob.Result second = QualityJob.run(spark, settings(server, collection, dir, false));
+      MediaItem fixed = fixDimensionsOfOne(collection);
+      QualityJob.Result second = QualityJob.run(spark, incremental);
 
       assertThat(second.run().newItems()).isEqualTo(added.size());
-      assertThat(second.run().resolvedFlags()).as("only a full run resolves").isZero();
       assertThat(second.run().checked()).isEqualTo(added.size());
       assertThat(second.run().items()).isEqualTo(collection.items().size());
-      QualityHistory history = settings(server, collection, dir, false).history();
+      assertThat(second.run().resolvedFlags()).as("only a full run resolves").isZero();
       Map<String, Set<String>> expected = QualityJobTest.expectedFlags(collection.media(), added);
       expected.values().removeIf(Set::isEmpty);
       assertThat(expected).as("the added items include flagged ones").isNotEmpty();
       assertThat(firstSeenBy(history, second.run().runId())).isEqualTo(expected);
-      assertThat(history.runHistory())
-          .extracting(RunRow::runId)
-          .containsExactly(first.run().runId(), second.run().runId());
-
       String html = Files.readString(second.html());
       assertThat(html)
           .contains("Trends over 2 runs")
@@ -111,90 +122,68 @@ class QualityHistoryTest {
       for (Set<String> ids : expected.values()) {
         ids.forEach(id -> assertThat(html).as("new flag of %s listed", id).contains(id));
       }
-    }
-  }
-
-  @Test
-  void aFullRunResolvesTheFlagsItNoLongerFinds(@TempDir Path dir) throws Exception {
-    MediaCollection collection = SyntheticCollection.generate(12, 120);
-    try (CoreVizEmulator server =
-        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      QualityJob.run(spark, settings(server, collection, dir, false));
-      MediaItem broken =
-          collection.media().stream()
-              .filter(m -> m.width() == null || m.height() == null)
-              .findFirst()
-              .orElseThrow();
-      // The item is fixed at the source: the dimensions of its picture (the local server renders
-      // an image without dimensions at 320x240) filled in, everything else the same.
-      var blob = collection.blob(broken.blobKey()).orElseThrow();
-      collection.remove(broken.id());
-      collection.add(
-          new MediaItem(
-              broken.id(),
-              broken.name(),
-              broken.type(),
-              broken.blobKey(),
-              broken.path(),
-              broken.createdAt(),
-              broken.updatedAt(),
-              broken.width() == null ? 320 : broken.width(),
-              broken.height() == null ? 240 : broken.height(),
-              broken.duration(),
-              broken.sizeBytes(),
-              broken.status(),
-              broken.metadata(),
-              broken.totalVersions(),
-              broken.frameObjectId(),
-              broken.frames()),
-          Map.of(broken.blobKey(), blob));
 
       QualityJob.Result full = QualityJob.run(spark, settings(server, collection, dir, true));
       assertThat(full.run().mode()).isEqualTo("full");
       assertThat(full.run().checked()).isEqualTo(collection.items().size());
       assertThat(full.run().resolvedFlags()).isEqualTo(1);
-      List<Row> resolved =
-          settings(server, collection, dir, true)
-              .history()
-              .flags()
-              .filter("resolved_at IS NOT NULL")
-              .collectAsList();
+      List<Row> resolved = history.flags().filter("resolved_at IS NOT NULL").collectAsList();
       assertThat(resolved).hasSize(1);
-      assertThat((String) resolved.get(0).getAs("id")).isEqualTo(broken.id());
+      assertThat((String) resolved.get(0).getAs("id")).isEqualTo(fixed.id());
       assertThat((String) resolved.get(0).getAs("reason")).isEqualTo("missing_dimensions");
-      assertThat(Files.readString(full.html())).contains("class=\"resolved-flags\"");
+      assertThat(Files.readString(full.html()))
+          .contains("class=\"resolved-flags\"")
+          .contains("Trends over 3 runs");
+      assertThat(history.runHistory())
+          .extracting(RunRow::runId)
+          .containsExactly(first.run().runId(), second.run().runId(), full.run().runId());
     }
   }
 
-  @Test
-  void itemsARunReadButNeverFinishedAreCheckedByTheNext(@TempDir Path dir) throws Exception {
-    MediaCollection collection = SyntheticCollection.generate(13, 100);
-    try (CoreVizEmulator server =
-        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      QualityJob.Settings settings = settings(server, collection, dir, false);
-      // A run that merged what it read, then died before its row in the runs table.
-      settings
-          .history()
-          .mergeMedia(
-              spark.read().format("coreviz").options(settings.options()).load().limit(50),
-              "crashed-run",
-              Timestamp.from(Instant.now()));
-
-      QualityJob.Result next = QualityJob.run(spark, settings);
-      assertThat(next.run().checked()).isEqualTo(collection.items().size());
-      assertThat(next.run().newItems()).isEqualTo(collection.items().size() - 50);
-    }
+  /**
+   * Fixes one image without dimensions at the source: the dimensions of its picture filled in (the
+   * local server renders such an image at 320x240), everything else the same. Returns it.
+   */
+  private static MediaItem fixDimensionsOfOne(MediaCollection collection) {
+    MediaItem broken =
+        collection.media().stream()
+            .filter(m -> MediaItem.IMAGE.equals(m.type()))
+            .filter(m -> m.width() == null || m.height() == null)
+            .findFirst()
+            .orElseThrow();
+    var blob = collection.blob(broken.blobKey()).orElseThrow();
+    collection.remove(broken.id());
+    MediaItem fixed =
+        new MediaItem(
+            broken.id(),
+            broken.name(),
+            broken.type(),
+            broken.blobKey(),
+            broken.path(),
+            broken.createdAt(),
+            broken.updatedAt(),
+            broken.width() == null ? 320 : broken.width(),
+            broken.height() == null ? 240 : broken.height(),
+            broken.duration(),
+            broken.sizeBytes(),
+            broken.status(),
+            broken.metadata(),
+            broken.totalVersions(),
+            broken.frameObjectId(),
+            broken.frames());
+    collection.add(fixed, Map.of(broken.blobKey(), blob));
+    return fixed;
   }
 
   @Test
-  void theEmbeddedJobRunTwiceReadsTheSampleThenOnlyWhatItGained(@TempDir Path dir)
+  void theEmbeddedJobRunTwiceReadsItsSampleThenOnlyWhatItGained(@TempDir Path dir)
       throws Exception {
     // A relative folder, as the README's command uses (quality-warehouse).
     String warehouse = "target/quality-history-" + java.util.UUID.randomUUID();
     QualityJob.Result first =
-        QualityJob.runEmbedded(spark, dir.resolve("out"), warehouse, false, null);
+        QualityJob.runEmbedded(spark, dir.resolve("out"), warehouse, false, null, 300);
     QualityJob.Result second =
-        QualityJob.runEmbedded(spark, dir.resolve("out"), warehouse, false, null);
+        QualityJob.runEmbedded(spark, dir.resolve("out"), warehouse, false, null, 300);
 
     assertThat(second.run().newItems()).isEqualTo(QualityJob.GROWTH);
     assertThat(second.run().items()).isEqualTo(first.run().items() + QualityJob.GROWTH);
