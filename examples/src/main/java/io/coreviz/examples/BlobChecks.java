@@ -187,7 +187,12 @@ final class BlobChecks {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         reader.setInput(input);
-        BufferedImage image = reader.read(0);
+        BufferedImage image;
+        try {
+          image = reader.read(0);
+        } catch (IOException e) {
+          throw new IOException("corrupt " + reader.getFormatName() + ": " + e.getMessage(), e);
+        }
         if (!warnings.isEmpty()) {
           throw new IOException("corrupt " + reader.getFormatName() + ": " + warnings.get(0));
         }
