@@ -52,21 +52,25 @@ final class Progress implements AutoCloseable {
     }
     long tasks = 0;
     long done = 0;
+    long submitted = Long.MAX_VALUE;
     for (int stage : tracker.getActiveStageIds()) {
       org.apache.spark.SparkStageInfo info = tracker.getStageInfo(stage);
       if (info != null) {
         tasks += info.numTasks();
         done += info.numCompletedTasks();
+        submitted = Math.min(submitted, info.submissionTime());
       }
     }
     if (tasks == 0) {
       return;
     }
     long elapsed = System.nanoTime() - phaseStarted;
+    // The rate since the running stages were submitted, not since the phase began.
+    long running = Math.max(0, System.currentTimeMillis() - submitted) * 1_000_000L;
     String left =
         done == 0
             ? ""
-            : ", about " + seconds(elapsed * (tasks - done) / done) + " left in this stage";
+            : ", about " + seconds(running * (tasks - done) / done) + " left in these stages";
     System.out.printf(
         Locale.ROOT,
         "[quality %d/3]   %s: %d of %d tasks done (%s)%s%n",

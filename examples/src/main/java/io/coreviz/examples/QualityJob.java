@@ -147,9 +147,10 @@ public final class QualityJob {
   }
 
   /**
-   * Starts the emulator with the sample collection and runs the job on it, with the history in
-   * {@code warehouse}. The sample gains {@value #GROWTH} items, created after all others, for each
-   * run the history already holds, as a real collection grows between nights.
+   * Starts the emulator with the sample collection (with planted media defects: broken blobs, exact
+   * and near copies) and runs the job on it, with the history in {@code warehouse}. The sample
+   * gains {@value #GROWTH} items, created after all others, for each run the history already holds,
+   * as a real collection grows between nights.
    */
   public static Result runEmbedded(
       SparkSession spark, Path out, String warehouse, boolean full, ClipCheck.Settings clip)
@@ -167,6 +168,8 @@ public final class QualityJob {
       int size)
       throws IOException {
     MediaCollection sample = SyntheticCollection.generate(42, size);
+    // Known media defects, so the media checks have something to find (PlantedDefects says which).
+    io.coreviz.emulator.data.PlantedDefects.plant(sample, 42, 3);
     QualityHistory history = QualityHistory.inFolder(spark, warehouse, sample.id());
     int earlierRuns = history.runHistory().size();
     for (int run = 1; run <= earlierRuns; run++) {
