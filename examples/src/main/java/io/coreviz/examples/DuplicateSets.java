@@ -107,13 +107,15 @@ final class DuplicateSets {
     }
 
     void join(String x, String y) {
+      parent.putIfAbsent(x, x);
+      parent.putIfAbsent(y, y);
       String rx = root(x);
       String ry = root(y);
-      if (!rx.equals(ry)) {
-        parent.put(rx.compareTo(ry) < 0 ? ry : rx, rx.compareTo(ry) < 0 ? rx : ry);
+      if (rx.compareTo(ry) < 0) {
+        parent.put(ry, rx);
+      } else if (ry.compareTo(rx) < 0) {
+        parent.put(rx, ry);
       }
-      parent.putIfAbsent(x, parent.getOrDefault(x, x));
-      parent.putIfAbsent(y, parent.getOrDefault(y, y));
     }
 
     List<Set<String>> sets() {

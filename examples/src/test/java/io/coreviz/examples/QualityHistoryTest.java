@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,22 +57,8 @@ class QualityHistoryTest {
    * (the media checks have their own test).
    */
   private static Map<String, Set<String>> firstSeenBy(QualityHistory history, String runId) {
-    Map<String, Set<String>> flags = new HashMap<>();
-    for (Row row :
-        history
-            .flags()
-            .filter("first_seen_run = '" + runId + "'")
-            .filter(
-                org.apache
-                    .spark
-                    .sql
-                    .functions
-                    .col("reason")
-                    .isin(QualityChecks.RULES.keySet().toArray()))
-            .collectAsList()) {
-      flags.computeIfAbsent(row.getAs("reason"), r -> new HashSet<>()).add(row.getAs("id"));
-    }
-    return flags;
+    return FlaggedIds.byReason(
+        history.flags().filter("first_seen_run = '" + runId + "'"), QualityChecks.RULES.keySet());
   }
 
   /**

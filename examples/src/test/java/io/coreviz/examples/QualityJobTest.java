@@ -1,6 +1,5 @@
 package io.coreviz.examples;
 
-import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coreviz.emulator.CoreVizEmulator;
@@ -16,7 +15,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,18 +92,10 @@ class QualityJobTest {
 
     Map<String, Set<String>> expected = expectedFlags(media, media);
 
-    Map<String, Set<String>> flagged = new HashMap<>();
     // The metadata rules; the media checks have their own test (QualityMediaChecksTest).
-    for (Row row :
-        spark
-            .read()
-            .parquet(result.flaggedParquet().toString())
-            .filter(col("reason").isin(QualityChecks.RULES.keySet().toArray()))
-            .collectAsList()) {
-      flagged
-          .computeIfAbsent(row.getAs("reason"), r -> new java.util.HashSet<>())
-          .add(row.getAs("id"));
-    }
+    Map<String, Set<String>> flagged =
+        FlaggedIds.byReason(
+            spark.read().parquet(result.flaggedParquet().toString()), QualityChecks.RULES.keySet());
     expected.values().removeIf(Set::isEmpty);
     assertThat(flagged).isEqualTo(expected);
     expected.forEach(

@@ -159,21 +159,9 @@ class QualityMediaChecksTest {
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     QualityJob.Result result = QualityJob.run(spark, options, dir);
 
-    Map<String, Set<String>> flagged = new HashMap<>();
-    for (Row row :
-        spark
-            .read()
-            .parquet(result.flaggedParquet().toString())
-            .filter(
-                org.apache
-                    .spark
-                    .sql
-                    .functions
-                    .col("reason")
-                    .isin(QualityChecks.MEDIA_REASONS.toArray()))
-            .collectAsList()) {
-      flagged.computeIfAbsent(row.getAs("reason"), r -> new HashSet<>()).add(row.getAs("id"));
-    }
+    Map<String, Set<String>> flagged =
+        FlaggedIds.byReason(
+            spark.read().parquet(result.flaggedParquet().toString()), QualityChecks.MEDIA_REASONS);
     Map<String, Set<String>> expected = new HashMap<>(planted.broken());
     Set<String> exact = new HashSet<>();
     sameBytes().forEach(exact::addAll);

@@ -8,6 +8,7 @@ import io.coreviz.spark.convert.MediaSchema;
 import io.coreviz.spark.errors.DataException;
 import io.coreviz.spark.options.CoreVizOptions;
 import io.coreviz.spark.options.ReadOptions;
+import io.coreviz.spark.read.planning.CreatedAt;
 import io.coreviz.spark.read.planning.PartitionPlanners;
 import io.coreviz.spark.read.pushdown.FilterTranslator;
 import java.util.ArrayList;
@@ -155,7 +156,7 @@ final class CoreVizStream implements MicroBatchStream, SupportsTriggerAvailableN
     CoreVizClient client = options.client().client(new RequestStats());
     MediaQuery query = options.query().withSort(MediaQuery.Sort.NEWEST_FIRST);
     for (int size = Math.min(options.pageSize(), 100); ; size *= 4) {
-      MediaPage<InternalRow> page = client.fetch(query.page(0, size), CreationRange.READER);
+      MediaPage<InternalRow> page = client.fetch(query.page(0, size), CreatedAt.WITH_ID);
       List<InternalRow> items = page.items();
       if (items.isEmpty()) {
         return CreationOffset.EARLIEST;

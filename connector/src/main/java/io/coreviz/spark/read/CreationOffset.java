@@ -8,7 +8,6 @@ import io.coreviz.spark.errors.DataException;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.apache.spark.sql.connector.read.streaming.Offset;
@@ -74,7 +73,7 @@ record CreationOffset(long createdAt, SortedSet<String> ids) implements Serializ
   }
 
   static CreationOffset of(Offset offset) {
-    return offset instanceof SparkOffset spark ? parse(spark.json()) : parse(offset.json());
+    return parse(offset.json());
   }
 
   static CreationOffset parse(String json) {
@@ -111,10 +110,5 @@ record CreationOffset(long createdAt, SortedSet<String> ids) implements Serializ
     public String json() {
       return json;
     }
-  }
-
-  /** For tests: an offset at {@code micros} with these ids. */
-  static CreationOffset at(long micros, List<String> ids) {
-    return new CreationOffset(micros, new TreeSet<>(ids));
   }
 }

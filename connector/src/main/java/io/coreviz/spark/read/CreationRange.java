@@ -1,7 +1,5 @@
 package io.coreviz.spark.read;
 
-import io.coreviz.spark.convert.MediaRowReader;
-import io.coreviz.spark.convert.MediaSchema;
 import io.coreviz.spark.errors.DataException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -9,22 +7,12 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * The items of one stream batch: created after offset {@code from} and at or before offset {@code
  * to}. The batch's requests ask for whole days around them; this keeps exactly these.
  */
 record CreationRange(CreationOffset from, CreationOffset to) implements Serializable {
-
-  /** {@code createdAt} in column 0 and {@code id} in column 1. */
-  static final MediaRowReader READER =
-      new MediaRowReader(
-          new StructType(
-              new StructField[] {
-                MediaSchema.SCHEMA.apply(MediaSchema.CREATED_AT), MediaSchema.SCHEMA.apply("id")
-              }));
 
   boolean contains(long micros, String id) {
     return !from.covers(micros, id) && to.covers(micros, id);

@@ -5,8 +5,11 @@ import io.coreviz.spark.convert.MediaSchema;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** Reads just {@code createdAt}, or an item's place in a plan, for planners' probes. */
-final class CreatedAt {
+/**
+ * Reads just {@code createdAt}, or an item's place in creation order, for planners' probes and the
+ * stream's newest-items request.
+ */
+public final class CreatedAt {
 
   /** {@code createdAt} alone, in column 0. */
   static final MediaRowReader READER =
@@ -14,7 +17,7 @@ final class CreatedAt {
           new StructType(new StructField[] {MediaSchema.SCHEMA.apply(MediaSchema.CREATED_AT)}));
 
   /** {@code createdAt} in column 0 and {@code id} in column 1. */
-  static final MediaRowReader WITH_ID =
+  public static final MediaRowReader WITH_ID =
       new MediaRowReader(
           new StructType(
               new StructField[] {
