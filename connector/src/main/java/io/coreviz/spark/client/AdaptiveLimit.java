@@ -22,12 +22,14 @@ import java.util.Map;
  * queues answers the first faster (Little's law: with {@code n} in flight answered in {@code t},
  * and {@code t0} at half of them, it serves about {@code n * t0 / t} without queueing) and the
  * limit drops to a quarter above that, at most halving; a host that is slower for good answers both
- * as slowly, and the limit stays. A cut is checked by the next probe: where answers are as slow
- * with fewer in flight, the host became slower between the probe's rounds, and the cut is undone.
- * The first round of each kind probes too, to learn the latency without queueing. Latency is
- * compared only within one kind of request (the caller says which, e.g. pages of one size), since a
- * one-item probe and a full page differ for reasons that are not queueing; and only over enough
- * answers ({@value #ANSWERS}), to requests sent after the round began.
+ * as slowly, and the limit stays. One slow round can be a pause (a GC in the host or here) or a
+ * step in latency that fell between the probe's rounds, so a first queue must be confirmed by a
+ * second probe; and after each cut, one round at the old limit checks it: answers there no slower
+ * than without a queue undo the cut. The first round of each kind probes too, to learn the latency
+ * without queueing. Latency is compared only within one kind of request (the caller says which,
+ * e.g. pages of one size), since a one-item probe and a full page differ for reasons that are not
+ * queueing; and only over enough answers ({@value #ANSWERS}), to requests sent after the round
+ * began.
  */
 final class AdaptiveLimit {
 
@@ -54,8 +56,13 @@ final class AdaptiveLimit {
 
   private Answers round = new Answers(0);
   private Probe probe;
-  private boolean probeAgain;
-  private Cut cut;
+  private boolean confirming;
+
+  /** Whether a probe found the host queueing (confirmed, and not undone since). */
+  private boolean queues;
+
+  /** The limit before the last cut for queueing, until a probe has checked the cut; else 0. */
+  private int cutFrom;
 
   AdaptiveLimit(int ceiling) {
     this.ceiling = Math.max(1, ceiling);
@@ -94,6 +101,8 @@ final class AdaptiveLimit {
     inFlight--;
     if (pushedBack) {
       probe = null;
+      confirming = false;
+      cutFrom = 0;
       if (slot.seq() >= lastDecrease) {
         decrease(limit / 2);
       }
@@ -114,10 +123,15 @@ final class AdaptiveLimit {
     notifyAll();
   }
 
-  /** The requests allowed in flight now, a probe's halving included. */
+  /** The requests allowed in flight now, a probe's rounds included. */
   synchronized int current() {
     int learnt = learnt();
-    return probe == null || probe.full != null ? learnt : Math.min(learnt, probe.level);
+    if (probe == null) {
+      return learnt;
+    }
+    return probe.full == null
+        ? Math.min(learnt, probe.level)
+        : Math.max(learnt, Math.min(ceiling, probe.upTo));
   }
 
   /** The limit learnt from the host's answers, a whole number of requests. */
@@ -144,7 +158,7 @@ final class AdaptiveLimit {
         if (probe.done(probe.half)) {
           // Back to the whole limit, to compare: from the requests sent once a limit's worth
           // have gone out again, when as many are in flight as before the probe.
-          probe.full = new Answers(taken + learnt());
+          probe.full = new Answers(taken + current());
         }
       }
     } else if (slot.seq() >= probe.full.from) {
@@ -157,7 +171,8 @@ final class AdaptiveLimit {
 
   /**
    * A round holds the answers to requests sent after it began (under the limit as it is), and ends
-   * with enough of one kind. Answers slower than without a queue start a probe.
+   * with enough of one kind. Answers slower than without a queue start a probe; so does the first
+   * round after a cut, to check it.
    */
   private void endRound() {
     Answers ended = round;
@@ -166,18 +181,22 @@ final class AdaptiveLimit {
     double latency = ended.latency(kind);
     double level = ended.level();
     Double before = unqueued.get(kind);
-    boolean slower =
-        before == null || (latency > 1.25 * before && latency - before > QUEUEING_NANOS);
-    if ((slower || probeAgain) && level >= PROBED) {
-      probe = new Probe(taken, Math.max(1, (int) (level / 2)), kind);
+    if (cutFrom > 0) {
+      probe = new Probe(taken, learnt(), kind, cutFrom);
+    } else if (slower(latency, before) && level >= PROBED) {
+      probe = new Probe(taken, Math.max(1, (int) (level / 2)), kind, 0);
     } else if (before == null) {
       unqueued.put(kind, latency);
     }
-    probeAgain = false;
+  }
+
+  /** Whether answers in {@code latency} are slower than {@code unqueued} by a queue's worth. */
+  private static boolean slower(double latency, Double unqueued) {
+    return unqueued == null || (latency > 1.25 * unqueued && latency - unqueued > QUEUEING_NANOS);
   }
 
   /**
-   * Compares the probe's round at half the requests with the round at the whole limit after it. Not
+   * Compares the probe's round at fewer requests in flight with the round at more after it. Not
    * with the round that started the probe: that one was picked for being slow, and chance alone
    * would make the next look faster.
    */
@@ -185,33 +204,37 @@ final class AdaptiveLimit {
     Probe ended = probe;
     probe = null;
     round = new Answers(taken);
-    double half = ended.half.latency(ended.kind);
-    double full = ended.full.latency(ended.kind);
-    if (Double.isNaN(half) || Double.isNaN(full)) {
+    double more = ended.full.latency(ended.kind);
+    if (ended.upTo > 0) {
+      // The check of a cut: answers at the limit before it no slower than without a queue say the
+      // cut was a mistake (a pause, a step that fell between a probe's rounds).
+      cutFrom = 0;
+      if (!Double.isNaN(more) && !slower(more, unqueued.get(ended.kind))) {
+        limit = Math.max(limit, ended.upTo);
+        queues = false;
+      }
+      return;
+    }
+    double fewer = ended.half.latency(ended.kind);
+    if (Double.isNaN(fewer) || Double.isNaN(more)) {
       return; // the demand moved to other kinds of request: nothing learnt
     }
     double level = ended.full.level();
-    double served = level * half / full;
-    unqueued.put(ended.kind, half);
-    if (full - half > QUEUEING_NANOS && served < 0.8 * level) {
-      cut = new Cut(ended.kind, limit, full);
+    double served = level * fewer / more;
+    boolean queued = more - fewer > QUEUEING_NANOS && served < 0.8 * level;
+    unqueued.put(ended.kind, fewer);
+    if (queued && !confirming && !queues) {
+      confirming = true; // one slow round may be a pause or a step: a second probe must agree
+      probe = new Probe(taken, ended.level, ended.kind, 0);
+      return;
+    }
+    confirming = false;
+    if (queued) {
+      queues = true;
+      cutFrom = learnt();
       decrease(Math.max(level / 2, 1.25 * served));
-      probeAgain = true; // the host may serve fewer still: measure the new limit, then probe it
-    } else {
-      if (cut != null && cut.kind.equals(ended.kind) && half > 0.9 * cut.latency) {
-        // Fewer in flight than at the last cut, and answers as slow as then: what that cut took
-        // for queueing was the host becoming slower between the probe's two rounds.
-        limit = Math.max(limit, cut.limit);
-      }
-      cut = null;
     }
   }
-
-  /**
-   * The last decrease for queueing: the limit before it, and the latency of the kind of request it
-   * was measured on.
-   */
-  private record Cut(String kind, double limit, double latency) {}
 
   /** Answers, by kind: how many, how long they took, and how many requests were in flight. */
   private static final class Answers {
@@ -260,19 +283,22 @@ final class AdaptiveLimit {
   }
 
   /**
-   * One round at half the requests in flight, from slot {@code from} on, then one at the whole
-   * limit, each of enough answers of kind {@code kind}.
+   * One round at {@code level} requests in flight (at most), from slot {@code from} on, then one at
+   * the whole limit or at {@code upTo} where higher, each of enough answers of kind {@code kind}.
    */
   private static final class Probe {
     final int level;
     final String kind;
+    final int upTo;
     final Answers half;
     Answers full;
 
-    Probe(long from, int level, String kind) {
+    Probe(long from, int level, String kind, int upTo) {
       this.level = level;
       this.kind = kind;
+      this.upTo = upTo;
       this.half = new Answers(from);
+      this.full = upTo > 0 ? new Answers(from + upTo) : null;
     }
 
     /** A round's worth of its kind's answers, or four rounds' of any (the demand moved on). */
