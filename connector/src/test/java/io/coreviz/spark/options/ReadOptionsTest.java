@@ -158,6 +158,9 @@ class ReadOptionsTest {
         "numPartitions|0|integer from 1",
         "pushDown|off|true or false",
         "pushDownLimit|maybe|true or false",
+        "startingTimestamp|2026-11-30|ISO-8601 instant with a zone",
+        "startingTimestamp|2026-11-30T00:00:00|earliest or an ISO-8601 instant",
+        "startingTimestamp|yesterday|earliest or an ISO-8601 instant",
       })
   void badValuesNameTheOptionTheValueAndWhatIsValid(String option, String value, String valid) {
     Map<String, String> options = new HashMap<>(Map.of("collectionId", ID, "apiKey", "k"));
