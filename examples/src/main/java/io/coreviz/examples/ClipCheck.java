@@ -19,8 +19,11 @@ import org.apache.spark.sql.SaveMode;
  */
 final class ClipCheck {
 
-  /** What to run: a CLIP model directory and the score below which an item is a low match. */
-  record Settings(String modelPath, double minScore) {}
+  /**
+   * What to run: a CLIP model directory, the score below which an item is a low match, and the
+   * cosine from which two images are near copies ({@link ClipDuplicates}).
+   */
+  record Settings(String modelPath, double minScore, double minCosine) {}
 
   /** What it found. */
   record Summary(

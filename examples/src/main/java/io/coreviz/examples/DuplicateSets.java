@@ -57,6 +57,14 @@ final class DuplicateSets {
 
   /** Sets of two or more ids whose pictures are near copies (not byte-equal: those are exact). */
   static List<Set<String>> near(Dataset<Row> blobs) {
+    return sets(nearPairs(blobs));
+  }
+
+  /**
+   * Pairs of ids (each {@code [x, y]}) whose pictures are near copies by perceptual hash and colour
+   * layout, and not byte-equal.
+   */
+  static List<String[]> nearPairs(Dataset<Row> blobs) {
     Dataset<Row> hashed =
         blobs.filter("phash IS NOT NULL").select("id", "sha256", "phash", "colors");
     Dataset<Row> bands =
@@ -69,7 +77,8 @@ final class DuplicateSets {
                 .as(new String[] {"band", "value"}));
     Dataset<Row> a = bands.as("a");
     Dataset<Row> b = bands.as("b");
-    List<Row> pairs =
+    List<String[]> pairs = new ArrayList<>();
+    for (Row pair :
         a.join(
                 b,
                 expr(
@@ -82,13 +91,18 @@ final class DuplicateSets {
                 col("b.colors").as("y_colors"))
             .filter(col("bits").leq(MAX_DISTANCE))
             .dropDuplicates("x", "y")
-            .collectAsList();
-    UnionFind sets = new UnionFind();
-    for (Row pair : pairs) {
+            .collectAsList()) {
       if (BlobChecks.colorDistance(pair.getAs(3), pair.getAs(4)) <= MAX_COLOR_DISTANCE) {
-        sets.join(pair.getString(0), pair.getString(1));
+        pairs.add(new String[] {pair.getString(0), pair.getString(1)});
       }
     }
+    return pairs;
+  }
+
+  /** Pairs joined into sets: ids paired directly or through others are one set. */
+  static List<Set<String>> sets(List<String[]> pairs) {
+    UnionFind sets = new UnionFind();
+    pairs.forEach(pair -> sets.join(pair[0], pair[1]));
     return sets.sets();
   }
 

@@ -126,7 +126,7 @@ final class HtmlReport {
     duplicateSets(html, "Exact copies (the same bytes)", "exact", duplicates.exact(), duplicates);
     duplicateSets(
         html,
-        "Near copies (the same picture re-encoded, resized or cropped)",
+        "Near copies (the same picture re-encoded, resized or cropped; with CLIP, close in meaning)",
         "near",
         duplicates.near(),
         duplicates);

@@ -13,11 +13,12 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The quality job's memory of one collection across runs, in three Delta Lake tables: {@code media}
+ * The quality job's memory of one collection across runs, in Delta Lake tables: {@code media}
  * (every item seen, with the run that first saw it), {@code flags} (one row per item and reason,
- * with when it was first and last seen and when it was resolved) and {@code runs} (one row per
- * run). They live in a folder (a local path or a cloud URI, addressed by path: {@code
- * folder/<collectionId>/media} and so on) or in a catalog schema (Databricks: {@code
+ * with when it was first and last seen and when it was resolved), {@code runs} (one row per run),
+ * {@code blobs} (what each image's bytes held) and, with CLIP, {@code embeddings}. They live in a
+ * folder (a local path or a cloud URI, addressed by path: {@code folder/<collectionId>/media} and
+ * so on) or in a catalog schema (Databricks: {@code
  * catalog.schema.coreviz_quality_<collectionId>_media} and so on).
  */
 public final class QualityHistory {
@@ -145,12 +146,26 @@ public final class QualityHistory {
 
   /** Adds or replaces these blob checks, by id. */
   public void mergeBlobs(Dataset<Row> checks) {
-    if (!exists("blobs")) {
-      write(checks.limit(0), "blobs", SaveMode.ErrorIfExists);
+    upsert("blobs", checks, "t.id = s.id");
+  }
+
+  /** Each image's CLIP embedding per model ({@code id}, {@code model}, {@code embedding}). */
+  public Dataset<Row> embeddings() {
+    return read("embeddings");
+  }
+
+  /** Adds or replaces these embeddings, by id and model. */
+  public void mergeEmbeddings(Dataset<Row> embeddings) {
+    upsert("embeddings", embeddings, "t.id = s.id AND t.model = s.model");
+  }
+
+  private void upsert(String table, Dataset<Row> rows, String on) {
+    if (!exists(table)) {
+      write(rows.limit(0), table, SaveMode.ErrorIfExists);
     }
-    delta("blobs")
+    delta(table)
         .as("t")
-        .merge(checks.as("s"), "t.id = s.id")
+        .merge(rows.as("s"), on)
         .whenMatched()
         .updateAll()
         .whenNotMatched()

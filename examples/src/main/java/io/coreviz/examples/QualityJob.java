@@ -46,7 +46,8 @@ import org.apache.spark.sql.streaming.Trigger;
  * QualityJob [--out DIR] [--warehouse DIR] [--full]           # embedded CoreViz server, sample data
  * QualityJob --endpoint URL --collection-id ID [--api-key-file F] [--out DIR]
  *            [--warehouse DIR | --schema CATALOG.SCHEMA --checkpoint DIR] [--full]
- * ... [--clip-model DIR [--clip-min-score 20]]                # also: do images match their text?
+ * ... [--clip-model DIR [--clip-min-score 20] [--clip-min-cosine 0.95]]
+ *                                         # also: do images match their text? near copies by CLIP
  * </pre>
  *
  * <p>Incremental by default; {@code --full} reads and checks every item again and resolves the
@@ -96,12 +97,7 @@ public final class QualityJob {
     Map<String, String> flags = parseFlags(args);
     Path out = Path.of(flags.getOrDefault("--out", "quality-report"));
     boolean full = flags.containsKey("--full");
-    ClipCheck.Settings clip =
-        flags.containsKey("--clip-model")
-            ? new ClipCheck.Settings(
-                flags.get("--clip-model"),
-                Double.parseDouble(flags.getOrDefault("--clip-min-score", "20")))
-            : null;
+    ClipCheck.Settings clip = parseClip(flags);
     SparkSession spark =
         withDelta(SparkSession.builder())
             .appName("coreviz-quality")
@@ -285,7 +281,11 @@ public final class QualityJob {
     history.mergeBlobs(inspected);
     Dataset<Row> blobs = history.blobs().cache();
     List<Set<String>> exact = DuplicateSets.exact(blobs);
-    List<Set<String>> near = DuplicateSets.near(blobs);
+    List<String[]> nearPairs = new ArrayList<>(DuplicateSets.nearPairs(blobs));
+    if (settings.clip() != null) {
+      nearPairs.addAll(clipPairs(settings, checked, blobs, progress));
+    }
+    List<Set<String>> near = DuplicateSets.sets(nearPairs);
     Set<String> checkedIds = new HashSet<>();
     checked.select("id").collectAsList().forEach(row -> checkedIds.add(row.getString(0)));
     List<Row> mediaFlags = new ArrayList<>();
@@ -389,6 +389,33 @@ public final class QualityJob {
     return new Result(report, run, parquet, html, clipSummary);
   }
 
+  /**
+   * Near copies by CLIP embedding: the checked images are embedded (kept in the history with the
+   * model's name, so each image is embedded once per model) and paired with every image embedded so
+   * far; pairs of the same bytes are left to the exact duplicates.
+   */
+  private static List<String[]> clipPairs(
+      Settings settings, Dataset<Row> checked, Dataset<Row> blobs, Progress progress) {
+    ClipCheck.Settings clip = settings.clip();
+    QualityHistory history = settings.history();
+    history.mergeEmbeddings(ClipDuplicates.embed(checked, clip.modelPath(), settings.options()));
+    Dataset<Row> all = history.embeddings().filter(col("model").equalTo(clip.modelPath()));
+    Dataset<Row> fresh = all.join(checked.select("id"), "id");
+    Dataset<Row> sha = blobs.select("id", "sha256");
+    List<String[]> pairs = new ArrayList<>();
+    for (Row pair :
+        ClipDuplicates.pairs(fresh, all, clip.minCosine())
+            .join(sha.toDF("x", "x_sha256"), "x")
+            .join(sha.toDF("y", "y_sha256"), "y")
+            .filter("x_sha256 IS NULL OR y_sha256 IS NULL OR x_sha256 <> y_sha256")
+            .select("x", "y")
+            .collectAsList()) {
+      pairs.add(new String[] {pair.getString(0), pair.getString(1)});
+    }
+    progress.note(pairs.size() + " pairs of near copies by CLIP embedding");
+    return pairs;
+  }
+
   /** The new items, read with {@code Trigger.AvailableNow} and merged into the media table. */
   private static void readNew(
       SparkSession spark, Settings settings, String runId, Timestamp at, Progress progress)
@@ -489,7 +516,32 @@ public final class QualityJob {
           "--schema",
           "--checkpoint",
           "--clip-model",
-          "--clip-min-score");
+          "--clip-min-score",
+          "--clip-min-cosine");
+
+  /** The CLIP settings the flags name, or null without {@code --clip-model}. */
+  static ClipCheck.Settings parseClip(Map<String, String> flags) {
+    if (!flags.containsKey("--clip-model")) {
+      return null;
+    }
+    double minCosine = number(flags, "--clip-min-cosine", "0.95");
+    if (!(minCosine >= -1 && minCosine <= 1)) {
+      throw new IllegalArgumentException(
+          "--clip-min-cosine must be between -1 and 1 (a cosine), got "
+              + flags.get("--clip-min-cosine"));
+    }
+    return new ClipCheck.Settings(
+        flags.get("--clip-model"), number(flags, "--clip-min-score", "20"), minCosine);
+  }
+
+  private static double number(Map<String, String> flags, String flag, String otherwise) {
+    String value = flags.getOrDefault(flag, otherwise);
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " must be a number, got " + value, e);
+    }
+  }
 
   static Map<String, String> parseFlags(String[] args) {
     Map<String, String> flags = new HashMap<>();
@@ -502,7 +554,7 @@ public final class QualityJob {
         throw new IllegalArgumentException(
             "usage: QualityJob [--endpoint URL --collection-id ID [--api-key-file F]] [--out DIR]"
                 + " [--warehouse DIR | --schema CATALOG.SCHEMA --checkpoint DIR] [--full]"
-                + " [--clip-model DIR [--clip-min-score N]]"
+                + " [--clip-model DIR [--clip-min-score N] [--clip-min-cosine C]]"
                 + " (the API key is read from --api-key-file or COREVIZ_API_KEY); bad argument: "
                 + args[i]);
       }

@@ -33,37 +33,8 @@ class QualityMediaChecksTest {
   private static Map<String, String> options;
   private static MediaCollection collection;
 
-  /**
-   * Sets of images whose blobs are the same bytes, from the generator's own blobs: the planted
-   * copies, and any pictures the generator happened to render twice.
-   */
   private static Set<Set<String>> sameBytes() {
-    Map<String, Set<String>> byDigest = new HashMap<>();
-    for (var item : collection.media()) {
-      if (!"image".equals(item.type())) {
-        continue;
-      }
-      collection
-          .blob(item.blobKey())
-          .ifPresent(
-              blob ->
-                  byDigest
-                      .computeIfAbsent(
-                          java.util.HexFormat.of().formatHex(sha256(blob.bytes().get())),
-                          d -> new java.util.TreeSet<>())
-                      .add(item.id()));
-    }
-    Set<Set<String>> sets = new HashSet<>();
-    byDigest.values().stream().filter(set -> set.size() > 1).forEach(sets::add);
-    return sets;
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return GeneratedBlobs.sameBytes(collection);
   }
 
   @BeforeAll

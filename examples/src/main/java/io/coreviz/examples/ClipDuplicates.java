@@ -1,0 +1,85 @@
+package io.coreviz.examples;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.coreviz.spark.clip.ClipScorer;
+import java.util.Map;
+import org.apache.spark.ml.feature.BucketedRandomProjectionLSH;
+import org.apache.spark.ml.feature.BucketedRandomProjectionLSHModel;
+import org.apache.spark.ml.functions;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Near copies by what a picture shows rather than by its pixels: images whose CLIP embeddings have
+ * a cosine of at least the job's {@code --clip-min-cosine}. Candidate pairs come from Spark ML's
+ * locality-sensitive hashing ({@link BucketedRandomProjectionLSH}: random projections of the unit
+ * embeddings cut into buckets, a pair a candidate when it shares a bucket in any of {@value
+ * #HASH_TABLES} tables), so not every pair is compared; each candidate is confirmed by its exact
+ * distance. For unit vectors the Euclidean distance is {@code sqrt(2 - 2 cosine)}.
+ *
+ * <p>LSH is approximate: a pair at the threshold shares no bucket with a probability of about 0.4
+ * per table ({@value #HASH_TABLES} tables: under 1 in 200); closer pairs are found more surely.
+ */
+final class ClipDuplicates {
+
+  /** Hash tables: more find more pairs near the threshold, and compare more that are not. */
+  static final int HASH_TABLES = 6;
+
+  /** A fixed seed: the same embeddings give the same pairs in every run. */
+  private static final long SEED = 20_261_130L;
+
+  private ClipDuplicates() {}
+
+  /**
+   * The CLIP image embedding of each image row of {@code items} (columns {@code id}, {@code blob}):
+   * {@code id}, {@code model} and {@code embedding} (unit length); images that cannot be fetched or
+   * decoded are left out (the blob checks count them).
+   */
+  static Dataset<Row> embed(Dataset<Row> items, String modelPath, Map<String, String> options) {
+    ClipScorer scorer =
+        new ClipScorer()
+            .setModelPath(modelPath)
+            .setImageCol("blob")
+            .setUseFrames(false)
+            .setEmbeddingCol("embedding");
+    if (options.containsKey("apiKey")) {
+      scorer.setApiKey(options.get("endpoint"), options.get("apiKey"));
+    }
+    return scorer
+        .transform(items.filter(col("type").equalTo("image")).select("id", "blob"))
+        .filter(col("embedding").isNotNull())
+        .select(col("id"), lit(modelPath).as("model"), col("embedding"));
+  }
+
+  /**
+   * Pairs (columns {@code x < y}, {@code cosine}) of an image of {@code fresh} and an image of
+   * {@code all} (both with {@code id} and {@code embedding}) whose cosine is at least {@code
+   * minCosine}.
+   */
+  static Dataset<Row> pairs(Dataset<Row> fresh, Dataset<Row> all, double minCosine) {
+    double distance = Math.sqrt(Math.max(0, 2 - 2 * minCosine));
+    BucketedRandomProjectionLSHModel lsh =
+        new BucketedRandomProjectionLSH()
+            .setInputCol("vector")
+            .setOutputCol("hashes")
+            // Twice the threshold: a pair at it shares a table's bucket with a probability of ~0.6.
+            .setBucketLength(Math.max(1e-3, 2 * distance))
+            .setNumHashTables(HASH_TABLES)
+            .setSeed(SEED)
+            .fit(vectors(all).limit(1));
+    return lsh.approxSimilarityJoin(vectors(fresh), vectors(all), distance, "distance")
+        .select(
+            col("datasetA.id").as("a"),
+            col("datasetB.id").as("b"),
+            lit(1).minus(col("distance").multiply(col("distance")).divide(2)).as("cosine"))
+        .filter(col("a").notEqual(col("b")))
+        .selectExpr("least(a, b) AS x", "greatest(a, b) AS y", "cosine")
+        .dropDuplicates("x", "y");
+  }
+
+  private static Dataset<Row> vectors(Dataset<Row> embeddings) {
+    return embeddings.select(col("id"), functions.array_to_vector(col("embedding")).as("vector"));
+  }
+}
