@@ -477,6 +477,46 @@ class CoreVizEmulatorTest {
   }
 
   @Test
+  void aMeasuredCollectionListsEachFileSizeAsItsBlobsLength() throws Exception {
+    MediaCollection generated = SyntheticCollection.generate(6, 80);
+    Map<String, Long> drawn = new java.util.HashMap<>();
+    generated.media().forEach(item -> drawn.put(item.id(), item.sizeBytes()));
+    MediaCollection measured = generated.measureSizes();
+    try (CoreVizEmulator own =
+        CoreVizEmulator.builder().collection(measured).credential(KEY).start()) {
+      HttpResponse<String> page =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          own.baseUrl()
+                              + "/api/dataset/"
+                              + measured.id()
+                              + "/media?recursive=true&limit=200"))
+                  .header("x-api-key", KEY)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      int compared = 0;
+      for (JsonNode item : JSON.readTree(page.body()).get("media")) {
+        if (item.get("type").asText().equals(MediaItem.FOLDER)) {
+          continue;
+        }
+        long listed = item.get("sizeBytes").asLong();
+        if (drawn.get(item.get("id").asText()) == 0) {
+          assertThat(listed).as("a size not recorded stays 0").isZero();
+          continue;
+        }
+        HttpResponse<byte[]> blob =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create(item.get("blob").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(listed).as(item.get("blob").asText()).isEqualTo(blob.body().length);
+        compared++;
+      }
+      assertThat(compared).isGreaterThan(40);
+    }
+  }
+
+  @Test
   void requestsAreRecordedWithoutCredentialsAndFaultsCanBeInjected() throws Exception {
     server.clearRequests();
     server.faults(FaultInjector.everyNth(2, FaultInjector.tooManyRequests(3)));

@@ -36,8 +36,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * What each image's blob holds: downloaded (a few at a time per task, through the connector's
  * shared client; the API key goes only to the API's own host), checked that it decodes whole and
- * has the dimensions its metadata gives, and hashed: SHA-256 of the bytes (exact copies) and a
- * 64-bit perceptual hash of the picture (near copies), plus a small thumbnail for the report.
+ * has the dimensions and size its metadata gives (a size of 0 is not recorded: the metadata check
+ * flags it), and hashed: SHA-256 of the bytes (exact copies) and a 64-bit perceptual hash of the
+ * picture (near copies), plus a small thumbnail for the report.
  */
 final class BlobChecks {
 
@@ -68,7 +69,8 @@ final class BlobChecks {
       Map.of(
           "unavailable", "blob_unavailable",
           "undecodable", "blob_undecodable",
-          "dimensions_mismatch", "dimensions_mismatch");
+          "dimensions_mismatch", "dimensions_mismatch",
+          "size_mismatch", "size_mismatch");
 
   private BlobChecks() {}
 
@@ -79,7 +81,8 @@ final class BlobChecks {
   static Dataset<Row> inspect(Dataset<Row> items, Map<String, String> options) {
     ClientSettings client = ReadOptions.parse(options, System::getenv, key -> null).client();
     Inspector inspector = new Inspector(client.endpoint(), client.credentials());
-    Dataset<Row> images = items.filter("type = 'image'").select("id", "blob", "width", "height");
+    Dataset<Row> images =
+        items.filter("type = 'image'").select("id", "blob", "width", "height", "sizeBytes");
     // Tasks of about IMAGES_PER_TASK images, so progress (tasks done) moves as they finish.
     long count = images.count();
     int tasks =
@@ -150,6 +153,15 @@ final class BlobChecks {
               + image.getWidth()
               + "x"
               + image.getHeight(),
+          bytes,
+          image);
+    }
+    long size = item.isNullAt(4) ? 0 : item.getLong(4);
+    if (size > 0 && size != bytes.length) {
+      return result(
+          id,
+          "size_mismatch",
+          "metadata " + size + " bytes, blob " + bytes.length + " bytes",
           bytes,
           image);
     }

@@ -37,6 +37,7 @@ public final class QualityChecks {
           "blob_unavailable",
           "blob_undecodable",
           "dimensions_mismatch",
+          "size_mismatch",
           "exact_duplicate",
           "near_duplicate");
 

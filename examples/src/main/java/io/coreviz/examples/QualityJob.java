@@ -163,7 +163,8 @@ public final class QualityJob {
       ClipCheck.Settings clip,
       int size)
       throws IOException {
-    MediaCollection sample = SyntheticCollection.generate(42, size);
+    // Sizes measured from the blobs, as a real store reports them: the size check has ground truth.
+    MediaCollection sample = SyntheticCollection.generate(42, size).measureSizes();
     // Known media defects, so the media checks have something to find (PlantedDefects says which).
     io.coreviz.emulator.data.PlantedDefects.plant(sample, 42, 3);
     QualityHistory history = QualityHistory.inFolder(spark, warehouse, sample.id());
@@ -205,7 +206,7 @@ public final class QualityJob {
             .map(MediaItem::createdAt)
             .max(Comparator.naturalOrder())
             .orElseThrow();
-    MediaCollection templates = SyntheticCollection.generate(1_000 + run, GROWTH, 0);
+    MediaCollection templates = SyntheticCollection.generate(1_000 + run, GROWTH, 0).measureSizes();
     List<MediaItem> folders = sample.items().stream().filter(MediaItem::isFolder).toList();
     List<MediaItem> items = new ArrayList<>();
     List<MediaItem> media = templates.media();

@@ -39,7 +39,7 @@ class ClipCheckTest {
 
   @BeforeAll
   static void start() {
-    collection = SyntheticCollection.generate(11, 160);
+    collection = SyntheticCollection.generate(11, 160).measureSizes();
     planted = PlantedDefects.plant(collection, 5, 2);
     server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
     spark = TestSessions.withDelta("ClipCheckTest");

@@ -68,7 +68,7 @@ class QualityHistoryTest {
    */
   @Test
   void runsCheckWhatIsNewKeepTheirHistoryAndAFullRunResolves(@TempDir Path dir) throws Exception {
-    MediaCollection collection = SyntheticCollection.generate(11, 150);
+    MediaCollection collection = SyntheticCollection.generate(11, 150).measureSizes();
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       QualityJob.Settings incremental = settings(server, collection, dir, false);

@@ -31,7 +31,7 @@ class QualityJobTest {
 
   @BeforeAll
   static void start() {
-    collection = SyntheticCollection.generate(5, 900);
+    collection = SyntheticCollection.generate(5, 900).measureSizes();
     server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
     spark = TestSessions.withDelta("QualityJobTest");
   }

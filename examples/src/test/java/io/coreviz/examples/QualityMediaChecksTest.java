@@ -39,7 +39,7 @@ class QualityMediaChecksTest {
 
   @BeforeAll
   static void start() {
-    collection = SyntheticCollection.generate(21, 600);
+    collection = SyntheticCollection.generate(21, 600).measureSizes();
     planted = PlantedDefects.plant(collection, 5, 2);
     server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
     spark = TestSessions.withDelta("QualityMediaChecksTest");

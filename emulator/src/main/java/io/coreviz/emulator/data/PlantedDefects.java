@@ -25,12 +25,14 @@ import javax.imageio.ImageIO;
 /**
  * Known defects added to a collection as new images, created after all others, so a checker can be
  * held to ground truth that does not come from the checker: blobs that 404, truncated image bytes,
- * an image whose metadata gives other dimensions than its bytes, exact copies (the same bytes), and
- * near copies of one picture (re-encoded in the other format, resized to half, cropped by 4% on
- * each side).
+ * an image whose metadata gives other dimensions than its bytes, one whose size is not its blob's
+ * length (the others' sizes are their blobs' lengths: measure the collection's own first, {@link
+ * io.coreviz.emulator.model.MediaCollection#measureSizes}), exact copies (the same bytes), and near
+ * copies of one picture (re-encoded in the other format, resized to half, cropped by 4% on each
+ * side).
  *
  * @param broken per reason ({@code blob_unavailable}, {@code blob_undecodable}, {@code
- *     dimensions_mismatch}), the ids planted with it
+ *     dimensions_mismatch}, {@code size_mismatch}), the ids planted with it
  * @param exactSets sets of ids whose blobs are the same bytes (an original and its copy)
  * @param nearSets sets of ids showing the same picture in other bytes (an original and its three
  *     variants)
@@ -83,6 +85,19 @@ public record PlantedDefects(
           .add(
               planter.add(
                   base, base.width() * 2, base.height() * 2, () -> same, planter.ext(base)));
+
+      base = images.get(next++);
+      byte[] unchanged = planter.bytes(base);
+      broken
+          .computeIfAbsent("size_mismatch", k -> new LinkedHashSet<>())
+          .add(
+              planter.add(
+                  base,
+                  base.width(),
+                  base.height(),
+                  () -> unchanged,
+                  planter.ext(base),
+                  2L * unchanged.length));
 
       base = images.get(next++);
       byte[] original = planter.bytes(base);
@@ -139,8 +154,18 @@ public record PlantedDefects(
           .get();
     }
 
-    /** A copy of {@code base} as a new item whose blob is {@code bytes} (none: it 404s). */
+    /**
+     * A copy of {@code base} as a new item whose blob is {@code bytes} (none: it 404s), its size
+     * the blob's length (none: the original's).
+     */
     String add(MediaItem base, int width, int height, Supplier<byte[]> bytes, String ext) {
+      return add(
+          base, width, height, bytes, ext, bytes == null ? base.sizeBytes() : bytes.get().length);
+    }
+
+    /** As above, with {@code sizeBytes} as its size whatever the blob's length. */
+    String add(
+        MediaItem base, int width, int height, Supplier<byte[]> bytes, String ext, long sizeBytes) {
       String id = Ids.random(random);
       String key = "media/" + id + "." + ext;
       at = at.plusSeconds(1);
@@ -156,7 +181,7 @@ public record PlantedDefects(
               width,
               height,
               null,
-              base.sizeBytes(),
+              sizeBytes,
               base.status(),
               base.metadata(),
               1,

@@ -125,6 +125,28 @@ public final class MediaCollection {
     version.incrementAndGet();
   }
 
+  /**
+   * Gives every image and video the length of its blob's bytes as its {@code sizeBytes}, as a real
+   * store reports a file's size. A generated collection's sizes are drawn at random, since
+   * measuring means rendering every blob, which a large collection's listing cannot wait for; a
+   * collection whose blobs are checked against their metadata is measured first. Items without a
+   * blob, and items whose size is 0 (not recorded), keep theirs. Renders each blob once, in
+   * parallel.
+   */
+  public MediaCollection measureSizes() {
+    Map<String, Long> sizes = new java.util.concurrent.ConcurrentHashMap<>();
+    items.parallelStream()
+        .filter(item -> !item.isFolder() && item.sizeBytes() > 0 && item.blobKey() != null)
+        .forEach(
+            item ->
+                blob(item.blobKey())
+                    .ifPresent(blob -> sizes.put(item.id(), (long) blob.bytes().get().length)));
+    items.replaceAll(
+        item -> sizes.containsKey(item.id()) ? item.withSizeBytes(sizes.get(item.id())) : item);
+    version.incrementAndGet();
+    return this;
+  }
+
   public boolean remove(String itemId) {
     boolean removed = items.removeIf(item -> item.id().equals(itemId));
     version.incrementAndGet();

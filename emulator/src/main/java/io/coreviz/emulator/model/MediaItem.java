@@ -73,6 +73,27 @@ public record MediaItem(
     return with(path, createdAt, updatedAt);
   }
 
+  /** This item with {@code sizeBytes} as its file size. */
+  public MediaItem withSizeBytes(long sizeBytes) {
+    return new MediaItem(
+        id,
+        name,
+        type,
+        blobKey,
+        path,
+        createdAt,
+        updatedAt,
+        width,
+        height,
+        duration,
+        sizeBytes,
+        status,
+        metadata,
+        totalVersions,
+        frameObjectId,
+        frames);
+  }
+
   private MediaItem with(String path, Instant createdAt, Instant updatedAt) {
     return new MediaItem(
         id,
