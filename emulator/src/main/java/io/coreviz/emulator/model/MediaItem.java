@@ -65,36 +65,20 @@ public record MediaItem(
 
   /** This item as if created (and last updated) at {@code instant}. */
   public MediaItem withCreatedAt(Instant instant) {
-    return with(path, instant, instant);
+    return with(path, instant, instant, sizeBytes);
   }
 
   /** This item moved to {@code path} (its own label last, as every path ends). */
   public MediaItem withPath(String path) {
-    return with(path, createdAt, updatedAt);
+    return with(path, createdAt, updatedAt, sizeBytes);
   }
 
   /** This item with {@code sizeBytes} as its file size. */
   public MediaItem withSizeBytes(long sizeBytes) {
-    return new MediaItem(
-        id,
-        name,
-        type,
-        blobKey,
-        path,
-        createdAt,
-        updatedAt,
-        width,
-        height,
-        duration,
-        sizeBytes,
-        status,
-        metadata,
-        totalVersions,
-        frameObjectId,
-        frames);
+    return with(path, createdAt, updatedAt, sizeBytes);
   }
 
-  private MediaItem with(String path, Instant createdAt, Instant updatedAt) {
+  private MediaItem with(String path, Instant createdAt, Instant updatedAt, long sizeBytes) {
     return new MediaItem(
         id,
         name,
