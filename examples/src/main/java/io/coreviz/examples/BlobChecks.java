@@ -34,19 +34,20 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * What each image's blob holds: downloaded (a few at a time per task, through the connector's
- * shared client; the API key goes only to the API's own host), checked that it decodes whole and
- * has the dimensions and size its metadata gives (a size of 0 is not recorded: the metadata check
- * flags it), and hashed: SHA-256 of the bytes (exact copies) and a 64-bit perceptual hash of the
- * picture (near copies), plus a small thumbnail for the report.
+ * What each image's and video's blob holds: downloaded (a few at a time per task, through the
+ * connector's shared client; the API key goes only to the API's own host), checked that it is whole
+ * (an image decodes whole; a video's container is not cut short, see {@link #videoDefect}) and has
+ * the size its metadata gives (a size of 0 is not recorded: the metadata check flags it), an image
+ * also its dimensions, and hashed: SHA-256 of the bytes (exact copies) and, for images, a 64-bit
+ * perceptual hash of the picture (near copies) and a small thumbnail for the report.
  */
 final class BlobChecks {
 
   /** Downloads in flight per task. */
   static final int DOWNLOADS = 8;
 
-  /** Images a task checks, about. */
-  static final int IMAGES_PER_TASK = 200;
+  /** Blobs a task checks, about. */
+  static final int BLOBS_PER_TASK = 200;
 
   /** Longest side of a report thumbnail, in pixels. */
   static final int THUMBNAIL = 96;
@@ -75,25 +76,27 @@ final class BlobChecks {
   private BlobChecks() {}
 
   /**
-   * One row of {@link #SCHEMA} per image among {@code items} (rows of the coreviz table), its blob
-   * fetched with the endpoint and credentials {@code options} name.
+   * One row of {@link #SCHEMA} per image and video among {@code items} (rows of the coreviz table),
+   * its blob fetched with the endpoint and credentials {@code options} name.
    */
   static Dataset<Row> inspect(Dataset<Row> items, Map<String, String> options) {
     ClientSettings client = ReadOptions.parse(options, System::getenv, key -> null).client();
     Inspector inspector = new Inspector(client.endpoint(), client.credentials());
-    Dataset<Row> images =
-        items.filter("type = 'image'").select("id", "blob", "width", "height", "sizeBytes");
-    // Tasks of about IMAGES_PER_TASK images, so progress (tasks done) moves as they finish.
-    long count = images.count();
+    Dataset<Row> media =
+        items
+            .filter("type IN ('image', 'video')")
+            .select("id", "blob", "width", "height", "sizeBytes", "type");
+    // Tasks of about BLOBS_PER_TASK blobs, so progress (tasks done) moves as they finish.
+    long count = media.count();
     int tasks =
         (int)
             Math.max(
                 items.sparkSession().sparkContext().defaultParallelism(),
-                Math.min(10_000, (count + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK));
-    return images.repartition(tasks).mapPartitions(inspector, ExpressionEncoder.apply(SCHEMA));
+                Math.min(10_000, (count + BLOBS_PER_TASK - 1) / BLOBS_PER_TASK));
+    return media.repartition(tasks).mapPartitions(inspector, ExpressionEncoder.apply(SCHEMA));
   }
 
-  /** Fetches and checks a task's images, {@value #DOWNLOADS} at a time, in order. */
+  /** Fetches and checks a task's blobs, {@value #DOWNLOADS} at a time, in order. */
   private record Inspector(String endpoint, io.coreviz.spark.client.Credentials credentials)
       implements MapPartitionsFunction<Row, Row>, Serializable {
 
@@ -131,6 +134,12 @@ final class BlobChecks {
     } catch (ImageFetcher.ImageFailure e) {
       return result(id, "unavailable", e.getMessage(), null, null);
     }
+    if ("video".equals(item.getString(5))) {
+      String defect = videoDefect(bytes);
+      return defect != null
+          ? result(id, "undecodable", defect, bytes, null)
+          : sized(id, item, bytes, null);
+    }
     BufferedImage image;
     try {
       image = decode(bytes);
@@ -156,6 +165,11 @@ final class BlobChecks {
           bytes,
           image);
     }
+    return sized(id, item, bytes, image);
+  }
+
+  /** {@code ok}, or {@code size_mismatch} where the item's size is not the blob's length. */
+  private static Row sized(String id, Row item, byte[] bytes, BufferedImage image) {
     long size = item.isNullAt(4) ? 0 : item.getLong(4);
     if (size > 0 && size != bytes.length) {
       return result(
@@ -166,6 +180,59 @@ final class BlobChecks {
           image);
     }
     return result(id, "ok", null, bytes, image);
+  }
+
+  /**
+   * Why a video's bytes are not a whole file, or null. This job has no video decoder, but a
+   * container's structure tells a whole file from a cut one: an MP4 or MOV file (ISO BMFF, an
+   * {@code ftyp} box first) is a sequence of top-level boxes, each starting with its size, that
+   * must tile the file exactly, so a truncated file ends inside its last box. A WebM or Matroska
+   * file is recognised by its signature only.
+   */
+  static String videoDefect(byte[] bytes) {
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+    if (bytes.length >= 4 && buffer.getInt(0) == 0x1A45DFA3) {
+      return null;
+    }
+    if (bytes.length < 8 || buffer.getInt(4) != 0x66747970) { // "ftyp"
+      return "not a video container this job reads (MP4/MOV, WebM/Matroska)";
+    }
+    long at = 0;
+    while (at < bytes.length) {
+      long left = bytes.length - at;
+      if (left < 8) {
+        return "truncated: " + left + " bytes after the last box, too few for a box header";
+      }
+      long size = Integer.toUnsignedLong(buffer.getInt((int) at));
+      String type =
+          new String(bytes, (int) at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+      long header = 8;
+      if (size == 1) {
+        if (left < 16) {
+          return "truncated: box '" + type + "' at byte " + at + " ends inside its header";
+        }
+        size = buffer.getLong((int) at + 8);
+        header = 16;
+      } else if (size == 0) {
+        size = left; // the last box, to the end of the file
+      }
+      if (size < header) {
+        return "box '" + type + "' at byte " + at + " gives an impossible size, " + size;
+      }
+      if (size > left) {
+        return "truncated: box '"
+            + type
+            + "' at byte "
+            + at
+            + " is "
+            + size
+            + " bytes, "
+            + left
+            + " are left";
+      }
+      at += size;
+    }
+    return null;
   }
 
   private static Row result(

@@ -278,7 +278,7 @@ public final class QualityJob {
     // The media checks: each checked image's blob fetched and hashed, kept in the history so a
     // later item is compared with every earlier one.
     Dataset<Row> inspected = BlobChecks.inspect(checked, settings.options()).cache();
-    progress.note(inspected.count() + " image blobs fetched and checked");
+    progress.note(inspected.count() + " image and video blobs fetched and checked");
     history.mergeBlobs(inspected);
     Dataset<Row> blobs = history.blobs().cache();
     List<Set<String>> exact = DuplicateSets.exact(blobs);

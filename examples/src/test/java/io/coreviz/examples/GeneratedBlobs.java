@@ -16,15 +16,12 @@ final class GeneratedBlobs {
   private GeneratedBlobs() {}
 
   /**
-   * Sets of images whose blobs are the same bytes: the planted copies, and any pictures the
-   * generator happened to render twice.
+   * Sets of images and videos whose blobs are the same bytes: the planted copies, and any pictures
+   * the generator happened to render twice.
    */
   static Set<Set<String>> sameBytes(MediaCollection collection) {
     Map<String, Set<String>> byDigest = new HashMap<>();
     for (var item : collection.media()) {
-      if (!"image".equals(item.type())) {
-        continue;
-      }
       collection
           .blob(item.blobKey())
           .ifPresent(

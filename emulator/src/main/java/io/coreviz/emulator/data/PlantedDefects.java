@@ -127,8 +127,31 @@ public record PlantedDefects(
       copies.add(planter.add(base, crop.getWidth(), crop.getHeight(), () -> cropped, "jpg"));
       near.add(copies);
     }
+    // Videos: one whose blob 404s, one missing its last 8 bytes (it ends inside its last box).
+    List<MediaItem> videos =
+        new ArrayList<>(
+            collection.media().stream()
+                .filter(m -> MediaItem.VIDEO.equals(m.type()))
+                .sorted(Comparator.comparing(MediaItem::id))
+                .toList());
+    java.util.Collections.shuffle(videos, random);
+    for (int i = 0, v = 0; i < perKind && v + 1 < videos.size(); i++) {
+      MediaItem base = videos.get(v++);
+      broken
+          .get("blob_unavailable")
+          .add(planter.add(base, base.width(), base.height(), null, "mp4"));
+      base = videos.get(v++);
+      byte[] whole = planter.bytes(base);
+      byte[] truncated = java.util.Arrays.copyOf(whole, whole.length - 8);
+      broken
+          .get("blob_undecodable")
+          .add(planter.add(base, base.width(), base.height(), () -> truncated, "mp4"));
+    }
     return new PlantedDefects(broken, exact, near);
   }
+
+  private static final Map<String, String> CONTENT_TYPES =
+      Map.of("png", "image/png", "jpg", "image/jpeg", "mp4", "video/mp4");
 
   /** Adds items next to their originals, each a second after the last. */
   private static final class Planter {
@@ -158,7 +181,7 @@ public record PlantedDefects(
      * A copy of {@code base} as a new item whose blob is {@code bytes} (none: it 404s), its size
      * the blob's length (none: the original's).
      */
-    String add(MediaItem base, int width, int height, Supplier<byte[]> bytes, String ext) {
+    String add(MediaItem base, Integer width, Integer height, Supplier<byte[]> bytes, String ext) {
       return add(
           base, width, height, bytes, ext, bytes == null ? base.sizeBytes() : bytes.get().length);
     }
@@ -173,14 +196,14 @@ public record PlantedDefects(
           new MediaItem(
               id,
               "copy-of-" + base.name(),
-              MediaItem.IMAGE,
+              base.type(),
               key,
               base.parentPath() + "." + id,
               at,
               at,
               width,
               height,
-              null,
+              base.duration(),
               sizeBytes,
               base.status(),
               base.metadata(),
@@ -188,10 +211,7 @@ public record PlantedDefects(
               null,
               List.of());
       collection.add(
-          item,
-          bytes == null
-              ? Map.of()
-              : Map.of(key, new Blob(ext.equals("png") ? "image/png" : "image/jpeg", bytes)));
+          item, bytes == null ? Map.of() : Map.of(key, new Blob(CONTENT_TYPES.get(ext), bytes)));
       return id;
     }
   }

@@ -365,16 +365,19 @@ public final class SyntheticCollection {
     return values[values.length - 1];
   }
 
-  /** Not a playable video: a minimal MP4 {@code ftyp} box, enough to be typed by its bytes. */
+  /**
+   * Not a playable video, but a well-formed ISO BMFF (MP4) file: an {@code ftyp} box, then a {@code
+   * free} box holding the id, so its top-level boxes tile it exactly as a real file's do and a
+   * truncated copy can be told from a whole one.
+   */
   private static byte[] fakeVideo(String id) {
-    byte[] head = {
+    byte[] ftyp = {
       0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0, 'i', 's', 'o', 'm', 'm', 'p',
       '4', '1'
     };
-    byte[] tail = id.getBytes(StandardCharsets.US_ASCII);
-    byte[] bytes = new byte[head.length + tail.length];
-    System.arraycopy(head, 0, bytes, 0, head.length);
-    System.arraycopy(tail, 0, bytes, head.length, tail.length);
-    return bytes;
+    byte[] payload = id.getBytes(StandardCharsets.US_ASCII);
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(ftyp.length + 8 + payload.length);
+    bytes.put(ftyp).putInt(8 + payload.length).put(new byte[] {'f', 'r', 'e', 'e'}).put(payload);
+    return bytes.array();
   }
 }
