@@ -4,12 +4,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.coreviz.spark.clip.ClipScorer;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.feature.BucketedRandomProjectionLSH;
 import org.apache.spark.ml.feature.BucketedRandomProjectionLSHModel;
 import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Near copies by what a picture shows rather than by its pixels: images whose CLIP embeddings have
@@ -59,6 +61,14 @@ final class ClipDuplicates {
    * minCosine}.
    */
   static Dataset<Row> pairs(Dataset<Row> fresh, Dataset<Row> all, double minCosine) {
+    if (fresh.isEmpty()) {
+      // Nothing new to pair (and LSH learns the embeddings' dimension from a first row).
+      return fresh
+          .sparkSession()
+          .createDataFrame(
+              List.of(),
+              new StructType().add("x", "string").add("y", "string").add("cosine", "double"));
+    }
     double distance = Math.sqrt(Math.max(0, 2 - 2 * minCosine));
     BucketedRandomProjectionLSHModel lsh =
         new BucketedRandomProjectionLSH()
@@ -68,7 +78,7 @@ final class ClipDuplicates {
             .setBucketLength(Math.max(1e-3, 2 * distance))
             .setNumHashTables(HASH_TABLES)
             .setSeed(SEED)
-            .fit(vectors(all).limit(1));
+            .fit(vectors(fresh).limit(1));
     return lsh.approxSimilarityJoin(vectors(fresh), vectors(all), distance, "distance")
         .select(
             col("datasetA.id").as("a"),

@@ -275,8 +275,8 @@ public final class QualityJob {
     long checkedCount = checked.count();
     Dataset<Row> media = QualityChecks.media(all);
     Dataset<Row> flagged = QualityChecks.flagged(media).join(checked.select("id"), "id");
-    // The media checks: each checked image's blob fetched and hashed, kept in the history so a
-    // later item is compared with every earlier one.
+    // The media checks: each checked image's and video's blob fetched and hashed, kept in the
+    // history so a later item is compared with every earlier one.
     Dataset<Row> inspected = BlobChecks.inspect(checked, settings.options()).cache();
     progress.note(inspected.count() + " image and video blobs fetched and checked");
     history.mergeBlobs(inspected);
@@ -406,8 +406,8 @@ public final class QualityJob {
     List<String[]> pairs = new ArrayList<>();
     for (Row pair :
         ClipDuplicates.pairs(fresh, all, clip.minCosine())
-            .join(sha.toDF("x", "x_sha256"), "x")
-            .join(sha.toDF("y", "y_sha256"), "y")
+            .join(sha.toDF("x", "x_sha256"), new String[] {"x"}, "left")
+            .join(sha.toDF("y", "y_sha256"), new String[] {"y"}, "left")
             .filter("x_sha256 IS NULL OR y_sha256 IS NULL OR x_sha256 <> y_sha256")
             .select("x", "y")
             .collectAsList()) {

@@ -94,6 +94,15 @@ class ClipDuplicatesTest {
   }
 
   @Test
+  void nothingNewPairsNothing() {
+    // A run with no new image: no pairs, and no failure (LSH learns the dimension from a row),
+    // whether or not earlier runs embedded any.
+    Dataset<Row> none = embeddings.limit(0);
+    assertThat(ClipDuplicates.pairs(none, embeddings, 0.5).collectAsList()).isEmpty();
+    assertThat(ClipDuplicates.pairs(none, none, 0.5).collectAsList()).isEmpty();
+  }
+
+  @Test
   void aCosineOutsideMinusOneToOneIsRefused() {
     assertThatThrownBy(
             () -> QualityJob.parseClip(Map.of("--clip-model", MODEL, "--clip-min-cosine", "95")))
