@@ -52,6 +52,11 @@ final class BlobChecks {
   /** Longest side of a report thumbnail, in pixels. */
   static final int THUMBNAIL = 96;
 
+  /**
+   * A row per blob: its {@code status} is {@code ok} or the flag reason it raises ({@code
+   * blob_unavailable}, {@code blob_undecodable}, {@code dimensions_mismatch}, {@code
+   * size_mismatch}), with what went wrong in {@code detail}.
+   */
   static final StructType SCHEMA =
       new StructType()
           .add("id", DataTypes.StringType, false)
@@ -64,14 +69,6 @@ final class BlobChecks {
           .add("phash", DataTypes.LongType, true)
           .add("colors", DataTypes.BinaryType, true)
           .add("thumbnail", DataTypes.StringType, true);
-
-  /** Statuses and the flag reason each raises ({@code ok} raises none). */
-  static final Map<String, String> REASONS =
-      Map.of(
-          "unavailable", "blob_unavailable",
-          "undecodable", "blob_undecodable",
-          "dimensions_mismatch", "dimensions_mismatch",
-          "size_mismatch", "size_mismatch");
 
   private BlobChecks() {}
 
@@ -126,25 +123,25 @@ final class BlobChecks {
     String id = item.getString(0);
     String url = item.isNullAt(1) ? null : item.getString(1);
     if (url == null || url.isEmpty()) {
-      return result(id, "unavailable", "no blob URL", null, null);
+      return result(id, "blob_unavailable", "no blob URL", null, null);
     }
     byte[] bytes;
     try {
       bytes = fetcher.fetch(url);
     } catch (ImageFetcher.ImageFailure e) {
-      return result(id, "unavailable", e.getMessage(), null, null);
+      return result(id, "blob_unavailable", e.getMessage(), null, null);
     }
     if ("video".equals(item.getString(5))) {
       String defect = videoDefect(bytes);
       return defect != null
-          ? result(id, "undecodable", defect, bytes, null)
+          ? result(id, "blob_undecodable", defect, bytes, null)
           : sized(id, item, bytes, null);
     }
     BufferedImage image;
     try {
       image = decode(bytes);
     } catch (IOException e) {
-      return result(id, "undecodable", e.getMessage(), bytes, null);
+      return result(id, "blob_undecodable", e.getMessage(), bytes, null);
     }
     Integer width = item.isNullAt(2) ? null : item.getInt(2);
     Integer height = item.isNullAt(3) ? null : item.getInt(3);

@@ -291,7 +291,7 @@ public final class QualityJob {
     checked.select("id").collectAsList().forEach(row -> checkedIds.add(row.getString(0)));
     List<Row> mediaFlags = new ArrayList<>();
     for (Row row : inspected.filter("status <> 'ok'").select("id", "status").collectAsList()) {
-      mediaFlags.add(RowFactory.create(row.getString(0), BlobChecks.REASONS.get(row.getString(1))));
+      mediaFlags.add(RowFactory.create(row.getString(0), row.getString(1)));
     }
     List<Set<String>> exactNow = touching(exact, checkedIds);
     List<Set<String>> nearNow = touching(near, checkedIds);
