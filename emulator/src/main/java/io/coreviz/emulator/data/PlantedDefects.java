@@ -188,7 +188,12 @@ public record PlantedDefects(
 
     /** As above, with {@code sizeBytes} as its size whatever the blob's length. */
     String add(
-        MediaItem base, int width, int height, Supplier<byte[]> bytes, String ext, long sizeBytes) {
+        MediaItem base,
+        Integer width,
+        Integer height,
+        Supplier<byte[]> bytes,
+        String ext,
+        long sizeBytes) {
       String id = Ids.random(random);
       String key = "media/" + id + "." + ext;
       at = at.plusSeconds(1);
