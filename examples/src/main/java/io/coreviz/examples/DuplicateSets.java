@@ -55,11 +55,6 @@ final class DuplicateSets {
     return sets;
   }
 
-  /** Sets of two or more ids whose pictures are near copies (not byte-equal: those are exact). */
-  static List<Set<String>> near(Dataset<Row> blobs) {
-    return sets(nearPairs(blobs));
-  }
-
   /**
    * Pairs of ids (each {@code [x, y]}) whose pictures are near copies by perceptual hash and colour
    * layout, and not byte-equal.

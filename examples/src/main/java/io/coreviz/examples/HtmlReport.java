@@ -85,6 +85,7 @@ final class HtmlReport {
     return html.append("</table>\n</body></html>\n").toString();
   }
 
+  /** Flag rows (reason, type, name, id, and a thumbnail data URI or null), one table row each. */
   private static void rows(StringBuilder html, List<Row> flaggedSample) {
     for (Row row : flaggedSample) {
       html.append("<tr><td>")
@@ -96,12 +97,7 @@ final class HtmlReport {
           .append("</td><td><code>")
           .append(escape(row.getAs("id")))
           .append("</code></td><td>");
-      boolean pictured =
-          java.util.Arrays.asList(row.schema().fieldNames()).contains("thumbnail")
-              && row.getAs("thumbnail") != null;
-      if (pictured) {
-        thumbnail(html, row.getAs("thumbnail"), row.getAs("name"));
-      }
+      thumbnail(html, row.getAs("thumbnail"), row.getAs("name"));
       html.append("</td></tr>\n");
     }
   }

@@ -70,7 +70,7 @@ class QualityMediaChecksTest {
     Set<Set<String>> exact = sameBytes();
     assertThat(exact).containsAll(planted.exactSets());
     assertThat(new HashSet<>(DuplicateSets.exact(blobs))).isEqualTo(exact);
-    assertThat(new HashSet<>(DuplicateSets.near(blobs)))
+    assertThat(new HashSet<>(DuplicateSets.sets(DuplicateSets.nearPairs(blobs))))
         .isEqualTo(new HashSet<>(planted.nearSets()));
   }
 
