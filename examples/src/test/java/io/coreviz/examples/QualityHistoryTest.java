@@ -138,23 +138,9 @@ class QualityHistoryTest {
     var blob = collection.blob(broken.blobKey()).orElseThrow();
     collection.remove(broken.id());
     MediaItem fixed =
-        new MediaItem(
-            broken.id(),
-            broken.name(),
-            broken.type(),
-            broken.blobKey(),
-            broken.path(),
-            broken.createdAt(),
-            broken.updatedAt(),
+        broken.withDimensions(
             broken.width() == null ? 320 : broken.width(),
-            broken.height() == null ? 240 : broken.height(),
-            broken.duration(),
-            broken.sizeBytes(),
-            broken.status(),
-            broken.metadata(),
-            broken.totalVersions(),
-            broken.frameObjectId(),
-            broken.frames());
+            broken.height() == null ? 240 : broken.height());
     collection.add(fixed, Map.of(broken.blobKey(), blob));
     return fixed;
   }

@@ -65,20 +65,31 @@ public record MediaItem(
 
   /** This item as if created (and last updated) at {@code instant}. */
   public MediaItem withCreatedAt(Instant instant) {
-    return with(path, instant, instant, sizeBytes);
+    return with(path, instant, instant, width, height, sizeBytes);
   }
 
   /** This item moved to {@code path} (its own label last, as every path ends). */
   public MediaItem withPath(String path) {
-    return with(path, createdAt, updatedAt, sizeBytes);
+    return with(path, createdAt, updatedAt, width, height, sizeBytes);
   }
 
   /** This item with {@code sizeBytes} as its file size. */
   public MediaItem withSizeBytes(long sizeBytes) {
-    return with(path, createdAt, updatedAt, sizeBytes);
+    return with(path, createdAt, updatedAt, width, height, sizeBytes);
   }
 
-  private MediaItem with(String path, Instant createdAt, Instant updatedAt, long sizeBytes) {
+  /** This item with {@code width} and {@code height} (null: not recorded) as its dimensions. */
+  public MediaItem withDimensions(Integer width, Integer height) {
+    return with(path, createdAt, updatedAt, width, height, sizeBytes);
+  }
+
+  private MediaItem with(
+      String path,
+      Instant createdAt,
+      Instant updatedAt,
+      Integer width,
+      Integer height,
+      long sizeBytes) {
     return new MediaItem(
         id,
         name,

@@ -14,27 +14,6 @@ import org.junit.jupiter.api.Test;
 
 class PlantedDefectsTest {
 
-  /** {@code item} with no width or height, as about 3% of generated items are. */
-  private static MediaItem withoutDimensions(MediaItem item) {
-    return new MediaItem(
-        item.id(),
-        item.name(),
-        item.type(),
-        item.blobKey(),
-        item.path(),
-        item.createdAt(),
-        item.updatedAt(),
-        null,
-        null,
-        item.duration(),
-        item.sizeBytes(),
-        item.status(),
-        item.metadata(),
-        item.totalVersions(),
-        item.frameObjectId(),
-        item.frames());
-  }
-
   @Test
   void videosWithoutDimensionsArePlantedAsCopiesWithoutDimensions() {
     MediaCollection generated = SyntheticCollection.generate(6, 200);
@@ -45,7 +24,9 @@ class PlantedDefectsTest {
             item -> generated.blob(item.blobKey()).ifPresent(b -> blobs.put(item.blobKey(), b)));
     List<MediaItem> items =
         generated.items().stream()
-            .map(item -> MediaItem.VIDEO.equals(item.type()) ? withoutDimensions(item) : item)
+            .map(
+                item ->
+                    MediaItem.VIDEO.equals(item.type()) ? item.withDimensions(null, null) : item)
             .toList();
     MediaCollection collection = new MediaCollection(generated.id(), items, blobs);
 
