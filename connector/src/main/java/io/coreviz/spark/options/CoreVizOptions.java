@@ -150,7 +150,7 @@ public final class CoreVizOptions {
 
   public static final OptionSpec<Integer> ITEMS_PER_PARTITION =
       OptionSpec.integer(
-          "itemsPerPartition", 5000, 1, Integer.MAX_VALUE, "target items per Spark partition");
+          "itemsPerPartition", 20_000, 1, Integer.MAX_VALUE, "target items per Spark partition");
 
   public static final OptionSpec<ReadOptions.PartitionBy> PARTITION_BY =
       OptionSpec.choice(

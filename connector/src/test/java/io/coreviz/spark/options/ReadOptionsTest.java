@@ -36,7 +36,7 @@ class ReadOptionsTest {
 
     assertThat(options.client().endpoint()).isEqualTo("https://lab.coreviz.io");
     assertThat(options.pageSize()).isEqualTo(100);
-    assertThat(options.itemsPerPartition()).isEqualTo(5000);
+    assertThat(options.itemsPerPartition()).isEqualTo(20_000);
     assertThat(options.scored()).isFalse();
     assertThat(options.query().request().pathAndQuery())
         .isEqualTo(
