@@ -284,7 +284,8 @@ final class AdaptiveLimit {
 
   /**
    * One round at {@code level} requests in flight (at most), from slot {@code from} on, then one at
-   * the whole limit or at {@code upTo} where higher, each of enough answers of kind {@code kind}.
+   * the whole limit, each of enough answers of kind {@code kind}; or, to check a cut ({@code upTo}
+   * above 0), only the round at {@code upTo}, with no round at fewer ({@code half} null).
    */
   private static final class Probe {
     final int level;
@@ -297,7 +298,7 @@ final class AdaptiveLimit {
       this.level = level;
       this.kind = kind;
       this.upTo = upTo;
-      this.half = new Answers(from);
+      this.half = upTo > 0 ? null : new Answers(from);
       this.full = upTo > 0 ? new Answers(from + upTo) : null;
     }
 
