@@ -12,10 +12,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 
 /**
- * The quality job's optional CLIP check: does each image (a video: its frame images) match its
- * description, or its prompt for generated images? Items scoring below {@code minScore} (100 x
- * cosine) are low matches; items whose image cannot be downloaded or decoded are counted with their
- * reason. Writes {@code clip.parquet} (id, name, type, text, score, error).
+ * The quality job's optional CLIP pass, once per checked image: does each image (a video: its frame
+ * images) match its description, or its prompt for generated images? Items scoring below {@code
+ * minScore} (100 x cosine) are low matches; items whose image cannot be downloaded or decoded are
+ * counted with their reason. The same pass gives each image's embedding for the near copies ({@link
+ * ClipDuplicates}), so an image is downloaded and embedded once for both. Writes {@code
+ * clip.parquet} (id, name, type, text, score, error) for the described items.
  */
 final class ClipCheck {
 
@@ -37,23 +39,46 @@ final class ClipCheck {
 
   private ClipCheck() {}
 
-  static Summary run(Dataset<Row> table, Settings settings, Path out) {
-    Dataset<Row> described =
-        table
-            .filter(col("type").isin("image", "video"))
+  /**
+   * The CLIP pass over {@code items}: every image, and every video with a text (scored on its
+   * frames' images). Columns {@code id}, {@code name}, {@code type}, {@code text} (the description,
+   * else the prompt; null for an image with neither), {@code clip_score}, {@code clip_error} and
+   * {@code embedding} (the image's, unit length; null where it could not be fetched or decoded).
+   * Lazy: callers persist it to use it twice.
+   */
+  static Dataset<Row> embed(Dataset<Row> items, Settings settings, Map<String, String> options) {
+    Dataset<Row> wanted =
+        items
             .withColumn("text", coalesce(col("metadata.description"), col("metadata.prompt")))
-            .filter(col("text").isNotNull())
+            .filter(
+                col("type")
+                    .equalTo("image")
+                    .or(col("type").equalTo("video").and(col("text").isNotNull())))
             .select("id", "name", "type", "blob", "frames", "text");
     ClipScorer scorer =
-        new ClipScorer().setModelPath(settings.modelPath()).setImageCol("blob").setTextCol("text");
+        new ClipScorer()
+            .setModelPath(settings.modelPath())
+            .setImageCol("blob")
+            .setTextCol("text")
+            .setEmbeddingCol("embedding");
+    if (options.containsKey("apiKey")) {
+      scorer.setApiKey(options.get("endpoint"), options.get("apiKey"));
+    }
+    return scorer
+        .transform(wanted)
+        .select("id", "name", "type", "text", "clip_score", "clip_error", "embedding");
+  }
+
+  /** Scores and counts the described items of {@code embedded} ({@link #embed}'s output). */
+  static Summary run(Dataset<Row> embedded, Settings settings, Path out) {
     Dataset<Row> scored =
-        scorer
-            .transform(described)
+        embedded
+            .filter(col("text").isNotNull())
             .select("id", "name", "type", "text", "clip_score", "clip_error");
     Path parquet = out.resolve("clip.parquet");
     scored.write().mode(SaveMode.Overwrite).parquet(parquet.toString());
 
-    Dataset<Row> written = table.sparkSession().read().parquet(parquet.toString()).cache();
+    Dataset<Row> written = embedded.sparkSession().read().parquet(parquet.toString()).cache();
     try {
       long scoredCount = written.filter(col("clip_score").isNotNull()).count();
       long low = written.filter(col("clip_score").lt(settings.minScore())).count();

@@ -3,9 +3,7 @@ package io.coreviz.examples;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.coreviz.spark.clip.ClipScorer;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.ml.feature.BucketedRandomProjectionLSH;
 import org.apache.spark.ml.feature.BucketedRandomProjectionLSHModel;
 import org.apache.spark.ml.functions;
@@ -35,23 +33,13 @@ final class ClipDuplicates {
   private ClipDuplicates() {}
 
   /**
-   * The CLIP image embedding of each image row of {@code items} (columns {@code id}, {@code blob}):
-   * {@code id}, {@code model} and {@code embedding} (unit length); images that cannot be fetched or
-   * decoded are left out (the blob checks count them).
+   * The image embeddings of {@code embedded} ({@link ClipCheck#embed}'s output): {@code id}, {@code
+   * model} and {@code embedding} (unit length); images that could not be fetched or decoded are
+   * left out (the blob checks count them).
    */
-  static Dataset<Row> embed(Dataset<Row> items, String modelPath, Map<String, String> options) {
-    ClipScorer scorer =
-        new ClipScorer()
-            .setModelPath(modelPath)
-            .setImageCol("blob")
-            .setUseFrames(false)
-            .setEmbeddingCol("embedding");
-    if (options.containsKey("apiKey")) {
-      scorer.setApiKey(options.get("endpoint"), options.get("apiKey"));
-    }
-    return scorer
-        .transform(items.filter(col("type").equalTo("image")).select("id", "blob"))
-        .filter(col("embedding").isNotNull())
+  static Dataset<Row> embeddings(Dataset<Row> embedded, String modelPath) {
+    return embedded
+        .filter(col("type").equalTo("image").and(col("embedding").isNotNull()))
         .select(col("id"), lit(modelPath).as("model"), col("embedding"));
   }
 

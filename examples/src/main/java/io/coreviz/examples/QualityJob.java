@@ -33,6 +33,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The nightly dataset-quality job: reads what is new in a collection since its last run (a
@@ -283,8 +284,14 @@ public final class QualityJob {
     Dataset<Row> blobs = history.blobs().cache();
     List<Set<String>> exact = DuplicateSets.exact(blobs);
     List<String[]> nearPairs = new ArrayList<>(DuplicateSets.nearPairs(blobs));
-    if (settings.clip() != null) {
-      nearPairs.addAll(clipPairs(settings, checked, blobs, progress));
+    // One CLIP pass gives both the text scores and the near copies' embeddings, kept for both.
+    Dataset<Row> clipped =
+        settings.clip() == null
+            ? null
+            : ClipCheck.embed(checked, settings.clip(), settings.options())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+    if (clipped != null) {
+      nearPairs.addAll(clipPairs(settings, clipped, checked, blobs, progress));
     }
     List<Set<String>> near = DuplicateSets.sets(nearPairs);
     Set<String> checkedIds = new HashSet<>();
@@ -353,8 +360,11 @@ public final class QualityJob {
     }
     open.unpersist();
     blobs.unpersist();
-    ClipCheck.Summary clipSummary =
-        settings.clip() == null ? null : ClipCheck.run(checked, settings.clip(), out);
+    ClipCheck.Summary clipSummary = null;
+    if (clipped != null) {
+      clipSummary = ClipCheck.run(clipped, settings.clip(), out);
+      clipped.unpersist();
+    }
     progress.done("");
 
     RunRow run =
@@ -391,15 +401,20 @@ public final class QualityJob {
   }
 
   /**
-   * Near copies by CLIP embedding: the checked images are embedded (kept in the history with the
-   * model's name, so each image is embedded once per model) and paired with every image embedded so
-   * far; pairs of the same bytes are left to the exact duplicates.
+   * Near copies by CLIP embedding: the checked images' embeddings ({@code clipped}, {@link
+   * ClipCheck#embed}) are kept in the history with the model's name, so each image is embedded once
+   * per model, and paired with every image embedded so far; pairs of the same bytes are left to the
+   * exact duplicates.
    */
   private static List<String[]> clipPairs(
-      Settings settings, Dataset<Row> checked, Dataset<Row> blobs, Progress progress) {
+      Settings settings,
+      Dataset<Row> clipped,
+      Dataset<Row> checked,
+      Dataset<Row> blobs,
+      Progress progress) {
     ClipCheck.Settings clip = settings.clip();
     QualityHistory history = settings.history();
-    history.mergeEmbeddings(ClipDuplicates.embed(checked, clip.modelPath(), settings.options()));
+    history.mergeEmbeddings(ClipDuplicates.embeddings(clipped, clip.modelPath()));
     Dataset<Row> all = history.embeddings().filter(col("model").equalTo(clip.modelPath()));
     Dataset<Row> fresh = all.join(checked.select("id"), "id");
     Dataset<Row> sha = blobs.select("id", "sha256");

@@ -53,6 +53,7 @@ class ClipCheckTest {
 
   @Test
   void everyDescribedItemIsScoredOrCountedWithItsReason(@TempDir Path out) throws Exception {
+    server.clearRequests();
     QualityJob.Result result =
         QualityJob.run(
             spark,
@@ -78,6 +79,22 @@ class ClipCheckTest {
     long cut = images.stream().filter(item -> truncated.contains(item.id())).count();
     ClipCheck.Summary clip = result.clip();
     assertThat(described).isNotEmpty();
+
+    // Each image's bytes are fetched twice: by the blob checks, and by the one CLIP pass that
+    // gives both its text score and its embedding (a pass each fetched them three times).
+    Map<String, Long> fetches = new HashMap<>();
+    server.requests().stream()
+        .filter(request -> request.path().startsWith("/blobs/"))
+        .forEach(request -> fetches.merge(request.path(), 1L, Long::sum));
+    List<String> imageBlobs =
+        collection.media().stream()
+            .filter(item -> MediaItem.IMAGE.equals(item.type()))
+            .map(item -> "/blobs/" + collection.id() + "/" + item.blobKey())
+            .toList();
+    assertThat(imageBlobs).hasSizeGreaterThan(described.size() / 2);
+    for (String blob : imageBlobs) {
+      assertThat(fetches.getOrDefault(blob, 0L)).as("fetches of %s", blob).isEqualTo(2L);
+    }
     assertThat(clip.scored() + clip.failed()).isEqualTo(described.size());
     assertThat(clip.failed()).isBetween(withoutImages + missing, withoutImages + missing + cut);
     clip.reasons()

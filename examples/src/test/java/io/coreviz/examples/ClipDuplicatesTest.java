@@ -41,7 +41,12 @@ class ClipDuplicatesTest {
     spark = TestSessions.withDelta("ClipDuplicatesTest");
     options = Map.of("endpoint", server.baseUrl(), "apiKey", KEY, "collectionId", collection.id());
     embeddings =
-        ClipDuplicates.embed(spark.read().format("coreviz").options(options).load(), MODEL, options)
+        ClipDuplicates.embeddings(
+                ClipCheck.embed(
+                    spark.read().format("coreviz").options(options).load(),
+                    new ClipCheck.Settings(MODEL, 0, 0.95),
+                    options),
+                MODEL)
             .cache();
   }
 
