@@ -17,6 +17,8 @@ public final class MediaRequest implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
+  private static final java.util.Set<String> PAGING = java.util.Set.of("offset", "limit");
+
   private final String collectionId;
   private final LinkedHashMap<String, String> params;
 
@@ -49,6 +51,38 @@ public final class MediaRequest implements Serializable {
 
   public MediaRequest page(long offset, int limit) {
     return with("limit", limit).with("offset", offset);
+  }
+
+  /**
+   * True when this page request holds all of {@code other}'s items: the same query, and {@code
+   * other}'s offsets inside this one's. A full answer to this request, cut to {@code other}'s
+   * offsets, is an answer to {@code other} as the server would have given it at that moment.
+   */
+  public boolean covers(MediaRequest other) {
+    if (!collectionId.equals(other.collectionId)
+        || !params.keySet().containsAll(PAGING)
+        || !other.params.keySet().containsAll(PAGING)) {
+      return false;
+    }
+    LinkedHashMap<String, String> mine = new LinkedHashMap<>(params);
+    LinkedHashMap<String, String> theirs = new LinkedHashMap<>(other.params);
+    mine.keySet().removeAll(PAGING);
+    theirs.keySet().removeAll(PAGING);
+    return mine.equals(theirs)
+        && offset() <= other.offset()
+        && other.offset() + other.limit() <= offset() + limit();
+  }
+
+  /** The {@code offset} parameter; 0 where none is set. */
+  public long offset() {
+    String offset = params.get("offset");
+    return offset == null ? 0 : Long.parseLong(offset);
+  }
+
+  /** The {@code limit} parameter; 0 where none is set. */
+  public int limit() {
+    String limit = params.get("limit");
+    return limit == null ? 0 : Integer.parseInt(limit);
   }
 
   /** True when {@code q} or {@code similarToObjectId} switches the API to scored mode. */

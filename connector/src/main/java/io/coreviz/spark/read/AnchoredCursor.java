@@ -40,6 +40,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  */
 final class AnchoredCursor implements Cursor {
 
+  /** How many items earlier than foreseen a request sent ahead starts ({@link #ahead}). */
+  static final int TIES = 2;
+
   private final MediaQuery query;
   private final int pageSize;
   private final int idSlot;
@@ -129,7 +132,13 @@ final class AnchoredCursor implements Cursor {
     while (ahead.size() < n && returned > 2 && offset + returned < end) {
       offset += returned - 2;
       int asking = pageSize + 2;
-      ahead.add(query.page(offset, asking));
+      // Starting a few items early covers a walk whose next group is a run of up to TIES + 1
+      // items sharing a key: it asks from further back, and takes its part of this answer.
+      int early = (int) Math.min(TIES, offset);
+      if (cap.served(asking + early) < asking + early) {
+        early = 0; // a capped answer would not reach as far: ask exactly
+      }
+      ahead.add(query.page(offset - early, asking + early));
       returned = cap.served(asking);
     }
     return ahead;

@@ -20,7 +20,8 @@ interface Cursor {
   /**
    * Up to {@code n} requests that will follow the one {@link #next()} just returned, if each page
    * comes back as planned (full, keys distinct at its end, nothing shifted): sent ahead, and used
-   * only where the walk then asks for exactly them. None where the walk cannot tell.
+   * only where the walk then asks for them or for a part of one ({@link MediaRequest#covers}), its
+   * full answer cut to that part. None where the walk cannot tell.
    */
   default List<MediaRequest> ahead(int n) {
     return List.of();

@@ -4,6 +4,7 @@ import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.MediaPage;
 import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.client.MediaRequest;
+import io.coreviz.spark.client.Pagination;
 import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.convert.MediaRowReader;
 import io.coreviz.spark.convert.MediaSchema;
@@ -42,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *   <li>segments are started until {@code concurrency} are being read;
  *   <li>requests left over go ahead of a segment's walk ({@link Cursor#ahead}): the pages that
  *       follow if each comes back as planned. A walk takes pages in its own order and uses one sent
- *       ahead only where it then asks for exactly that request; the others are dropped. So a
+ *       ahead only where it then asks for that request, or for a part of it (a full answer is then
+ *       cut to that part: a sorted walk asks from further back after a run of tied keys, and its
+ *       pages ahead start a few items early to cover that); the others are dropped. So a
  *       partition's last segments, or one long segment, are read with all of the task's requests.
  * </ul>
  *
@@ -135,6 +138,12 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
 
     /** Sent ahead, then not asked for: its answer is dropped when it comes. */
     boolean dropped;
+
+    /**
+     * Sent ahead and covering the request the walk then asked for (ties moved the walk's next
+     * request back an item or two): its answer is cut to that one; null where they are the same.
+     */
+    MediaRequest cutTo;
 
     MediaPage<InternalRow> page;
     Throwable error;
@@ -366,18 +375,28 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     while (!walk.out.isEmpty() && walk.out.peekFirst().answered) {
       Request head = walk.out.pollFirst();
       outstanding--;
+      MediaRequest asked = head.cutTo != null ? head.cutTo : head.request;
       MediaRequest next;
       try {
         if (head.error != null) {
           throw head.error;
         }
-        List<InternalRow> emit = walk.cursor.accept(head.page);
+        MediaPage<InternalRow> page = head.page;
+        if (head.cutTo != null) {
+          page = cut(head.request, page, head.cutTo);
+          if (page == null) {
+            drop(walk); // a short answer: the cut would not be what the server gives for it
+            walk.due = head.cutTo;
+            return;
+          }
+        }
+        List<InternalRow> emit = walk.cursor.accept(page);
         walk.received += emit.size();
         waiting++;
-        arrived.add(new Arrival(walk, head.request, emit, null));
+        arrived.add(new Arrival(walk, asked, emit, null));
         next = walk.cursor.next();
       } catch (Throwable e) {
-        fail(walk, head.request, e);
+        fail(walk, asked, e);
         return;
       }
       if (next == null) {
@@ -385,12 +404,39 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
         end(walk);
         return;
       }
-      if (walk.out.isEmpty() || !walk.out.peekFirst().request.equals(next)) {
+      Request ahead = walk.out.peekFirst();
+      if (ahead == null || !(ahead.request.equals(next) || ahead.request.covers(next))) {
         drop(walk);
         walk.due = next;
         return;
       }
+      if (!ahead.request.equals(next)) {
+        ahead.cutTo = next;
+      }
     }
+  }
+
+  /**
+   * The answer to {@code sent}, a full page, cut to {@code wanted}, which {@code sent} covers; null
+   * where the answer is short (the end of the results, or a server cap): what the server gives for
+   * {@code wanted} is then not known from it.
+   */
+  private static MediaPage<InternalRow> cut(
+      MediaRequest sent, MediaPage<InternalRow> page, MediaRequest wanted) {
+    List<InternalRow> items = page.items();
+    if (items.size() < sent.limit()) {
+      return null;
+    }
+    int from = (int) (wanted.offset() - sent.offset());
+    int to = from + wanted.limit();
+    Pagination pagination = page.pagination();
+    return new MediaPage<>(
+        items.subList(from, to),
+        new Pagination(
+            pagination.total(),
+            wanted.limit(),
+            wanted.offset(),
+            to == items.size() ? pagination.hasMore() : Boolean.TRUE));
   }
 
   /**
