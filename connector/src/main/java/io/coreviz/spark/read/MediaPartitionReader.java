@@ -417,19 +417,21 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
   }
 
   /**
-   * The answer to {@code sent}, a full page, cut to {@code wanted}, which {@code sent} covers; null
-   * where the answer is short (the end of the results, or a server cap): what the server gives for
-   * {@code wanted} is then not known from it.
+   * The answer to {@code sent} cut to {@code wanted}, which {@code sent} covers: from a full page,
+   * or from a short one that says nothing follows (the end, where {@code wanted} ends too); null
+   * for another short one (a server cap, or no {@code hasMore}): what the server gives for {@code
+   * wanted} is then not known from it.
    */
   private static MediaPage<InternalRow> cut(
       MediaRequest sent, MediaPage<InternalRow> page, MediaRequest wanted) {
     List<InternalRow> items = page.items();
-    if (items.size() < sent.limit()) {
+    Pagination pagination = page.pagination();
+    boolean full = items.size() >= sent.limit();
+    if (!full && !pagination.saysNoMore()) {
       return null;
     }
-    int from = (int) (wanted.offset() - sent.offset());
-    int to = from + wanted.limit();
-    Pagination pagination = page.pagination();
+    int from = (int) Math.min(items.size(), wanted.offset() - sent.offset());
+    int to = (int) Math.min(items.size(), from + (long) wanted.limit());
     return new MediaPage<>(
         items.subList(from, to),
         new Pagination(

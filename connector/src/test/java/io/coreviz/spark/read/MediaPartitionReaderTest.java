@@ -140,8 +140,49 @@ class MediaPartitionReaderTest {
 
   @Test
   void aPageEndingInTiedKeysIsCutFromThePageSentAheadNotSentAgain() throws Exception {
-    // Every page of ten ends on two items of one createdAt: the walk then asks from one item
-    // further back than it foresaw (the item before the pair, the pair, ten more).
+    MediaCollection tied = tiedAtEveryPageEnd();
+    try (CoreVizEmulator tiedServer =
+        CoreVizEmulator.builder().collection(tied).credential(KEY).start()) {
+      List<String> ids = readWhole(tiedServer, tied);
+
+      assertThat(ids)
+          .containsExactlyInAnyOrderElementsOf(tied.items().stream().map(MediaItem::id).toList());
+      List<String> sent =
+          tiedServer.mediaRequests().stream()
+              .map(r -> r.query().get("offset") + ":" + r.query().get("limit"))
+              .toList();
+      // Each page once: a walk that dropped its pages ahead at every pair sent them again.
+      assertThat(sent).doesNotHaveDuplicates();
+      // A page per ten items: the last, short, is cut too, as it says nothing follows.
+      assertThat(sent).hasSizeLessThanOrEqualTo(tied.items().size() / PAGE_SIZE + 1);
+    }
+  }
+
+  @Test
+  void pagesSentAheadToAServerThatCapsThemAndShufflesTiesStillReadEveryItemOnce() throws Exception {
+    MediaCollection tied = tiedAtEveryPageEnd();
+    // Twelve items at most: pages sent ahead (fourteen) come back short without being the end.
+    try (CoreVizEmulator capped =
+        CoreVizEmulator.builder()
+            .collection(tied)
+            .credential(KEY)
+            .maxLimit(12)
+            .unstableTies(7)
+            .start()) {
+      List<String> ids = readWhole(capped, tied);
+
+      assertThat(ids)
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(tied.items().stream().map(MediaItem::id).toList());
+    }
+  }
+
+  /**
+   * The test collection where every page of ten, oldest first, ends on two items of one createdAt:
+   * the walk then asks from one item further back than it foresaw (the item before the pair, the
+   * pair, ten more).
+   */
+  private static MediaCollection tiedAtEveryPageEnd() {
     List<MediaItem> items =
         collection.items().stream()
             .sorted(Comparator.comparing(MediaItem::createdAt).thenComparing(MediaItem::id))
@@ -149,39 +190,29 @@ class MediaPartitionReaderTest {
     for (int p = PAGE_SIZE - 1; p < items.size(); p += PAGE_SIZE) {
       items.set(p, items.get(p).withCreatedAt(items.get(p - 1).createdAt()));
     }
-    MediaCollection tied = new MediaCollection(collection.id(), items, java.util.Map.of());
-    try (CoreVizEmulator tiedServer =
-        CoreVizEmulator.builder().collection(tied).credential(KEY).start()) {
-      MediaQuery query = MediaQuery.of(tied.id()).withSort(MediaQuery.Sort.OLDEST_FIRST);
-      Segment segment = Segment.all(query).expecting(items.size());
-      CoreVizClient client =
-          new CoreVizClient(tiedServer.baseUrl(), Credentials.apiKey(KEY), HttpClients.shared());
-      List<String> ids = new ArrayList<>();
-      try (MediaPartitionReader reader =
-          new MediaPartitionReader(
-              client,
-              PAGE_SIZE,
-              SEGMENTS,
-              new MediaPartition(0, List.of(segment)),
-              MediaSchema.SCHEMA,
-              () -> MediaPartitionReader.RowCheck.NONE)) {
-        while (reader.next()) {
-          ids.add(reader.get().getUTF8String(0).toString());
-        }
-      }
+    return new MediaCollection(collection.id(), items, java.util.Map.of());
+  }
 
-      assertThat(ids)
-          .containsExactlyInAnyOrderElementsOf(items.stream().map(MediaItem::id).toList());
-      List<String> sent =
-          tiedServer.mediaRequests().stream()
-              .map(r -> r.query().get("offset") + ":" + r.query().get("limit"))
-              .toList();
-      // Each page once: a walk that dropped its pages ahead at every pair sent them again.
-      assertThat(sent).doesNotHaveDuplicates();
-      // A page per ten items, and the last asked again: a short answer is not cut (it could be a
-      // server's cap rather than the end).
-      assertThat(sent).hasSizeLessThanOrEqualTo(items.size() / PAGE_SIZE + 2);
+  /** Reads {@code c} as one counted segment, oldest first, with the test's requests at once. */
+  private static List<String> readWhole(CoreVizEmulator at, MediaCollection c) throws Exception {
+    MediaQuery query = MediaQuery.of(c.id()).withSort(MediaQuery.Sort.OLDEST_FIRST);
+    Segment segment = Segment.all(query).expecting(c.items().size());
+    CoreVizClient client =
+        new CoreVizClient(at.baseUrl(), Credentials.apiKey(KEY), HttpClients.shared());
+    List<String> ids = new ArrayList<>();
+    try (MediaPartitionReader reader =
+        new MediaPartitionReader(
+            client,
+            PAGE_SIZE,
+            SEGMENTS,
+            new MediaPartition(0, List.of(segment)),
+            MediaSchema.SCHEMA,
+            () -> MediaPartitionReader.RowCheck.NONE)) {
+      while (reader.next()) {
+        ids.add(reader.get().getUTF8String(0).toString());
+      }
     }
+    return ids;
   }
 
   private static List<String> oldestFirst() {
