@@ -222,10 +222,14 @@ class MediaPartitionReaderTest {
         .toList();
   }
 
-  /** Waits until the server's count of requests stops moving, and returns it. */
+  /**
+   * Waits until the server's count of requests stops moving, and returns it. Half a second of
+   * quiet: a loaded machine (a GC pause, a busy CI host) can hold an answer back for a few hundred
+   * ms.
+   */
   private static int settledRequests() throws InterruptedException {
     int seen = -1;
-    for (int quiet = 0; quiet < 5; ) {
+    for (int quiet = 0; quiet < 8; ) {
       Thread.sleep(60);
       int now = server.mediaRequests().size();
       quiet = now == seen ? quiet + 1 : 0;
