@@ -67,37 +67,35 @@ public record PlantedDefects(
     int next = 0;
     for (int i = 0; i < perKind; i++) {
       MediaItem base = images.get(next++);
-      broken
-          .computeIfAbsent("blob_unavailable", k -> new LinkedHashSet<>())
-          .add(planter.add(base, base.width(), base.height(), null, "jpg"));
+      mark(broken, "blob_unavailable", planter.add(base, base.width(), base.height(), null, "jpg"));
 
       base = images.get(next++);
       byte[] whole = planter.bytes(base);
       byte[] truncated = java.util.Arrays.copyOf(whole, whole.length / 2);
-      broken
-          .computeIfAbsent("blob_undecodable", k -> new LinkedHashSet<>())
-          .add(planter.add(base, base.width(), base.height(), () -> truncated, planter.ext(base)));
+      mark(
+          broken,
+          "blob_undecodable",
+          planter.add(base, base.width(), base.height(), () -> truncated, planter.ext(base)));
 
       base = images.get(next++);
       byte[] same = planter.bytes(base);
-      broken
-          .computeIfAbsent("dimensions_mismatch", k -> new LinkedHashSet<>())
-          .add(
-              planter.add(
-                  base, base.width() * 2, base.height() * 2, () -> same, planter.ext(base)));
+      mark(
+          broken,
+          "dimensions_mismatch",
+          planter.add(base, base.width() * 2, base.height() * 2, () -> same, planter.ext(base)));
 
       base = images.get(next++);
       byte[] unchanged = planter.bytes(base);
-      broken
-          .computeIfAbsent("size_mismatch", k -> new LinkedHashSet<>())
-          .add(
-              planter.add(
-                  base,
-                  base.width(),
-                  base.height(),
-                  () -> unchanged,
-                  planter.ext(base),
-                  2L * unchanged.length));
+      mark(
+          broken,
+          "size_mismatch",
+          planter.add(
+              base,
+              base.width(),
+              base.height(),
+              () -> unchanged,
+              planter.ext(base),
+              2L * unchanged.length));
 
       base = images.get(next++);
       byte[] original = planter.bytes(base);
@@ -137,17 +135,21 @@ public record PlantedDefects(
     java.util.Collections.shuffle(videos, random);
     for (int i = 0, v = 0; i < perKind && v + 1 < videos.size(); i++) {
       MediaItem base = videos.get(v++);
-      broken
-          .get("blob_unavailable")
-          .add(planter.add(base, base.width(), base.height(), null, "mp4"));
+      mark(broken, "blob_unavailable", planter.add(base, base.width(), base.height(), null, "mp4"));
       base = videos.get(v++);
       byte[] whole = planter.bytes(base);
       byte[] truncated = java.util.Arrays.copyOf(whole, whole.length - 8);
-      broken
-          .get("blob_undecodable")
-          .add(planter.add(base, base.width(), base.height(), () -> truncated, "mp4"));
+      mark(
+          broken,
+          "blob_undecodable",
+          planter.add(base, base.width(), base.height(), () -> truncated, "mp4"));
     }
     return new PlantedDefects(broken, exact, near);
+  }
+
+  /** Records {@code id} as planted with {@code reason}. */
+  private static void mark(Map<String, Set<String>> broken, String reason, String id) {
+    broken.computeIfAbsent(reason, k -> new LinkedHashSet<>()).add(id);
   }
 
   private static final Map<String, String> CONTENT_TYPES =
