@@ -385,7 +385,7 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
         if (head.cutTo != null) {
           page = cut(head.request, page, head.cutTo);
           if (page == null) {
-            drop(walk); // a short answer: the cut would not be what the server gives for it
+            drop(walk); // short, and not the last: may be a cap, so ask for the walk's own
             walk.due = head.cutTo;
             return;
           }
