@@ -9,6 +9,7 @@ import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.LocalServer;
 import io.coreviz.spark.convert.MediaSchema;
 import io.coreviz.spark.options.ReadOptions;
+import io.coreviz.spark.read.planning.MediaPartition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -190,5 +191,41 @@ class PartitionPlanningTest {
     assertThat(server.mediaRequests())
         .allSatisfy(r -> assertThat(r.query().get("type")).isIn("image", "folder"));
     assertThat(byType.get(true)).isPositive();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aTaskGetsNoMoreDateWindowsThanItReadsAtOnce() throws Exception {
+    // Windows about evenly filled: cut to a partition's share of its task's requests, rounded
+    // down, the 14 items over 2,000 made one window more than the tasks read at once, and the
+    // task that got it read that window alone after the others.
+    MediaCollection even = SyntheticCollection.generate(23, 2_000);
+    try (CoreVizEmulator local =
+        CoreVizEmulator.builder().collection(even).credential(KEY).start()) {
+      Map<String, String> options =
+          Map.of(
+              "collectionId",
+              even.id(),
+              "apiKey",
+              KEY,
+              "endpoint",
+              local.baseUrl(),
+              "itemsPerPartition",
+              "1500",
+              "maxConcurrentRequests",
+              "8");
+      InputPartition[] partitions =
+          new CoreVizTable(ReadOptions.parse(options, key -> null, key -> null))
+              .newScanBuilder(CaseInsensitiveStringMap.empty())
+              .build()
+              .toBatch()
+              .planInputPartitions();
+
+      assertThat(even.items().size() % (8 * partitions.length)).isNotZero();
+      assertThat(partitions)
+          .hasSizeGreaterThanOrEqualTo(2)
+          .allSatisfy(
+              partition ->
+                  assertThat(((MediaPartition) partition).segments()).hasSizeLessThanOrEqualTo(8));
+    }
   }
 }

@@ -65,7 +65,9 @@ final class Sizing {
    *     that), so balancing units over the partitions keeps partitions within 5/3 of each other (3x
    *     where windows are that large; the skewed collections of the tests stay within 2x)
    * @param target the size planners cut to where they cut: a partition's share of the segments its
-   *     task reads at once ({@code maxConcurrentRequests}), so a task has that many to read
+   *     task reads at once ({@code maxConcurrentRequests}), so a task has that many to read;
+   *     rounded up, so that evenly filled units make no unit more than the tasks read at once (one
+   *     more would be read alone after the others)
    */
   record Units(long max, long target) {}
 
@@ -81,11 +83,11 @@ final class Sizing {
 
   /** The units of {@code total} items in {@code partitions}; never less than a page. */
   Units units(long total, int partitions) {
-    long partition = Math.max(1, total / partitions);
+    long partition = Math.max(1, ceilDiv(total, partitions));
     long page = Math.min(pageSize, partition);
     return new Units(
-        Math.max(page, partition / 4),
-        Math.max(page, partition / Math.max(4, segmentsPerPartition)));
+        Math.max(page, ceilDiv(partition, 4)),
+        Math.max(page, ceilDiv(partition, Math.max(4, segmentsPerPartition))));
   }
 
   /**
