@@ -119,22 +119,18 @@ class PlanReuseTest {
   }
 
   /**
-   * A server on a loopback address of this class's own: the executor-wide request limit is kept per
-   * host and port, and one an earlier test class taught (with 429s, on a port now reused) would let
-   * only part of a round out at once.
+   * A server on a loopback address of the test's own: the executor-wide request limit is kept per
+   * host and port, and one that another test taught (its reads queue on this machine's two cores,
+   * or its server answered 429, on a port now reused) would let only part of a round out at once.
    */
-  private static CoreVizEmulator.Builder server(MediaCollection collection) {
-    return CoreVizEmulator.builder()
-        .collection(collection)
-        .credential(KEY)
-        .threads(64)
-        .host("127.0.0.73");
+  private static CoreVizEmulator.Builder server(MediaCollection collection, String host) {
+    return CoreVizEmulator.builder().collection(collection).credential(KEY).threads(64).host(host);
   }
 
   @Test
   void aLaterPlanOfTheSameReadSendsAllItsProbesInOneRound() throws Exception {
     MediaCollection collection = SyntheticCollection.generate(31, 2_000);
-    try (CoreVizEmulator server = server(collection).start()) {
+    try (CoreVizEmulator server = server(collection, "127.0.0.71").start()) {
       Map<String, String> options = options(server, collection);
       Planned first = plan(server, batch(options));
       Batch again = batch(options);
@@ -152,7 +148,7 @@ class PlanReuseTest {
   @Test
   void withReusePlansOffEveryPlanTakesTwoRounds() throws Exception {
     MediaCollection collection = SyntheticCollection.generate(41, 2_000);
-    try (CoreVizEmulator server = server(collection).start()) {
+    try (CoreVizEmulator server = server(collection, "127.0.0.72").start()) {
       Map<String, String> options = options(server, collection, "reusePlans", "false");
       plan(server, batch(options));
       Planned later = plan(server, batch(options));
@@ -164,7 +160,7 @@ class PlanReuseTest {
   @Test
   void aPlanReusedAfterTheCollectionChangedIsExactAndSplitsTheWindowThatGrew() throws Exception {
     MediaCollection collection = SyntheticCollection.generate(51, 2_000);
-    try (CoreVizEmulator server = server(collection).start()) {
+    try (CoreVizEmulator server = server(collection, "127.0.0.73").start()) {
       Map<String, String> options = options(server, collection);
       plan(server, batch(options));
       // 600 items uploaded within one day in the middle of the collection, 60 after its newest
@@ -212,7 +208,7 @@ class PlanReuseTest {
   @Test
   void aServerWhoseWindowsDoNotAddUpIsPlannedByCutsEveryTime() throws Exception {
     MediaCollection collection = SyntheticCollection.generate(61, 2_000);
-    try (CoreVizEmulator server = server(collection).exclusiveDateTo().start()) {
+    try (CoreVizEmulator server = server(collection, "127.0.0.74").exclusiveDateTo().start()) {
       Map<String, String> options = options(server, collection);
       Planned once = plan(server, batch(options));
       Batch again = batch(options);
