@@ -20,6 +20,7 @@ import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -57,11 +58,7 @@ class PartitionPlanningTest {
                 "itemsPerPartition",
                 "400"));
     options.putAll(extra);
-    Batch batch =
-        new CoreVizTable(ReadOptions.parse(options, key -> null, key -> null))
-            .newScanBuilder(CaseInsensitiveStringMap.empty())
-            .build()
-            .toBatch();
+    Batch batch = batch(options);
     server.clearRequests();
     InputPartition[] partitions = batch.planInputPartitions();
     int planning = server.mediaRequests().size();
@@ -78,6 +75,14 @@ class PartitionPlanningTest {
       ids.add(partitionIds);
     }
     return new Read(partitions, ids, planning);
+  }
+
+  /** The batch of a scan with {@code options}, as Spark would plan it. */
+  private static Batch batch(Map<String, String> options) {
+    return new CoreVizTable(ReadOptions.parse(options, key -> null, key -> null))
+        .newScanBuilder(CaseInsensitiveStringMap.empty())
+        .build()
+        .toBatch();
   }
 
   private static List<String> all(Read read) {
@@ -129,11 +134,7 @@ class PartitionPlanningTest {
                   "400",
                   "partitionBy",
                   partitionBy));
-      Batch batch =
-          new CoreVizTable(ReadOptions.parse(options, key -> null, key -> null))
-              .newScanBuilder(CaseInsensitiveStringMap.empty())
-              .build()
-              .toBatch();
+      Batch batch = batch(options);
       List<String> ids = new ArrayList<>();
       InputPartition[] partitions = batch.planInputPartitions();
       for (InputPartition partition : partitions) {
@@ -193,7 +194,7 @@ class PartitionPlanningTest {
     assertThat(byType.get(true)).isPositive();
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aTaskGetsNoMoreDateWindowsThanItReadsAtOnce() throws Exception {
     // Windows about evenly filled: cut to a partition's share of its task's requests, rounded
     // down, the 14 items over 2,000 made one window more than the tasks read at once, and the
@@ -213,12 +214,7 @@ class PartitionPlanningTest {
               "1500",
               "maxConcurrentRequests",
               "8");
-      InputPartition[] partitions =
-          new CoreVizTable(ReadOptions.parse(options, key -> null, key -> null))
-              .newScanBuilder(CaseInsensitiveStringMap.empty())
-              .build()
-              .toBatch()
-              .planInputPartitions();
+      InputPartition[] partitions = batch(options).planInputPartitions();
 
       assertThat(even.items().size() % (8 * partitions.length)).isNotZero();
       assertThat(partitions)
