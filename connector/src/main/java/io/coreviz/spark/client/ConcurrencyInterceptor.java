@@ -17,6 +17,9 @@ import okhttp3.Response;
  */
 final class ConcurrencyInterceptor implements Interceptor {
 
+  /** The most items planning's probes ask for. */
+  private static final int LARGEST_PROBE = 2;
+
   private final Map<String, AdaptiveLimit> limits = new ConcurrentHashMap<>();
 
   @Override
@@ -61,7 +64,11 @@ final class ConcurrencyInterceptor implements Interceptor {
   /**
    * Requests that ask the host for the same work, whose latency moves only when the host is slower
    * or queues them: media requests by path and page size (to the next power of two); null for
-   * others (a blob's download time varies with the blob).
+   * others (a blob's download time varies with the blob) and for planning's probes.
+   *
+   * <p>Probes (one or two items: a count, a bound, a check) come in a few short rounds, too few for
+   * a probe of the limit at half the requests in flight to finish: one started by them would still
+   * hold back the next plan's rounds to the same host, a round trip each.
    */
   static String kind(Request request) {
     String size = request.url().queryParameter("limit");
@@ -69,9 +76,10 @@ final class ConcurrencyInterceptor implements Interceptor {
       return null;
     }
     try {
-      return request.url().encodedPath()
-          + "?limit~"
-          + Integer.highestOneBit(Math.max(1, Integer.parseInt(size)));
+      int limit = Integer.parseInt(size);
+      return limit <= LARGEST_PROBE
+          ? null
+          : request.url().encodedPath() + "?limit~" + Integer.highestOneBit(limit);
     } catch (NumberFormatException e) {
       return null;
     }

@@ -3,6 +3,7 @@ package io.coreviz.spark.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.FaultInjector;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.Batch;
@@ -222,6 +224,61 @@ class PartitionPlanningTest {
           .allSatisfy(
               partition ->
                   assertThat(((MediaPartition) partition).segments()).hasSizeLessThanOrEqualTo(8));
+    }
+  }
+
+  @Test
+  void aPlanLeavesTheNextPlanToTheSameHostAllOfItsRequestsAtOnce() throws Exception {
+    // Every answer comes late, the later a request arrived the sooner: a round's answers come back
+    // last-sent first. A plan's answers once started a probe of the executor-wide limit (its
+    // first round of one-item probes, at half the requests in flight), which never finished and
+    // held the next plan's rounds to the same host to a few requests at a time.
+    MediaCollection even = SyntheticCollection.generate(29, 2_000);
+    AtomicInteger arrived = new AtomicInteger();
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    FaultInjector late =
+        request -> {
+          if (request.isMediaRequest()) {
+            int order = arrived.incrementAndGet();
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+              Thread.sleep(Math.max(40, 400 - 15 * order));
+            } finally {
+              inFlight.decrementAndGet();
+            }
+          }
+          return null;
+        };
+    // A loopback address of its own: the executor-wide limit is kept per host and port.
+    try (CoreVizEmulator local =
+        CoreVizEmulator.builder()
+            .collection(even)
+            .credential(KEY)
+            .threads(64)
+            .host("127.0.0.81")
+            .start()) {
+      Map<String, String> options =
+          Map.of(
+              "collectionId",
+              even.id(),
+              "apiKey",
+              KEY,
+              "endpoint",
+              local.baseUrl(),
+              "itemsPerPartition",
+              "200");
+      local.faults(late);
+      int[] mostAtOnce = new int[2];
+      for (int plan = 0; plan < 2; plan++) {
+        arrived.set(0);
+        most.set(0);
+        batch(options).planInputPartitions();
+        mostAtOnce[plan] = most.get();
+      }
+
+      assertThat(mostAtOnce[0]).as("requests at once in the first plan").isGreaterThanOrEqualTo(8);
+      assertThat(mostAtOnce[1]).as("requests at once in the second plan").isEqualTo(mostAtOnce[0]);
     }
   }
 }
