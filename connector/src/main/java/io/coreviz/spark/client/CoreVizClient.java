@@ -124,6 +124,11 @@ public final class CoreVizClient {
     return future;
   }
 
+  /** The service's base URL, as given (it holds no credentials). */
+  public String endpoint() {
+    return endpoint.toString();
+  }
+
   private Request httpRequest(MediaRequest request) {
     HttpUrl.Builder url = endpoint.newBuilder().addPathSegments(request.path().substring(1));
     request.params().forEach(url::addQueryParameter);

@@ -176,6 +176,13 @@ public final class CoreVizOptions {
           64,
           "requests a task keeps in flight, over the segments of its partition");
 
+  public static final OptionSpec<Boolean> REUSE_PLANS =
+      OptionSpec.bool(
+          "reusePlans",
+          true,
+          "partitionBy=date: the driver's next plan of the same read counts the last plan's date"
+              + " windows in its first round of probes");
+
   public static final OptionSpec<Boolean> PUSH_DOWN =
       OptionSpec.bool("pushDown", true, "false turns every kind of pushdown off");
 
@@ -289,6 +296,7 @@ public final class CoreVizOptions {
           PARTITION_BY,
           NUM_PARTITIONS,
           MAX_CONCURRENT_REQUESTS,
+          REUSE_PLANS,
           PUSH_DOWN,
           PUSH_DOWN_FILTERS,
           PUSH_DOWN_COLUMNS,

@@ -267,7 +267,9 @@ class PartitionPlanningTest {
               "endpoint",
               local.baseUrl(),
               "itemsPerPartition",
-              "200");
+              "200",
+              "reusePlans",
+              "false"); // a reused plan sends other rounds
       local.faults(late);
       int[] mostAtOnce = new int[2];
       for (int plan = 0; plan < 2; plan++) {

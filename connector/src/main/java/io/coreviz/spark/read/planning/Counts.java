@@ -4,6 +4,7 @@ import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.ItemReader;
 import io.coreviz.spark.client.MediaPage;
 import io.coreviz.spark.client.MediaRequest;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * How many items a query matches, checked rather than taken on trust. The API page does not promise
@@ -49,6 +50,26 @@ public final class Counts {
    * with any item reader), which the caller may need for more than the count.
    */
   public static Count check(CoreVizClient client, MediaRequest request, MediaPage<?> first) {
+    return check(client, request, first, null);
+  }
+
+  /**
+   * The probe that checks a total of {@code total}, sent before the total is known (where a
+   * previous plan suggests it): {@link #check} takes its answer where the server reports that
+   * total.
+   */
+  record Ending(long total, CompletableFuture<MediaPage<Boolean>> page) {}
+
+  /** Sends the probe that checks a total of {@code total} ({@code total > 0}). */
+  static Ending ending(CoreVizClient client, MediaRequest request, long total) {
+    return new Ending(total, client.fetchAsync(request.page(total - 1, 2), ItemReader.EXISTS));
+  }
+
+  /**
+   * {@link #check(CoreVizClient, MediaRequest, MediaPage)}, with the checking probe already sent
+   * for a guessed total ({@code guess}, or null): it saves a round trip where the guess was right.
+   */
+  static Count check(CoreVizClient client, MediaRequest request, MediaPage<?> first, Ending guess) {
     long reported = first.pagination().total();
     if (reported == 0) {
       if (first.items().isEmpty()) {
@@ -56,7 +77,10 @@ public final class Counts {
       }
       return search(client, request, 0, -1, reported);
     }
-    MediaPage<Boolean> last = probe(client, request, reported - 1, 2);
+    MediaPage<Boolean> last =
+        guess != null && guess.total() == reported
+            ? Sizing.join(guess.page())
+            : probe(client, request, reported - 1, 2);
     int size = last.items().size();
     if (size == 1 && !last.pagination().saysMore()) {
       return new Count(reported, reported);

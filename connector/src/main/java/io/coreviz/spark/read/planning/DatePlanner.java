@@ -8,7 +8,11 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.slf4j.Logger;
@@ -32,17 +36,40 @@ import org.slf4j.LoggerFactory;
  * partition; a single day larger than a quarter of a partition is cut by creation time. The windows
  * are then balanced over the partitions. Planning costs about one request per unit, never one per
  * item, and on most collections two rounds of probes.
+ *
+ * <p>With {@code reusePlans}, the driver keeps the windows of its last plans: a later plan of the
+ * same read counts them, and checks the total they held, in its first round beside the oldest and
+ * newest items, and so plans in one round where the collection changed little. Such windows still
+ * partition the day line and are checked like fresh ones; one grown too large is split again.
  */
 final class DatePlanner implements PartitionPlanner {
 
   private static final Logger LOG = LoggerFactory.getLogger(DatePlanner.class);
 
+  /** What a plan is for: the same read, on the same service, planned the same way. */
+  private record Key(String endpoint, MediaQuery query, Sizing sizing, int parallelism) {}
+
+  /** The windows of a read's last plan, in window order, and the total they held. */
+  private record Hint(List<Window> windows, long total) {}
+
+  /** The hints of the last reads planned in this JVM (the driver's), most recent kept. */
+  private static final Map<Key, Hint> HINTS =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, Hint> eldest) {
+              return size() > 256;
+            }
+          });
+
   private final Sizing sizing;
   private final OffsetPlanner fallback;
+  private final boolean reusePlans;
 
-  DatePlanner(Sizing sizing) {
+  DatePlanner(Sizing sizing, boolean reusePlans) {
     this.sizing = sizing;
     this.fallback = new OffsetPlanner(sizing);
+    this.reusePlans = reusePlans;
   }
 
   /** The windows do not add up: the server's day filters cannot be used to split this read. */
@@ -54,22 +81,69 @@ final class DatePlanner implements PartitionPlanner {
 
   @Override
   public Plan plan(CoreVizClient client, MediaQuery query, int parallelism) {
+    Key key = reusePlans ? new Key(client.endpoint(), query, sizing, parallelism) : null;
+    Hint hint = key == null ? null : HINTS.get(key);
+    if (hint != null && hint.windows().size() > sizing.probesPerRound(3)) {
+      hint = null; // its windows and this round's three probes would not go out at once
+    }
     MediaQuery oldestFirst = query.withSort(MediaQuery.Sort.OLDEST_FIRST);
     CompletableFuture<MediaPage<InternalRow>> newest =
         client.fetchAsync(
             query.withSort(MediaQuery.Sort.NEWEST_FIRST).page(0, 1), CreatedAt.READER);
-    MediaPage<InternalRow> oldest = client.fetch(oldestFirst.page(0, 1), CreatedAt.READER);
+    CompletableFuture<MediaPage<InternalRow>> oldestPage =
+        client.fetchAsync(oldestFirst.page(0, 1), CreatedAt.READER);
+    // With a hint, the last plan's windows are counted, and its total checked, in this first round.
+    List<CompletableFuture<Long>> hinted = new ArrayList<>();
+    Counts.Ending ending = null;
+    if (hint != null) {
+      hint.windows().forEach(window -> hinted.add(count(client, query, window)));
+      ending = Counts.ending(client, oldestFirst.request(), hint.total());
+    }
+    try {
+      Plan plan =
+          plan(client, query, parallelism, Sizing.join(oldestPage), newest, hint, hinted, ending);
+      if (key != null && plan.notes().isEmpty()) {
+        List<Window> windows = windows(plan.bins());
+        if (!windows.isEmpty()) {
+          HINTS.put(key, new Hint(windows, plan.bins().stream().mapToLong(Bin::weight).sum()));
+        }
+      }
+      return plan;
+    } finally {
+      // No request of a plan outlives its planning, used or not.
+      hinted.forEach(probe -> probe.handle((count, error) -> null).join());
+      if (ending != null) {
+        ending.page().handle((page, error) -> null).join();
+      }
+    }
+  }
+
+  private Plan plan(
+      CoreVizClient client,
+      MediaQuery query,
+      int parallelism,
+      MediaPage<InternalRow> oldest,
+      CompletableFuture<MediaPage<InternalRow>> newest,
+      Hint hint,
+      List<CompletableFuture<Long>> hinted,
+      Counts.Ending ending) {
+    MediaQuery oldestFirst = query.withSort(MediaQuery.Sort.OLDEST_FIRST);
     LocalDate first = day(oldest);
     LocalDate last = day(Sizing.join(newest));
     Window whole = new Window(query.dateFrom(), query.dateTo());
     // The windows of the reported total are probed while the total is checked: where the check
     // confirms it (the usual case), planning saves that round trip; where not, they are dropped.
+    // With a hint, they were probed beside the total: another round trip saved.
     long reported = oldest.pagination().total();
-    CompletableFuture<List<Bin>> early =
-        first == null || last == null || reported <= 0
-            ? null
-            : split(client, query, whole, first, last, reported, units(reported, parallelism));
-    Counts.Count count = Counts.check(client, oldestFirst.request(), oldest);
+    CompletableFuture<List<Bin>> early = null;
+    if (first != null && last != null && reported > 0) {
+      Sizing.Units units = units(reported, parallelism);
+      early =
+          hint == null
+              ? split(client, query, whole, first, last, reported, units)
+              : settle(client, query, whole, reported, pieces(hint, hinted, first, last), units);
+    }
+    Counts.Count count = Counts.check(client, oldestFirst.request(), oldest, ending);
     if (early != null && !count.exact()) {
       early.handle((bins, error) -> null).join(); // no request of a plan outlives its planning
       early = null;
@@ -181,6 +255,22 @@ final class DatePlanner implements PartitionPlanner {
       split.add(new Piece(piece, first, last, count(client, query, piece)));
       first = last.plusDays(1);
     }
+    return settle(client, query, window, count, split, units);
+  }
+
+  /**
+   * The bins of {@code window}, which holds {@code count} items, split into {@code split} (counts
+   * on the way): each piece split further where still too large, at once. Fails with {@link
+   * Mismatch} where the pieces do not add up.
+   */
+  private CompletableFuture<List<Bin>> settle(
+      CoreVizClient client,
+      MediaQuery query,
+      Window window,
+      long count,
+      List<Piece> split,
+      Sizing.Units units) {
+    int pieces = split.size();
     return CompletableFuture.allOf(
             split.stream().map(Piece::count).toArray(CompletableFuture<?>[]::new))
         .thenCompose(
@@ -215,6 +305,38 @@ final class DatePlanner implements PartitionPlanner {
               }
               return Sizing.all(parts);
             });
+  }
+
+  /**
+   * A hint's windows as pieces of a split of the whole read, counts on the way, each with the UTC
+   * days its items lie in about: its own days, within those of the oldest and newest items.
+   */
+  private static List<Piece> pieces(
+      Hint hint, List<CompletableFuture<Long>> counts, LocalDate first, LocalDate last) {
+    List<Piece> pieces = new ArrayList<>();
+    for (int i = 0; i < counts.size(); i++) {
+      Window window = hint.windows().get(i);
+      LocalDate from =
+          window.from() == null || window.from().isBefore(first) ? first : window.from();
+      LocalDate to = window.to() == null || window.to().isAfter(last) ? last : window.to();
+      pieces.add(new Piece(window, from, to, counts.get(i)));
+    }
+    return pieces;
+  }
+
+  /**
+   * The windows of a plan's bins, in day order (they partition the day line, so each starts where
+   * another ends): what the next plan of the read may count.
+   */
+  private static List<Window> windows(List<Bin> bins) {
+    return bins.stream()
+        .flatMap(bin -> bin.segments().stream())
+        .map(segment -> new Window(segment.query().dateFrom(), segment.query().dateTo()))
+        .distinct()
+        .sorted(
+            Comparator.comparing(
+                Window::from, Comparator.nullsFirst(Comparator.<LocalDate>naturalOrder())))
+        .toList();
   }
 
   private static CompletableFuture<Long> count(

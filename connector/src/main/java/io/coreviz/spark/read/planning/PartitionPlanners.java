@@ -24,7 +24,7 @@ public final class PartitionPlanners {
       return SCORED;
     }
     return switch (options.partitionBy()) {
-      case DATE -> new DatePlanner(sizing);
+      case DATE -> new DatePlanner(sizing, options.value(CoreVizOptions.REUSE_PLANS));
       case FOLDER -> new FolderPlanner(sizing, options.pageSize());
       case OFFSET -> new OffsetPlanner(sizing);
     };

@@ -291,6 +291,22 @@ final class Sizing {
             });
   }
 
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Sizing that
+        && itemsPerPartition == that.itemsPerPartition
+        && pageSize == that.pageSize
+        && numPartitions == that.numPartitions
+        && segmentsPerPartition == that.segmentsPerPartition
+        && probesAtOnce == that.probesAtOnce;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(
+        itemsPerPartition, pageSize, numPartitions, segmentsPerPartition, probesAtOnce);
+  }
+
   static long ceilDiv(long a, long b) {
     return (a + b - 1) / b;
   }

@@ -1,0 +1,224 @@
+package io.coreviz.spark.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.FaultInjector;
+import io.coreviz.emulator.RecordedRequest;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.convert.MediaSchema;
+import io.coreviz.spark.options.ReadOptions;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code reusePlans}: a later plan of the same read counts the last plan's date windows in its
+ * first round of probes. Every answer comes late, so the requests a plan sends before the first
+ * answer are its first round. Plans are kept by endpoint and query, and a later test's server may
+ * get an earlier one's port, so each test reads a collection of its own.
+ */
+class PlanReuseTest {
+
+  private static final String KEY = "sk-plan-reuse-6b1d";
+
+  /**
+   * Answers every media request after {@value #LATENCY_MS} ms, counting those that arrived before
+   * the first answer: a plan's first round.
+   */
+  private static final class Rounds implements FaultInjector {
+    private final AtomicInteger first = new AtomicInteger();
+    private final AtomicInteger answered = new AtomicInteger();
+
+    @Override
+    public Reply intercept(RecordedRequest request) throws InterruptedException {
+      if (request.isMediaRequest()) {
+        if (answered.get() == 0) {
+          first.incrementAndGet();
+        }
+        Thread.sleep(LATENCY_MS);
+        answered.incrementAndGet();
+      }
+      return null;
+    }
+  }
+
+  private static final int LATENCY_MS = 300;
+
+  /** A plan: its partitions, the requests of its first round, and all of its requests. */
+  private record Planned(InputPartition[] partitions, int firstRound, int requests) {}
+
+  private static Map<String, String> options(
+      CoreVizEmulator server, MediaCollection collection, String... extra) {
+    Map<String, String> options =
+        new HashMap<>(
+            Map.of(
+                "collectionId",
+                collection.id(),
+                "apiKey",
+                KEY,
+                "endpoint",
+                server.baseUrl(),
+                "itemsPerPartition",
+                "500"));
+    for (int i = 0; i < extra.length; i += 2) {
+      options.put(extra[i], extra[i + 1]);
+    }
+    return options;
+  }
+
+  private static Batch batch(Map<String, String> options) {
+    return new CoreVizTable(ReadOptions.parse(options, key -> null, key -> null))
+        .newScanBuilder(CaseInsensitiveStringMap.empty())
+        .build()
+        .toBatch();
+  }
+
+  /** Plans {@code batch}, each answer {@value #LATENCY_MS} ms late. */
+  private static Planned plan(CoreVizEmulator server, Batch batch) {
+    Rounds rounds = new Rounds();
+    server.faults(rounds);
+    server.clearRequests();
+    try {
+      InputPartition[] partitions = batch.planInputPartitions();
+      return new Planned(partitions, rounds.first.get(), server.mediaRequests().size());
+    } finally {
+      server.faults(FaultInjector.NONE);
+    }
+  }
+
+  private static List<String> read(Batch batch, InputPartition[] partitions) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (InputPartition partition : partitions) {
+      try (PartitionReader<InternalRow> reader =
+          batch.createReaderFactory().createReader(partition)) {
+        while (reader.next()) {
+          ids.add(reader.get().getUTF8String(MediaSchema.SCHEMA.fieldIndex("id")).toString());
+        }
+      }
+    }
+    return ids;
+  }
+
+  private static List<String> ids(MediaCollection collection) {
+    return collection.items().stream().map(MediaItem::id).toList();
+  }
+
+  /**
+   * A server on a loopback address of the test's own: the executor-wide request limit is kept per
+   * host and port, and one that another test taught (its reads queue on this machine's two cores,
+   * or its server answered 429, on a port now reused) would let only part of a round out at once.
+   */
+  private static CoreVizEmulator.Builder server(MediaCollection collection, String host) {
+    return CoreVizEmulator.builder().collection(collection).credential(KEY).threads(64).host(host);
+  }
+
+  @Test
+  void aLaterPlanOfTheSameReadSendsAllItsProbesInOneRound() throws Exception {
+    MediaCollection collection = SyntheticCollection.generate(31, 2_000);
+    try (CoreVizEmulator server = server(collection, "127.0.0.71").start()) {
+      Map<String, String> options = options(server, collection);
+      Planned first = plan(server, batch(options));
+      Batch again = batch(options);
+      Planned later = plan(server, again);
+
+      assertThat(first.firstRound()).isLessThan(first.requests());
+      assertThat(later.firstRound()).isEqualTo(later.requests());
+      assertThat(later.partitions()).containsExactly(first.partitions());
+      assertThat(read(again, later.partitions()))
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(ids(collection));
+    }
+  }
+
+  @Test
+  void withReusePlansOffEveryPlanTakesTwoRounds() throws Exception {
+    MediaCollection collection = SyntheticCollection.generate(41, 2_000);
+    try (CoreVizEmulator server = server(collection, "127.0.0.72").start()) {
+      Map<String, String> options = options(server, collection, "reusePlans", "false");
+      plan(server, batch(options));
+      Planned later = plan(server, batch(options));
+
+      assertThat(later.firstRound()).isLessThan(later.requests());
+    }
+  }
+
+  @Test
+  void aPlanReusedAfterTheCollectionChangedIsExactAndSplitsTheWindowThatGrew() throws Exception {
+    MediaCollection collection = SyntheticCollection.generate(51, 2_000);
+    try (CoreVizEmulator server = server(collection, "127.0.0.73").start()) {
+      Map<String, String> options = options(server, collection);
+      plan(server, batch(options));
+      // 600 items uploaded within one day in the middle of the collection, 60 after its newest
+      // item, and 100 deleted.
+      List<MediaItem> existing = new ArrayList<>(collection.media());
+      existing.sort(java.util.Comparator.comparing(MediaItem::createdAt));
+      Instant middle = existing.get(existing.size() / 2).createdAt();
+      Instant newest = existing.get(existing.size() - 1).createdAt();
+      Random random = new Random(4);
+      List<MediaItem> added = SyntheticCollection.generate(77, 660, 0).media();
+      for (int i = 0; i < added.size(); i++) {
+        MediaItem item = added.get(i);
+        Instant at =
+            i < 600
+                ? middle.plusSeconds(random.nextInt(3_600))
+                : newest.plus(1 + random.nextInt(30), ChronoUnit.DAYS);
+        collection.add(
+            item.withPath(existing.get(i).parentPath() + "." + item.id()).withCreatedAt(at),
+            Map.of());
+      }
+      for (int i = 0; i < 100; i++) {
+        collection.remove(existing.get(random.nextInt(existing.size())).id());
+      }
+      Batch again = batch(options);
+      Planned later = plan(server, again);
+      List<List<String>> partitions = new ArrayList<>();
+      for (InputPartition partition : later.partitions()) {
+        partitions.add(read(again, new InputPartition[] {partition}));
+      }
+
+      assertThat(partitions.stream().flatMap(List::stream).toList())
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(ids(collection));
+      assertThat(later.firstRound())
+          .as("the window that grew by 600 items is split in a second round")
+          .isLessThan(later.requests());
+      int smallest = partitions.stream().mapToInt(List::size).min().orElseThrow();
+      int largest = partitions.stream().mapToInt(List::size).max().orElseThrow();
+      assertThat((double) largest / smallest)
+          .as("partition sizes %s", partitions.stream().map(List::size).toList())
+          .isLessThanOrEqualTo(2.0);
+    }
+  }
+
+  @Test
+  void aServerWhoseWindowsDoNotAddUpIsPlannedByCutsEveryTime() throws Exception {
+    MediaCollection collection = SyntheticCollection.generate(61, 2_000);
+    try (CoreVizEmulator server = server(collection, "127.0.0.74").exclusiveDateTo().start()) {
+      Map<String, String> options = options(server, collection);
+      Planned once = plan(server, batch(options));
+      Batch again = batch(options);
+      Planned later = plan(server, again);
+
+      assertThat(later.firstRound()).isLessThan(later.requests());
+      assertThat(Arrays.asList(later.partitions())).isEqualTo(Arrays.asList(once.partitions()));
+      assertThat(read(again, later.partitions()))
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(ids(collection));
+    }
+  }
+}
