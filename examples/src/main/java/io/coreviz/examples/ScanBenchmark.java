@@ -125,6 +125,8 @@ public final class ScanBenchmark {
           runs.add(concurrent(server, collection, expected, 2));
           runs.add(median(plain));
           report.append(table(latency, runs, firstPlan, median(unreused), median(plans)));
+          report.append(paired("coreviz, defaults", scans, plain));
+          report.append(paired("coreviz, reusePlans=false", fresh, plain));
         }
       }
     } finally {
@@ -319,6 +321,26 @@ public final class ScanBenchmark {
     text.append(planningRow(unreused, runs.get(1)));
     text.append(planningRow(laterPlans, runs.get(0)));
     return text.toString();
+  }
+
+  /**
+   * Each of a connector reader's runs against the 16-in-flight client's run of the same turn, as a
+   * share of the client's speed: a slower minute of the shared machine falls on both.
+   */
+  private static String paired(String reader, List<Run> runs, List<Run> client) {
+    List<Double> shares = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      shares.add(client.get(i).seconds() / runs.get(i).seconds());
+    }
+    shares.sort(null);
+    return String.format(
+        Locale.ROOT,
+        "%s against the 16-in-flight client of the same turn: %s (median %.0f%%)%n",
+        reader,
+        shares.stream()
+            .map(share -> String.format(Locale.ROOT, "%.0f%%", 100 * share))
+            .collect(java.util.stream.Collectors.joining(", ")),
+        100 * shares.get(shares.size() / 2));
   }
 
   private static String planningRow(Run planning, Run scan) {
