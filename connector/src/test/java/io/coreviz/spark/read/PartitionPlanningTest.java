@@ -8,20 +8,14 @@ import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.LocalServer;
-import io.coreviz.spark.convert.MediaSchema;
-import io.coreviz.spark.options.ReadOptions;
 import io.coreviz.spark.read.planning.MediaPartition;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
-import org.apache.spark.sql.connector.read.PartitionReader;
-import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,44 +41,18 @@ class PartitionPlanningTest {
 
   private static Read read(Map<String, String> extra) throws Exception {
     Map<String, String> options =
-        new HashMap<>(
-            Map.of(
-                "collectionId",
-                skewed.id(),
-                "apiKey",
-                KEY,
-                "endpoint",
-                server.baseUrl(),
-                "pageSize",
-                "100",
-                "itemsPerPartition",
-                "400"));
+        Batches.options(
+            server.baseUrl(), skewed, KEY, "pageSize", "100", "itemsPerPartition", "400");
     options.putAll(extra);
-    Batch batch = batch(options);
+    Batch batch = Batches.of(options);
     server.clearRequests();
     InputPartition[] partitions = batch.planInputPartitions();
     int planning = server.mediaRequests().size();
     List<List<String>> ids = new ArrayList<>();
     for (InputPartition partition : partitions) {
-      List<String> partitionIds = new ArrayList<>();
-      try (PartitionReader<InternalRow> reader =
-          batch.createReaderFactory().createReader(partition)) {
-        while (reader.next()) {
-          partitionIds.add(
-              reader.get().getUTF8String(MediaSchema.SCHEMA.fieldIndex("id")).toString());
-        }
-      }
-      ids.add(partitionIds);
+      ids.add(Batches.ids(batch, partition));
     }
     return new Read(partitions, ids, planning);
-  }
-
-  /** The batch of a scan with {@code options}, as Spark would plan it. */
-  private static Batch batch(Map<String, String> options) {
-    return new CoreVizTable(ReadOptions.parse(options, key -> null, key -> null))
-        .newScanBuilder(CaseInsensitiveStringMap.empty())
-        .build()
-        .toBatch();
   }
 
   private static List<String> all(Read read) {
@@ -121,32 +89,20 @@ class PartitionPlanningTest {
     MediaCollection bulk = new MediaCollection(source.id(), items, Map.of());
     try (CoreVizEmulator stable =
         CoreVizEmulator.builder().collection(bulk).credential(KEY).maxLimit(100).start()) {
-      Map<String, String> options =
-          new HashMap<>(
-              Map.of(
-                  "collectionId",
-                  bulk.id(),
-                  "apiKey",
+      Batch batch =
+          Batches.of(
+              Batches.options(
+                  stable,
+                  bulk,
                   KEY,
-                  "endpoint",
-                  stable.baseUrl(),
                   "pageSize",
                   "100",
                   "itemsPerPartition",
                   "400",
                   "partitionBy",
                   partitionBy));
-      Batch batch = batch(options);
-      List<String> ids = new ArrayList<>();
       InputPartition[] partitions = batch.planInputPartitions();
-      for (InputPartition partition : partitions) {
-        try (PartitionReader<InternalRow> reader =
-            batch.createReaderFactory().createReader(partition)) {
-          while (reader.next()) {
-            ids.add(reader.get().getUTF8String(MediaSchema.SCHEMA.fieldIndex("id")).toString());
-          }
-        }
-      }
+      List<String> ids = Batches.ids(batch, partitions);
 
       assertThat(partitions.length).isGreaterThanOrEqualTo(2);
       assertThat(ids)
@@ -204,19 +160,11 @@ class PartitionPlanningTest {
     MediaCollection even = SyntheticCollection.generate(23, 2_000);
     try (CoreVizEmulator local =
         CoreVizEmulator.builder().collection(even).credential(KEY).start()) {
-      Map<String, String> options =
-          Map.of(
-              "collectionId",
-              even.id(),
-              "apiKey",
-              KEY,
-              "endpoint",
-              local.baseUrl(),
-              "itemsPerPartition",
-              "1500",
-              "maxConcurrentRequests",
-              "8");
-      InputPartition[] partitions = batch(options).planInputPartitions();
+      InputPartition[] partitions =
+          Batches.of(
+                  Batches.options(
+                      local, even, KEY, "itemsPerPartition", "1500", "maxConcurrentRequests", "8"))
+              .planInputPartitions();
 
       assertThat(even.items().size() % (8 * partitions.length)).isNotZero();
       assertThat(partitions)
@@ -258,24 +206,15 @@ class PartitionPlanningTest {
             .threads(64)
             .host("127.0.0.81")
             .start()) {
+      // A reused plan would send other rounds.
       Map<String, String> options =
-          Map.of(
-              "collectionId",
-              even.id(),
-              "apiKey",
-              KEY,
-              "endpoint",
-              local.baseUrl(),
-              "itemsPerPartition",
-              "200",
-              "reusePlans",
-              "false"); // a reused plan sends other rounds
+          Batches.options(local, even, KEY, "itemsPerPartition", "200", "reusePlans", "false");
       local.faults(late);
       int[] mostAtOnce = new int[2];
       for (int plan = 0; plan < 2; plan++) {
         arrived.set(0);
         most.set(0);
-        batch(options).planInputPartitions();
+        Batches.of(options).planInputPartitions();
         mostAtOnce[plan] = most.get();
       }
 

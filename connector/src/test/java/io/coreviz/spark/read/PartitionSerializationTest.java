@@ -7,7 +7,6 @@ import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.convert.MediaSchema;
-import io.coreviz.spark.options.ReadOptions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,14 +15,12 @@ import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
-import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,17 +45,9 @@ class PartitionSerializationTest {
 
   private static Batch batch(
       CoreVizEmulator server, MediaCollection collection, String pageSize, String perPartition) {
-    Map<String, String> options =
-        Map.of(
-            "collectionId", collection.id(),
-            "apiKey", KEY,
-            "endpoint", server.baseUrl(),
-            "pageSize", pageSize,
-            "itemsPerPartition", perPartition);
-    return new CoreVizTable(ReadOptions.parse(options, key -> null, key -> null))
-        .newScanBuilder(CaseInsensitiveStringMap.empty())
-        .build()
-        .toBatch();
+    return Batches.of(
+        Batches.options(
+            server, collection, KEY, "pageSize", pageSize, "itemsPerPartition", perPartition));
   }
 
   @Test

@@ -8,22 +8,16 @@ import io.coreviz.emulator.RecordedRequest;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
-import io.coreviz.spark.convert.MediaSchema;
-import io.coreviz.spark.options.ReadOptions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
-import org.apache.spark.sql.connector.read.PartitionReader;
-import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,28 +58,9 @@ class PlanReuseTest {
 
   private static Map<String, String> options(
       CoreVizEmulator server, MediaCollection collection, String... extra) {
-    Map<String, String> options =
-        new HashMap<>(
-            Map.of(
-                "collectionId",
-                collection.id(),
-                "apiKey",
-                KEY,
-                "endpoint",
-                server.baseUrl(),
-                "itemsPerPartition",
-                "500"));
-    for (int i = 0; i < extra.length; i += 2) {
-      options.put(extra[i], extra[i + 1]);
-    }
+    Map<String, String> options = Batches.options(server, collection, KEY, extra);
+    options.putIfAbsent("itemsPerPartition", "500");
     return options;
-  }
-
-  private static Batch batch(Map<String, String> options) {
-    return new CoreVizTable(ReadOptions.parse(options, key -> null, key -> null))
-        .newScanBuilder(CaseInsensitiveStringMap.empty())
-        .build()
-        .toBatch();
   }
 
   /** Plans {@code batch}, each answer {@value #LATENCY_MS} ms late. */
@@ -99,19 +74,6 @@ class PlanReuseTest {
     } finally {
       server.faults(FaultInjector.NONE);
     }
-  }
-
-  private static List<String> read(Batch batch, InputPartition[] partitions) throws Exception {
-    List<String> ids = new ArrayList<>();
-    for (InputPartition partition : partitions) {
-      try (PartitionReader<InternalRow> reader =
-          batch.createReaderFactory().createReader(partition)) {
-        while (reader.next()) {
-          ids.add(reader.get().getUTF8String(MediaSchema.SCHEMA.fieldIndex("id")).toString());
-        }
-      }
-    }
-    return ids;
   }
 
   private static List<String> ids(MediaCollection collection) {
@@ -132,14 +94,14 @@ class PlanReuseTest {
     MediaCollection collection = SyntheticCollection.generate(31, 2_000);
     try (CoreVizEmulator server = server(collection, "127.0.0.71").start()) {
       Map<String, String> options = options(server, collection);
-      Planned first = plan(server, batch(options));
-      Batch again = batch(options);
+      Planned first = plan(server, Batches.of(options));
+      Batch again = Batches.of(options);
       Planned later = plan(server, again);
 
       assertThat(first.firstRound()).isLessThan(first.requests());
       assertThat(later.firstRound()).isEqualTo(later.requests());
       assertThat(later.partitions()).containsExactly(first.partitions());
-      assertThat(read(again, later.partitions()))
+      assertThat(Batches.ids(again, later.partitions()))
           .doesNotHaveDuplicates()
           .containsExactlyInAnyOrderElementsOf(ids(collection));
     }
@@ -150,8 +112,8 @@ class PlanReuseTest {
     MediaCollection collection = SyntheticCollection.generate(41, 2_000);
     try (CoreVizEmulator server = server(collection, "127.0.0.72").start()) {
       Map<String, String> options = options(server, collection, "reusePlans", "false");
-      plan(server, batch(options));
-      Planned later = plan(server, batch(options));
+      plan(server, Batches.of(options));
+      Planned later = plan(server, Batches.of(options));
 
       assertThat(later.firstRound()).isLessThan(later.requests());
     }
@@ -162,7 +124,7 @@ class PlanReuseTest {
     MediaCollection collection = SyntheticCollection.generate(51, 2_000);
     try (CoreVizEmulator server = server(collection, "127.0.0.73").start()) {
       Map<String, String> options = options(server, collection);
-      plan(server, batch(options));
+      plan(server, Batches.of(options));
       // 600 items uploaded within one day in the middle of the collection, 60 after its newest
       // item, and 100 deleted.
       List<MediaItem> existing = new ArrayList<>(collection.media());
@@ -184,11 +146,11 @@ class PlanReuseTest {
       for (int i = 0; i < 100; i++) {
         collection.remove(existing.get(random.nextInt(existing.size())).id());
       }
-      Batch again = batch(options);
+      Batch again = Batches.of(options);
       Planned later = plan(server, again);
       List<List<String>> partitions = new ArrayList<>();
       for (InputPartition partition : later.partitions()) {
-        partitions.add(read(again, new InputPartition[] {partition}));
+        partitions.add(Batches.ids(again, partition));
       }
 
       assertThat(partitions.stream().flatMap(List::stream).toList())
@@ -210,13 +172,13 @@ class PlanReuseTest {
     MediaCollection collection = SyntheticCollection.generate(61, 2_000);
     try (CoreVizEmulator server = server(collection, "127.0.0.74").exclusiveDateTo().start()) {
       Map<String, String> options = options(server, collection);
-      Planned once = plan(server, batch(options));
-      Batch again = batch(options);
+      Planned once = plan(server, Batches.of(options));
+      Batch again = Batches.of(options);
       Planned later = plan(server, again);
 
       assertThat(later.firstRound()).isLessThan(later.requests());
       assertThat(Arrays.asList(later.partitions())).isEqualTo(Arrays.asList(once.partitions()));
-      assertThat(read(again, later.partitions()))
+      assertThat(Batches.ids(again, later.partitions()))
           .doesNotHaveDuplicates()
           .containsExactlyInAnyOrderElementsOf(ids(collection));
     }
