@@ -1,6 +1,7 @@
 package io.coreviz.spark.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.FaultInjector;
@@ -12,6 +13,7 @@ import io.coreviz.spark.read.planning.MediaPartition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.connector.read.Batch;
@@ -220,6 +222,35 @@ class PartitionPlanningTest {
 
       assertThat(mostAtOnce[0]).as("requests at once in the first plan").isGreaterThanOrEqualTo(8);
       assertThat(mostAtOnce[1]).as("requests at once in the second plan").isEqualTo(mostAtOnce[0]);
+    }
+  }
+
+  @Test
+  void aFailedPlanLeavesNoRequestOfItInFlight() throws Exception {
+    // The oldest item's probe is refused at once and the newest item's answered late: the plan
+    // fails, but only once that answer is in.
+    MediaCollection collection = SyntheticCollection.generate(37, 300);
+    AtomicBoolean newestAnswered = new AtomicBoolean();
+    try (CoreVizEmulator local =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      local.faults(
+          request -> {
+            String direction =
+                request.isMediaRequest() ? request.query().get("sortDirection") : null;
+            if ("asc".equals(direction)) {
+              return FaultInjector.Reply.json(400, "{\"error\":\"refused for the test\"}");
+            }
+            if ("desc".equals(direction)) {
+              Thread.sleep(300);
+              newestAnswered.set(true);
+            }
+            return null;
+          });
+
+      assertThatThrownBy(
+              () -> Batches.of(Batches.options(local, collection, KEY)).planInputPartitions())
+          .hasMessageContaining("refused for the test");
+      assertThat(newestAnswered).as("the newest item's probe answered").isTrue();
     }
   }
 }

@@ -110,11 +110,14 @@ final class DatePlanner implements PartitionPlanner {
       }
       return plan;
     } finally {
-      // No request of a plan outlives its planning, used or not.
-      hinted.forEach(probe -> probe.handle((count, error) -> null).join());
+      // No request of a plan outlives its planning, used or not, nor a failed one's.
+      List<CompletableFuture<?>> sent = new ArrayList<>(hinted);
+      sent.add(newest);
+      sent.add(oldestPage);
       if (ending != null) {
-        ending.page().handle((page, error) -> null).join();
+        sent.add(ending.page());
       }
+      sent.forEach(probe -> probe.handle((answer, error) -> null).join());
     }
   }
 
