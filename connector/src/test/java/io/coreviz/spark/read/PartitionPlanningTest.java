@@ -253,4 +253,34 @@ class PartitionPlanningTest {
       assertThat(newestAnswered).as("the newest item's probe answered").isTrue();
     }
   }
+
+  @Test
+  void aFailedFolderPlanLeavesNoRequestOfItInFlight() throws Exception {
+    // The listing of the top level's folders is refused, the count of its own items answered late.
+    AtomicBoolean levelCounted = new AtomicBoolean();
+    try (CoreVizEmulator local =
+        CoreVizEmulator.builder().collection(skewed).credential(KEY).start()) {
+      local.faults(
+          request -> {
+            if (!request.isMediaRequest()) {
+              return null;
+            }
+            if ("folder".equals(request.query().get("type"))) {
+              return FaultInjector.Reply.json(400, "{\"error\":\"refused for the test\"}");
+            }
+            if (!"true".equals(request.query().get("recursive"))) {
+              Thread.sleep(300);
+              levelCounted.set(true);
+            }
+            return null;
+          });
+
+      assertThatThrownBy(
+              () ->
+                  Batches.of(Batches.options(local, skewed, KEY, "partitionBy", "folder"))
+                      .planInputPartitions())
+          .hasMessageContaining("refused for the test");
+      assertThat(levelCounted).as("the top level's count answered").isTrue();
+    }
+  }
 }

@@ -54,7 +54,13 @@ final class FolderPlanner implements PartitionPlanner {
     }
     int partitions = sizing.partitions(total, parallelism);
     List<CompletableFuture<List<Bin>>> units = new ArrayList<>();
-    open(client, query, query.listedPath(), sizing.units(total, partitions), units);
+    try {
+      open(client, query, query.listedPath(), sizing.units(total, partitions), units);
+    } catch (RuntimeException e) {
+      // A listing failed: no request of the plan outlives it, so the units' probes end first.
+      units.forEach(unit -> unit.handle((bins, error) -> null).join());
+      throw e;
+    }
     return new Plan(Packing.balance(Sizing.join(Sizing.all(units)), partitions), notes);
   }
 
