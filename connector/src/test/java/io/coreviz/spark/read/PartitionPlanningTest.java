@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
@@ -227,60 +228,72 @@ class PartitionPlanningTest {
 
   @Test
   void aFailedPlanLeavesNoRequestOfItInFlight() throws Exception {
-    // The oldest item's probe is refused at once and the newest item's answered late: the plan
-    // fails, but only once that answer is in.
-    MediaCollection collection = SyntheticCollection.generate(37, 300);
-    AtomicBoolean newestAnswered = new AtomicBoolean();
-    try (CoreVizEmulator local =
-        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      local.faults(
-          request -> {
-            String direction =
-                request.isMediaRequest() ? request.query().get("sortDirection") : null;
-            if ("asc".equals(direction)) {
-              return FaultInjector.Reply.json(400, "{\"error\":\"refused for the test\"}");
-            }
-            if ("desc".equals(direction)) {
-              Thread.sleep(300);
-              newestAnswered.set(true);
-            }
-            return null;
-          });
+    // The oldest item's probe is refused, the newest item's sent beside it answered late.
+    planFailsOnlyOnceAnswered(
+        SyntheticCollection.generate(37, 300),
+        query -> "asc".equals(query.get("sortDirection")),
+        query -> "desc".equals(query.get("sortDirection")));
+  }
 
-      assertThatThrownBy(
-              () -> Batches.of(Batches.options(local, collection, KEY)).planInputPartitions())
-          .hasMessageContaining("refused for the test");
-      assertThat(newestAnswered).as("the newest item's probe answered").isTrue();
-    }
+  @Test
+  void aPlanWhoseCountCheckFailsLeavesNoRequestOfItInFlight() throws Exception {
+    // The check of the reported total is refused, the date windows' counts sent beside it answered
+    // late.
+    planFailsOnlyOnceAnswered(
+        SyntheticCollection.generate(41, 2_000),
+        query -> "2".equals(query.get("limit")),
+        query -> query.containsKey("dateFrom") || query.containsKey("dateTo"),
+        "itemsPerPartition",
+        "300");
   }
 
   @Test
   void aFailedFolderPlanLeavesNoRequestOfItInFlight() throws Exception {
     // The listing of the top level's folders is refused, the count of its own items answered late.
-    AtomicBoolean levelCounted = new AtomicBoolean();
+    planFailsOnlyOnceAnswered(
+        skewed,
+        query -> "folder".equals(query.get("type")),
+        query -> !"true".equals(query.get("recursive")),
+        "partitionBy",
+        "folder");
+  }
+
+  /**
+   * Plans a read of {@code collection} with {@code options} on a server that refuses the media
+   * requests {@code refused} picks (by query) and answers those {@code late} picks 300 ms late: the
+   * plan must fail, and only once the late ones are answered. The server has threads enough to take
+   * every request at once, so none waits behind the late ones.
+   */
+  private static void planFailsOnlyOnceAnswered(
+      MediaCollection collection,
+      Predicate<Map<String, String>> refused,
+      Predicate<Map<String, String>> late,
+      String... options)
+      throws Exception {
+    AtomicBoolean answered = new AtomicBoolean();
     try (CoreVizEmulator local =
-        CoreVizEmulator.builder().collection(skewed).credential(KEY).start()) {
+        CoreVizEmulator.builder().collection(collection).credential(KEY).threads(64).start()) {
       local.faults(
           request -> {
             if (!request.isMediaRequest()) {
               return null;
             }
-            if ("folder".equals(request.query().get("type"))) {
+            if (refused.test(request.query())) {
               return FaultInjector.Reply.json(400, "{\"error\":\"refused for the test\"}");
             }
-            if (!"true".equals(request.query().get("recursive"))) {
+            if (late.test(request.query())) {
               Thread.sleep(300);
-              levelCounted.set(true);
+              answered.set(true);
             }
             return null;
           });
 
       assertThatThrownBy(
               () ->
-                  Batches.of(Batches.options(local, skewed, KEY, "partitionBy", "folder"))
+                  Batches.of(Batches.options(local, collection, KEY, options))
                       .planInputPartitions())
           .hasMessageContaining("refused for the test");
-      assertThat(levelCounted).as("the top level's count answered").isTrue();
+      assertThat(answered).as("the requests answered late, answered").isTrue();
     }
   }
 }

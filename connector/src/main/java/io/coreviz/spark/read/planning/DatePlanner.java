@@ -117,7 +117,7 @@ final class DatePlanner implements PartitionPlanner {
       if (ending != null) {
         sent.add(ending.page());
       }
-      sent.forEach(probe -> probe.handle((answer, error) -> null).join());
+      sent.forEach(DatePlanner::settled);
     }
   }
 
@@ -146,9 +146,15 @@ final class DatePlanner implements PartitionPlanner {
               ? split(client, query, whole, first, last, reported, units)
               : settle(client, query, whole, reported, pieces(hint, hinted, first, last), units);
     }
-    Counts.Count count = Counts.check(client, oldestFirst.request(), oldest, ending);
-    if (early != null && !count.exact()) {
-      early.handle((bins, error) -> null).join(); // no request of a plan outlives its planning
+    Counts.Count count;
+    try {
+      count = Counts.check(client, oldestFirst.request(), oldest, ending);
+    } catch (RuntimeException e) {
+      settled(early); // no request of a plan outlives it, failed or not
+      throw e;
+    }
+    if (!count.exact()) {
+      settled(early); // probed for a total that did not hold: dropped
       early = null;
     }
     List<String> notes = new ArrayList<>();
@@ -181,6 +187,13 @@ final class DatePlanner implements PartitionPlanner {
       bins = Sizing.join(sizing.cuts(client, query, total, units));
     }
     return new Plan(Packing.balance(bins, partitions), notes);
+  }
+
+  /** Waits for {@code probes} (null: none) to end, however they end. */
+  private static void settled(CompletableFuture<?> probes) {
+    if (probes != null) {
+      probes.handle((answer, error) -> null).join();
+    }
   }
 
   private Sizing.Units units(long total, int parallelism) {
