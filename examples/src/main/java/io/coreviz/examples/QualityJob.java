@@ -105,6 +105,9 @@ public final class QualityJob {
             .master(System.getProperty("spark.master", "local[2]"))
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "8")
+            // The history's tables are small: Delta's 50 partitions to replay each one's log cost
+            // about 1.5 s per snapshot on two cores, and a run takes a dozen snapshots.
+            .config("spark.databricks.delta.snapshotPartitions", "8")
             .getOrCreate();
     try {
       Result result;
