@@ -117,7 +117,7 @@ final class DatePlanner implements PartitionPlanner {
       if (ending != null) {
         sent.add(ending.page());
       }
-      sent.forEach(DatePlanner::settled);
+      sent.forEach(Sizing::settled);
     }
   }
 
@@ -150,11 +150,11 @@ final class DatePlanner implements PartitionPlanner {
     try {
       count = Counts.check(client, oldestFirst.request(), oldest, ending);
     } catch (RuntimeException e) {
-      settled(early); // no request of a plan outlives it, failed or not
+      Sizing.settled(early); // no request of a plan outlives it, failed or not
       throw e;
     }
     if (!count.exact()) {
-      settled(early); // probed for a total that did not hold: dropped
+      Sizing.settled(early); // probed for a total that did not hold: dropped
       early = null;
     }
     List<String> notes = new ArrayList<>();
@@ -187,13 +187,6 @@ final class DatePlanner implements PartitionPlanner {
       bins = Sizing.join(sizing.cuts(client, query, total, units));
     }
     return new Plan(Packing.balance(bins, partitions), notes);
-  }
-
-  /** Waits for {@code probes} (null: none) to end, however they end. */
-  private static void settled(CompletableFuture<?> probes) {
-    if (probes != null) {
-      probes.handle((answer, error) -> null).join();
-    }
   }
 
   private Sizing.Units units(long total, int parallelism) {

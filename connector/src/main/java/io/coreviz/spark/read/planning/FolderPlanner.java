@@ -58,7 +58,7 @@ final class FolderPlanner implements PartitionPlanner {
       open(client, query, query.listedPath(), sizing.units(total, partitions), units);
     } catch (RuntimeException e) {
       // A listing failed: no request of the plan outlives it, so the units' probes end first.
-      units.forEach(unit -> unit.handle((bins, error) -> null).join());
+      units.forEach(Sizing::settled);
       throw e;
     }
     return new Plan(Packing.balance(Sizing.join(Sizing.all(units)), partitions), notes);

@@ -113,6 +113,16 @@ final class Sizing {
   }
 
   /**
+   * Waits for {@code probes} (null: none) to end, however they end: no request of a plan outlives
+   * it, failed or not.
+   */
+  static void settled(CompletableFuture<?> probes) {
+    if (probes != null) {
+      probes.handle((answer, error) -> null).join();
+    }
+  }
+
+  /**
    * Cuts the {@code count} items of {@code query}, oldest first, into units of about {@code
    * units.target()} by creation time where there are more than {@code units.max()}: one probe per
    * cut reads the {@code createdAt} at that offset (all probes at once), and each unit covers
