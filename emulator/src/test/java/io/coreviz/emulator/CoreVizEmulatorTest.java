@@ -605,6 +605,57 @@ class CoreVizEmulatorTest {
     }
   }
 
+  @Test
+  void createdAtOrderIsByTimeThenIdEachWayFilteredAndAfterChanges() throws Exception {
+    MediaCollection tied = SyntheticCollection.generate(6, 60);
+    // A third of the media share three instants, so ties by id decide much of the order.
+    List<MediaItem> media = tied.items().stream().filter(item -> !item.isFolder()).toList();
+    for (int i = 0; i < media.size(); i += 3) {
+      tied.remove(media.get(i).id());
+      tied.add(media.get(i).withCreatedAt(media.get(i % 9).createdAt()), Map.of());
+    }
+    MediaItem folder = tied.items().stream().filter(MediaItem::isFolder).findFirst().orElseThrow();
+    try (CoreVizEmulator local =
+        CoreVizEmulator.builder().collection(tied).credential(KEY).start()) {
+      for (int round = 0; round < 2; round++) {
+        for (String direction : List.of("asc", "desc")) {
+          Comparator<MediaItem> byTime = Comparator.comparing(MediaItem::createdAt);
+          Comparator<MediaItem> order =
+              (direction.equals("asc") ? byTime : byTime.reversed()).thenComparing(MediaItem::id);
+          String sorted = "recursive=true&sortBy=createdAt&sortDirection=" + direction;
+          assertThat(allIds(local, tied, sorted))
+              .isEqualTo(tied.items().stream().sorted(order).map(MediaItem::id).toList());
+          assertThat(allIds(local, tied, sorted + "&type=image&path=" + folder.path()))
+              .isNotEmpty()
+              .isEqualTo(
+                  tied.items().stream()
+                      .filter(i -> i.type().equals("image"))
+                      .filter(i -> i.path().startsWith(folder.path() + "."))
+                      .sorted(order)
+                      .map(MediaItem::id)
+                      .toList());
+        }
+        // An item added at a tied instant takes its place by id in the next answers.
+        MediaItem moved = media.get(1).withCreatedAt(media.get(0).createdAt());
+        tied.remove(moved.id());
+        tied.add(moved, Map.of());
+      }
+    }
+  }
+
+  /** The ids of every item of {@code query}, page after page. */
+  private static List<String> allIds(
+      CoreVizEmulator server, MediaCollection collection, String query) {
+    List<String> ids = new ArrayList<>();
+    while (true) {
+      JsonNode page = media(server, collection, query + "&limit=25&offset=" + ids.size());
+      page.get("media").forEach(item -> ids.add(item.get("id").asText()));
+      if (!page.at("/pagination/hasMore").asBoolean()) {
+        return ids;
+      }
+    }
+  }
+
   /**
    * The JSON answer of {@code server} to a media request of {@code collection} with {@code query}.
    */

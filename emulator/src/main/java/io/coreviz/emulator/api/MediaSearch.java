@@ -85,11 +85,21 @@ public final class MediaSearch {
     List<Hit> hits = new ArrayList<>();
     Scorer scorer = query.scored() ? scorer(collection, query) : null;
     boolean byIdOnly = semantics.mediaIdIgnoresFilters() && query.mediaId() != null;
-    for (MediaItem item : collection.items()) {
+    // In creation order (with stable ties), the collection's own order is filtered, not sorted: a
+    // service answers such a query from its index, and a plan's first probes must not wait for a
+    // sort of the whole collection.
+    boolean inCreationOrder =
+        scorer == null
+            && query.sortBy().equals("createdAt")
+            && (tieSalt == 0 || !semantics.unstableTies());
+    Scope scope = new Scope(query, semantics);
+    Days days = Days.of(query, semantics);
+    for (MediaItem item :
+        inCreationOrder ? collection.byCreation(query.ascending()) : collection.items()) {
       boolean selected =
           byIdOnly
               ? item.id().equals(query.mediaId())
-              : inScope(item, query, semantics) && matchesFilters(item, query, semantics);
+              : scope.contains(item) && matchesFilters(item, query, days);
       if (!selected) {
         continue;
       }
@@ -102,10 +112,12 @@ public final class MediaSearch {
         }
       }
     }
-    hits.sort(
-        scorer == null
-            ? browseOrder(query, semantics, semantics.unstableTies() ? tieSalt : 0)
-            : scoredOrder(semantics.unstableScoreTies() ? tieSalt : 0));
+    if (!inCreationOrder) {
+      hits.sort(
+          scorer == null
+              ? browseOrder(query, semantics, semantics.unstableTies() ? tieSalt : 0)
+              : scoredOrder(semantics.unstableScoreTies() ? tieSalt : 0));
+    }
     return hits;
   }
 
@@ -188,22 +200,29 @@ public final class MediaSearch {
         Math.min(matches.size(), semantics.totalCap()));
   }
 
-  private static boolean inScope(MediaItem item, MediaQuery query, Semantics semantics) {
-    if (query.scored()) {
-      return !item.isFolder() && item.path().startsWith(query.path() + ".");
+  /** Which items {@code query}'s {@code path} and {@code recursive} select. */
+  private record Scope(MediaQuery query, String under, boolean reflexive) {
+
+    Scope(MediaQuery query, Semantics semantics) {
+      this(query, query.path() + ".", semantics.reflexiveSubtree());
     }
-    if (!query.recursive()) {
-      return item.parentPath().equals(query.path());
+
+    boolean contains(MediaItem item) {
+      if (query.scored()) {
+        return !item.isFolder() && item.path().startsWith(under);
+      }
+      if (!query.recursive()) {
+        return item.parentPath().equals(query.path());
+      }
+      return item.path().startsWith(under) || (reflexive && item.path().equals(query.path()));
     }
-    return item.path().startsWith(query.path() + ".")
-        || (semantics.reflexiveSubtree() && item.path().equals(query.path()));
   }
 
-  private static boolean matchesFilters(MediaItem item, MediaQuery query, Semantics semantics) {
+  private static boolean matchesFilters(MediaItem item, MediaQuery query, Days days) {
     if (query.type() != null && !query.type().equals(item.type())) {
       return false;
     }
-    if (!Days.of(query, semantics).contain(item.createdAt())) {
+    if (!days.contain(item.createdAt())) {
       return false;
     }
     if (query.mediaId() != null && !query.mediaId().equals(item.id())) {

@@ -1,5 +1,6 @@
 package io.coreviz.emulator.model;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -27,12 +28,15 @@ public final class MediaCollection {
   /**
    * What reads see at one version: the items, and, once a folder is written, the media under each
    * folder oldest first, so a page of folders is written without a pass over the collection per
-   * folder.
+   * folder; once asked for, the items in creation order each way, as a service's index on {@code
+   * createdAt} keeps them, so a query in that order is a filter, not a sort.
    */
   private static final class Snapshot {
     final long version;
     final List<MediaItem> items;
     private volatile Map<String, List<MediaItem>> mediaUnder;
+    private volatile List<MediaItem> oldestFirst;
+    private volatile List<MediaItem> newestFirst;
 
     Snapshot(long version, List<MediaItem> items) {
       this.version = version;
@@ -44,7 +48,7 @@ public final class MediaCollection {
       Map<String, List<MediaItem>> known = mediaUnder;
       if (known == null) {
         Map<String, List<MediaItem>> under = new HashMap<>();
-        for (MediaItem item : items) {
+        for (MediaItem item : byCreation(true)) {
           if (item.isFolder()) {
             continue;
           }
@@ -53,14 +57,36 @@ public final class MediaCollection {
             under.computeIfAbsent(path.substring(0, dot), folder -> new ArrayList<>()).add(item);
           }
         }
-        Comparator<MediaItem> oldestFirst =
-            Comparator.comparing(MediaItem::createdAt).thenComparing(MediaItem::id);
-        under.replaceAll((folder, media) -> media.stream().sorted(oldestFirst).toList());
+        under.replaceAll((folder, media) -> List.copyOf(media));
         known = Map.copyOf(under);
         mediaUnder = known;
       }
       return known;
     }
+
+    /** Built on first use (two threads may both build it: the same list). */
+    List<MediaItem> byCreation(boolean ascending) {
+      List<MediaItem> known = ascending ? oldestFirst : newestFirst;
+      if (known == null) {
+        known = items.stream().sorted(creationOrder(ascending)).toList();
+        if (ascending) {
+          oldestFirst = known;
+        } else {
+          newestFirst = known;
+        }
+      }
+      return known;
+    }
+  }
+
+  /**
+   * By {@code createdAt}, ascending or not, a missing one as the largest value (last ascending,
+   * first descending, as PostgreSQL sorts nulls), ties by id.
+   */
+  private static Comparator<MediaItem> creationOrder(boolean ascending) {
+    Comparator<Instant> instants = Comparator.nullsLast(Comparator.<Instant>naturalOrder());
+    return Comparator.comparing(MediaItem::createdAt, ascending ? instants : instants.reversed())
+        .thenComparing(MediaItem::id);
   }
 
   public MediaCollection(String id, List<MediaItem> items, Map<String, Blob> blobs) {
@@ -84,6 +110,14 @@ public final class MediaCollection {
   /** Images and videos anywhere under the folder at {@code path} (not itself), oldest first. */
   public List<MediaItem> mediaUnder(String path) {
     return snapshot().mediaUnder().getOrDefault(path, List.of());
+  }
+
+  /**
+   * A snapshot of all items, folders included, by {@link #creationOrder}: computed once per
+   * version, so a query sorted by {@code createdAt} is answered without sorting.
+   */
+  public List<MediaItem> byCreation(boolean ascending) {
+    return snapshot().byCreation(ascending);
   }
 
   private Snapshot snapshot() {
