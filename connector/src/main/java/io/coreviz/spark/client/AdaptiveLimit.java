@@ -111,7 +111,9 @@ final class AdaptiveLimit {
         limit = Math.min(ceiling, limit + 1 / limit);
       }
       if (kind != null) {
-        learn(slot, kind, latencyNanos);
+        // The requests in flight it was answered with: where a burst went out at once, its first
+        // slots were taken with few in flight, but every one of them was answered with the burst.
+        learn(slot.seq(), Math.max(slot.level(), inFlight + 1), kind, latencyNanos);
       }
     }
     notifyAll();
@@ -144,25 +146,25 @@ final class AdaptiveLimit {
     lastDecrease = taken;
   }
 
-  private void learn(Slot slot, String kind, long nanos) {
+  private void learn(long seq, int level, String kind, long nanos) {
     if (probe == null) {
-      if (slot.seq() >= round.from) {
-        round.add(kind, nanos, slot.level());
+      if (seq >= round.from) {
+        round.add(kind, nanos, level);
         if (round.count(kind) >= ANSWERS) {
           endRound();
         }
       }
     } else if (probe.full == null) {
-      if (slot.seq() >= probe.half.from) {
-        probe.half.add(kind, nanos, slot.level());
+      if (seq >= probe.half.from) {
+        probe.half.add(kind, nanos, level);
         if (probe.done(probe.half)) {
           // Back to the whole limit, to compare: from the requests sent once a limit's worth
           // have gone out again, when as many are in flight as before the probe.
           probe.full = new Answers(taken + current());
         }
       }
-    } else if (slot.seq() >= probe.full.from) {
-      probe.full.add(kind, nanos, slot.level());
+    } else if (seq >= probe.full.from) {
+      probe.full.add(kind, nanos, level);
       if (probe.done(probe.full)) {
         endProbe();
       }

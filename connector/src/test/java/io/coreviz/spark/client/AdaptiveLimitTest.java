@@ -3,7 +3,9 @@ package io.coreviz.spark.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -143,6 +145,25 @@ class AdaptiveLimitTest {
     busy = new Busy(limit, 2);
     busy.answer(false);
     assertThat(limit.current()).as("a lower configured ceiling").isEqualTo(2);
+  }
+
+  @Test
+  void aBurstIsMeasuredAtTheRequestsInFlightItWasAnsweredWith() {
+    AdaptiveLimit limit = new AdaptiveLimit(32);
+    // Two tasks start: 16 requests go out at once, taking slots with 1 to 16 in flight, and the
+    // first 8 answers come back while the rest are still in flight (16 down to 9).
+    List<AdaptiveLimit.Slot> burst = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      burst.add(limit.tryAcquire(32));
+    }
+    for (AdaptiveLimit.Slot slot : burst.subList(0, 8)) {
+      limit.release(slot, false, "/media?limit~64", 50 * MS);
+    }
+
+    // The first round of a kind probes at half the requests in flight: half of the 12.5 these
+    // answers came back with, not of the 4.5 their slots were taken with (a probe at 2 in flight
+    // took four round trips to gather its 8 answers, and a first read ran at 2 for them).
+    assertThat(limit.current()).isEqualTo(6);
   }
 
   @Test
