@@ -35,10 +35,11 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  *
  * <ol>
  *   <li>{@code spark.read.format("coreviz")} with default options on {@code local[2]}, all columns
- *       to Spark's noop sink, and the same with {@code reusePlans=false} (every plan is a first
- *       plan); its planning (the scan's probes) is also timed on its own: the read's first plan,
- *       later ones with {@code reusePlans=false} (two rounds of probes each), and later ones with
- *       defaults, which count the first plan's date windows in their first round;
+ *       to Spark's noop sink: a first read (a server it has not seen), later reads, and later reads
+ *       with {@code reusePlans=false} (every plan planned afresh); its planning (the scan's probes)
+ *       is also timed on its own: the read's first plan (a server it has not seen), later ones with
+ *       {@code reusePlans=false} (two rounds of probes each), and later ones with defaults, which
+ *       count the first plan's date windows in their first round;
  *   <li>a naive script: one request at a time, paging by offset;
  *   <li>a plain client with N requests in flight over the offset pages (N = the connector's total
  *       concurrency today, 2, and 16).
@@ -81,7 +82,9 @@ public final class ScanBenchmark {
             String.format(
                 Locale.ROOT,
                 "Scan benchmark, %s: %,d items, page size %d, %d cores, Spark local[2];"
-                    + " connector (both ways), its later plans and the 16-in-flight client: median of %d runs, taken in turns%n",
+                    + " connector (both ways), its later plans and the 16-in-flight client: median"
+                    + " of %d runs, taken in turns; first reads and first plans: median of as many,"
+                    + " each on a server of its own%n",
                 LocalDate.now(),
                 expected,
                 PAGE_SIZE,
@@ -99,11 +102,25 @@ public final class ScanBenchmark {
         warmUp(spark, server, collection);
       }
       for (int latency : latencies) {
-        // A server of its own per latency, as another service would be: the executor-wide limit
-        // learns each host afresh, and no plan of it is known yet.
-        try (CoreVizEmulator server = server(collection)) {
-          server.faults(FaultInjector.latency(Duration.ofMillis(latency)));
-          Run firstPlan = planning(server, collection, "first plan of the read", true);
+        Duration delay = Duration.ofMillis(latency);
+        // A read's first plan, and a first read, each against a server of its own, as a new
+        // service would be: new connections, a host the executor-wide limit has not seen, no plan
+        // of it known yet.
+        List<Run> firstPlans = new ArrayList<>();
+        List<Run> firstReads = new ArrayList<>();
+        for (int i = 0; i < REPEATS; i++) {
+          try (CoreVizEmulator fresh = server(collection, delay)) {
+            firstPlans.add(planning(fresh, collection, "first plan of the read", true));
+          }
+          try (CoreVizEmulator fresh = server(collection, delay)) {
+            firstReads.add(
+                connector(
+                    spark, fresh, collection, expected, true, "coreviz, defaults, first read"));
+          }
+        }
+        // Then a server of its own for the rest, planned once before the runs are timed.
+        try (CoreVizEmulator server = server(collection, delay)) {
+          planning(server, collection, "first plan", true);
           // The fast readers take turns, so a slower minute of the shared machine slows each of
           // them, not one reader's every run.
           List<Run> plans = new ArrayList<>();
@@ -114,17 +131,19 @@ public final class ScanBenchmark {
           for (int i = 0; i < REPEATS; i++) {
             plans.add(planning(server, collection, "later plans", true));
             unreused.add(planning(server, collection, "reusePlans=false", false));
-            scans.add(connector(spark, server, collection, expected, true));
-            fresh.add(connector(spark, server, collection, expected, false));
+            scans.add(connector(spark, server, collection, expected, true, "coreviz, defaults"));
+            fresh.add(
+                connector(spark, server, collection, expected, false, "coreviz, reusePlans=false"));
             plain.add(concurrent(server, collection, expected, 16));
           }
           List<Run> runs = new ArrayList<>();
           runs.add(median(scans));
           runs.add(median(fresh));
+          runs.add(median(firstReads));
           runs.add(naive(server, collection, expected));
           runs.add(concurrent(server, collection, expected, 2));
           runs.add(median(plain));
-          report.append(table(latency, runs, firstPlan, median(unreused), median(plans)));
+          report.append(table(latency, runs, median(firstPlans), median(unreused), median(plans)));
           report.append(paired("coreviz, defaults", scans, plain));
           report.append(paired("coreviz, reusePlans=false", fresh, plain));
         }
@@ -144,6 +163,13 @@ public final class ScanBenchmark {
    */
   private static CoreVizEmulator server(MediaCollection collection) {
     return CoreVizEmulator.builder().collection(collection).credential(KEY).threads(64).start();
+  }
+
+  /** As above, with {@code delay} added to every media request. */
+  private static CoreVizEmulator server(MediaCollection collection, Duration delay) {
+    CoreVizEmulator server = server(collection);
+    server.faults(FaultInjector.latency(delay));
+    return server;
   }
 
   private static Map<String, String> options(
@@ -173,8 +199,8 @@ public final class ScanBenchmark {
   private static void warmUp(SparkSession spark, CoreVizEmulator server, MediaCollection c)
       throws Exception {
     for (int i = 0; i < REPEATS; i++) {
-      connector(spark, server, c, c.items().size(), true);
-      connector(spark, server, c, c.items().size(), false);
+      connector(spark, server, c, c.items().size(), true, "warm-up");
+      connector(spark, server, c, c.items().size(), false, "warm-up");
       planning(server, c, "warm-up", true);
       concurrent(server, c, c.items().size(), 16);
     }
@@ -208,7 +234,8 @@ public final class ScanBenchmark {
       CoreVizEmulator server,
       MediaCollection collection,
       long expected,
-      boolean reusePlans) {
+      boolean reusePlans,
+      String reader) {
     server.clearRequests();
     long start = System.nanoTime();
     spark
@@ -221,11 +248,7 @@ public final class ScanBenchmark {
         .mode("overwrite")
         .save();
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Run(
-        reusePlans ? "coreviz, defaults" : "coreviz, reusePlans=false",
-        expected,
-        seconds,
-        server.mediaRequests().size());
+    return new Run(reader, expected, seconds, server.mediaRequests().size());
   }
 
   private static CoreVizClient client(CoreVizEmulator server) {
@@ -296,7 +319,7 @@ public final class ScanBenchmark {
 
   private static String table(
       int latency, List<Run> runs, Run firstPlan, Run unreused, Run laterPlans) {
-    Run naive = runs.get(2);
+    Run naive = runs.get(3);
     StringBuilder text =
         new StringBuilder(
             String.format(
@@ -315,9 +338,10 @@ public final class ScanBenchmark {
               run.seconds(),
               run.requests()));
     }
-    // A plan without reuse is what a scan with reusePlans=false pays, the read's first plan that
-    // and new connections to a server that has not seen the query; later plans what defaults pay.
-    text.append(planningRow(firstPlan, runs.get(1)));
+    // A read's first plan is what a first read pays (with new connections to a server that has
+    // not seen the query), a plan without reuse what a scan with reusePlans=false pays, and later
+    // plans what defaults pay.
+    text.append(planningRow(firstPlan, runs.get(2)));
     text.append(planningRow(unreused, runs.get(1)));
     text.append(planningRow(laterPlans, runs.get(0)));
     return text.toString();
