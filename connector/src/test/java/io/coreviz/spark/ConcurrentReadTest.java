@@ -199,10 +199,12 @@ class ConcurrentReadTest {
           .doesNotHaveDuplicates()
           .containsExactlyInAnyOrderElementsOf(
               collection.items().stream().map(MediaItem::id).toList());
-      // Backed off towards four; AdaptiveLimitTest pins where it settles in a longer run.
+      // Backed off below the tasks' sixteen: a read this short has a cut (to about 9) and the
+      // growth after it (to about 13 by its end); AdaptiveLimitTest pins where it settles in a
+      // longer run (4 to 10).
       assertThat(lowestLimit())
           .as("the limit backed off from 32 while sixteen requests queued for four workers")
-          .isBetween(1L, 12L);
+          .isBetween(1L, 15L);
     }
   }
 
