@@ -165,9 +165,23 @@ public final class ScanBenchmark {
     return CoreVizEmulator.builder().collection(collection).credential(KEY).threads(64).start();
   }
 
-  /** As above, with {@code delay} added to every media request. */
+  /** The servers started with latency so far: each gets a loopback address of its own. */
+  private static int started;
+
+  /**
+   * A server with {@code delay} added to every media request, on a loopback address no server of
+   * this run had (127.0.1.n): the executor-wide limit and the driver's plans are kept by host and
+   * port, and a port the system hands out again must not find them.
+   */
   private static CoreVizEmulator server(MediaCollection collection, Duration delay) {
-    CoreVizEmulator server = server(collection);
+    started++;
+    CoreVizEmulator server =
+        CoreVizEmulator.builder()
+            .host("127.0.1." + started)
+            .collection(collection)
+            .credential(KEY)
+            .threads(64)
+            .start();
     server.faults(FaultInjector.latency(delay));
     return server;
   }
