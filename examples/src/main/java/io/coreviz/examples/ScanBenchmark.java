@@ -98,7 +98,7 @@ public final class ScanBenchmark {
             .config("spark.ui.showConsoleProgress", "false")
             .getOrCreate();
     try {
-      try (CoreVizEmulator server = server(collection)) {
+      try (CoreVizEmulator server = server(collection, Duration.ZERO)) {
         warmUp(spark, server, collection);
       }
       for (int latency : latencies) {
@@ -157,21 +157,15 @@ public final class ScanBenchmark {
     Files.writeString(out, report, StandardCharsets.UTF_8);
   }
 
-  /**
-   * The local server; 64 threads, as a real service answers many requests at once, keep it from
-   * queueing the readers' bursts (planning's probes) behind its own thread count.
-   */
-  private static CoreVizEmulator server(MediaCollection collection) {
-    return CoreVizEmulator.builder().collection(collection).credential(KEY).threads(64).start();
-  }
-
-  /** The servers started with latency so far: each gets a loopback address of its own. */
+  /** The servers started so far: each gets a loopback address of its own. */
   private static int started;
 
   /**
-   * A server with {@code delay} added to every media request, on a loopback address no server of
-   * this run had (127.0.1.n): the executor-wide limit and the driver's plans are kept by host and
-   * port, and a port the system hands out again must not find them.
+   * The local server with {@code delay} added to every media request; 64 threads, as a real service
+   * answers many requests at once, keep it from queueing the readers' bursts (planning's probes)
+   * behind its own thread count. Each is on a loopback address no server of this run had
+   * (127.0.1.n): the executor-wide limit and the driver's plans are kept by host and port, and a
+   * port the system hands out again must not find them.
    */
   private static CoreVizEmulator server(MediaCollection collection, Duration delay) {
     started++;
