@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -58,9 +60,14 @@ public final class CoreVizEmulator implements AutoCloseable {
   private static final String MEDIA_PREFIX = "/api/dataset/";
   private static final String BLOB_PREFIX = "/blobs/";
 
-  private final HttpServer server;
+  private final InetSocketAddress address;
   private final ExecutorService executor;
+  private final Object lifecycle = new Object();
+  private HttpServer server; // guarded by lifecycle; replaced by a restart
+  private boolean closed; // guarded by lifecycle
+  private final AtomicBoolean restarting = new AtomicBoolean();
   private final Map<String, MediaCollection> collections;
+  private final List<String> collectionOrder;
   private final Map<String, Set<String>> credentials;
   private final int maxLimit;
   private final Semantics semantics;
@@ -85,11 +92,11 @@ public final class CoreVizEmulator implements AutoCloseable {
 
   private CoreVizEmulator(Builder builder) throws IOException {
     this.collections = Map.copyOf(builder.collections);
+    this.collectionOrder = List.copyOf(builder.collections.keySet());
     this.credentials = Map.copyOf(builder.credentials);
     this.maxLimit = builder.maxLimit;
     this.semantics = builder.semantics();
     this.tieSalts = semantics.shufflesTies() ? new java.util.Random(builder.tieSeed) : null;
-    this.server = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 64);
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         Executors.newFixedThreadPool(
@@ -99,10 +106,17 @@ public final class CoreVizEmulator implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
-    this.baseUrl = "http://" + builder.host + ":" + server.getAddress().getPort();
+    this.server = listen(new InetSocketAddress(builder.host, builder.port));
+    this.address = server.getAddress();
+    this.baseUrl = "http://" + builder.host + ":" + address.getPort();
+  }
+
+  private HttpServer listen(InetSocketAddress at) throws IOException {
+    HttpServer listening = HttpServer.create(at, 64);
+    listening.setExecutor(executor);
+    listening.createContext("/", this::handle);
+    listening.start();
+    return listening;
   }
 
   public static Builder builder() {
@@ -115,7 +129,7 @@ public final class CoreVizEmulator implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return address.getPort();
   }
 
   public MediaCollection collection(String id) {
@@ -124,6 +138,11 @@ public final class CoreVizEmulator implements AutoCloseable {
       throw new IllegalArgumentException("no collection " + id);
     }
     return collection;
+  }
+
+  /** The ids of the collections served, in the order they were added. */
+  public List<String> collectionIds() {
+    return List.copyOf(collectionOrder);
   }
 
   /** The URL under which the emulator serves a collection's blob. */
@@ -158,8 +177,54 @@ public final class CoreVizEmulator implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    synchronized (lifecycle) {
+      closed = true;
+      server.stop(0);
+    }
     executor.shutdownNow();
+  }
+
+  /** True while the server listens: false between a restart's stop and its start. */
+  public boolean listening() {
+    return !restarting.get();
+  }
+
+  /**
+   * Stops listening and drops every connection, then after {@code down} listens again on the same
+   * port, in the background; ignored while a restart is under way.
+   */
+  public void restart(Duration down) {
+    if (!restarting.compareAndSet(false, true)) {
+      return;
+    }
+    synchronized (lifecycle) {
+      if (closed) {
+        restarting.set(false);
+        return;
+      }
+      server.stop(0);
+    }
+    Thread restarter =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(down.toMillis());
+                synchronized (lifecycle) {
+                  if (!closed) {
+                    server = listen(address);
+                  }
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (IOException e) {
+                throw new UncheckedIOException("cannot listen again on " + address, e);
+              } finally {
+                restarting.set(false);
+              }
+            },
+            "coreviz-emulator-restart");
+    restarter.setDaemon(true);
+    restarter.start();
   }
 
   private String blobBase(String collectionId) {
@@ -173,7 +238,7 @@ public final class CoreVizEmulator implements AutoCloseable {
     try {
       status = respond(exchange, request);
     } catch (RuntimeException e) {
-      status = send(exchange, 500, "application/json", MediaJson.error("Internal server error"));
+      status = send(exchange, Answer.json(500, MediaJson.error("Internal server error")));
     }
     // For a dropped connection (status < 0) nothing, or only part of a body, was sent: closing
     // the exchange then closes the connection under the client.
@@ -201,44 +266,71 @@ public final class CoreVizEmulator implements AutoCloseable {
       fault = faults.intercept(request);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return send(exchange, 503, "application/json", MediaJson.error("Interrupted"));
+      return send(exchange, new Answer(503, "application/json", MediaJson.error("Interrupted")));
     }
-    if (fault != null) {
-      if (fault.status() == FaultInjector.Reply.DISCONNECT) {
-        log(FaultInjector.Reply.DISCONNECT);
-        return FaultInjector.Reply.DISCONNECT; // closed by handle() with nothing sent
-      }
-      if (fault.status() == FaultInjector.Reply.CUT) {
-        int cut = Integer.parseInt(fault.headers().get("X-Cut-After"));
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, fault.body().length);
-        log(FaultInjector.Reply.CUT);
-        exchange.getResponseBody().write(fault.body(), 0, Math.min(cut, fault.body().length));
-        exchange.getResponseBody().flush();
-        return FaultInjector.Reply.CUT; // the connection is dropped before the rest
-      }
-      fault.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-      return send(exchange, fault.status(), null, fault.body());
+    if (fault == null) {
+      return send(exchange, answer(exchange, request));
     }
+    if (!fault.modifiesAnswer()) {
+      return switch (fault.status()) {
+        case RecordedRequest.DISCONNECTED -> {
+          log(RecordedRequest.DISCONNECTED);
+          yield RecordedRequest.DISCONNECTED; // closed by handle() with nothing sent
+        }
+        case RecordedRequest.CUT ->
+            sendPart(
+                exchange,
+                new Answer(200, "application/json", fault.body()),
+                Integer.parseInt(fault.headers().get(FaultInjector.Reply.CUT_AFTER)),
+                null);
+        default -> {
+          fault.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+          yield send(exchange, new Answer(fault.status(), null, fault.body()));
+        }
+      };
+    }
+    if (fault.status() == RecordedRequest.RESTARTED) {
+      log(RecordedRequest.RESTARTED);
+      restart(Duration.ofMillis(Long.parseLong(fault.headers().get(FaultInjector.Reply.DOWN_MS))));
+      return RecordedRequest.RESTARTED;
+    }
+    Answer answer = answer(exchange, request);
+    String stall = fault.headers().get(FaultInjector.Reply.STALL_MS);
+    return sendPart(
+        exchange,
+        answer,
+        answer.body().length / 2,
+        stall == null ? null : Duration.ofMillis(Long.parseLong(stall)));
+  }
+
+  /** A response: status, content type (null to leave the header as set) and body. */
+  private record Answer(int status, String contentType, byte[] body) {
+
+    static Answer json(int status, byte[] body) {
+      return new Answer(status, "application/json", body);
+    }
+  }
+
+  /** The server's own answer to {@code request}. */
+  private Answer answer(HttpExchange exchange, RecordedRequest request) {
     if (!exchange.getRequestMethod().equals("GET")) {
-      return send(exchange, 405, "application/json", MediaJson.error("Method not allowed"));
+      return Answer.json(405, MediaJson.error("Method not allowed"));
     }
     String path = request.path();
     if (path.startsWith(BLOB_PREFIX)) {
-      return blob(exchange, path.substring(BLOB_PREFIX.length()));
+      return blob(path.substring(BLOB_PREFIX.length()));
     }
     if (path.equals("/health")) {
-      return send(exchange, 200, "text/plain", "ok".getBytes(StandardCharsets.UTF_8));
+      return new Answer(200, "text/plain", "ok".getBytes(StandardCharsets.UTF_8));
     }
     if (!request.isMediaRequest()) {
-      return send(exchange, 404, "application/json", MediaJson.error("Not found"));
+      return Answer.json(404, MediaJson.error("Not found"));
     }
     String collectionId = path.substring(MEDIA_PREFIX.length(), path.length() - "/media".length());
     try {
-      byte[] body = media(exchange, collectionId, request.query());
-      return send(exchange, 200, "application/json", body);
+      return Answer.json(200, media(exchange, collectionId, request.query()));
     } catch (ApiException e) {
-      return send(exchange, e.status(), "application/json", MediaJson.error(e.getMessage()));
+      return Answer.json(e.status(), MediaJson.error(e.getMessage()));
     }
   }
 
@@ -308,14 +400,14 @@ public final class CoreVizEmulator implements AutoCloseable {
     return hits;
   }
 
-  private int blob(HttpExchange exchange, String rest) throws IOException {
+  private Answer blob(String rest) {
     int slash = rest.indexOf('/');
     MediaCollection collection = slash < 0 ? null : collections.get(rest.substring(0, slash));
     Blob blob = collection == null ? null : collection.blob(rest.substring(slash + 1)).orElse(null);
     if (blob == null) {
-      return send(exchange, 404, "application/json", MediaJson.error("Blob not found"));
+      return Answer.json(404, MediaJson.error("Blob not found"));
     }
-    return send(exchange, 200, blob.contentType(), blob.bytes().get());
+    return new Answer(200, blob.contentType(), blob.bytes().get());
   }
 
   private static String credential(HttpExchange exchange) {
@@ -365,17 +457,47 @@ public final class CoreVizEmulator implements AutoCloseable {
     return URLDecoder.decode(text, StandardCharsets.UTF_8);
   }
 
-  private int send(HttpExchange exchange, int status, String contentType, byte[] body)
-      throws IOException {
-    if (contentType != null) {
-      exchange.getResponseHeaders().set("Content-Type", contentType);
+  private int send(HttpExchange exchange, Answer answer) throws IOException {
+    if (answer.contentType() != null) {
+      exchange.getResponseHeaders().set("Content-Type", answer.contentType());
     }
-    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    log(status);
+    byte[] body = answer.body();
+    exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
+    log(answer.status());
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }
-    return status;
+    return answer.status();
+  }
+
+  /**
+   * Sends {@code answer}'s status and headers with its whole length, then its first {@code bytes};
+   * then, with a {@code stall}, the rest after that long, else nothing: {@link #handle} closes the
+   * exchange, which drops the connection under the client.
+   */
+  private int sendPart(HttpExchange exchange, Answer answer, int bytes, Duration stall)
+      throws IOException {
+    int fault = stall == null ? RecordedRequest.CUT : RecordedRequest.STALLED;
+    exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+    byte[] body = answer.body();
+    exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
+    log(fault);
+    OutputStream out = exchange.getResponseBody();
+    int sent = Math.min(bytes, body.length);
+    out.write(body, 0, sent);
+    out.flush();
+    if (stall != null) {
+      try {
+        Thread.sleep(stall.toMillis());
+        out.write(body, sent, body.length - sent);
+        out.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (IOException e) {
+        // The client gave up waiting and closed the connection.
+      }
+    }
+    return fault;
   }
 
   /** How this server reads the parts of the API page that leave room. */
@@ -398,6 +520,7 @@ public final class CoreVizEmulator implements AutoCloseable {
     private ZoneOffset dayZone = ZoneOffset.UTC;
     private boolean exclusiveDateTo;
     private int totalCap = Integer.MAX_VALUE;
+    private int totalExcess;
     private boolean mediaIdIgnoresFilters;
     private boolean reflexiveSubtree;
     private boolean localeCollation;
@@ -445,6 +568,19 @@ public final class CoreVizEmulator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Reports {@code excess} more than match as {@code pagination.total}, as a service that
+     * estimates its counts may, and derives {@code hasMore} from that total: it says more items
+     * follow on the last pages.
+     */
+    public Builder overstatedTotal(int excess) {
+      if (excess < 0) {
+        throw new IllegalArgumentException("overstatedTotal must be >= 0");
+      }
+      this.totalExcess = excess;
+      return this;
+    }
+
     /** {@code mediaId} returns that item whatever the other parameters say. */
     public Builder mediaIdIgnoresFilters() {
       this.mediaIdIgnoresFilters = true;
@@ -474,6 +610,7 @@ public final class CoreVizEmulator implements AutoCloseable {
           dayZone,
           exclusiveDateTo,
           totalCap,
+          totalExcess,
           mediaIdIgnoresFilters,
           reflexiveSubtree,
           localeCollation,

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A hook that sees every request before it is served, to add latency or answer with an error.
@@ -19,7 +20,10 @@ public interface FaultInjector {
    */
   Reply intercept(RecordedRequest request) throws InterruptedException;
 
-  /** A canned HTTP reply. */
+  /**
+   * A canned HTTP reply, or one of the network's faults: a connection dropped before the answer, a
+   * body cut or stalled halfway, a server restart.
+   */
   record Reply(int status, Map<String, String> headers, byte[] body) {
 
     public Reply {
@@ -28,19 +32,53 @@ public interface FaultInjector {
 
     /** Drops the connection without an answer, as a reset or a crashed proxy does. */
     public static Reply disconnect() {
-      return new Reply(DISCONNECT, Map.of(), new byte[0]);
+      return new Reply(RecordedRequest.DISCONNECTED, Map.of(), new byte[0]);
     }
 
     /** Sends the headers and the first {@code bytes} of a body, then drops the connection. */
     public static Reply cutAfter(int bytes, byte[] body) {
       return new Reply(
-          CUT,
-          Map.of("Content-Type", "application/json", "X-Cut-After", String.valueOf(bytes)),
+          RecordedRequest.CUT,
+          Map.of("Content-Type", "application/json", CUT_AFTER, String.valueOf(bytes)),
           body);
     }
 
-    static final int DISCONNECT = -1;
-    static final int CUT = -2;
+    /**
+     * Sends the real answer's status, headers ({@code Content-Length} included) and the first half
+     * of its body, then drops the connection: a proxy restart or a load balancer's idle cut.
+     */
+    public static Reply cutHalfway() {
+      return new Reply(RecordedRequest.CUT, Map.of(CUT_AFTER, HALF), null);
+    }
+
+    /**
+     * Sends the real answer's status, headers and the first half of its body, then nothing for
+     * {@code stall} (longer than a client's read timeout, it gives up first), then the rest.
+     */
+    public static Reply stallHalfway(Duration stall) {
+      return new Reply(
+          RecordedRequest.STALLED, Map.of(STALL_MS, String.valueOf(stall.toMillis())), null);
+    }
+
+    /**
+     * Drops this request's connection and every other, stops listening for {@code down}, then
+     * listens again on the same port, as a restarting server does: connections are refused
+     * meanwhile. A restart asked for while the server is down is ignored.
+     */
+    public static Reply restart(Duration down) {
+      return new Reply(
+          RecordedRequest.RESTARTED, Map.of(DOWN_MS, String.valueOf(down.toMillis())), null);
+    }
+
+    /** True for the faults that send (part of) the real answer. */
+    boolean modifiesAnswer() {
+      return body == null;
+    }
+
+    static final String CUT_AFTER = "X-Cut-After";
+    static final String STALL_MS = "X-Stall-Ms";
+    static final String DOWN_MS = "X-Down-Ms";
+    private static final String HALF = "half";
 
     public static Reply json(int status, String json) {
       return new Reply(
@@ -60,6 +98,15 @@ public interface FaultInjector {
       }
       return null;
     };
+  }
+
+  /**
+   * Answers the first {@code times} requests that {@code which} selects with {@code reply}, and
+   * lets every other through.
+   */
+  static FaultInjector first(int times, Predicate<RecordedRequest> which, Reply reply) {
+    AtomicInteger count = new AtomicInteger();
+    return request -> which.test(request) && count.incrementAndGet() <= times ? reply : null;
   }
 
   /** Answers every {@code n}-th media request (counting from the first) with {@code reply}. */

@@ -10,7 +10,9 @@ import java.util.Map;
  * @param query decoded query parameters (the last value wins for repeated names)
  * @param authScheme {@code x-api-key}, {@code bearer}, or {@code null} when none was sent
  * @param userAgent the {@code User-Agent} header, or {@code null}
- * @param status the status the emulator answered (0 while the request is being handled)
+ * @param status the status the emulator answered (0 while the request is being handled), or one of
+ *     the faults it injected: {@link #DISCONNECTED}, {@link #CUT}, {@link #STALLED}, {@link
+ *     #RESTARTED}
  */
 public record RecordedRequest(
     String method,
@@ -20,8 +22,25 @@ public record RecordedRequest(
     String userAgent,
     int status) {
 
+  /** Dropped without an answer. */
+  public static final int DISCONNECTED = -1;
+
+  /** Its body was cut: headers and part of the body sent, then the connection dropped. */
+  public static final int CUT = -2;
+
+  /** Its body stalled halfway for longer than the client waits. */
+  public static final int STALLED = -3;
+
+  /** Dropped, and the server restarted. */
+  public static final int RESTARTED = -4;
+
   public RecordedRequest {
     query = Map.copyOf(query);
+  }
+
+  /** True where the emulator injected a network fault into the answer. */
+  public boolean faulted() {
+    return status < 0;
   }
 
   public boolean isMediaRequest() {

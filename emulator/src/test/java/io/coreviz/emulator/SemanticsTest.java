@@ -113,6 +113,26 @@ class SemanticsTest {
   }
 
   @Test
+  void anOverstatedTotalReportsMoreThanMatchAndHasMoreFollowsIt() throws Exception {
+    int all = COLLECTION.items().size();
+    try (CoreVizEmulator server = start(b -> b.overstatedTotal(40))) {
+      JsonNode last = get(server, "recursive=true&limit=50&offset=" + (all - 10));
+      JsonNode past = get(server, "recursive=true&limit=50&offset=" + all);
+      JsonNode typed = get(server, "recursive=true&limit=5&type=video");
+
+      assertThat(last.get("pagination").get("total").asInt()).isEqualTo(all + 40);
+      assertThat(last.get("media")).hasSize(10);
+      assertThat(last.get("pagination").get("hasMore").asBoolean())
+          .as("hasMore follows the estimate, not the items")
+          .isTrue();
+      assertThat(past.get("media")).isEmpty();
+      assertThat(past.get("pagination").get("hasMore").asBoolean()).isTrue();
+      assertThat(typed.get("pagination").get("total").asInt())
+          .isEqualTo(idsOf(i -> i.type().equals("video")).size() + 40);
+    }
+  }
+
+  @Test
   void mediaIdCanIgnoreEveryOtherFilter() throws Exception {
     MediaItem video =
         COLLECTION.media().stream().filter(m -> m.type().equals("video")).findFirst().orElseThrow();

@@ -62,9 +62,7 @@ public final class MediaJson {
       json.writeNumberField("total", result.total());
       raw.writeNumberField("limit", query.limit());
       raw.writeNumberField("offset", query.offset());
-      // hasMore tells the truth even where total is capped, as such services do.
-      json.writeBooleanField(
-          "hasMore", (long) query.offset() + result.page().size() < result.matches());
+      json.writeBooleanField("hasMore", result.hasMore());
       json.writeEndObject();
       json.writeEndObject();
     } catch (IOException e) {

@@ -41,13 +41,14 @@ public final class MediaSearch {
   public record Hit(MediaItem item, Double score) {}
 
   /**
-   * One page of results, the number of matches, and the total the server reports (which a {@link
-   * Semantics#totalCap()} may make smaller).
+   * One page of results, the number of matches, the total the server reports (which a {@link
+   * Semantics#totalCap()} may make smaller and a {@link Semantics#totalExcess()} larger) and
+   * whether it says more items follow.
    */
-  public record Result(List<Hit> page, int matches, int total) {
+  public record Result(List<Hit> page, int matches, int total, boolean hasMore) {
 
     public Result(List<Hit> page, int total) {
-      this(page, total, total);
+      this(page, total, total, false);
     }
   }
 
@@ -194,10 +195,13 @@ public final class MediaSearch {
   public static Result page(List<Hit> matches, MediaQuery query, Semantics semantics) {
     int from = Math.min(query.offset(), matches.size());
     int to = (int) Math.min((long) from + query.limit(), matches.size());
-    return new Result(
-        List.copyOf(matches.subList(from, to)),
-        matches.size(),
-        Math.min(matches.size(), semantics.totalCap()));
+    int total =
+        (int) Math.min((long) matches.size() + semantics.totalExcess(), semantics.totalCap());
+    // hasMore tells the truth where total is capped, as such services do; one that estimates its
+    // total derives hasMore from that estimate.
+    long end = (long) query.offset() + (to - from);
+    boolean hasMore = semantics.totalExcess() > 0 ? end < total : end < matches.size();
+    return new Result(List.copyOf(matches.subList(from, to)), matches.size(), total, hasMore);
   }
 
   /** Which items {@code query}'s {@code path} and {@code recursive} select. */

@@ -12,6 +12,9 @@ import java.time.ZoneOffset;
  *     <= dateTo} at midnight)
  * @param totalCap the largest {@code pagination.total} reported (an estimated or capped count);
  *     {@code hasMore} stays true while more items follow
+ * @param totalExcess how many more than match {@code pagination.total} reports (a service that
+ *     estimates its counts); {@code hasMore} then follows that total, so it says more items follow
+ *     on the last pages
  * @param mediaIdIgnoresFilters {@code mediaId} returns that item whatever the other filters say
  * @param reflexiveSubtree a recursive listing of {@code path} includes the item at {@code path}
  *     itself (PostgreSQL ltree's {@code <@} is reflexive)
@@ -28,6 +31,7 @@ public record Semantics(
     ZoneOffset dayZone,
     boolean exclusiveDateTo,
     int totalCap,
+    int totalExcess,
     boolean mediaIdIgnoresFilters,
     boolean reflexiveSubtree,
     boolean localeCollation,
@@ -38,7 +42,7 @@ public record Semantics(
   /** UTC inclusive days, exact totals, filters ANDed, strict subtrees, code-point order. */
   public static final Semantics DEFAULT =
       new Semantics(
-          ZoneOffset.UTC, false, Integer.MAX_VALUE, false, false, false, false, false, false);
+          ZoneOffset.UTC, false, Integer.MAX_VALUE, 0, false, false, false, false, false, false);
 
   public Semantics {
     if (dayZone == null) {
@@ -46,6 +50,9 @@ public record Semantics(
     }
     if (totalCap < 0) {
       throw new IllegalArgumentException("totalCap must be >= 0, got " + totalCap);
+    }
+    if (totalExcess < 0) {
+      throw new IllegalArgumentException("totalExcess must be >= 0, got " + totalExcess);
     }
   }
 
