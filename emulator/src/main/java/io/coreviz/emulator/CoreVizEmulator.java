@@ -55,6 +55,11 @@ public final class CoreVizEmulator implements AutoCloseable {
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
+    // It closes a connection idle for 30 s, where load balancers keep one 60 s or more; a client
+    // pooling connections for less than that never sends on one this server closed.
+    if (System.getProperty("sun.net.httpserver.idleInterval") == null) {
+      System.setProperty("sun.net.httpserver.idleInterval", "120");
+    }
   }
 
   private static final String MEDIA_PREFIX = "/api/dataset/";
