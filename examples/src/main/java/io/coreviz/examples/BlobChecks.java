@@ -1,6 +1,9 @@
 package io.coreviz.examples;
 
+import io.coreviz.spark.client.CallPolicy;
 import io.coreviz.spark.client.ClientSettings;
+import io.coreviz.spark.client.Credentials;
+import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.clip.image.ImageFetcher;
 import io.coreviz.spark.options.ReadOptions;
 import java.awt.Graphics2D;
@@ -32,6 +35,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * What each image's and video's blob holds: downloaded (a few at a time per task, through the
@@ -73,12 +77,21 @@ final class BlobChecks {
   private BlobChecks() {}
 
   /**
-   * One row of {@link #SCHEMA} per image and video among {@code items} (rows of the coreviz table),
-   * its blob fetched with the endpoint and credentials {@code options} name.
+   * What {@link #inspect} found: a row of {@link #SCHEMA} per blob, and the downloads sent again
+   * (after a broken connection, 429 or 5xx) once the rows are computed.
    */
-  static Dataset<Row> inspect(Dataset<Row> items, Map<String, String> options) {
+  record Inspection(Dataset<Row> rows, LongAccumulator retries) {}
+
+  /**
+   * One row of {@link #SCHEMA} per image and video among {@code items} (rows of the coreviz table),
+   * its blob fetched with the endpoint, credentials and retries {@code options} name.
+   */
+  static Inspection inspect(Dataset<Row> items, Map<String, String> options) {
     ClientSettings client = ReadOptions.parse(options, System::getenv, key -> null).client();
-    Inspector inspector = new Inspector(client.endpoint(), client.credentials());
+    LongAccumulator retries =
+        items.sparkSession().sparkContext().longAccumulator("Media checks download retries");
+    Inspector inspector =
+        new Inspector(client.endpoint(), client.credentials(), client.callPolicy(), retries);
     Dataset<Row> media =
         items
             .filter("type IN ('image', 'video')")
@@ -90,28 +103,33 @@ final class BlobChecks {
             Math.max(
                 items.sparkSession().sparkContext().defaultParallelism(),
                 Math.min(10_000, (count + BLOBS_PER_TASK - 1) / BLOBS_PER_TASK));
-    return media.repartition(tasks).mapPartitions(inspector, ExpressionEncoder.apply(SCHEMA));
+    return new Inspection(
+        media.repartition(tasks).mapPartitions(inspector, ExpressionEncoder.apply(SCHEMA)),
+        retries);
   }
 
   /** Fetches and checks a task's blobs, {@value #DOWNLOADS} at a time, in order. */
-  private record Inspector(String endpoint, io.coreviz.spark.client.Credentials credentials)
+  private record Inspector(
+      String endpoint, Credentials credentials, CallPolicy calls, LongAccumulator retries)
       implements MapPartitionsFunction<Row, Row>, Serializable {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) throws Exception {
       ImageFetcher fetcher =
-          new ImageFetcher(HttpUrl.parse(endpoint), credentials, Duration.ofSeconds(30));
+          new ImageFetcher(HttpUrl.parse(endpoint), credentials, calls, Duration.ofSeconds(30));
+      RequestStats downloads = new RequestStats();
       ExecutorService pool = Executors.newFixedThreadPool(DOWNLOADS);
       try {
         List<Future<Row>> results = new ArrayList<>();
         while (rows.hasNext()) {
           Row row = rows.next();
-          results.add(pool.submit(() -> check(fetcher, row)));
+          results.add(pool.submit(() -> check(fetcher, downloads, row)));
         }
         List<Row> out = new ArrayList<>(results.size());
         for (Future<Row> result : results) {
           out.add(result.get());
         }
+        retries.add(downloads.retries.get());
         return out.iterator();
       } finally {
         pool.shutdownNow();
@@ -119,7 +137,7 @@ final class BlobChecks {
     }
   }
 
-  static Row check(ImageFetcher fetcher, Row item) {
+  static Row check(ImageFetcher fetcher, RequestStats downloads, Row item) {
     String id = item.getString(0);
     String url = item.isNullAt(1) ? null : item.getString(1);
     if (url == null || url.isEmpty()) {
@@ -127,7 +145,7 @@ final class BlobChecks {
     }
     byte[] bytes;
     try {
-      bytes = fetcher.fetch(url);
+      bytes = fetcher.fetch(url, downloads);
     } catch (ImageFetcher.ImageFailure e) {
       return result(id, "blob_unavailable", e.getMessage(), null, null);
     }

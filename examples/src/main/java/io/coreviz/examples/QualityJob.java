@@ -281,8 +281,13 @@ public final class QualityJob {
     Dataset<Row> flagged = QualityChecks.flagged(media).join(checked.select("id"), "id");
     // The media checks: each checked image's and video's blob fetched and hashed, kept in the
     // history so a later item is compared with every earlier one.
-    Dataset<Row> inspected = BlobChecks.inspect(checked, settings.options()).cache();
-    progress.note(inspected.count() + " image and video blobs fetched and checked");
+    BlobChecks.Inspection inspection = BlobChecks.inspect(checked, settings.options());
+    Dataset<Row> inspected = inspection.rows().cache();
+    progress.note(
+        inspected.count()
+            + " image and video blobs fetched and checked ("
+            + inspection.retries().sum()
+            + " downloads retried)");
     history.mergeBlobs(inspected);
     Dataset<Row> blobs = history.blobs().cache();
     List<Set<String>> exact = DuplicateSets.exact(blobs);

@@ -45,7 +45,9 @@ class QualityMediaChecksTest {
     spark = TestSessions.withDelta("QualityMediaChecksTest");
     options = Map.of("endpoint", server.baseUrl(), "apiKey", KEY, "collectionId", collection.id());
     blobs =
-        BlobChecks.inspect(spark.read().format("coreviz").options(options).load(), options).cache();
+        BlobChecks.inspect(spark.read().format("coreviz").options(options).load(), options)
+            .rows()
+            .cache();
   }
 
   @AfterAll

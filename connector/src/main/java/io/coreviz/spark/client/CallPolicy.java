@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * How one read's requests behave on a shared HTTP client: timeouts, retries of 429/5xx and broken
- * connections (exponential backoff with full jitter, {@code Retry-After} honoured, bounded in count
- * and total time), and a per-executor request-rate cap. Travels with each request as a tag.
+ * connections (exponential backoff with equal jitter, {@code Retry-After} honoured, bounded in
+ * count and total time), and a per-executor request-rate cap. Travels with each request as a tag.
  *
  * @param maxRetries retries after the first attempt
  * @param initialBackoff the first retry's backoff ceiling; doubled per retry up to {@code

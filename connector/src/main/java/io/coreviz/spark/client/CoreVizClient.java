@@ -10,10 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -30,24 +27,24 @@ public final class CoreVizClient {
 
   private final HttpUrl endpoint;
   private final Credentials credentials;
-  private final OkHttpClient http;
+  private final Transport http;
   private final CallPolicy policy;
   private final RequestStats stats;
 
   /** A client with the default {@link CallPolicy} and its own counters. */
-  public CoreVizClient(String endpoint, Credentials credentials, OkHttpClient http) {
+  public CoreVizClient(String endpoint, Credentials credentials, Transport http) {
     this(endpoint, credentials, http, CallPolicy.DEFAULT, new RequestStats());
   }
 
   /**
    * @param endpoint the service's base URL, e.g. {@code https://lab.coreviz.io}
-   * @param http a client made by {@link HttpClients}, whose interceptors apply {@code policy}
+   * @param http a transport made by {@link HttpClients}, which applies {@code policy}
    * @param stats where this client's traffic is counted
    */
   public CoreVizClient(
       String endpoint,
       Credentials credentials,
-      OkHttpClient http,
+      Transport http,
       CallPolicy policy,
       RequestStats stats) {
     HttpUrl url = HttpUrl.parse(endpoint);
@@ -65,60 +62,43 @@ public final class CoreVizClient {
     return stats;
   }
 
-  /**
-   * Fetches one page, blocking. Failed requests are retried by the HTTP client's interceptors; a
-   * connection that breaks while the body streams is retried here, within the same policy.
-   */
+  /** Fetches one page, blocking; retried as {@link #fetchAsync} is. */
   public <T> MediaPage<T> fetch(MediaRequest request, ItemReader<T> reader) {
-    for (int attempt = 1; ; attempt++) {
-      Call call = http.newCall(httpRequest(request));
-      try (Response response = call.execute()) {
-        return read(response, request, reader);
-      } catch (BodyBrokeException e) {
-        if (attempt > policy.maxRetries()) {
-          throw connectionFailed(
-              request,
-              new IOException(
-                  e.getCause().getMessage() + " (after " + attempt + " attempts)", e.getCause()));
-        }
-        stats.retries.incrementAndGet();
-      } catch (IOException e) {
-        throw connectionFailed(request, e);
-      }
+    try {
+      return Transport.await(fetchAsync(request, reader));
+    } catch (IOException e) {
+      throw connectionFailed(request, e);
     }
   }
 
   /**
-   * Fetches one page in the background; the page is parsed on OkHttp's thread, so the caller gets
+   * Fetches one page in the background, retried by the {@link Transport} (failures before the
+   * answer, broken bodies, 429 and 5xx); the page is parsed on OkHttp's thread, so the caller gets
    * rows, not bytes. Cancelling the future cancels the call.
    */
   public <T> CompletableFuture<MediaPage<T>> fetchAsync(
       MediaRequest request, ItemReader<T> reader) {
-    Call call = http.newCall(httpRequest(request));
+    CompletableFuture<MediaPage<T>> sent =
+        http.send(
+            httpRequest(request),
+            endpoint.host() + ":" + endpoint.port() + request.pathAndQuery(),
+            (response, attempts) -> read(response, request, reader, attempts));
     CompletableFuture<MediaPage<T>> future =
         new CompletableFuture<>() {
           @Override
           public boolean cancel(boolean mayInterruptIfRunning) {
-            call.cancel();
+            sent.cancel(mayInterruptIfRunning);
             return super.cancel(mayInterruptIfRunning);
           }
         };
-    call.enqueue(
-        new Callback() {
-          @Override
-          public void onResponse(Call c, Response response) {
-            try (response) {
-              future.complete(read(response, request, reader));
-            } catch (IOException e) {
-              future.completeExceptionally(connectionFailed(request, e));
-            } catch (RuntimeException e) {
-              future.completeExceptionally(e);
-            }
-          }
-
-          @Override
-          public void onFailure(Call c, IOException e) {
-            future.completeExceptionally(connectionFailed(request, e));
+    sent.whenComplete(
+        (page, error) -> {
+          if (error == null) {
+            future.complete(page);
+          } else if (error instanceof IOException io && !sent.isCancelled()) {
+            future.completeExceptionally(connectionFailed(request, io));
+          } else {
+            future.completeExceptionally(error);
           }
         });
     return future;
@@ -143,7 +123,8 @@ public final class CoreVizClient {
     return builder.build();
   }
 
-  private <T> MediaPage<T> read(Response response, MediaRequest request, ItemReader<T> reader)
+  private <T> MediaPage<T> read(
+      Response response, MediaRequest request, ItemReader<T> reader, int attempts)
       throws IOException {
     String shown = request.pathAndQuery();
     ResponseBody body = response.body();
@@ -160,7 +141,6 @@ public final class CoreVizClient {
               + " set the endpoint option to the final URL");
     }
     if (!response.isSuccessful()) {
-      int attempts = Integer.parseInt(response.header(RetryInterceptor.ATTEMPTS, "1"));
       throw ServiceException.of(response.code(), serverMessage(body), shown, attempts);
     }
     String contentType = response.header("Content-Type", "");
@@ -172,19 +152,14 @@ public final class CoreVizClient {
               + response.code()
               + "), not JSON: is the endpoint the CoreViz API?");
     }
+    // A body without Content-Length or chunks ends when the connection closes: cut short, it
+    // looks like truncated JSON, which is then a broken connection, not a malformed answer.
+    boolean framed =
+        body.contentLength() >= 0
+            || "chunked".equalsIgnoreCase(response.header("Transfer-Encoding"));
     try (InputStream in = body.byteStream()) {
-      return PageParser.parse(in, reader, shown);
-    } catch (IOException e) {
-      throw new BodyBrokeException(e); // malformed JSON is a DataException, not this
-    }
-  }
-
-  /** The connection broke while a body was streaming: worth another attempt. */
-  private static final class BodyBrokeException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    BodyBrokeException(IOException cause) {
-      super(cause);
+      // An IOException here is a broken body, retried; malformed JSON is a DataException.
+      return PageParser.parse(in, reader, shown, framed);
     }
   }
 

@@ -3,8 +3,11 @@ package io.coreviz.spark.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -23,34 +26,78 @@ import okio.ForwardingSource;
 import okio.Okio;
 import okio.Source;
 
-/** The one OkHttp client of this JVM (per executor), so every reader shares its connection pool. */
+/**
+ * The one {@link Transport} of this JVM (per executor), so every reader shares its connection pool,
+ * its per-host limits and its retries.
+ */
 public final class HttpClients {
+
+  /**
+   * The dispatcher's ceilings: never the binding limit. Requests in flight per host are capped by
+   * the call policy's {@code maxConcurrentRequestsPerExecutor} (at most 1,024) in {@link
+   * ConcurrencyInterceptor}, which counts the wait; OkHttp's own per-host cap (5 by default, 32
+   * before) held the rest back silently.
+   */
+  static final int MOST_PER_HOST = 1024;
 
   /** {@code coreviz-spark/<version> Java/<version>}, sent as User-Agent. */
   public static final String USER_AGENT =
       "coreviz-spark/" + version() + " Java/" + System.getProperty("java.version");
 
   private static final class Holder {
-    static final OkHttpClient SHARED = create(Sleeper.REAL, System::nanoTime);
+    static final Transport SHARED =
+        new Transport(
+            client(Sleeper.REAL, System::nanoTime),
+            HttpClients::schedule,
+            System::nanoTime,
+            new SplittableRandom());
+
+    /** Runs retries when their wait is over: one daemon thread that only sends them. */
+    static final ScheduledExecutorService RETRIES =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "coreviz-retry");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   private HttpClients() {}
 
-  public static OkHttpClient shared() {
+  public static Transport shared() {
     return Holder.SHARED;
   }
 
+  private static void schedule(Runnable task, Duration delay) {
+    Holder.RETRIES.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
   /**
-   * A client with the connector's interceptors: retries ({@link RetryInterceptor}), the rate cap
-   * ({@link RateLimitInterceptor}) and byte counting; {@code sleeper} and {@code nanoTime} are
-   * injectable so tests of waiting run instantly.
+   * A transport with the connector's retries and interceptors: the rate cap ({@link
+   * RateLimitInterceptor}), the per-host concurrency limit and byte counting; {@code sleeper} and
+   * {@code nanoTime} are injectable so tests of waiting run instantly (a retry's wait is then
+   * slept, in the thread that found it due).
    */
-  public static OkHttpClient create(Sleeper sleeper, LongSupplier nanoTime) {
+  public static Transport create(Sleeper sleeper, LongSupplier nanoTime) {
     return create(sleeper, nanoTime, new SplittableRandom());
   }
 
   /** As above, with the jitter's draws from {@code jitter}, so tests can pin them. */
-  static OkHttpClient create(Sleeper sleeper, LongSupplier nanoTime, RandomGenerator jitter) {
+  static Transport create(Sleeper sleeper, LongSupplier nanoTime, RandomGenerator jitter) {
+    Transport.Scheduler sleeping =
+        (task, delay) -> {
+          try {
+            sleeper.sleep(delay);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+          task.run();
+        };
+    return new Transport(client(sleeper, nanoTime), sleeping, nanoTime, jitter);
+  }
+
+  private static OkHttpClient client(Sleeper sleeper, LongSupplier nanoTime) {
     // Daemon threads: an idle pool must never keep a driver or test JVM from exiting.
     AtomicInteger threads = new AtomicInteger();
     ThreadFactory factory =
@@ -63,16 +110,20 @@ public final class HttpClients {
         new Dispatcher(
             new ThreadPoolExecutor(
                 0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), factory));
-    dispatcher.setMaxRequests(64);
-    dispatcher.setMaxRequestsPerHost(32);
+    dispatcher.setMaxRequests(4 * MOST_PER_HOST);
+    dispatcher.setMaxRequestsPerHost(MOST_PER_HOST);
     return new OkHttpClient.Builder()
         .dispatcher(dispatcher)
-        .connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES))
-        // Timeouts come per request from its CallPolicy; redirects are never followed, so the
-        // credentials go to the endpoint's host and nowhere else.
+        // Idle connections are kept less long than load balancers keep them (often 60 s): one the
+        // server closed would fail the next request sent on it.
+        .connectionPool(new ConnectionPool(16, 50, TimeUnit.SECONDS))
+        // Redirects are never followed, so the credentials go to the endpoint's host and nowhere
+        // else. OkHttp's own silent retries are off: every retry is Transport's, by the policy,
+        // counted.
         .followRedirects(false)
         .followSslRedirects(false)
-        .addInterceptor(new RetryInterceptor(sleeper, nanoTime, jitter))
+        .retryOnConnectionFailure(false)
+        .addInterceptor(HttpClients::policyTimeouts)
         .addInterceptor(new RateLimitInterceptor(sleeper, nanoTime))
         .addInterceptor(new ConcurrencyInterceptor())
         .addNetworkInterceptor(HttpClients::countBytes)
@@ -82,6 +133,18 @@ public final class HttpClients {
                 chain.proceed(
                     chain.request().newBuilder().header("User-Agent", USER_AGENT).build()))
         .build();
+  }
+
+  /** Each attempt's connect and read timeouts, from the request's call policy. */
+  private static Response policyTimeouts(Interceptor.Chain chain) throws IOException {
+    CallPolicy policy = chain.request().tag(CallPolicy.class);
+    if (policy == null) {
+      policy = CallPolicy.DEFAULT;
+    }
+    return chain
+        .withConnectTimeout((int) policy.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .withReadTimeout((int) policy.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .proceed(chain.request());
   }
 
   private static Response countBytes(Interceptor.Chain chain) throws IOException {

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.coreviz.spark.errors.DataException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -27,8 +29,22 @@ final class PageParser {
 
   static <T> MediaPage<T> parse(InputStream body, ItemReader<T> reader, String request)
       throws IOException {
+    return parse(body, reader, request, true);
+  }
+
+  /**
+   * Parses a page; where the body is not {@code framed} (no {@code Content-Length}, not chunked: it
+   * ends when the connection closes), an end before the JSON's is an {@link EOFException}, a
+   * connection cut to be retried, not malformed JSON.
+   */
+  static <T> MediaPage<T> parse(
+      InputStream body, ItemReader<T> reader, String request, boolean framed) throws IOException {
     try (JsonParser parser = JSON.createParser(body)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
+      JsonToken first = parser.nextToken();
+      if (first == null && !framed) {
+        throw cut(request);
+      }
+      if (first != JsonToken.START_OBJECT) {
         throw new DataException(
             "CoreViz sent a response that is not a JSON object for GET " + request);
       }
@@ -57,14 +73,28 @@ final class PageParser {
             "CoreViz response to GET " + request + " has trailing content after the JSON object");
       }
       return new MediaPage<>(items, pagination);
+    } catch (JsonEOFException e) {
+      if (!framed) {
+        throw cut(request);
+      }
+      throw malformed(request, e);
     } catch (StreamReadException e) {
-      throw new DataException(
-          "CoreViz sent malformed or truncated JSON for GET "
-              + request
-              + ": "
-              + e.getOriginalMessage(),
-          e);
+      throw malformed(request, e);
     }
+  }
+
+  private static EOFException cut(String request) {
+    return new EOFException(
+        "the answer to GET " + request + " ended before its JSON did: the connection closed");
+  }
+
+  private static DataException malformed(String request, StreamReadException e) {
+    return new DataException(
+        "CoreViz sent malformed or truncated JSON for GET "
+            + request
+            + ": "
+            + e.getOriginalMessage(),
+        e);
   }
 
   private static <T> List<T> items(

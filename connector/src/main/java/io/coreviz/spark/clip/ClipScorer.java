@@ -1,6 +1,7 @@
 package io.coreviz.spark.clip;
 
 import io.coreviz.spark.client.Credentials;
+import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.clip.model.ClipModel;
 import io.coreviz.spark.clip.model.ClipModels;
 import io.coreviz.spark.clip.model.ModelSpec;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
@@ -41,6 +43,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * CLIP scoring as a Spark ML {@link Transformer}: image-text scores, zero-shot labels and image
@@ -64,7 +67,9 @@ import org.apache.spark.util.LongAccumulator;
  *
  * <p>A row whose image cannot be downloaded or decoded gets null outputs and its reason in {@code
  * clip_error}; it never fails the job. {@link #failedRows()} counts them (it is also in the Spark
- * UI as the accumulator {@code ClipScorer rows without a score}).
+ * UI as the accumulator {@code ClipScorer rows without a score}). Downloads are retried as the
+ * connector's requests are; {@link #downloadRetries()} counts the retries ({@code ClipScorer
+ * download retries}).
  */
 public final class ClipScorer extends Transformer implements MLWritable {
 
@@ -77,6 +82,7 @@ public final class ClipScorer extends Transformer implements MLWritable {
   private final StringArrayParam labels;
   private final IntParam batchSize;
   private final IntParam downloadThreads;
+  private final IntParam downloadTimeoutMs;
   private final IntParam threads;
   private final BooleanParam useCuda;
   private final BooleanParam useFrames;
@@ -91,6 +97,7 @@ public final class ClipScorer extends Transformer implements MLWritable {
   private String endpoint;
   private Credentials credentials;
   private transient LongAccumulator failedRows;
+  private transient LongAccumulator downloadRetries;
 
   public ClipScorer() {
     this(Identifiable$.MODULE$.randomUID("clipScorer"));
@@ -104,6 +111,12 @@ public final class ClipScorer extends Transformer implements MLWritable {
     labels = new StringArrayParam(this, "labels", "labels for zero-shot classification");
     batchSize = new IntParam(this, "batchSize", "images per model run");
     downloadThreads = new IntParam(this, "downloadThreads", "concurrent downloads per task");
+    downloadTimeoutMs =
+        new IntParam(
+            this,
+            "downloadTimeoutMs",
+            "the most one download attempt may take, or wait for its next bytes; then it is"
+                + " retried");
     threads = new IntParam(this, "threads", "ONNX Runtime threads per run; 0: spark.task.cpus");
     useCuda = new BooleanParam(this, "useCuda", "try CUDA (onnxruntime_gpu jar) before the CPU");
     useFrames = new BooleanParam(this, "useFrames", "score CoreViz videos on their frame images");
@@ -118,6 +131,7 @@ public final class ClipScorer extends Transformer implements MLWritable {
     setDefault(labels, new String[0]);
     setDefault(batchSize, 32);
     setDefault(downloadThreads, 8);
+    setDefault(downloadTimeoutMs, 60_000);
     setDefault(threads, 0);
     setDefault(useCuda, true);
     setDefault(useFrames, true);
@@ -158,6 +172,10 @@ public final class ClipScorer extends Transformer implements MLWritable {
 
   public IntParam downloadThreads() {
     return downloadThreads;
+  }
+
+  public IntParam downloadTimeoutMs() {
+    return downloadTimeoutMs;
   }
 
   public IntParam threads() {
@@ -226,6 +244,11 @@ public final class ClipScorer extends Transformer implements MLWritable {
     return this;
   }
 
+  public ClipScorer setDownloadTimeoutMs(int value) {
+    set(downloadTimeoutMs, value);
+    return this;
+  }
+
   public ClipScorer setThreads(int value) {
     set(threads, value);
     return this;
@@ -285,6 +308,11 @@ public final class ClipScorer extends Transformer implements MLWritable {
   /** Rows of the last {@link #transform} without a score (after an action has run it). */
   public long failedRows() {
     return failedRows == null ? 0 : failedRows.sum();
+  }
+
+  /** Downloads sent again (a broken connection, 429 or 5xx) by the last {@link #transform}. */
+  public long downloadRetries() {
+    return downloadRetries == null ? 0 : downloadRetries.sum();
   }
 
   private String string(Param<String> param) {
@@ -395,6 +423,7 @@ public final class ClipScorer extends Transformer implements MLWritable {
     SparkSession spark = dataset.sparkSession();
     ScoringSpec spec = spec(spark);
     failedRows = spark.sparkContext().longAccumulator("ClipScorer rows without a score");
+    downloadRetries = spark.sparkContext().longAccumulator("ClipScorer download retries");
     Task task =
         new Task(
             spec,
@@ -402,7 +431,8 @@ public final class ClipScorer extends Transformer implements MLWritable {
             string(textCol).isEmpty() ? -1 : input.schema().fieldIndex(string(textCol)),
             labelList(),
             !string(embeddingCol).isEmpty(),
-            failedRows);
+            failedRows,
+            downloadRetries);
     return withImages.mapPartitions(task, Encoders.row(outSchema));
   }
 
@@ -419,7 +449,7 @@ public final class ClipScorer extends Transformer implements MLWritable {
         model,
         integer(batchSize),
         integer(downloadThreads),
-        Duration.ofSeconds(60),
+        Duration.ofMillis(integer(downloadTimeoutMs)),
         endpoint,
         credentials);
   }
@@ -451,14 +481,21 @@ public final class ClipScorer extends Transformer implements MLWritable {
       int textIndex,
       String[] labels,
       boolean embedding,
-      LongAccumulator failed)
+      LongAccumulator failed,
+      LongAccumulator retries)
       implements MapPartitionsFunction<Row, Row>, Serializable {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
       ClipModel model = ClipModels.get(spec.model());
       float[][] labelEmbeddings = labels.length == 0 ? null : model.embedTexts(List.of(labels));
-      return spec.pipeline(rows, Task::images)
+      RequestStats downloads = new RequestStats();
+      TaskContext context = TaskContext.get();
+      if (context != null) {
+        context.addTaskCompletionListener(
+            (TaskCompletionListener) c -> retries.add(downloads.retries.get()));
+      }
+      return spec.pipeline(rows, Task::images, downloads)
           .scored(batch -> score(model, batch, labelEmbeddings));
     }
 

@@ -209,7 +209,11 @@ public final class CoreVizOptions {
 
   public static final OptionSpec<Integer> MAX_RETRIES =
       OptionSpec.integer(
-          "maxRetries", CALLS.maxRetries(), 0, 100, "retries of 429, 5xx and broken connections");
+          "maxRetries",
+          CALLS.maxRetries(),
+          0,
+          100,
+          "retries of 429, 5xx and broken connections (refused, reset, cut or stalled bodies)");
 
   public static final OptionSpec<Duration> RETRY_BACKOFF_MS =
       OptionSpec.millis(
@@ -217,7 +221,7 @@ public final class CoreVizOptions {
           CALLS.initialBackoff(),
           0,
           600_000,
-          "the first retry's backoff ceiling, doubled per retry (full jitter)");
+          "the first retry's backoff ceiling, doubled per retry (equal jitter)");
 
   public static final OptionSpec<Duration> MAX_RETRY_BACKOFF_MS =
       OptionSpec.millis(

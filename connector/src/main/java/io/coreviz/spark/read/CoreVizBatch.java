@@ -27,6 +27,7 @@ final class CoreVizBatch implements Batch {
   private List<MediaPartition> partitions;
   private volatile List<String> notes = List.of();
   private volatile String cost;
+  private final RequestStats planning = new RequestStats();
 
   CoreVizBatch(ScanSpec spec, PartitionPlanner planner) {
     this.spec = spec;
@@ -46,9 +47,17 @@ final class CoreVizBatch implements Batch {
     return notes;
   }
 
-  /** What planning cost, e.g. "12 requests in 0.41 s"; null before planning or without probes. */
+  /**
+   * What planning cost, e.g. "12 requests in 0.41 s" or "14 requests (2 retries) in 1.20 s"; null
+   * before planning or without probes.
+   */
   String cost() {
     return cost;
+  }
+
+  /** Planning's requests and retries, counted as they are sent. */
+  RequestStats planning() {
+    return planning;
   }
 
   @Override
@@ -77,7 +86,7 @@ final class CoreVizBatch implements Batch {
       }
       return Packing.balance(bins, Math.min(parallelism(), spec.numPartitions()));
     }
-    RequestStats stats = new RequestStats();
+    RequestStats stats = planning;
     CoreVizClient client = spec.client().client(stats);
     long start = System.nanoTime();
     List<String> found = new ArrayList<>();
@@ -89,11 +98,13 @@ final class CoreVizBatch implements Batch {
       bins.addAll(plan.bins());
     }
     notes = List.copyOf(found);
+    long retries = stats.retries.get();
     cost =
         String.format(
             java.util.Locale.ROOT,
-            "%d requests in %.2f s",
+            "%d requests%s in %.2f s",
             stats.requests.get(),
+            retries == 0 ? "" : " (" + retries + (retries == 1 ? " retry)" : " retries)"),
             (System.nanoTime() - start) / 1e9);
     return Packing.balance(bins, spec.numPartitions());
   }

@@ -5,6 +5,7 @@ import io.coreviz.spark.options.ReadOptions;
 import io.coreviz.spark.read.planning.PartitionPlanner;
 import java.util.List;
 import org.apache.spark.sql.connector.metric.CustomMetric;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
@@ -54,6 +55,12 @@ final class CoreVizScan implements Scan {
   @Override
   public CustomMetric[] supportedCustomMetrics() {
     return ScanMetrics.supported();
+  }
+
+  /** Planning's requests and retries, sent on the driver. */
+  @Override
+  public synchronized CustomTaskMetric[] reportDriverMetrics() {
+    return batch == null ? new CustomTaskMetric[0] : ScanMetrics.driverValues(batch.planning());
   }
 
   /** The requests, and, once the scan is planned, what planning found (never I/O). */

@@ -13,6 +13,8 @@ import io.coreviz.spark.read.planning.PartitionPlanners;
 import io.coreviz.spark.read.pushdown.FilterTranslator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.expressions.Expression;
@@ -24,6 +26,7 @@ import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.connector.read.streaming.Offset;
 import org.apache.spark.sql.connector.read.streaming.ReadLimit;
+import org.apache.spark.sql.connector.read.streaming.ReportsSourceMetrics;
 import org.apache.spark.sql.connector.read.streaming.SupportsTriggerAvailableNow;
 import org.apache.spark.sql.types.DataTypes;
 import org.slf4j.Logger;
@@ -41,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * it first appears (imported with its original time, or made visible late), and updates to existing
  * items ({@code updatedAt} cannot be filtered on). A periodic full batch read covers both.
  */
-final class CoreVizStream implements MicroBatchStream, SupportsTriggerAvailableNow {
+final class CoreVizStream
+    implements MicroBatchStream, SupportsTriggerAvailableNow, ReportsSourceMetrics {
 
   private static final Logger LOG = LoggerFactory.getLogger(CoreVizStream.class);
 
@@ -49,6 +53,7 @@ final class CoreVizStream implements MicroBatchStream, SupportsTriggerAvailableN
   private static final int MOST_TIES = 10_000;
 
   private final ReadOptions options;
+  private final RequestStats newestRequests = new RequestStats();
   private CreationOffset target;
 
   CoreVizStream(ReadOptions options) {
@@ -80,6 +85,17 @@ final class CoreVizStream implements MicroBatchStream, SupportsTriggerAvailableN
   public Offset latestOffset(Offset start, ReadLimit limit) {
     CreationOffset from = start == null ? CreationOffset.EARLIEST : CreationOffset.of(start);
     return from.advancedTo(target != null ? target : newest()).toSpark();
+  }
+
+  /**
+   * The source's own requests, shown in each {@code StreamingQueryProgress}: those that find the
+   * newest items ({@code newestItemRequests}, retries included) and their retries.
+   */
+  @Override
+  public Map<String, String> metrics(Optional<Offset> latestConsumedOffset) {
+    return Map.of(
+        "newestItemRequests", String.valueOf(newestRequests.requests.get()),
+        "newestItemRetries", String.valueOf(newestRequests.retries.get()));
   }
 
   @Override
@@ -153,7 +169,7 @@ final class CoreVizStream implements MicroBatchStream, SupportsTriggerAvailableN
    * request newest first (asked again for more where all it returned share the instant).
    */
   private CreationOffset newest() {
-    CoreVizClient client = options.client().client(new RequestStats());
+    CoreVizClient client = options.client().client(newestRequests);
     MediaQuery query = options.query().withSort(MediaQuery.Sort.NEWEST_FIRST);
     for (int size = Math.min(options.pageSize(), 100); ; size *= 4) {
       MediaPage<InternalRow> page = client.fetch(query.page(0, size), CreatedAt.WITH_ID);

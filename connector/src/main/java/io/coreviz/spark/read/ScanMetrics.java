@@ -25,7 +25,17 @@ public final class ScanMetrics {
       new PagesRealigned(),
       new OutsideQuery(),
       new SegmentsOffPlan(),
-      new ConcurrencyLimit()
+      new ConcurrencyLimit(),
+      new PlanningRequests(),
+      new PlanningRetries()
+    };
+  }
+
+  /** The driver's own: planning's requests and retries. */
+  static CustomTaskMetric[] driverValues(RequestStats planning) {
+    return new CustomTaskMetric[] {
+      value(PlanningRequests.NAME, planning.requests.get()),
+      value(PlanningRetries.NAME, planning.retries.get())
     };
   }
 
@@ -81,6 +91,36 @@ public final class ScanMetrics {
     @Override
     public String description() {
       return "CoreViz requests";
+    }
+  }
+
+  /** Planning's requests on the driver (probes and count checks), retries included. */
+  public static final class PlanningRequests extends CustomSumMetric {
+    static final String NAME = "corevizPlanningRequests";
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public String description() {
+      return "CoreViz planning requests";
+    }
+  }
+
+  /** Planning's requests sent again after a 429, a 5xx or a broken connection. */
+  public static final class PlanningRetries extends CustomSumMetric {
+    static final String NAME = "corevizPlanningRetries";
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public String description() {
+      return "CoreViz planning retries";
     }
   }
 

@@ -13,15 +13,22 @@ import io.coreviz.spark.errors.ConnectionException;
 import io.coreviz.spark.errors.DataException;
 import io.coreviz.spark.errors.RateLimitedException;
 import io.coreviz.spark.errors.ServerException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,7 +46,7 @@ class RetryTest {
   private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
   private final AtomicLong now = new AtomicLong();
-  private final OkHttpClient http =
+  private final Transport http =
       HttpClients.create(
           duration -> {
             waits.add(duration);
@@ -74,7 +81,8 @@ class RetryTest {
     assertThat(stats.retries.get()).isEqualTo(3);
     assertThat(waits).hasSize(3);
     for (int i = 0; i < waits.size(); i++) {
-      assertThat(waits.get(i)).isBetween(Duration.ZERO, Duration.ofMillis(200L << i));
+      assertThat(waits.get(i))
+          .isBetween(Duration.ofMillis(100L << i), Duration.ofMillis(200L << i));
     }
   }
 
@@ -96,7 +104,7 @@ class RetryTest {
   @Test
   void backoffCeilingsDoubleFromRetryBackoffUpToTheMaximum() {
     server.faults(first(6, FaultInjector.Reply.json(503, "{\"error\":\"busy\"}")));
-    OkHttpClient top = HttpClients.create(waits::add, now::get, pinned(true));
+    Transport top = HttpClients.create(waits::add, now::get, pinned(true));
     CallPolicy policy =
         new CallPolicy(
             6,
@@ -112,7 +120,7 @@ class RetryTest {
         .fetch(browse(), ItemReader.SKIP);
 
     assertThat(waits)
-        .as("full jitter's highest draws are the ceilings: 200 ms doubled, capped at 1.5 s")
+        .as("equal jitter's highest draws are the ceilings: 200 ms doubled, capped at 1.5 s")
         .containsExactly(
             Duration.ofMillis(200),
             Duration.ofMillis(400),
@@ -123,9 +131,9 @@ class RetryTest {
   }
 
   @Test
-  void jitterDrawsFromZeroUpToTheCeiling() {
+  void jitterDrawsFromHalfTheCeilingUpToIt() {
     server.faults(first(2, FaultInjector.Reply.json(503, "{\"error\":\"busy\"}")));
-    OkHttpClient bottom = HttpClients.create(waits::add, now::get, pinned(false));
+    Transport bottom = HttpClients.create(waits::add, now::get, pinned(false));
 
     new CoreVizClient(
             server.baseUrl(),
@@ -135,7 +143,7 @@ class RetryTest {
             new RequestStats())
         .fetch(browse(), ItemReader.SKIP);
 
-    assertThat(waits).containsExactly(Duration.ZERO, Duration.ZERO);
+    assertThat(waits).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
   }
 
   @Test
@@ -277,6 +285,108 @@ class RetryTest {
         .hasSize(4)
         .allSatisfy(wait -> assertThat(wait).isEqualTo(Duration.ofMillis(250)));
     assertThat(stats.throttledNanos.get()).isEqualTo(Duration.ofSeconds(1).toNanos());
+  }
+
+  @Test
+  void anAsynchronousRetryWaitsWithoutAnyCallRunning() throws Exception {
+    server.faults(first(1, FaultInjector.Reply.json(503, "{\"error\":\"busy\"}")));
+    BlockingQueue<Runnable> due = new LinkedBlockingQueue<>();
+    List<Duration> scheduled = new CopyOnWriteArrayList<>();
+    Transport capturing =
+        new Transport(
+            http.http(),
+            (task, delay) -> {
+              scheduled.add(delay);
+              due.add(task);
+            },
+            now::get,
+            new java.util.SplittableRandom(1));
+    CountDownLatch idle = new CountDownLatch(1);
+    http.http().dispatcher().setIdleCallback(idle::countDown);
+    RequestStats stats = new RequestStats();
+
+    CompletableFuture<MediaPage<Void>> page =
+        new CoreVizClient(
+                server.baseUrl(), Credentials.apiKey(KEY), capturing, CallPolicy.DEFAULT, stats)
+            .fetchAsync(browse(), ItemReader.SKIP);
+    Runnable retry = due.poll(10, TimeUnit.SECONDS);
+
+    assertThat(retry).as("the retry was scheduled").isNotNull();
+    assertThat(idle.await(10, TimeUnit.SECONDS))
+        .as("no call runs while the retry waits: OkHttp's threads are free")
+        .isTrue();
+    assertThat(page).isNotDone();
+    retry.run();
+    assertThat(page.get(10, TimeUnit.SECONDS).pagination().total())
+        .isEqualTo(collection.items().size());
+    assertThat(scheduled).hasSize(1);
+    assertThat(stats.retries.get()).isEqualTo(1);
+    assertThat(stats.requests.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aBodyThatStallsPastTheReadTimeoutIsRetried() {
+    server.faults(first(1, FaultInjector.Reply.stallHalfway(Duration.ofSeconds(3))));
+    CallPolicy impatient =
+        new CallPolicy(
+            5,
+            Duration.ofMillis(200),
+            Duration.ofSeconds(10),
+            Duration.ofMinutes(2),
+            Duration.ofSeconds(10),
+            Duration.ofMillis(300),
+            0,
+            32);
+    RequestStats stats = new RequestStats();
+
+    MediaPage<Void> page = client(impatient, stats).fetch(browse(), ItemReader.SKIP);
+
+    assertThat(page.pagination().total()).isEqualTo(collection.items().size());
+    assertThat(stats.retries.get()).isEqualTo(1);
+    assertThat(server.get().mediaRequests())
+        .extracting(io.coreviz.emulator.RecordedRequest::status)
+        .containsExactly(io.coreviz.emulator.RecordedRequest.STALLED, 200);
+  }
+
+  @Test
+  void aBodyEndedByAClosedConnectionBeforeItsJsonIsRetriedNotTakenAsMalformed() throws Exception {
+    String page = "{\"media\":[],\"pagination\":{\"total\":7,\"hasMore\":false}}";
+    try (ServerSocket socket = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+      Thread answers =
+          new Thread(
+              () -> {
+                // No Content-Length, no chunks: the body ends when the connection closes.
+                for (String body : List.of(page.substring(0, 20), page)) {
+                  try (Socket connection = socket.accept()) {
+                    connection.getInputStream().read(new byte[4096]);
+                    connection
+                        .getOutputStream()
+                        .write(
+                            ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                    + "Connection: close\r\n\r\n"
+                                    + body)
+                                .getBytes(StandardCharsets.UTF_8));
+                  } catch (java.io.IOException e) {
+                    return;
+                  }
+                }
+              });
+      answers.setDaemon(true);
+      answers.start();
+      RequestStats stats = new RequestStats();
+
+      MediaPage<Void> result =
+          new CoreVizClient(
+                  "http://127.0.0.1:" + socket.getLocalPort(),
+                  Credentials.apiKey(KEY),
+                  http,
+                  CallPolicy.DEFAULT,
+                  stats)
+              .fetch(browse(), ItemReader.SKIP);
+
+      assertThat(result.pagination().total()).isEqualTo(7);
+      assertThat(stats.retries.get()).isEqualTo(1);
+    }
   }
 
   @Test

@@ -1,9 +1,13 @@
 package io.coreviz.spark.clip.image;
 
+import io.coreviz.spark.client.CallPolicy;
 import io.coreviz.spark.client.Credentials;
 import io.coreviz.spark.client.HttpClients;
 import io.coreviz.spark.client.LoggingInterceptor;
+import io.coreviz.spark.client.RequestStats;
+import io.coreviz.spark.client.Transport;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -13,21 +17,31 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * Downloads image bytes over HTTP(S) with the connector's shared client (connection pool, retries
- * on 429/5xx with backoff). Blob URLs are public; the CoreViz credentials are added only to
- * requests whose scheme, host and port are the API endpoint's, checked on every hop of a redirect,
- * so they never reach another host. URLs are not logged: signed blob URLs carry their own secrets.
+ * Downloads image bytes over HTTP(S) with the connector's shared {@link Transport}: its connection
+ * pool, its per-host limits and the call policy's retries (a connection refused or reset, a body
+ * cut or stalled mid-stream, 429 and 5xx), counted in the caller's {@link RequestStats}. Blob URLs
+ * are public; the CoreViz credentials are added only to requests whose scheme, host and port are
+ * the API endpoint's, checked on every hop of a redirect, so they never reach another host. URLs
+ * are not logged: signed blob URLs carry their own secrets.
  */
 public final class ImageFetcher {
 
   /** Largest image accepted, so one huge file cannot exhaust an executor's memory. */
   static final long MAX_BYTES = 64L << 20;
 
-  private final OkHttpClient client;
+  private final Transport transport;
+  private final CallPolicy policy;
 
-  public ImageFetcher(HttpUrl endpoint, Credentials credentials, Duration timeout) {
+  /**
+   * @param policy retries and timeouts of each download
+   * @param timeout the most one attempt may take, body included
+   */
+  public ImageFetcher(
+      HttpUrl endpoint, Credentials credentials, CallPolicy policy, Duration timeout) {
+    this.policy = policy;
     OkHttpClient.Builder builder =
         HttpClients.shared()
+            .http()
             .newBuilder()
             .followRedirects(true)
             .followSslRedirects(false)
@@ -36,7 +50,7 @@ public final class ImageFetcher {
     if (endpoint != null && credentials != null) {
       builder.addNetworkInterceptor(chain -> authorizeEndpointOnly(chain, endpoint, credentials));
     }
-    this.client = builder.build();
+    this.transport = HttpClients.shared().over(builder.build());
   }
 
   private static Response authorizeEndpointOnly(
@@ -52,29 +66,52 @@ public final class ImageFetcher {
     return chain.proceed(request.build());
   }
 
-  /** The bytes at {@code url}; the exception's message is the row's reason. */
-  public byte[] fetch(String url) throws ImageFailure {
+  /**
+   * The bytes at {@code url}, its attempts counted in {@code stats}; the exception's message is the
+   * row's reason.
+   */
+  public byte[] fetch(String url, RequestStats stats) throws ImageFailure {
     HttpUrl parsed = HttpUrl.parse(url);
     if (parsed == null) {
       throw new ImageFailure("not an http(s) URL: " + shorten(url));
     }
     String where = parsed.host() + parsed.encodedPath();
-    try (Response response = client.newCall(new Request.Builder().url(parsed).build()).execute()) {
-      if (!response.isSuccessful()) {
-        throw new ImageFailure("download failed: HTTP " + response.code() + " from " + where);
-      }
-      ResponseBody body = response.body();
-      if (body.contentLength() > MAX_BYTES) {
-        throw new ImageFailure(
-            "download refused: " + body.contentLength() + " bytes from " + where);
-      }
-      byte[] bytes = body.bytes();
-      if (bytes.length > MAX_BYTES) {
-        throw new ImageFailure("download refused: " + bytes.length + " bytes from " + where);
-      }
-      return bytes;
+    Request request =
+        new Request.Builder()
+            .url(parsed)
+            .tag(CallPolicy.class, policy)
+            .tag(RequestStats.class, stats)
+            .build();
+    Download download;
+    try {
+      download = transport.call(request, where, (response, attempts) -> read(response, where));
     } catch (IOException e) {
       throw new ImageFailure("download failed: " + e.getMessage() + " (" + where + ")");
+    }
+    if (download.failure() != null) {
+      throw new ImageFailure(download.failure());
+    }
+    return download.bytes();
+  }
+
+  /** A blob's bytes, or why there are none. */
+  private record Download(byte[] bytes, String failure) {}
+
+  private static Download read(Response response, String where) throws IOException {
+    if (!response.isSuccessful()) {
+      return new Download(null, "download failed: HTTP " + response.code() + " from " + where);
+    }
+    ResponseBody body = response.body();
+    if (body.contentLength() > MAX_BYTES) {
+      return new Download(
+          null, "download refused: " + body.contentLength() + " bytes from " + where);
+    }
+    try (InputStream in = body.byteStream()) {
+      byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
+      if (bytes.length > MAX_BYTES) {
+        return new Download(null, "download refused: over " + MAX_BYTES + " bytes from " + where);
+      }
+      return new Download(bytes, null);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.coreviz.spark.clip.pipeline;
 
+import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.clip.image.ImageFetcher;
 import io.coreviz.spark.clip.image.UndecodableImageException;
 import io.coreviz.spark.clip.model.ClipModel;
@@ -48,6 +49,7 @@ public final class ClipPipeline<T>
   private final Function<T, List<Object>> images;
   private final ClipModel model;
   private final ImageFetcher fetcher;
+  private final RequestStats downloads;
   private final int batchSize;
   private final ExecutorService pool;
   private final Deque<List<Pending<T>>> queue = new ArrayDeque<>();
@@ -63,20 +65,22 @@ public final class ClipPipeline<T>
       Function<T, List<Object>> images,
       ClipModel model,
       ImageFetcher fetcher,
+      RequestStats downloads,
       int batchSize,
-      int downloads) {
-    // downloads 0: prepare images in the caller's thread (one row at a time needs no pool).
+      int downloadThreads) {
+    // downloadThreads 0: prepare images in the caller's thread (one row at a time needs no pool).
     this.rows = rows;
     this.images = images;
     this.model = model;
     this.fetcher = fetcher;
+    this.downloads = downloads;
     this.batchSize = batchSize;
     AtomicInteger threads = new AtomicInteger();
     this.pool =
-        downloads == 0
+        downloadThreads == 0
             ? null
             : Executors.newFixedThreadPool(
-                downloads,
+                downloadThreads,
                 runnable -> {
                   Thread thread =
                       new Thread(runnable, "coreviz-clip-fetch-" + threads.incrementAndGet());
@@ -126,7 +130,7 @@ public final class ClipPipeline<T>
       if (image instanceof byte[] b) {
         bytes = b;
       } else if (image instanceof String url) {
-        bytes = fetcher.fetch(url);
+        bytes = fetcher.fetch(url, downloads);
       } else {
         return new Prepared(
             null, "no image: not a URL or bytes: " + image.getClass().getSimpleName());

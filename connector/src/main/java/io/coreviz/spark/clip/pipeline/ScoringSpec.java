@@ -1,6 +1,8 @@
 package io.coreviz.spark.clip.pipeline;
 
+import io.coreviz.spark.client.CallPolicy;
 import io.coreviz.spark.client.Credentials;
+import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.clip.image.ImageFetcher;
 import io.coreviz.spark.clip.model.ClipModels;
 import io.coreviz.spark.clip.model.ModelSpec;
@@ -37,14 +39,30 @@ public record ScoringSpec(
       throw new ConfigurationException(
           "downloadThreads must be between 1 and 256: " + downloadThreads);
     }
+    if (downloadTimeout.isNegative() || downloadTimeout.isZero()) {
+      throw new ConfigurationException(
+          "downloadTimeoutMs must be positive: " + downloadTimeout.toMillis());
+    }
     if (endpoint != null && HttpUrl.parse(endpoint) == null) {
       throw new ConfigurationException("endpoint is not an http(s) URL: " + endpoint);
     }
   }
 
   ImageFetcher fetcher() {
+    CallPolicy calls = CallPolicy.DEFAULT;
     return new ImageFetcher(
-        endpoint == null ? null : HttpUrl.parse(endpoint), credentials, downloadTimeout);
+        endpoint == null ? null : HttpUrl.parse(endpoint),
+        credentials,
+        new CallPolicy(
+            calls.maxRetries(),
+            calls.initialBackoff(),
+            calls.maxBackoff(),
+            calls.maxRetryTime(),
+            calls.connectTimeout(),
+            downloadTimeout,
+            calls.maxRequestsPerSecond(),
+            calls.maxConcurrentRequestsPerExecutor()),
+        downloadTimeout);
   }
 
   /** One fetcher (one OkHttp client view) per download setting in this JVM. */
@@ -68,6 +86,7 @@ public record ScoringSpec(
             row -> images,
             ClipModels.get(model),
             Fetchers.get(this),
+            new RequestStats(),
             1,
             0)) {
       return single.next().get(0);
@@ -75,7 +94,19 @@ public record ScoringSpec(
   }
 
   public <T> ClipPipeline<T> pipeline(Iterator<T> rows, Function<T, List<Object>> images) {
+    return pipeline(rows, images, new RequestStats());
+  }
+
+  /** A pipeline whose downloads are counted in {@code downloads}. */
+  public <T> ClipPipeline<T> pipeline(
+      Iterator<T> rows, Function<T, List<Object>> images, RequestStats downloads) {
     return new ClipPipeline<>(
-        rows, images, ClipModels.get(model), Fetchers.get(this), batchSize, downloadThreads);
+        rows,
+        images,
+        ClipModels.get(model),
+        Fetchers.get(this),
+        downloads,
+        batchSize,
+        downloadThreads);
   }
 }
