@@ -23,12 +23,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The API page leaves room for more than one reading: in which zone days are counted, whether
- * {@code dateTo} is inclusive, whether {@code pagination.total} is exact, what {@code mediaId} does
- * with other filters, whether a subtree includes its root, how strings collate, how ties are
- * ordered, whether numbers arrive as strings. Against a local server that reads it each of those
- * ways, every plan, pushed filter, count, limit, top-N, id lookup and scored read must return
- * exactly what the server's data holds. Expectations are computed from the stored items, never by
- * the connector.
+ * {@code dateTo} is inclusive, whether {@code pagination.total} is exact (capped, or an estimate
+ * above the truth whose {@code hasMore} follows it), what {@code mediaId} does with other filters,
+ * whether a subtree includes its root, how strings collate, how ties are ordered, whether numbers
+ * arrive as strings. Against a local server that reads it each of those ways, every plan, pushed
+ * filter, count, limit, top-N, id lookup and scored read must return exactly what the server's data
+ * holds. Expectations are computed from the stored items, never by the connector.
  */
 class ServerReadingsTest {
 
@@ -45,6 +45,7 @@ class ServerReadingsTest {
     EXCLUSIVE_DATE_TO(CoreVizEmulator.Builder::exclusiveDateTo),
     EXCLUSIVE_DATE_TO_IN_UTC_PLUS_14(b -> b.exclusiveDateTo().dayZone(ZoneOffset.ofHours(14))),
     TOTAL_CAPPED_AT_150(b -> b.totalCap(150)),
+    TOTAL_OVERSTATED_BY_40(b -> b.overstatedTotal(40)),
     MEDIA_ID_IGNORES_FILTERS(CoreVizEmulator.Builder::mediaIdIgnoresFilters),
     REFLEXIVE_SUBTREE(CoreVizEmulator.Builder::reflexiveSubtree),
     LOCALE_COLLATION(CoreVizEmulator.Builder::localeCollation),
