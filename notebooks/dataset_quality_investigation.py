@@ -78,7 +78,7 @@ display(red_shoes)  # noqa: F821
 # MAGIC %md
 # MAGIC ## Do images match their descriptions? (CLIP)
 # MAGIC Needs `com.microsoft.onnxruntime:onnxruntime:1.29.0` (or `onnxruntime_gpu`) on the cluster
-# MAGIC and a CLIP model directory in the Optimum or transformers.js layout (see the README).
+# MAGIC and a CLIP model directory in the Optimum or transformers.js layout (see docs/clip.md).
 # MAGIC With the session extension, `clip_score`, `clip_label`, `clip_embed`, `clip_error`, ... exist
 # MAGIC in every session and need only the model directory in `spark.coreviz.clip.modelPath` (the
 # MAGIC cluster's Spark config, or set below): no JVM call, so this works over Spark Connect (Unity

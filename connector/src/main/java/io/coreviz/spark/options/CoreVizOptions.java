@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
 
 /**
  * Every option of {@code spark.read.format("coreviz")}, each declared once: name, type, default,
- * validation and a line of documentation ({@link OptionSpec}). README's options table is checked
- * against {@link #ALL}. Checks that need two options together live in {@link ReadOptions}.
+ * validation and a line of documentation ({@link OptionSpec}). The options table in docs/reading.md
+ * is checked against {@link #ALL}. Checks that need two options together live in {@link
+ * ReadOptions}.
  */
 public final class CoreVizOptions {
 
@@ -272,7 +273,7 @@ public final class CoreVizOptions {
       OptionSpec.bool(
           "allowInsecureHttp", false, "allow an http:// endpoint off the loopback interface");
 
-  /** Every option, in README's order. */
+  /** Every option, in the options table's order. */
   public static final List<OptionSpec<?>> ALL =
       List.of(
           COLLECTION_ID,

@@ -14,12 +14,13 @@ import java.util.function.DoublePredicate;
 
 /**
  * One option of the {@code coreviz} source, declared once: its name, its type, its default (and how
- * README shows it), how a value is read and checked, and a line of documentation. Spark matches
- * names case-insensitively; a blank value counts as absent.
+ * the options table in docs/reading.md shows it), how a value is read and checked, and a line of
+ * documentation. Spark matches names case-insensitively; a blank value counts as absent.
  *
  * @param <T> the option's type
  * @param fallback the value used when the option is not set; null when there is none
- * @param shownDefault the default as README's options table shows it; empty when there is none
+ * @param shownDefault the default as the options table (docs/reading.md) shows it; empty when there
+ *     is none
  */
 public record OptionSpec<T>(
     String name, T fallback, String shownDefault, String doc, OptionSpec.Reader<T> reader) {
@@ -33,7 +34,7 @@ public record OptionSpec<T>(
   private static final DateTimeFormatter DAY =
       DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
 
-  /** An option with a custom reader; {@code shownDefault} is how README's table shows it. */
+  /** An option with a custom reader; {@code shownDefault} is how the options table shows it. */
   static <T> OptionSpec<T> of(
       String name, T fallback, String shownDefault, String doc, Reader<T> reader) {
     return new OptionSpec<>(name, fallback, shownDefault, doc, reader);
@@ -166,7 +167,7 @@ public record OptionSpec<T>(
     };
   }
 
-  /** A copy that README shows with another default text (e.g. "unlimited"). */
+  /** A copy the options table shows with another default text (e.g. "unlimited"). */
   OptionSpec<T> shownAs(String text) {
     return new OptionSpec<>(name, fallback, text, doc, reader);
   }

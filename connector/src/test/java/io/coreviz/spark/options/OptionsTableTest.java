@@ -2,9 +2,7 @@ package io.coreviz.spark.options;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.coreviz.spark.Docs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,21 +12,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** README's options table and the option registry say the same: names and defaults. */
+/** The options table (docs/reading.md) and the option registry say the same: names and defaults. */
 class OptionsTableTest {
 
   private static final Pattern NAME = Pattern.compile("`([A-Za-z]+)`");
 
   /** Each documented option name with the default cell of its row. */
-  private static Map<String, String> readmeDefaults() throws IOException {
-    Path dir = Path.of("").toAbsolutePath();
-    while (!Files.exists(dir.resolve("README.md"))
-        || !Files.isDirectory(dir.resolve("connector"))) {
-      dir = dir.getParent();
-    }
-    List<String> lines = Files.readAllLines(dir.resolve("README.md"));
+  private static Map<String, String> documentedDefaults() {
+    List<String> lines = Docs.read("docs/reading.md").lines().toList();
     int header = lines.indexOf("| option | default | meaning |");
-    assertThat(header).as("README has the options table").isNotNegative();
+    assertThat(header).as("docs/reading.md has the options table").isNotNegative();
     Map<String, String> defaults = new LinkedHashMap<>();
     for (int i = header + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
       String[] cells = lines.get(i).split("(?<!\\\\)\\|");
@@ -47,15 +40,15 @@ class OptionsTableTest {
   }
 
   @Test
-  void readmeListsEveryOptionOnceWithItsDefault() throws IOException {
-    Map<String, String> readme = readmeDefaults();
+  void theOptionsPageListsEveryOptionOnceWithItsDefault() {
+    Map<String, String> readme = documentedDefaults();
     Map<String, String> registry = new LinkedHashMap<>();
     CoreVizOptions.ALL.forEach(option -> registry.put(option.name(), option.shownDefault()));
 
     assertThat(readme.keySet())
-        .as("options README documents")
+        .as("options docs/reading.md documents")
         .containsExactlyInAnyOrderElementsOf(registry.keySet());
-    assertThat(readme).as("defaults README shows").isEqualTo(registry);
+    assertThat(readme).as("defaults docs/reading.md shows").isEqualTo(registry);
   }
 
   @Test
