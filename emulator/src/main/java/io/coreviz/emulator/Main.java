@@ -46,6 +46,7 @@ public final class Main {
         --unstable-ties SEED     order equal sort keys and equal scores anew on every request
         --numbers-as-strings     send BIGINT/NUMERIC values as JSON strings (node-postgres)
       Network faults on media requests, drawn from --fault-seed (default 1):
+        --latency MS             answer each media request MS milliseconds late (a remote service)
         --drop-connections P     drop a share P (0-1) of connections before the answer
         --cut-bodies P           cut a share P of answers halfway through the body
         --stall-bodies P:MS      stall a share P of answers halfway for MS milliseconds
@@ -147,6 +148,10 @@ public final class Main {
         case "--total-cap" -> builder.totalCap(Integer.parseInt(value));
         case "--overstated-total" -> builder.overstatedTotal(Integer.parseInt(value));
         case "--fault-seed" -> faultSeed = Long.parseLong(value);
+        case "--latency" -> {
+          Duration delay = Duration.ofMillis(Long.parseLong(value));
+          faults.add(s -> FaultInjector.latency(delay));
+        }
         case "--drop-connections" ->
             faults.add(s -> FaultInjector.randomly(share(value), s, Reply.disconnect()));
         case "--cut-bodies" ->

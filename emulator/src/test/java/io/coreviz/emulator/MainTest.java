@@ -55,6 +55,16 @@ class MainTest {
   }
 
   @Test
+  void latencyDelaysEveryMediaAnswer() throws Exception {
+    try (CoreVizEmulator server =
+        Main.start(new String[] {"--port", "0", "--items", "20", "--latency", "300"})) {
+      long start = System.nanoTime();
+      assertThat(get(server, "limit=1").statusCode()).isEqualTo(200);
+      assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(300_000_000L);
+    }
+  }
+
+  @Test
   void badValuesAreRefusedWithTheFlagsName() {
     assertThatThrownBy(() -> Main.start(new String[] {"--port", "0", "--cut-bodies", "2"}))
         .isInstanceOf(IllegalArgumentException.class)
