@@ -411,14 +411,21 @@ public final class MediaRowReader implements ItemReader<InternalRow> {
 
   /** ISO 8601 as microseconds since the epoch; a time without an offset is taken as UTC. */
   private static Long timestamp(JsonParser p, JsonToken t, String field) throws IOException {
-    UTF8String text = string(p, t, field);
-    if (text == null) {
+    if (t == JsonToken.VALUE_NULL) {
       return null;
     }
+    if (t != JsonToken.VALUE_STRING) {
+      throw wrongType(field, t, "a string");
+    }
+    long micros = IsoTimestamps.micros(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+    if (micros != IsoTimestamps.OTHER) {
+      return micros;
+    }
+    String text = p.getText();
     try {
       TemporalAccessor parsed =
           DateTimeFormatter.ISO_DATE_TIME.parseBest(
-              text.toString(), OffsetDateTime::from, LocalDateTime::from);
+              text, OffsetDateTime::from, LocalDateTime::from);
       Instant instant =
           parsed instanceof OffsetDateTime offset
               ? offset.toInstant()
