@@ -12,6 +12,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
@@ -66,6 +67,22 @@ public final class HttpClients {
 
   public static Transport shared() {
     return Holder.SHARED;
+  }
+
+  private static final AtomicBoolean WARMING = new AtomicBoolean();
+
+  /**
+   * Builds the shared transport in a daemon thread, once per JVM: OkHttp, Kotlin and the JDK's TLS
+   * classes (its trust store read from disk) load while Spark analyses and plans the query that
+   * will use it, instead of in front of planning's first request. A caller that needs it sooner
+   * waits for that build; it is never built twice.
+   */
+  public static void warmUpInBackground() {
+    if (WARMING.compareAndSet(false, true)) {
+      Thread warmUp = new Thread(HttpClients::shared, "coreviz-warm-up");
+      warmUp.setDaemon(true);
+      warmUp.start();
+    }
   }
 
   private static void schedule(Runnable task, Duration delay) {
