@@ -112,6 +112,29 @@ public final class QualityHistory {
    * Adds or updates {@code items} (rows of the coreviz table) by id; an item not seen before is
    * marked as first seen by {@code runId}. Idempotent: a batch merged again changes nothing.
    */
+  /**
+   * Adds the items not seen yet, leaving those already kept as they are: what an incremental read
+   * needs (its items are new, but a full run may have kept some of them already). Delta runs an
+   * insert-only merge without rewriting any file of the table.
+   */
+  public void insertNewMedia(Dataset<Row> items, String runId, Timestamp at) {
+    Dataset<Row> source =
+        items
+            .withColumn("first_seen_run", lit(runId))
+            .withColumn("first_seen_at", lit(at))
+            .withColumn("checked_run", lit(null).cast("string"));
+    if (!exists("media")) {
+      write(source.limit(0), "media", SaveMode.ErrorIfExists);
+    }
+    delta("media")
+        .as("t")
+        .merge(source.as("s"), "t.id = s.id")
+        .whenNotMatched()
+        .insertAll()
+        .execute();
+  }
+
+  /** Adds the items not seen yet and updates those already kept (a full run). */
   public void mergeMedia(Dataset<Row> items, String runId, Timestamp at) {
     Dataset<Row> source =
         items
