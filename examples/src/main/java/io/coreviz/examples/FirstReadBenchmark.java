@@ -1,0 +1,284 @@
+package io.coreviz.examples;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.FaultInjector;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What a job pays for a read: each reader in a JVM of its own, started for the run, as a nightly
+ * job's driver is. Against a local server (in this JVM) with latency added to every request:
+ *
+ * <ul>
+ *   <li><b>whole process</b>: start a JVM, read the collection, exit, timed from outside: the
+ *       connector ({@code spark.read.format("coreviz")} to the noop sink, Spark {@code local[2]}
+ *       started in the process) against an independent plain client ({@link PlainClient}: the JDK's
+ *       HTTP client, 16 requests in flight, a Jackson tree per page);
+ *   <li><b>first read</b>: the connector's first read in a JVM whose Spark has already run a query
+ *       that does not touch it, against the plain client's first read in its own fresh JVM;
+ *   <li><b>later reads</b>: the fifth read in each of those JVMs.
+ * </ul>
+ *
+ * Every run must return every item. Each row is the median of {@code runs} processes, the readers
+ * taking turns. Results go to stdout and {@code target/first-read-benchmark.txt}.
+ *
+ * <pre>
+ * mvn -B -pl examples -am -DskipTests -Pfirst-read-benchmark verify
+ * mvn -B -pl examples -am -DskipTests -Pfirst-read-benchmark verify -Dfirst.args="20000 50 5"
+ * </pre>
+ */
+public final class FirstReadBenchmark {
+
+  static final String KEY = "bench-key";
+  static final int PAGE_SIZE = 100;
+  static final int IN_FLIGHT = 16;
+  static final int READS = 5;
+
+  private FirstReadBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    List<Integer> sizes = new ArrayList<>();
+    for (String size : (args.length > 0 ? args[0] : "20000,100000").split(",")) {
+      sizes.add(Integer.parseInt(size.trim()));
+    }
+    int latency = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+    int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    StringBuilder report = new StringBuilder();
+    for (int size : sizes) {
+      MediaCollection collection = SyntheticCollection.generate(23, size);
+      try (CoreVizEmulator server =
+          CoreVizEmulator.builder().collection(collection).credential(KEY).threads(64).start()) {
+        server.faults(FaultInjector.latency(Duration.ofMillis(latency)));
+        long expected = collection.items().size();
+        // The server's own warm-up: its sorts and JIT are not what a client pays.
+        child(server, collection, "plain", "once");
+        Map<String, List<Double>> times = new HashMap<>();
+        for (int run = 0; run < runs; run++) {
+          for (String reader : List.of("plain", "connector")) {
+            Map<String, Double> once = child(server, collection, reader, "once");
+            check(once, expected, reader);
+            add(times, reader + " process", once.get("process"));
+            add(times, reader + " spark", once.getOrDefault("spark", 0.0));
+            Map<String, Double> repeat = child(server, collection, reader, "repeat");
+            check(repeat, expected, reader);
+            add(times, reader + " first", repeat.get("first"));
+            add(times, reader + " later", repeat.get("later"));
+          }
+        }
+        report.append(table(size, expected, latency, runs, times));
+      }
+    }
+    String header =
+        String.format(
+            Locale.ROOT,
+            "First-read benchmark, %s: each reader in a fresh JVM per run, page size %d,"
+                + " %d cores, Spark local[2]; plain client: JDK HttpClient, %d in flight, a"
+                + " Jackson tree per page; medians%n",
+            LocalDate.now(),
+            PAGE_SIZE,
+            Runtime.getRuntime().availableProcessors(),
+            IN_FLIGHT);
+    System.out.print(header + report);
+    Path out = Path.of("target", "first-read-benchmark.txt");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, header + report, StandardCharsets.UTF_8);
+  }
+
+  private static void add(Map<String, List<Double>> times, String key, double seconds) {
+    times.computeIfAbsent(key, k -> new ArrayList<>()).add(seconds);
+  }
+
+  private static void check(Map<String, Double> result, long expected, String reader) {
+    if (result.get("items") != expected) {
+      throw new IllegalStateException(
+          reader + " read " + result.get("items").longValue() + " items of " + expected);
+    }
+  }
+
+  private static String table(
+      int size, long items, int latency, int runs, Map<String, List<Double>> times) {
+    StringBuilder table = new StringBuilder();
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "%n%,d items, %d ms added per request, %d processes per reader%n"
+                + "| what a job pays | connector, s | plain client, s | connector / client"
+                + " throughput |%n|---|---|---|---|%n",
+            items,
+            latency,
+            runs));
+    row(table, "whole process: start, read, exit", times, "process");
+    row(table, "first read in a fresh JVM (the connector's after a Spark query)", times, "first");
+    row(table, "later reads (the fifth in the JVM)", times, "later");
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "Spark session start in the connector's process: %.2f s%n",
+            median(times.get("connector spark"))));
+    return table.toString();
+  }
+
+  private static void row(
+      StringBuilder table, String what, Map<String, List<Double>> times, String key) {
+    double connector = median(times.get("connector " + key));
+    double plain = median(times.get("plain " + key));
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | %.2f | %.2f | %.2fx |%n",
+            what,
+            connector,
+            plain,
+            plain / connector));
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /** Runs one reader in a JVM of its own; its {@code RESULT key=value} lines and process time. */
+  private static Map<String, Double> child(
+      CoreVizEmulator server, MediaCollection collection, String reader, String mode)
+      throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(argument -> argument.startsWith("--add-") || argument.startsWith("-D"))
+            .toList());
+    command.add("-Xmx2g");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Child.class.getName());
+    command.addAll(List.of(reader, mode, server.baseUrl(), collection.id()));
+    long start = System.nanoTime();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Map<String, Double> result = new HashMap<>();
+    List<String> output = new ArrayList<>();
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = out.readLine()) != null; ) {
+        if (line.startsWith("RESULT ")) {
+          for (String pair : line.substring(7).split(" ")) {
+            String[] kv = pair.split("=");
+            result.put(kv[0], Double.parseDouble(kv[1]));
+          }
+        } else {
+          output.add(line);
+        }
+      }
+    }
+    int exit = process.waitFor();
+    result.put("process", (System.nanoTime() - start) / 1e9);
+    if (exit != 0 || !result.containsKey("items")) {
+      output.forEach(System.out::println);
+      throw new IllegalStateException(reader + " " + mode + " failed (exit " + exit + ")");
+    }
+    return result;
+  }
+
+  /** One reader in its own JVM: prints {@code RESULT} with its times and the items it read. */
+  public static final class Child {
+
+    private Child() {}
+
+    public static void main(String[] args) throws Exception {
+      String reader = args[0];
+      boolean once = args[1].equals("once");
+      String endpoint = args[2];
+      String collectionId = args[3];
+      if (reader.equals("plain")) {
+        PlainClient client = new PlainClient(endpoint, KEY, collectionId, PAGE_SIZE, IN_FLIGHT);
+        double first = 0;
+        long items = 0;
+        for (int read = 1; read <= (once ? 1 : READS); read++) {
+          long start = System.nanoTime();
+          items = client.readAll();
+          double seconds = (System.nanoTime() - start) / 1e9;
+          first = read == 1 ? seconds : first;
+          if (read == READS || once) {
+            System.out.printf(
+                Locale.ROOT, "RESULT first=%.3f later=%.3f items=%d%n", first, seconds, items);
+          }
+        }
+        System.exit(0);
+      }
+      long sparkStart = System.nanoTime();
+      SparkSession spark =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("FirstReadBenchmark")
+              .config("spark.ui.enabled", "false")
+              .config("spark.ui.showConsoleProgress", "false")
+              .getOrCreate();
+      AtomicLong rows = new AtomicLong();
+      spark
+          .sparkContext()
+          .addSparkListener(
+              new SparkListener() {
+                @Override
+                public void onTaskEnd(SparkListenerTaskEnd end) {
+                  if (end.taskMetrics() != null) {
+                    rows.addAndGet(end.taskMetrics().inputMetrics().recordsRead());
+                  }
+                }
+              });
+      double sparkUp = (System.nanoTime() - sparkStart) / 1e9;
+      if (!once) {
+        // A Spark query that does not touch the connector: Spark's own first-use costs are paid.
+        spark.range(100_000).selectExpr("sum(id)").collect();
+      }
+      double first = 0;
+      double seconds = 0;
+      for (int read = 1; read <= (once ? 1 : READS); read++) {
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+        rows.set(0);
+        long start = System.nanoTime();
+        spark
+            .read()
+            .format("coreviz")
+            .option("endpoint", endpoint)
+            .option("apiKey", KEY)
+            .option("collectionId", collectionId)
+            .load()
+            .write()
+            .format("noop")
+            .mode("overwrite")
+            .save();
+        seconds = (System.nanoTime() - start) / 1e9;
+        first = read == 1 ? seconds : first;
+      }
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT spark=%.3f first=%.3f later=%.3f items=%d%n",
+          sparkUp,
+          first,
+          seconds,
+          rows.get());
+      spark.stop();
+      System.exit(0);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.coreviz.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What a data engineer would write instead of the connector, sharing nothing with it: the JDK's
+ * {@link HttpClient} with its own connection pool, {@code inFlight} requests at once over the
+ * offset pages of the whole collection, each page parsed into a Jackson tree. The reference the
+ * benchmarks measure the connector against.
+ */
+public final class PlainClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
+  private final String endpoint;
+  private final String key;
+  private final String collectionId;
+  private final int pageSize;
+  private final int inFlight;
+
+  public PlainClient(String endpoint, String key, String collectionId, int pageSize, int inFlight) {
+    this.endpoint = endpoint;
+    this.key = key;
+    this.collectionId = collectionId;
+    this.pageSize = pageSize;
+    this.inFlight = inFlight;
+  }
+
+  /** Reads every item of the collection; returns how many there were. */
+  public long readAll() throws Exception {
+    JsonNode first = page(0).get();
+    long total = first.get("pagination").get("total").asLong();
+    AtomicLong items = new AtomicLong(first.get("media").size());
+    Semaphore slots = new Semaphore(inFlight);
+    List<CompletableFuture<?>> pages = new ArrayList<>();
+    for (long offset = pageSize; offset < total; offset += pageSize) {
+      slots.acquire();
+      pages.add(
+          page(offset)
+              .whenComplete(
+                  (page, error) -> {
+                    slots.release();
+                    if (page != null) {
+                      items.addAndGet(page.get("media").size());
+                    }
+                  }));
+    }
+    CompletableFuture.allOf(pages.toArray(new CompletableFuture<?>[0])).get();
+    return items.get();
+  }
+
+  private CompletableFuture<JsonNode> page(long offset) {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    endpoint
+                        + "/api/dataset/"
+                        + collectionId
+                        + "/media?recursive=true&sortBy=createdAt&sortDirection=asc&limit="
+                        + pageSize
+                        + "&offset="
+                        + offset))
+            .header("x-api-key", key)
+            .timeout(Duration.ofSeconds(60))
+            .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(
+            response -> {
+              if (response.statusCode() != 200) {
+                throw new IllegalStateException("HTTP " + response.statusCode() + " at " + offset);
+              }
+              try {
+                return JSON.readTree(response.body());
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+  }
+}
