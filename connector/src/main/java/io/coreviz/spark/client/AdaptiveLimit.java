@@ -136,6 +136,11 @@ final class AdaptiveLimit {
         : Math.max(learnt, Math.min(ceiling, probe.upTo));
   }
 
+  /** The slots taken now. */
+  synchronized int inFlight() {
+    return inFlight;
+  }
+
   /** The limit learnt from the host's answers, a whole number of requests. */
   synchronized int learnt() {
     return Math.max(1, (int) limit);

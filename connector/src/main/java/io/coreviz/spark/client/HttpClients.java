@@ -35,9 +35,9 @@ public final class HttpClients {
 
   /**
    * The dispatcher's ceilings: never the binding limit. Requests in flight per host are capped by
-   * the call policy's {@code maxConcurrentRequestsPerExecutor} (at most 1,024) in {@link
-   * ConcurrencyInterceptor}, which counts the wait; OkHttp's own per-host cap (5 by default, 32
-   * before) held the rest back silently.
+   * the call policy's {@code maxConcurrentRequestsPerExecutor} (at most 1,024) in the {@link
+   * RequestBudget}, which counts the wait; OkHttp's own per-host cap (5 by default) would hold the
+   * rest back silently.
    */
   static final int MOST_PER_HOST = 1024;
 
@@ -48,7 +48,8 @@ public final class HttpClients {
   private static final class Holder {
     static final Transport SHARED =
         new Transport(
-            client(Sleeper.REAL, System::nanoTime),
+            client(),
+            new RequestBudget(HttpClients::schedule, System::nanoTime),
             HttpClients::schedule,
             System::nanoTime,
             new SplittableRandom());
@@ -90,10 +91,10 @@ public final class HttpClients {
   }
 
   /**
-   * A transport with the connector's retries and interceptors: the rate cap ({@link
-   * RateLimitInterceptor}), the per-host concurrency limit and byte counting; {@code sleeper} and
-   * {@code nanoTime} are injectable so tests of waiting run instantly (a retry's wait is then
-   * slept, in the thread that found it due).
+   * A transport with the connector's retries, its {@link RequestBudget} (the per-host limit of
+   * requests in flight and the rate cap) and byte counting; {@code sleeper} and {@code nanoTime}
+   * are injectable so tests of waiting run instantly (a wait is then slept, in the thread that
+   * found it due).
    */
   public static Transport create(Sleeper sleeper, LongSupplier nanoTime) {
     return create(sleeper, nanoTime, new SplittableRandom());
@@ -111,10 +112,11 @@ public final class HttpClients {
           }
           task.run();
         };
-    return new Transport(client(sleeper, nanoTime), sleeping, nanoTime, jitter);
+    return new Transport(
+        client(), new RequestBudget(sleeping, nanoTime), sleeping, nanoTime, jitter);
   }
 
-  private static OkHttpClient client(Sleeper sleeper, LongSupplier nanoTime) {
+  private static OkHttpClient client() {
     // Daemon threads: an idle pool must never keep a driver or test JVM from exiting.
     AtomicInteger threads = new AtomicInteger();
     ThreadFactory factory =
@@ -141,8 +143,6 @@ public final class HttpClients {
         .followSslRedirects(false)
         .retryOnConnectionFailure(false)
         .addInterceptor(HttpClients::policyTimeouts)
-        .addInterceptor(new RateLimitInterceptor(sleeper, nanoTime))
-        .addInterceptor(new ConcurrencyInterceptor())
         .addNetworkInterceptor(HttpClients::countBytes)
         .addNetworkInterceptor(new LoggingInterceptor())
         .addNetworkInterceptor(

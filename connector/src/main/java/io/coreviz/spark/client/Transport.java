@@ -35,21 +35,28 @@ import org.slf4j.LoggerFactory;
  * CallPolicy#maxRetryTime()} since it was first sent. Waits are scheduled, not slept: no thread,
  * and none of OkHttp's, is held while a retry waits.
  *
- * <p>The policy and the counters travel as the request's tags ({@link CallPolicy}, {@link
- * RequestStats}); each attempt is a new call through the client's interceptors (rate cap,
- * concurrency limit), which count it.
+ * <p>Each attempt takes a slot of its host's {@link RequestBudget} before it is sent (waiting for
+ * one holds no thread either) and gives it back when its answer's headers arrive. The policy and
+ * the counters travel as the request's tags ({@link CallPolicy}, {@link RequestStats}).
  */
 public final class Transport {
 
   private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
 
   private final OkHttpClient http;
+  private final RequestBudget budget;
   private final Scheduler scheduler;
   private final LongSupplier nanoTime;
   private final RandomGenerator jitter;
 
-  Transport(OkHttpClient http, Scheduler scheduler, LongSupplier nanoTime, RandomGenerator jitter) {
+  Transport(
+      OkHttpClient http,
+      RequestBudget budget,
+      Scheduler scheduler,
+      LongSupplier nanoTime,
+      RandomGenerator jitter) {
     this.http = http;
+    this.budget = budget;
     this.scheduler = scheduler;
     this.nanoTime = nanoTime;
     this.jitter = jitter;
@@ -79,9 +86,14 @@ public final class Transport {
     return http;
   }
 
-  /** The same retries over another OkHttp client, e.g. one that follows redirects. */
+  /** The same retries and budget over another OkHttp client, e.g. one that follows redirects. */
   public Transport over(OkHttpClient other) {
-    return new Transport(other, scheduler, nanoTime, jitter);
+    return new Transport(other, budget, scheduler, nanoTime, jitter);
+  }
+
+  /** How many requests go out to each host, and when. */
+  public RequestBudget budget() {
+    return budget;
   }
 
   /**
@@ -141,6 +153,8 @@ public final class Transport {
     private final CompletableFuture<T> result;
     private int attempts;
     private volatile Call call;
+    private volatile CompletableFuture<RequestBudget.Permit> waiting;
+    private volatile RequestBudget.Permit permit;
 
     Exchange(Request request, String shown, BodyReader<T> reader) {
       this.request = request;
@@ -155,6 +169,10 @@ public final class Transport {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
               boolean cancelled = super.cancel(mayInterruptIfRunning);
+              CompletableFuture<RequestBudget.Permit> slot = waiting;
+              if (slot != null) {
+                slot.cancel(false);
+              }
               Call current = call;
               if (current != null) {
                 current.cancel();
@@ -174,16 +192,31 @@ public final class Transport {
         return;
       }
       attempts++;
+      CompletableFuture<RequestBudget.Permit> slot = budget.acquire(request.url(), policy);
+      waiting = slot;
+      if (result.isCancelled()) {
+        slot.cancel(false); // cancelled between the check and the wait
+      }
+      slot.thenAccept(this::send);
+    }
+
+    /** Sends this attempt with its slot. */
+    private void send(RequestBudget.Permit slot) {
+      stats.throttledNanos.addAndGet(slot.waited());
       Call next = http.newCall(request);
       call = next;
-      if (result.isCancelled()) {
-        return; // cancelled between the check and the call: never sent
+      permit = slot;
+      if (result.isDone()) {
+        slot.failed(); // cancelled while it waited for the slot
+        return;
       }
+      slot.sent();
       next.enqueue(this);
     }
 
     @Override
     public void onFailure(Call failed, IOException e) {
+      permit.failed();
       stats.requests.incrementAndGet();
       if (result.isDone()) {
         result.completeExceptionally(e);
@@ -194,6 +227,8 @@ public final class Transport {
 
     @Override
     public void onResponse(Call answered, Response response) {
+      permit.answered(response.code());
+      stats.concurrencyLimit.set(permit.limit());
       stats.requests.incrementAndGet();
       try (response) {
         int status = response.code();

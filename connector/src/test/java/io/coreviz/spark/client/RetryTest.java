@@ -295,6 +295,7 @@ class RetryTest {
     Transport capturing =
         new Transport(
             http.http(),
+            http.budget(),
             (task, delay) -> {
               scheduled.add(delay);
               due.add(task);
