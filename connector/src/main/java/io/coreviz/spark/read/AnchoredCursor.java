@@ -4,6 +4,7 @@ import io.coreviz.spark.client.MediaPage;
 import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.client.MediaRequest;
 import io.coreviz.spark.errors.DataException;
+import io.coreviz.spark.read.planning.Segment;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -66,33 +67,23 @@ final class AnchoredCursor implements Cursor {
   private long realigned;
 
   /**
-   * @param offset where the walk starts (a hint when {@code floor} is set)
-   * @param limit the most rows wanted; {@link Long#MAX_VALUE} for all
+   * @param segment what to walk: from its offset (a hint where it has a {@code fromKey}), the items
+   *     in {@code [fromKey, toKey)}, at most its limit of them; where planning counted it, how far
+   *     {@link #ahead} looks
    * @param idSlot where rows hold their id
-   * @param end the position where planning found the segment's end ({@link Long#MAX_VALUE} where it
-   *     did not count it): how far {@link #ahead} looks
    */
   AnchoredCursor(
-      MediaQuery query,
-      long offset,
-      Long floor,
-      Long ceiling,
-      long limit,
-      int pageSize,
-      int idSlot,
-      SortKey sortKey,
-      Predicate<InternalRow> keep,
-      long end) {
-    this.query = query;
+      Segment segment, int pageSize, int idSlot, SortKey sortKey, Predicate<InternalRow> keep) {
+    this.query = segment.query();
     this.pageSize = pageSize;
     this.idSlot = idSlot;
     this.sortKey = sortKey;
-    this.floor = floor;
-    this.ceiling = ceiling;
-    this.limit = limit;
+    this.floor = segment.fromKey();
+    this.ceiling = segment.toKey();
+    this.limit = segment.limit();
     this.keep = keep;
-    this.end = end;
-    this.groupStart = offset;
+    this.end = segment.expected() >= 0 ? segment.offset() + segment.expected() : Long.MAX_VALUE;
+    this.groupStart = segment.offset();
     this.done = limit == 0;
   }
 

@@ -1,62 +1,24 @@
 package io.coreviz.spark.read;
 
 import io.coreviz.spark.client.CoreVizClient;
-import io.coreviz.spark.client.MediaPage;
-import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.client.MediaRequest;
-import io.coreviz.spark.client.Pagination;
-import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.convert.MediaRowReader;
 import io.coreviz.spark.convert.MediaSchema;
-import io.coreviz.spark.errors.CoreVizException;
 import io.coreviz.spark.read.planning.MediaPartition;
-import io.coreviz.spark.read.planning.Segment;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Reads a partition's segments, each page by page with its own {@link Cursor}: {@link
- * AnchoredCursor} for whole segments sorted by a key (exact while the collection changes), {@link
- * OffsetCursor} otherwise. Up to {@code concurrency} requests are in flight at once:
- *
- * <ul>
- *   <li>each segment's next request goes out as soon as its page arrives, on the client's thread,
- *       without waiting for Spark to consume the pages before it;
- *   <li>segments are started until {@code concurrency} are being read;
- *   <li>requests left over go ahead of a segment's walk ({@link Cursor#ahead}): the pages that
- *       follow if each comes back as planned. A walk takes pages in its own order and uses one sent
- *       ahead only where it then asks for that request, or for a part of it (a full answer is then
- *       cut to that part: a sorted walk asks from further back after a run of tied keys, and its
- *       pages ahead start a few items early to cover that); the others are dropped. So a
- *       partition's last segments, or one long segment, are read with all of the task's requests.
- * </ul>
- *
- * A dropped request still counts against the task's requests until it is back, and the partition
- * ends only then: no request outlives its task, and the task's metrics count every one.
- *
- * <p>A task holds at most {@code 2 × concurrency} pages: those in flight or arrived out of turn, at
- * most {@code concurrency}, and those waiting for Spark; when Spark falls behind, nothing more is
- * sent until it takes a page. Nothing is sent before the first {@link #next()}. Rows are
- * de-duplicated by id within the partition; they come out in the order pages arrive, each segment's
- * in its order.
+ * A partition's rows for Spark: pages from its {@link RequestPipeline} (which sends the requests,
+ * several at once, each segment walked by its {@link Cursor}), each row checked and taken once by
+ * id ({@link Distinct}), and the task's metrics ({@link ReadTally}, the client's request counts).
+ * Nothing is sent before the first {@link #next()}.
  */
 final class MediaPartitionReader implements PartitionReader<InternalRow> {
 
@@ -67,95 +29,21 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     RowCheck NONE = (row, request) -> {};
   }
 
-  private static final Logger LOG = LoggerFactory.getLogger(MediaPartitionReader.class);
-
   /** Columns every row carries after the query's own, for the walk and the scope check. */
   private static final List<String> TRAILING =
       List.of("id", MediaSchema.CREATED_AT, "path", "type", "_score");
 
   private final CoreVizClient client;
-  private final int pageSize;
-  private final int concurrency;
   private final MediaPartition partition;
-  private final MediaRowReader rows;
-  private final Supplier<RowCheck> checks;
+  private final RequestPipeline pipeline;
   private final int width;
-  private final Set<UTF8String> seen = new HashSet<>();
-  private final BlockingQueue<Arrival> arrived = new LinkedBlockingQueue<>();
-
-  /** Guards the walks, which the client's threads advance as pages arrive. */
-  private final Object lock = new Object();
-
-  private final List<Walk> active = new ArrayList<>();
-
-  /** Requests sent ahead and dropped, still out: the reader ends only once they are back. */
-  private final Set<Request> draining = new HashSet<>();
-
-  private int nextSegment;
-  private int outstanding;
-  private int waiting;
-  private volatile boolean closed;
-  private long realignedBefore;
-  private long droppedBefore;
-  private long offPlan;
-
-  // The task thread's own state.
-  private boolean started;
-  private Iterator<InternalRow> page;
-  private Arrival pageArrival;
+  private final Distinct distinct = new Distinct();
+  private Iterator<InternalRow> rows = Collections.emptyIterator();
+  private RequestPipeline.Page page;
   private InternalRow current;
+  private boolean done;
+  private boolean closed;
   private long rowsRead;
-  private long duplicates;
-
-  /** One segment being read: its cursor and scope, its row check, its requests out. */
-  private static final class Walk {
-    final Segment segment;
-    final Cursor cursor;
-    final Scope scope;
-    final RowCheck check;
-
-    /** Requests out, in the walk's order: the first is the cursor's own, the rest sent ahead. */
-    final Deque<Request> out = new ArrayDeque<>();
-
-    /** The cursor's next request where it could not be sent yet (Spark behind). */
-    MediaRequest due;
-
-    long received;
-
-    Walk(Segment segment, Cursor cursor, Scope scope, RowCheck check) {
-      this.segment = segment;
-      this.cursor = cursor;
-      this.scope = scope;
-      this.check = check;
-    }
-  }
-
-  /** A request out, and its answer once it arrived. */
-  private static final class Request {
-    final MediaRequest request;
-    CompletableFuture<MediaPage<InternalRow>> future;
-    boolean answered;
-
-    /** Sent ahead, then not asked for: its answer is dropped when it comes. */
-    boolean dropped;
-
-    /**
-     * Sent ahead and covering the request the walk then asked for (ties moved the walk's next
-     * request back an item or two): its answer is cut to that one; null where they are the same.
-     */
-    MediaRequest cutTo;
-
-    MediaPage<InternalRow> page;
-    Throwable error;
-
-    Request(MediaRequest request) {
-      this.request = request;
-    }
-  }
-
-  /** A page's rows for Spark, or what its request failed with. */
-  private record Arrival(
-      Walk walk, MediaRequest request, List<InternalRow> rows, Throwable error) {}
 
   MediaPartitionReader(
       CoreVizClient client,
@@ -165,53 +53,46 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
       StructType readSchema,
       Supplier<RowCheck> checks) {
     this.client = client;
-    this.pageSize = pageSize;
-    this.concurrency = Math.max(1, concurrency);
     this.partition = partition;
-    this.rows = new MediaRowReader(readSchema, TRAILING);
     this.width = readSchema.size();
-    this.checks = checks;
+    this.pipeline =
+        new RequestPipeline(
+            client,
+            pageSize,
+            concurrency,
+            partition,
+            new MediaRowReader(readSchema, TRAILING),
+            width,
+            checks);
   }
 
   @Override
   public boolean next() {
-    ensureOpen();
-    if (!started) {
-      started = true;
-      synchronized (lock) {
-        ensureOpen();
-        dispatch();
-      }
+    if (closed) {
+      throw new IllegalStateException("reader of " + partition + " is closed");
     }
-    while (true) {
-      while (page != null && page.hasNext()) {
-        InternalRow row = page.next();
-        if (!seen.add(row.getUTF8String(width))) {
-          duplicates++;
+    while (!done) {
+      while (rows.hasNext()) {
+        InternalRow row = rows.next();
+        if (!distinct.first(row.getUTF8String(width))) {
           continue;
         }
-        pageArrival.walk().check.check(row, pageArrival.request());
+        page.check().check(row, page.request());
         rowsRead++;
         // The row keeps its trailing columns: Spark reads the scan's columns by ordinal, and
         // copying the rest away cost an array and a row per item.
         current = row;
         return true;
       }
-      synchronized (lock) {
-        ensureOpen();
-        if (active.isEmpty() && arrived.isEmpty()) {
-          // No request of the partition outlives its task: the server is still answering these,
-          // and the task's metrics count them once they are back.
-          while (!draining.isEmpty()) {
-            awaitDrained();
-          }
-          current = null;
-          return false;
-        }
+      page = pipeline.take();
+      if (page == null) {
+        done = true;
+      } else {
+        rows = page.rows().iterator();
       }
-      pageArrival = take();
-      page = pageArrival.rows().iterator();
     }
+    current = null;
+    return false;
   }
 
   @Override
@@ -224,329 +105,25 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
 
   @Override
   public void close() {
-    synchronized (lock) {
-      closed = true;
-      for (Walk walk : active) {
-        cancel(walk);
-      }
-      active.clear();
-      for (Request out : List.copyOf(draining)) {
-        out.future.cancel(true);
-      }
-      draining.clear();
-    }
-    arrived.clear();
+    closed = true;
+    pipeline.close();
+  }
+
+  /** Requests out now: for tests that wait until the reader is quiet. */
+  int outstanding() {
+    return pipeline.outstanding();
   }
 
   /** Reads so far: requests, retries, 429s, time throttled, bytes, rows, duplicates, re-aligns. */
   @Override
   public CustomTaskMetric[] currentMetricsValues() {
-    RequestStats stats = client.stats();
-    long realigned;
-    long dropped;
-    long differing;
-    synchronized (lock) {
-      realigned = realignedBefore;
-      dropped = droppedBefore;
-      differing = offPlan;
-      for (Walk walk : active) {
-        realigned += walk.cursor.realigned();
-        dropped += walk.scope.dropped();
-      }
-    }
-    return ScanMetrics.values(stats, rowsRead, duplicates, realigned, dropped, differing);
-  }
-
-  private void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("reader of " + partition + " is closed");
-    }
-  }
-
-  /** Whether another request may go out: see the class comment. Holds the lock. */
-  private boolean canSend() {
-    return outstanding < concurrency && outstanding + waiting < 2 * concurrency;
-  }
-
-  /**
-   * Sends what may go out, most needed first: the walks' own requests, then new segments' first
-   * ones, then requests ahead, to the walk with the fewest out. Holds the lock.
-   */
-  private void dispatch() {
-    for (Walk walk : List.copyOf(active)) {
-      if (walk.due != null && canSend()) {
-        MediaRequest due = walk.due;
-        walk.due = null;
-        send(walk, due);
-      }
-    }
-    while (canSend() && active.size() < concurrency && nextSegment < partition.segments().size()) {
-      Walk walk = start(partition.segments().get(nextSegment++));
-      MediaRequest first = walk.cursor.next();
-      if (first == null) {
-        end(walk);
-        continue;
-      }
-      active.add(walk);
-      send(walk, first);
-    }
-    while (canSend()) {
-      Walk fewest = null;
-      MediaRequest ahead = null;
-      for (Walk walk : active) {
-        if (walk.due != null
-            || walk.out.isEmpty()
-            || (fewest != null && walk.out.size() >= fewest.out.size())) {
-          continue;
-        }
-        List<MediaRequest> predicted = walk.cursor.ahead(walk.out.size());
-        if (predicted.size() == walk.out.size()) {
-          fewest = walk;
-          ahead = predicted.get(predicted.size() - 1);
-        }
-      }
-      if (fewest == null) {
-        return;
-      }
-      send(fewest, ahead);
-    }
-  }
-
-  private Walk start(Segment segment) {
-    MediaQuery query = segment.query();
-    Scope scope = Scope.of(query, width + 2, width + 3);
-    SortKey key = segment.exact() ? null : sortKey(query);
-    Cursor cursor =
-        key != null
-            ? new AnchoredCursor(
-                query,
-                segment.offset(),
-                segment.fromKey(),
-                segment.toKey(),
-                segment.limit(),
-                pageSize,
-                width,
-                key,
-                scope,
-                segment.expected() >= 0 ? segment.offset() + segment.expected() : Long.MAX_VALUE)
-            : new OffsetCursor(query, segment, pageSize, width, scope);
-    return new Walk(segment, cursor, scope, checks.get());
-  }
-
-  /** Sends {@code request} as the walk's next one out. Holds the lock. */
-  private void send(Walk walk, MediaRequest request) {
-    Request out = new Request(request);
-    walk.out.addLast(out);
-    outstanding++;
-    CompletableFuture<MediaPage<InternalRow>> future = client.fetchAsync(request, rows);
-    out.future = future;
-    future.whenComplete((page, error) -> arrive(walk, out, page, error));
-  }
-
-  /** An answer arrived (on the client's thread): the walk takes what it can, in its order. */
-  private void arrive(Walk walk, Request out, MediaPage<InternalRow> page, Throwable error) {
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      if (out.dropped) {
-        outstanding--; // counted until it came back: the server was still answering it
-        draining.remove(out);
-        lock.notifyAll();
-        dispatch();
-        return;
-      }
-      if (!walk.out.contains(out)) {
-        return; // cancelled: the walk failed
-      }
-      out.answered = true;
-      out.page = page;
-      out.error = error;
-      advance(walk);
-      dispatch();
-    }
-  }
-
-  /**
-   * Hands the walk's answered requests to its cursor in order, as long as each is the request the
-   * cursor asks for next; drops the rest where it asks for another. Holds the lock.
-   */
-  private void advance(Walk walk) {
-    while (!walk.out.isEmpty() && walk.out.peekFirst().answered) {
-      Request head = walk.out.pollFirst();
-      outstanding--;
-      MediaRequest asked = head.cutTo != null ? head.cutTo : head.request;
-      MediaRequest next;
-      try {
-        if (head.error != null) {
-          throw head.error;
-        }
-        MediaPage<InternalRow> page = head.page;
-        if (head.cutTo != null) {
-          page = cut(head.request, page, head.cutTo);
-          if (page == null) {
-            drop(walk); // short, and not the last: may be a cap, so ask for the walk's own
-            walk.due = head.cutTo;
-            return;
-          }
-        }
-        List<InternalRow> emit = walk.cursor.accept(page);
-        walk.received += emit.size();
-        waiting++;
-        arrived.add(new Arrival(walk, asked, emit, null));
-        next = walk.cursor.next();
-      } catch (Throwable e) {
-        fail(walk, asked, e);
-        return;
-      }
-      if (next == null) {
-        drop(walk);
-        end(walk);
-        return;
-      }
-      Request ahead = walk.out.peekFirst();
-      if (ahead == null || !(ahead.request.equals(next) || ahead.request.covers(next))) {
-        drop(walk);
-        walk.due = next;
-        return;
-      }
-      if (!ahead.request.equals(next)) {
-        ahead.cutTo = next;
-      }
-    }
-  }
-
-  /**
-   * The answer to {@code sent} cut to {@code wanted}, which {@code sent} covers: from a full page,
-   * or from a short one that says nothing follows (the end, where {@code wanted} ends too); null
-   * for another short one (a server cap, or no {@code hasMore}): what the server gives for {@code
-   * wanted} is then not known from it.
-   */
-  private static MediaPage<InternalRow> cut(
-      MediaRequest sent, MediaPage<InternalRow> page, MediaRequest wanted) {
-    List<InternalRow> items = page.items();
-    Pagination pagination = page.pagination();
-    boolean full = items.size() >= sent.limit();
-    if (!full && !pagination.saysNoMore()) {
-      return null;
-    }
-    int from = (int) Math.min(items.size(), wanted.offset() - sent.offset());
-    int to = (int) Math.min(items.size(), from + (long) wanted.limit());
-    return new MediaPage<>(
-        items.subList(from, to),
-        new Pagination(
-            pagination.total(),
-            wanted.limit(),
-            wanted.offset(),
-            to == items.size() ? pagination.hasMore() : Boolean.TRUE));
-  }
-
-  /**
-   * Drops the walk's requests sent ahead: their answers are discarded as they come, and they count
-   * against the task's requests until then, so the server never sees more at once. Holds the lock.
-   */
-  private void drop(Walk walk) {
-    for (Request out : walk.out) {
-      if (out.answered) {
-        outstanding--;
-      } else {
-        out.dropped = true;
-        draining.add(out);
-      }
-    }
-    walk.out.clear();
-  }
-
-  /** Cancels the walk's requests out. Holds the lock. */
-  private void cancel(Walk walk) {
-    // Taken off the walk first: a cancelled future completes at once, on this thread.
-    List<Request> cancelled = List.copyOf(walk.out);
-    outstanding -= cancelled.size();
-    walk.out.clear();
-    for (Request out : cancelled) {
-      out.future.cancel(true);
-    }
-  }
-
-  /** Ends the walk with {@code error}, which the task throws when it reaches it. */
-  private void fail(Walk walk, MediaRequest request, Throwable error) {
-    cancel(walk);
-    active.remove(walk);
-    arrived.add(new Arrival(walk, request, List.of(), error));
-  }
-
-  /** Waits for the next page; taking it may let more requests go out. */
-  private Arrival take() {
-    Arrival next = await(arrived);
-    if (next.error() != null) {
-      throw failure(next.error());
-    }
-    synchronized (lock) {
-      ensureOpen();
-      waiting--;
-      dispatch();
-    }
-    return next;
-  }
-
-  /**
-   * The order a segment can be walked by key, exact under ties in any order: relevance in scored
-   * reads, {@code createdAt} either way in browse reads; null for other sorts (offset paging).
-   */
-  private SortKey sortKey(MediaQuery query) {
-    if (query.scored()) {
-      return SortKey.score(width + 4);
-    }
-    if (!query.sort().byCreatedAt()) {
-      return null;
-    }
-    return SortKey.createdAt(width + 1, query.sort().ascending());
-  }
-
-  /** Accounts for a segment read to its end: metrics, and a count that differs from the plan's. */
-  private void end(Walk walk) {
-    active.remove(walk);
-    realignedBefore += walk.cursor.realigned();
-    droppedBefore += walk.scope.dropped();
-    long received = walk.received + walk.scope.dropped();
-    if (walk.segment.expected() >= 0 && received != walk.segment.expected()) {
-      offPlan++;
-      LOG.warn(
-          "CoreViz returned {} items for {}, where planning counted {}: items were added or"
-              + " removed during the scan, or the server counts differently from how it lists",
-          received,
-          walk.segment,
-          walk.segment.expected());
-    }
-  }
-
-  /** Waits, holding the lock, for a dropped request to come back. */
-  private void awaitDrained() {
-    try {
-      lock.wait();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CancellationException("interrupted while waiting for a CoreViz page");
-    }
-  }
-
-  private static Arrival await(BlockingQueue<Arrival> queue) {
-    try {
-      return queue.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CancellationException("interrupted while waiting for a CoreViz page");
-    }
-  }
-
-  private static RuntimeException failure(Throwable error) {
-    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-    if (cause instanceof CoreVizException failure) {
-      return failure;
-    }
-    if (cause instanceof RuntimeException failure && !(cause instanceof CancellationException)) {
-      return failure;
-    }
-    return new CoreVizException("reading a CoreViz page failed: " + cause, cause);
+    ReadTally.Counts counts = pipeline.counts();
+    return ScanMetrics.values(
+        client.stats(),
+        rowsRead,
+        distinct.repeats(),
+        counts.realigned(),
+        counts.outsideQuery(),
+        counts.offPlan());
   }
 }

@@ -6,6 +6,7 @@ import io.coreviz.spark.client.MediaPage;
 import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.client.MediaRequest;
 import io.coreviz.spark.client.Pagination;
+import io.coreviz.spark.read.planning.Segment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -64,16 +65,11 @@ class AnchoredCursorTest {
 
   private static AnchoredCursor cut(long offsetHint, Long floor, Long ceiling) {
     return new AnchoredCursor(
-        QUERY,
-        offsetHint,
-        floor,
-        ceiling,
-        Long.MAX_VALUE,
+        Segment.keyed(QUERY, offsetHint, floor, ceiling),
         5,
         0,
         SortKey.createdAt(1, true),
-        row -> true,
-        Long.MAX_VALUE);
+        row -> true);
   }
 
   @Test
