@@ -17,7 +17,10 @@ import io.coreviz.spark.read.planning.Segment;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -64,13 +67,17 @@ class MediaPartitionReaderTest {
 
   @Test
   void aLoneExactRangeIsReadWithAllTheTasksRequestsAndNoneWasted() throws Exception {
+    // The first answers wait until the task's four requests are all at the server (or 10 s):
+    // counted there, with no timing involved.
+    CountDownLatch four = new CountDownLatch(SEGMENTS);
     AtomicInteger inFlight = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
     server.faults(
         request -> {
           most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          four.countDown();
           try {
-            Thread.sleep(30);
+            four.await(10, TimeUnit.SECONDS);
           } finally {
             inFlight.decrementAndGet();
           }
@@ -119,23 +126,26 @@ class MediaPartitionReaderTest {
     // end, and drops those pages when it finds the end.
     Segment segment = Segment.all(query).expecting(items + 60);
     int rows = 0;
-    int answeredAtEnd;
     try (MediaPartitionReader reader = reader(new MediaPartition(0, List.of(segment)))) {
       while (reader.next()) {
         rows++;
       }
-      // The server logs a request when it answers it.
-      answeredAtEnd = server.mediaRequests().size();
-    }
-    Thread.sleep(600);
 
+      assertThat(reader.outstanding()).as("the reader's requests out once it is done").isZero();
+      assertThat(HttpClients.shared().budget().inFlight(host()))
+          .as("requests in flight to the server once the reader is done")
+          .isZero();
+    }
     assertThat(rows).isEqualTo(items);
     assertThat(server.mediaRequests())
         .as("requests sent ahead past the end")
         .anyMatch(r -> Integer.parseInt(r.query().get("offset")) >= items);
-    assertThat(server.mediaRequests())
-        .as("requests answered after the reader said it was done")
-        .hasSize(answeredAtEnd);
+  }
+
+  private static String host() {
+    return okhttp3.HttpUrl.get(server.baseUrl()).host()
+        + ":"
+        + okhttp3.HttpUrl.get(server.baseUrl()).port();
   }
 
   @Test
@@ -223,25 +233,23 @@ class MediaPartitionReaderTest {
   }
 
   /**
-   * Waits until the server's count of requests stops moving, and returns it. Half a second of
-   * quiet: a loaded machine (a GC pause, a busy CI host) can hold an answer back for a few hundred
-   * ms.
+   * Waits until the reader has no request out, and returns the server's count of requests then. A
+   * reader sends only when an answer is handled or Spark takes a page, and the count drops to zero
+   * only once the last answer is handled: with Spark taking nothing, it then sends nothing more.
    */
-  private static int settledRequests() throws InterruptedException {
-    int seen = -1;
-    for (int quiet = 0; quiet < 8; ) {
-      Thread.sleep(60);
-      int now = server.mediaRequests().size();
-      quiet = now == seen ? quiet + 1 : 0;
-      seen = now;
+  private static int quietRequests(MediaPartitionReader reader) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (reader.outstanding() > 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
-    return seen;
+    assertThat(reader.outstanding()).as("requests out after 20 s").isZero();
+    return server.mediaRequests().size();
   }
 
   @Test
   void eachSegmentSendsItsNextRequestOnArrivalAndHoldsAtMostTwoPagesForSpark() throws Exception {
     try (MediaPartitionReader reader = reader()) {
-      assertThat(settledRequests()).as("requests before the first next()").isZero();
+      assertThat(quietRequests(reader)).as("requests before the first next()").isZero();
 
       assertThat(reader.next()).isTrue();
 
@@ -249,7 +257,7 @@ class MediaPartitionReaderTest {
       // next request as it arrived (a reader driven by consumption sends one more in all, for the
       // page taken), and no segment asks again while two of its pages wait: two pages held per
       // segment, plus the one Spark took.
-      assertThat(settledRequests()).isEqualTo(2 * SEGMENTS + 1);
+      assertThat(quietRequests(reader)).isEqualTo(2 * SEGMENTS + 1);
     }
   }
 

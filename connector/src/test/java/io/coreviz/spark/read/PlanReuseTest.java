@@ -8,6 +8,8 @@ import io.coreviz.emulator.RecordedRequest;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.client.HttpClients;
+import io.coreviz.spark.client.RequestBudget;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -15,43 +17,41 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import okhttp3.HttpUrl;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code reusePlans}: a later plan of the same read counts the last plan's date windows in its
- * first round of probes. Every answer comes late, so the requests a plan sends before the first
- * answer are its first round. Plans are kept by endpoint and query, and a later test's server may
- * get an earlier one's port, so each test reads a collection of its own.
+ * first round of probes. The server holds every answer until the plan waits for one: the requests
+ * it sent by then are its first round, counted with no timing involved. Plans are kept by endpoint
+ * and query, and a later test's server may get an earlier one's port, so each test reads a
+ * collection of its own.
  */
 class PlanReuseTest {
 
   private static final String KEY = "sk-plan-reuse-6b1d";
 
-  /**
-   * Answers every media request after {@value #LATENCY_MS} ms, counting those that arrived before
-   * the first answer: a plan's first round.
-   */
-  private static final class Rounds implements FaultInjector {
-    private final AtomicInteger first = new AtomicInteger();
-    private final AtomicInteger answered = new AtomicInteger();
+  /** Holds every media request's answer until opened, counting those that arrived. */
+  private static final class Gate implements FaultInjector {
+    private final AtomicInteger arrived = new AtomicInteger();
+    private final CountDownLatch open = new CountDownLatch(1);
 
     @Override
     public Reply intercept(RecordedRequest request) throws InterruptedException {
       if (request.isMediaRequest()) {
-        if (answered.get() == 0) {
-          first.incrementAndGet();
-        }
-        Thread.sleep(LATENCY_MS);
-        answered.incrementAndGet();
+        arrived.incrementAndGet();
+        open.await(60, TimeUnit.SECONDS);
       }
       return null;
     }
   }
-
-  private static final int LATENCY_MS = 300;
 
   /** A plan: its partitions, the requests of its first round, and all of its requests. */
   private record Planned(InputPartition[] partitions, int firstRound, int requests) {}
@@ -63,17 +63,60 @@ class PlanReuseTest {
     return options;
   }
 
-  /** Plans {@code batch}, each answer {@value #LATENCY_MS} ms late. */
-  private static Planned plan(CoreVizEmulator server, Batch batch) {
-    Rounds rounds = new Rounds();
-    server.faults(rounds);
+  /**
+   * Plans {@code batch} in a thread of its own while the server holds every answer, until the plan
+   * waits for one with every request it sent at the server: those are its first round. Then the
+   * answers go.
+   */
+  private static Planned plan(CoreVizEmulator server, Batch batch) throws Exception {
+    Gate gate = new Gate();
+    server.faults(gate);
     server.clearRequests();
+    AtomicReference<InputPartition[]> partitions = new AtomicReference<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread planner =
+        new Thread(
+            () -> {
+              try {
+                partitions.set(batch.planInputPartitions());
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            },
+            "planner");
     try {
-      InputPartition[] partitions = batch.planInputPartitions();
-      return new Planned(partitions, rounds.first.get(), server.mediaRequests().size());
+      planner.start();
+      String host = HttpUrl.get(server.baseUrl()).host() + ":" + server.port();
+      RequestBudget budget = HttpClients.shared().budget();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!(waitsForAnAnswer(planner)
+          && gate.arrived.get() == budget.inFlight(host)
+          && budget.waiting(host) == 0)) {
+        assertThat(System.nanoTime()).as("the plan's first round within 30 s").isLessThan(deadline);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+      }
+      int firstRound = gate.arrived.get();
+      gate.open.countDown();
+      planner.join(TimeUnit.SECONDS.toMillis(60));
+      if (failure.get() != null) {
+        throw new AssertionError("planning failed", failure.get());
+      }
+      return new Planned(partitions.get(), firstRound, server.mediaRequests().size());
     } finally {
+      gate.open.countDown();
       server.faults(FaultInjector.NONE);
     }
+  }
+
+  /** Whether {@code thread} is parked waiting for a future: a plan waiting for an answer. */
+  private static boolean waitsForAnAnswer(Thread thread) {
+    Thread.State state = thread.getState();
+    if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+      return false;
+    }
+    return Arrays.stream(thread.getStackTrace())
+        .anyMatch(
+            frame -> frame.getClassName().startsWith("java.util.concurrent.CompletableFuture"));
   }
 
   private static List<String> ids(MediaCollection collection) {
