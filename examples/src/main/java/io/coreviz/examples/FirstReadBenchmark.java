@@ -79,6 +79,7 @@ public final class FirstReadBenchmark {
             Map<String, Double> repeat = child(server, collection, reader, "repeat");
             check(repeat, expected, reader);
             add(times, reader + " first", repeat.get("first"));
+            add(times, reader + " planning", repeat.getOrDefault("planning", 0.0));
             add(times, reader + " later", repeat.get("later"));
           }
         }
@@ -130,7 +131,10 @@ public final class FirstReadBenchmark {
     table.append(
         String.format(
             Locale.ROOT,
-            "Spark session start in the connector's process: %.2f s%n",
+            "Planning of the connector's first read: %.2f s (%.0f%% of it); Spark session start in"
+                + " its process: %.2f s%n",
+            median(times.get("connector planning")),
+            100 * median(times.get("connector planning")) / median(times.get("connector first")),
             median(times.get("connector spark"))));
     return table.toString();
   }
@@ -245,6 +249,28 @@ public final class FirstReadBenchmark {
                 }
               });
       double sparkUp = (System.nanoTime() - sparkStart) / 1e9;
+      // The scan's description says what its planning cost: "[planning: 19 requests in 0.14 s]".
+      java.util.List<Double> planning = new java.util.concurrent.CopyOnWriteArrayList<>();
+      spark
+          .listenerManager()
+          .register(
+              new org.apache.spark.sql.util.QueryExecutionListener() {
+                @Override
+                public void onSuccess(
+                    String name, org.apache.spark.sql.execution.QueryExecution qe, long nanos) {
+                  java.util.regex.Matcher cost =
+                      java.util.regex.Pattern.compile(
+                              "planning: \\d+ requests[^\\]]* in ([\\d.]+) s")
+                          .matcher(qe.executedPlan().toString());
+                  if (cost.find()) {
+                    planning.add(Double.parseDouble(cost.group(1)));
+                  }
+                }
+
+                @Override
+                public void onFailure(
+                    String name, org.apache.spark.sql.execution.QueryExecution qe, Exception e) {}
+              });
       if (!once) {
         // A Spark query that does not touch the connector: Spark's own first-use costs are paid.
         spark.range(100_000).selectExpr("sum(id)").collect();
@@ -272,10 +298,11 @@ public final class FirstReadBenchmark {
       spark.sparkContext().listenerBus().waitUntilEmpty();
       System.out.printf(
           Locale.ROOT,
-          "RESULT spark=%.3f first=%.3f later=%.3f items=%d%n",
+          "RESULT spark=%.3f first=%.3f later=%.3f planning=%.3f items=%d%n",
           sparkUp,
           first,
           seconds,
+          planning.isEmpty() ? -1.0 : planning.get(0),
           rows.get());
       spark.stop();
       System.exit(0);

@@ -5,27 +5,16 @@ import io.coreviz.emulator.FaultInjector;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.spark.CoreVizDataSource;
-import io.coreviz.spark.client.CoreVizClient;
-import io.coreviz.spark.client.Credentials;
-import io.coreviz.spark.client.HttpClients;
-import io.coreviz.spark.client.MediaPage;
-import io.coreviz.spark.client.MediaQuery;
-import io.coreviz.spark.convert.MediaRowReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
@@ -41,13 +30,13 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  *       {@code reusePlans=false} (two rounds of probes each), and later ones with defaults, which
  *       count the first plan's date windows in their first round;
  *   <li>a naive script: one request at a time, paging by offset;
- *   <li>a plain client with N requests in flight over the offset pages (N = the connector's total
- *       concurrency today, 2, and 16).
+ *   <li>a plain client with N requests in flight over the offset pages (2, and 16).
  * </ol>
  *
- * Every reader parses whole items into rows with the connector's row reader, and must return every
- * item. Each latency has a local server of its own, as another service would be. Results go to
- * stdout and {@code target/scan-benchmark.txt}.
+ * The script and the plain client are {@link PlainClient}: the JDK's HTTP client with its own
+ * connection pool and a Jackson tree per page, sharing nothing with the connector. Every reader
+ * must return every item. Each latency has a local server of its own, as another service would be.
+ * Results go to stdout and {@code target/scan-benchmark.txt}.
  *
  * <pre>
  * mvn -B -pl examples -am -DskipTests -Pscan-benchmark verify
@@ -259,64 +248,35 @@ public final class ScanBenchmark {
     return new Run(reader, expected, seconds, server.mediaRequests().size());
   }
 
-  private static CoreVizClient client(CoreVizEmulator server) {
-    return new CoreVizClient(server.baseUrl(), Credentials.apiKey(KEY), HttpClients.shared());
-  }
-
-  private static Run naive(CoreVizEmulator server, MediaCollection collection, long expected) {
-    server.clearRequests();
-    CoreVizClient client = client(server);
-    MediaQuery query = MediaQuery.of(collection.id());
-    MediaRowReader rows = new MediaRowReader();
-    Set<String> ids = new HashSet<>();
-    long start = System.nanoTime();
-    for (long offset = 0; ; offset += PAGE_SIZE) {
-      MediaPage<InternalRow> page = client.fetch(query.page(offset, PAGE_SIZE), rows);
-      page.items().forEach(row -> ids.add(row.getUTF8String(0).toString()));
-      if (page.items().isEmpty() || page.pagination().saysNoMore()) {
-        break;
-      }
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    check("naive script", ids.size(), expected);
-    return new Run("naive script, 1 in flight", ids.size(), seconds, server.mediaRequests().size());
+  /**
+   * A naive script: one request at a time over the offset pages, with {@link PlainClient} (the
+   * JDK's HTTP client, a Jackson tree per page), sharing nothing with the connector.
+   */
+  private static Run naive(CoreVizEmulator server, MediaCollection collection, long expected)
+      throws Exception {
+    Run run = plain(server, collection, expected, 1);
+    return new Run("naive script, 1 in flight", run.items(), run.seconds(), run.requests());
   }
 
   private static Run concurrent(
       CoreVizEmulator server, MediaCollection collection, long expected, int inFlight)
       throws Exception {
+    return plain(server, collection, expected, inFlight);
+  }
+
+  /** {@link PlainClient} with {@code inFlight} requests at once over the offset pages. */
+  private static Run plain(
+      CoreVizEmulator server, MediaCollection collection, long expected, int inFlight)
+      throws Exception {
     server.clearRequests();
-    CoreVizClient client = client(server);
-    MediaQuery query = MediaQuery.of(collection.id());
-    MediaRowReader rows = new MediaRowReader();
-    Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    Semaphore slots = new Semaphore(inFlight);
+    PlainClient client =
+        new PlainClient(server.baseUrl(), KEY, collection.id(), PAGE_SIZE, inFlight);
     long start = System.nanoTime();
-    MediaPage<InternalRow> first = client.fetch(query.page(0, PAGE_SIZE), rows);
-    first.items().forEach(row -> ids.add(row.getUTF8String(0).toString()));
-    long total = first.pagination().total();
-    List<CompletableFuture<?>> pages = new ArrayList<>();
-    for (long offset = PAGE_SIZE; offset < total; offset += PAGE_SIZE) {
-      slots.acquire();
-      pages.add(
-          client
-              .fetchAsync(query.page(offset, PAGE_SIZE), rows)
-              .whenComplete(
-                  (page, error) -> {
-                    slots.release();
-                    if (page != null) {
-                      page.items().forEach(row -> ids.add(row.getUTF8String(0).toString()));
-                    }
-                  }));
-    }
-    CompletableFuture.allOf(pages.toArray(new CompletableFuture<?>[0])).get();
+    long items = client.readAll();
     double seconds = (System.nanoTime() - start) / 1e9;
-    check("plain client", ids.size(), expected);
+    check("plain client", items, expected);
     return new Run(
-        "plain client, " + inFlight + " in flight",
-        ids.size(),
-        seconds,
-        server.mediaRequests().size());
+        "plain client, " + inFlight + " in flight", items, seconds, server.mediaRequests().size());
   }
 
   private static void check(String reader, long read, long expected) {
