@@ -531,6 +531,7 @@ public final class CoreVizEmulator implements AutoCloseable {
     private boolean localeCollation;
     private boolean unstableTies;
     private boolean unstableScoreTies;
+    private boolean normalizedScores;
     private boolean numbersAsStrings;
 
     private Builder() {}
@@ -549,6 +550,15 @@ public final class CoreVizEmulator implements AutoCloseable {
     public Builder unstableScoreTies(long seed) {
       this.unstableScoreTies = true;
       this.tieSeed = seed;
+      return this;
+    }
+
+    /**
+     * Divides each result set's {@code _score}s by its highest, as a service that normalises
+     * relevance per query does: an item's score then depends on what else the query matches.
+     */
+    public Builder normalizedScores() {
+      this.normalizedScores = true;
       return this;
     }
 
@@ -621,6 +631,7 @@ public final class CoreVizEmulator implements AutoCloseable {
           localeCollation,
           unstableTies,
           unstableScoreTies,
+          normalizedScores,
           numbersAsStrings);
     }
 

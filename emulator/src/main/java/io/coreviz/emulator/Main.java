@@ -45,6 +45,7 @@ public final class Main {
         --locale-collation       sort strings case- and accent-insensitively
         --unstable-ties SEED     order equal sort keys and equal scores anew on every request
         --numbers-as-strings     send BIGINT/NUMERIC values as JSON strings (node-postgres)
+        --normalized-scores      divide each result set's _score by its highest
       Network faults on media requests, drawn from --fault-seed (default 1):
         --latency MS             answer each media request MS milliseconds late (a remote service)
         --drop-connections P     drop a share P (0-1) of connections before the answer
@@ -63,6 +64,7 @@ public final class Main {
       case "--reflexive-subtree" -> builder.reflexiveSubtree();
       case "--locale-collation" -> builder.localeCollation();
       case "--numbers-as-strings" -> builder.numbersAsStrings();
+      case "--normalized-scores" -> builder.normalizedScores();
       default -> {
         return false;
       }

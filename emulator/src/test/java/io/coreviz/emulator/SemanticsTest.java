@@ -1,6 +1,7 @@
 package io.coreviz.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -198,6 +200,52 @@ class SemanticsTest {
 
       assertThat(second).containsExactlyInAnyOrderElementsOf(first).isNotEqualTo(first);
     }
+  }
+
+  @Test
+  void normalizedScoresDependOnWhatElseTheQueryMatches() throws Exception {
+    String words = "q=" + URLEncoder.encode("red shoe", StandardCharsets.UTF_8) + "&limit=1000";
+    try (CoreVizEmulator plain = start(b -> b);
+        CoreVizEmulator normalized = start(CoreVizEmulator.Builder::normalizedScores)) {
+      Map<String, Double> raw = scores(get(plain, words));
+      Map<String, Double> all = scores(get(normalized, words));
+      String best =
+          raw.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+      // The type the query's best item is not: its own best scores less.
+      String other =
+          COLLECTION.items().stream()
+                  .filter(i -> i.id().equals(best))
+                  .findFirst()
+                  .orElseThrow()
+                  .type()
+                  .equals("image")
+              ? "video"
+              : "image";
+      Map<String, Double> typed = scores(get(normalized, words + "&type=" + other));
+      double highest = raw.get(best);
+      double highestTyped =
+          raw.entrySet().stream()
+              .filter(e -> typed.containsKey(e.getKey()))
+              .mapToDouble(Map.Entry::getValue)
+              .max()
+              .orElseThrow();
+
+      assertThat(all.keySet()).isEqualTo(raw.keySet());
+      raw.forEach(
+          (id, score) -> assertThat(all.get(id)).as(id).isCloseTo(score / highest, within(1e-4)));
+      typed.forEach(
+          (id, score) ->
+              assertThat(score).as(id).isCloseTo(raw.get(id) / highestTyped, within(1e-4)));
+      assertThat(highestTyped)
+          .as("the %ss' best is not the query's best", other)
+          .isLessThan(highest);
+    }
+  }
+
+  private static Map<String, Double> scores(JsonNode page) {
+    Map<String, Double> scores = new java.util.HashMap<>();
+    page.get("media").forEach(i -> scores.put(i.get("id").asText(), i.get("_score").asDouble()));
+    return scores;
   }
 
   @Test

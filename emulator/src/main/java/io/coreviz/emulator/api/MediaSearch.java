@@ -104,14 +104,10 @@ public final class MediaSearch {
       if (!selected) {
         continue;
       }
-      if (scorer == null) {
-        hits.add(new Hit(item, null));
-      } else {
-        double score = scorer.score(item);
-        if (score >= query.minScore()) {
-          hits.add(new Hit(item, score));
-        }
-      }
+      hits.add(new Hit(item, scorer == null ? null : scorer.score(item)));
+    }
+    if (scorer != null) {
+      hits = scored(hits, query, semantics);
     }
     if (!inCreationOrder) {
       hits.sort(
@@ -120,6 +116,23 @@ public final class MediaSearch {
               : scoredOrder(semantics.unstableScoreTies() ? tieSalt : 0));
     }
     return hits;
+  }
+
+  /**
+   * The scored hits above {@code query}'s {@code minScore}, each score divided by the highest where
+   * {@code semantics} normalises scores per result set.
+   */
+  private static List<Hit> scored(List<Hit> hits, MediaQuery query, Semantics semantics) {
+    double highest = hits.stream().mapToDouble(Hit::score).max().orElse(0);
+    List<Hit> kept = new ArrayList<>(hits.size());
+    for (Hit hit : hits) {
+      double score =
+          semantics.normalizedScores() && highest > 0 ? round(hit.score() / highest) : hit.score();
+      if (score >= query.minScore()) {
+        kept.add(new Hit(hit.item(), score));
+      }
+    }
+    return kept;
   }
 
   /**

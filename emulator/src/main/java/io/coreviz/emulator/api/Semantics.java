@@ -23,6 +23,9 @@ import java.time.ZoneOffset;
  * @param unstableTies items with equal browse sort keys come in a different order on every request
  * @param unstableScoreTies items with equal {@code _score} come in a different order on every
  *     request
+ * @param normalizedScores each result set's {@code _score}s are divided by its highest, so one
+ *     item's score depends on what else the query matches (a service that normalises relevance per
+ *     query): the same item scores differently in a query narrowed by a filter
  * @param numbersAsStrings BIGINT and NUMERIC values ({@code sizeBytes}, {@code duration}, {@code
  *     folderItemCount}, {@code _score}, {@code pagination.total}) are sent as JSON strings, as
  *     node-postgres does by default
@@ -37,12 +40,23 @@ public record Semantics(
     boolean localeCollation,
     boolean unstableTies,
     boolean unstableScoreTies,
+    boolean normalizedScores,
     boolean numbersAsStrings) {
 
   /** UTC inclusive days, exact totals, filters ANDed, strict subtrees, code-point order. */
   public static final Semantics DEFAULT =
       new Semantics(
-          ZoneOffset.UTC, false, Integer.MAX_VALUE, 0, false, false, false, false, false, false);
+          ZoneOffset.UTC,
+          false,
+          Integer.MAX_VALUE,
+          0,
+          false,
+          false,
+          false,
+          false,
+          false,
+          false,
+          false);
 
   public Semantics {
     if (dayZone == null) {
