@@ -165,6 +165,21 @@ public record MediaQuery(
     return searched.scored() ? searched.withSort(null) : searched;
   }
 
+  /**
+   * The items this scored query searches among, browsed: the same place (its whole subtree, as a
+   * search covers), type, days, tags and cluster, without the search, oldest first.
+   */
+  public MediaQuery browsed() {
+    return copy(f -> {
+          f.recursive = true;
+          f.q = null;
+          f.similarToObjectId = null;
+          f.similarToObjectModel = null;
+          f.minScore = null;
+        })
+        .withSort(Sort.OLDEST_FIRST);
+  }
+
   /** The same query in another order; ignored (null) in scored mode. */
   public MediaQuery withSort(Sort sort) {
     return copy(q -> q.sort = scored() ? null : sort);

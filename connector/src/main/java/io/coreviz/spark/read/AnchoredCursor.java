@@ -232,8 +232,8 @@ final class AnchoredCursor implements Cursor {
     }
   }
 
-  private DataException groupTooLong() {
-    return new DataException(
+  private TiesOutgrowPage groupTooLong() {
+    return new TiesOutgrowPage(
         "CoreViz answered GET "
             + asked.pathAndQuery()
             + " with items that were all read already: more items share one "

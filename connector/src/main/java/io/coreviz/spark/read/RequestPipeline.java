@@ -6,6 +6,7 @@ import io.coreviz.spark.client.MediaRequest;
 import io.coreviz.spark.client.Pagination;
 import io.coreviz.spark.convert.MediaRowReader;
 import io.coreviz.spark.errors.CoreVizException;
+import io.coreviz.spark.errors.DataException;
 import io.coreviz.spark.read.MediaPartitionReader.RowCheck;
 import io.coreviz.spark.read.planning.MediaPartition;
 import io.coreviz.spark.read.planning.Segment;
@@ -42,6 +43,10 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * A dropped request still counts against the task's requests until it is back, and the partition
  * ends only then: no request outlives its task.
  *
+ * <p>A scored segment in which more items share one {@code _score} than a page holds is replaced by
+ * narrower slices of it ({@link Narrowing}), read like the others; rows it gave before are given
+ * again by them, and the reader drops repeated ids. Where it cannot be narrowed, the task fails.
+ *
  * <p>It holds at most {@code 2 × concurrency} pages: those in flight or arrived out of turn, at
  * most {@code concurrency}, and those waiting for Spark; when Spark falls behind, nothing more is
  * sent until it takes a page. Nothing is sent before the first {@link #take()}. Pages come out in
@@ -65,6 +70,9 @@ final class RequestPipeline {
 
   private final Object lock = new Object();
   private final List<Walk> active = new ArrayList<>();
+
+  /** Slices of segments that could not be walked exactly, to walk before the partition's next. */
+  private final Deque<Segment> narrowed = new ArrayDeque<>();
 
   /** Requests sent ahead and dropped, still out: the pipeline ends only once they are back. */
   private final Set<Request> draining = new HashSet<>();
@@ -121,8 +129,8 @@ final class RequestPipeline {
     }
   }
 
-  /** A page for Spark, or what its request failed with. */
-  private record Arrival(Page page, Throwable error) {}
+  /** A page for Spark, or what its segment's walk failed with. */
+  private record Arrival(Page page, Throwable error, Segment segment) {}
 
   /**
    * @param rows reads the scan's columns and, after them, the walk's: {@code id}, {@code
@@ -151,29 +159,65 @@ final class RequestPipeline {
    * sent is back. Taking a page may let more requests go out. A failed request is thrown here.
    */
   Page take() {
-    synchronized (lock) {
-      ensureOpen();
-      if (!started) {
-        started = true;
+    while (true) {
+      synchronized (lock) {
+        ensureOpen();
+        if (!started) {
+          started = true;
+          dispatch();
+        }
+        if (active.isEmpty() && arrived.isEmpty()) {
+          if (!draining.isEmpty()) {
+            awaitDrained(); // their return may let segments start
+            continue;
+          }
+          if (narrowed.isEmpty() && nextSegment >= partition.segments().size()) {
+            return null;
+          }
+          dispatch();
+          continue;
+        }
+      }
+      Arrival next = await(arrived);
+      if (next.error() != null) {
+        narrowOrThrow(next);
+        continue;
+      }
+      synchronized (lock) {
+        ensureOpen();
+        waiting--;
         dispatch();
       }
-      if (active.isEmpty() && arrived.isEmpty()) {
-        while (!draining.isEmpty()) {
-          awaitDrained();
-        }
-        return null;
-      }
+      return next.page();
     }
-    Arrival next = await(arrived);
-    if (next.error() != null) {
-      throw failure(next.error());
+  }
+
+  /**
+   * Replaces a scored segment whose ties outgrew a page with narrower slices, or throws what its
+   * walk failed with.
+   */
+  private void narrowOrThrow(Arrival failed) {
+    Throwable error =
+        failed.error() instanceof CompletionException ? failed.error().getCause() : failed.error();
+    if (!(error instanceof TiesOutgrowPage ties)) {
+      throw failure(error);
+    }
+    Segment segment = failed.segment();
+    if (!segment.query().scored() || segment.limit() != Long.MAX_VALUE || segment.exact()) {
+      throw new DataException(ties.getMessage());
+    }
+    Narrowing.Slices narrower = Narrowing.of(client, segment);
+    List<Segment> slices = narrower.segments();
+    if (slices.isEmpty()) {
+      throw new DataException(ties.getMessage() + "; " + narrower.none());
     }
     synchronized (lock) {
       ensureOpen();
-      waiting--;
+      for (int i = slices.size() - 1; i >= 0; i--) {
+        narrowed.addFirst(slices.get(i));
+      }
       dispatch();
     }
-    return next.page();
   }
 
   /** Requests out now, those sent ahead and dropped included: for tests that wait for quiet. */
@@ -233,8 +277,12 @@ final class RequestPipeline {
         send(walk, due);
       }
     }
-    while (canSend() && active.size() < concurrency && nextSegment < partition.segments().size()) {
-      Walk walk = start(partition.segments().get(nextSegment++));
+    while (canSend()
+        && active.size() < concurrency
+        && (!narrowed.isEmpty() || nextSegment < partition.segments().size())) {
+      Walk walk =
+          start(
+              !narrowed.isEmpty() ? narrowed.pollFirst() : partition.segments().get(nextSegment++));
       MediaRequest first = walk.cursor.next();
       if (first == null) {
         end(walk);
@@ -331,7 +379,7 @@ final class RequestPipeline {
         List<InternalRow> emit = walk.cursor.accept(page);
         walk.received += emit.size();
         waiting++;
-        arrived.add(new Arrival(new Page(asked, emit, walk.check), null));
+        arrived.add(new Arrival(new Page(asked, emit, walk.check), null, walk.segment));
         next = walk.cursor.next();
       } catch (Throwable e) {
         fail(walk, e);
@@ -406,11 +454,11 @@ final class RequestPipeline {
     }
   }
 
-  /** Ends the walk with {@code error}, which {@link #take()} throws when it reaches it. */
+  /** Ends the walk with {@code error}, which {@link #take()} narrows or throws. */
   private void fail(Walk walk, Throwable error) {
     cancel(walk);
     active.remove(walk);
-    arrived.add(new Arrival(null, error));
+    arrived.add(new Arrival(null, error, walk.segment));
   }
 
   /** Accounts for a segment read to its end. Holds the lock. */

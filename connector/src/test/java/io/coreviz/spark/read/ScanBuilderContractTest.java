@@ -169,13 +169,13 @@ class ScanBuilderContractTest {
   }
 
   @Test
-  void aScoredReadIsOnePartitionInRelevanceOrder() {
+  void aScoredReadIsSlicedByDateAndItsTopNIsTheApisRelevanceOrder() {
     CoreVizScanBuilder builder = builder("q", "red shoes");
 
     assertThat(builder.pushTopN(new SortOrder[] {by("_score", SortDirection.DESCENDING)}, 20))
         .isTrue();
     assertThat(builder("q", "red shoes").build().description())
         .contains("q=red+shoes")
-        .contains("[partitionBy=scored (one partition, relevance order)]");
+        .contains("[partitionBy=scored (date windows, relevance order)]");
   }
 }

@@ -3,6 +3,7 @@ package io.coreviz.spark.read.planning;
 import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.MediaPage;
 import io.coreviz.spark.client.MediaQuery;
+import io.coreviz.spark.client.MediaRequest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -86,22 +87,39 @@ final class DatePlanner implements PartitionPlanner {
     if (hint != null && hint.windows().size() > sizing.probesPerRound(3)) {
       hint = null; // its windows and this round's three probes would not go out at once
     }
-    MediaQuery oldestFirst = query.withSort(MediaQuery.Sort.OLDEST_FIRST);
+    // The days of the oldest and newest items bound the windows. A scored query is ranked by
+    // relevance, not by time: its days are those of the same filters browsed, and its own first
+    // page is the one whose total is checked.
+    MediaQuery bounds = query.scored() ? query.browsed() : query;
+    MediaQuery oldestFirst = bounds.withSort(MediaQuery.Sort.OLDEST_FIRST);
     CompletableFuture<MediaPage<InternalRow>> newest =
         client.fetchAsync(
-            query.withSort(MediaQuery.Sort.NEWEST_FIRST).page(0, 1), CreatedAt.READER);
+            bounds.withSort(MediaQuery.Sort.NEWEST_FIRST).page(0, 1), CreatedAt.READER);
     CompletableFuture<MediaPage<InternalRow>> oldestPage =
         client.fetchAsync(oldestFirst.page(0, 1), CreatedAt.READER);
+    MediaRequest counted = query.scored() ? query.request() : oldestFirst.request();
+    CompletableFuture<MediaPage<InternalRow>> countedPage =
+        query.scored() ? client.fetchAsync(counted.page(0, 1), CreatedAt.READER) : oldestPage;
     // With a hint, the last plan's windows are counted, and its total checked, in this first round.
     List<CompletableFuture<Long>> hinted = new ArrayList<>();
     Counts.Ending ending = null;
     if (hint != null) {
       hint.windows().forEach(window -> hinted.add(count(client, query, window)));
-      ending = Counts.ending(client, oldestFirst.request(), hint.total());
+      ending = Counts.ending(client, counted, hint.total());
     }
     try {
       Plan plan =
-          plan(client, query, parallelism, Sizing.join(oldestPage), newest, hint, hinted, ending);
+          plan(
+              client,
+              query,
+              parallelism,
+              Sizing.join(oldestPage),
+              newest,
+              counted,
+              Sizing.join(countedPage),
+              hint,
+              hinted,
+              ending);
       if (key != null && plan.notes().isEmpty()) {
         List<Window> windows = windows(plan.bins());
         if (!windows.isEmpty()) {
@@ -114,6 +132,7 @@ final class DatePlanner implements PartitionPlanner {
       List<CompletableFuture<?>> sent = new ArrayList<>(hinted);
       sent.add(newest);
       sent.add(oldestPage);
+      sent.add(countedPage);
       if (ending != null) {
         sent.add(ending.page());
       }
@@ -127,17 +146,18 @@ final class DatePlanner implements PartitionPlanner {
       int parallelism,
       MediaPage<InternalRow> oldest,
       CompletableFuture<MediaPage<InternalRow>> newest,
+      MediaRequest counted,
+      MediaPage<InternalRow> countedPage,
       Hint hint,
       List<CompletableFuture<Long>> hinted,
       Counts.Ending ending) {
-    MediaQuery oldestFirst = query.withSort(MediaQuery.Sort.OLDEST_FIRST);
     LocalDate first = day(oldest);
     LocalDate last = day(Sizing.join(newest));
     Window whole = new Window(query.dateFrom(), query.dateTo());
     // The windows of the reported total are probed while the total is checked: where the check
     // confirms it (the usual case), planning saves that round trip; where not, they are dropped.
     // With a hint, they were probed beside the total: another round trip saved.
-    long reported = oldest.pagination().total();
+    long reported = countedPage.pagination().total();
     CompletableFuture<List<Bin>> early = null;
     if (first != null && last != null && reported > 0) {
       Sizing.Units units = units(reported, parallelism);
@@ -148,7 +168,7 @@ final class DatePlanner implements PartitionPlanner {
     }
     Counts.Count count;
     try {
-      count = Counts.check(client, oldestFirst.request(), oldest, ending);
+      count = Counts.check(client, counted, countedPage, ending);
     } catch (RuntimeException e) {
       Sizing.settled(early); // no request of a plan outlives it, failed or not
       throw e;
@@ -166,6 +186,10 @@ final class DatePlanner implements PartitionPlanner {
       return new Plan(List.of(), notes);
     }
     if (first == null || last == null) {
+      if (query.scored()) {
+        notes.add("items without createdAt: read as one");
+        return new Plan(List.of(Sizing.whole(query, total)), notes);
+      }
       notes.add("items without createdAt: planned by offset");
       List<Bin> ranges = fallback.split(query, total, parallelism);
       return new Plan(Sizing.join(Sizing.anchored(client, ranges)), notes);
@@ -178,13 +202,17 @@ final class DatePlanner implements PartitionPlanner {
           Sizing.join(
               early != null ? early : split(client, query, whole, first, last, total, units));
     } catch (Mismatch e) {
+      // A scored read cannot be cut by creation time: it is read as one, in relevance order.
       String note =
           e.getMessage()
-              + ": the server's dateFrom/dateTo do not split this read exactly, so it is planned"
-              + " by creation-time cuts instead";
+              + ": the server's dateFrom/dateTo do not split this read exactly, so it is "
+              + (query.scored() ? "read as one" : "planned by creation-time cuts instead");
       LOG.warn("CoreViz scan of {}: {}", query.request().path(), note);
       notes.add(note);
-      bins = Sizing.join(sizing.cuts(client, query, total, units));
+      bins =
+          query.scored()
+              ? List.of(Sizing.whole(query, total))
+              : Sizing.join(sizing.cuts(client, query, total, units));
     }
     return new Plan(Packing.balance(bins, partitions), notes);
   }
@@ -240,7 +268,10 @@ final class DatePlanner implements PartitionPlanner {
       return CompletableFuture.completedFuture(List.of());
     }
     if (!a.isBefore(b)) {
-      return sizing.cuts(client, window.of(query), count, units); // one day: by creation time
+      // One day: by creation time; a scored read's day is read as one, in relevance order.
+      return query.scored()
+          ? CompletableFuture.completedFuture(List.of(Sizing.whole(window.of(query), count)))
+          : sizing.cuts(client, window.of(query), count, units);
     }
     if (count <= 2 * units.max()) {
       // A counted window is read with all of its task's requests (ahead of its walk), so one of

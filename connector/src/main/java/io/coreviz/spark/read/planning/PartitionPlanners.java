@@ -1,17 +1,16 @@
 package io.coreviz.spark.read.planning;
 
-import io.coreviz.spark.client.CoreVizClient;
-import io.coreviz.spark.client.MediaQuery;
 import io.coreviz.spark.options.CoreVizOptions;
 import io.coreviz.spark.options.ReadOptions;
-import java.util.List;
 
 /** Chooses the planner for a read. */
 public final class PartitionPlanners {
 
   private PartitionPlanners() {}
 
-  /** The planner of {@code partitionBy}; a scored read is always one partition (see below). */
+  /**
+   * The planner of {@code partitionBy}; a scored read is sliced by date ({@link ScoredPlanner}).
+   */
   public static PartitionPlanner forOptions(ReadOptions options) {
     Sizing sizing =
         new Sizing(
@@ -21,7 +20,7 @@ public final class PartitionPlanners {
             options.value(CoreVizOptions.MAX_CONCURRENT_REQUESTS),
             options.value(CoreVizOptions.MAX_CONCURRENT_REQUESTS_PER_EXECUTOR));
     if (options.scored()) {
-      return SCORED;
+      return new ScoredPlanner(new DatePlanner(sizing, options.value(CoreVizOptions.REUSE_PLANS)));
     }
     return switch (options.partitionBy()) {
       case DATE -> new DatePlanner(sizing, options.value(CoreVizOptions.REUSE_PLANS));
@@ -29,22 +28,4 @@ public final class PartitionPlanners {
       case OFFSET -> new OffsetPlanner(sizing);
     };
   }
-
-  /**
-   * Scored reads ({@code q}, {@code similarToObjectId}): the whole result in one partition, read in
-   * relevance order by a reader that is exact while equal scores come back in a different order on
-   * every request. No probe: the reader reads to the last page.
-   */
-  private static final PartitionPlanner SCORED =
-      new PartitionPlanner() {
-        @Override
-        public Plan plan(CoreVizClient client, MediaQuery query, int parallelism) {
-          return Plan.of(List.of(Bin.of(Segment.all(query), 1)));
-        }
-
-        @Override
-        public String toString() {
-          return "scored (one partition, relevance order)";
-        }
-      };
 }
