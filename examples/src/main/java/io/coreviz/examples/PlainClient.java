@@ -34,13 +34,25 @@ public final class PlainClient {
   private final String collectionId;
   private final int pageSize;
   private final int inFlight;
+  private final String params;
 
   public PlainClient(String endpoint, String key, String collectionId, int pageSize, int inFlight) {
+    this(endpoint, key, collectionId, pageSize, inFlight, "");
+  }
+
+  private PlainClient(
+      String endpoint, String key, String collectionId, int pageSize, int inFlight, String params) {
     this.endpoint = endpoint;
     this.key = key;
     this.collectionId = collectionId;
     this.pageSize = pageSize;
     this.inFlight = inFlight;
+    this.params = params;
+  }
+
+  /** The same client with more query parameters, e.g. {@code &q=red+shoe}, URL-encoded. */
+  PlainClient with(String encodedParams) {
+    return new PlainClient(endpoint, key, collectionId, pageSize, inFlight, params + encodedParams);
   }
 
   /** Reads every item of the collection; returns how many there were. */
@@ -76,7 +88,8 @@ public final class PlainClient {
                         + "/media?recursive=true&sortBy=createdAt&sortDirection=asc&limit="
                         + pageSize
                         + "&offset="
-                        + offset))
+                        + offset
+                        + params))
             .header("x-api-key", key)
             .timeout(Duration.ofSeconds(60))
             .build();

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
@@ -41,7 +43,12 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * <pre>
  * mvn -B -pl examples -am -DskipTests -Pscan-benchmark verify
  * mvn -B -pl examples -am -DskipTests -Pscan-benchmark verify -Dscan.args="20000 0,50,200"
+ * mvn -B -pl examples -am -DskipTests -Pscan-benchmark verify -Dscan.args="20000 50 scored"
  * </pre>
+ *
+ * With {@code scored}, it times a search instead ({@link #SEARCH}, which nearly every item
+ * matches): the connector's scored read against the naive script and the plain client over the same
+ * query's offset pages.
  */
 public final class ScanBenchmark {
 
@@ -58,7 +65,16 @@ public final class ScanBenchmark {
     }
   }
 
+  /** Words nearly every generated item holds one of: its tags, labels or description. */
+  static final String SEARCH =
+      "red blue green black white yellow spring summer autumn winter shoe bag person car dog cat"
+          + " bicycle bottle chair tree";
+
   public static void main(String[] args) throws Exception {
+    if (args.length > 2 && args[2].equals("scored")) {
+      scored(Integer.parseInt(args[0]), Integer.parseInt(args[1]));
+      return;
+    }
     int items = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     List<Integer> latencies = new ArrayList<>();
     for (String ms : (args.length > 1 ? args[1] : "0,50,200").split(",")) {
@@ -144,6 +160,111 @@ public final class ScanBenchmark {
     Path out = Path.of("target", "scan-benchmark.txt");
     Files.createDirectories(out.getParent());
     Files.writeString(out, report, StandardCharsets.UTF_8);
+  }
+
+  /** A search nearly every item matches, at {@code latency} ms a request. */
+  private static void scored(int size, int latency) throws Exception {
+    MediaCollection collection = SyntheticCollection.generate(23, size);
+    Map<String, String> search = Map.of("q", SEARCH, "minScore", "0.01");
+    String encoded =
+        "&q=" + java.net.URLEncoder.encode(SEARCH, StandardCharsets.UTF_8) + "&minScore=0.01";
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("ScanBenchmark")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate();
+    StringBuilder report = new StringBuilder();
+    try (CoreVizEmulator server = server(collection, Duration.ofMillis(latency))) {
+      long matches =
+          new PlainClient(server.baseUrl(), KEY, collection.id(), PAGE_SIZE, 16)
+              .with(encoded)
+              .readAll();
+      List<Run> connector = new ArrayList<>();
+      List<Run> plain = new ArrayList<>();
+      for (int i = 0; i < REPEATS; i++) {
+        server.clearRequests();
+        long start = System.nanoTime();
+        search(spark, server, collection, search).write().format("noop").mode("overwrite").save();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        connector.add(
+            new Run("coreviz, a search", matches, seconds, server.mediaRequests().size()));
+        plain.add(searchClient(server, collection, encoded, matches, 16));
+      }
+      // Untimed: the read returns every match, each once.
+      List<Row> ids = search(spark, server, collection, search).select("id").collectAsList();
+      check("coreviz search, rows", ids.size(), matches);
+      check("coreviz search, distinct ids", new java.util.HashSet<>(ids).size(), matches);
+      List<Run> runs = new ArrayList<>();
+      runs.add(median(connector));
+      runs.add(searchClient(server, collection, encoded, matches, 1));
+      runs.add(median(plain));
+      report.append(
+          String.format(
+              Locale.ROOT,
+              "Scan benchmark, %s: a search (q of %d words, minScore 0.01) that %,d of %,d items"
+                  + " match, %d ms added per request, page size %d, %d cores, Spark local[2];"
+                  + " connector and 16-in-flight client: median of %d runs in turns%n"
+                  + "| reader | items/s | vs naive | seconds | requests |%n|---|---|---|---|---|%n",
+              LocalDate.now(),
+              SEARCH.split(" ").length,
+              matches,
+              collection.items().size(),
+              latency,
+              PAGE_SIZE,
+              Runtime.getRuntime().availableProcessors(),
+              REPEATS));
+      Run naive = runs.get(1);
+      for (Run run : runs) {
+        report.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %,.0f | %.2fx | %.2f | %d |%n",
+                run.reader(),
+                run.itemsPerSecond(),
+                naive.seconds() / run.seconds(),
+                run.seconds(),
+                run.requests()));
+      }
+    } finally {
+      spark.stop();
+    }
+    System.out.print(report);
+    Path out = Path.of("target", "scan-benchmark-scored.txt");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, report, StandardCharsets.UTF_8);
+  }
+
+  private static Dataset<Row> search(
+      SparkSession spark,
+      CoreVizEmulator server,
+      MediaCollection collection,
+      Map<String, String> search) {
+    return spark
+        .read()
+        .format("coreviz")
+        .options(options(server, collection, true))
+        .options(search)
+        .load();
+  }
+
+  private static Run searchClient(
+      CoreVizEmulator server, MediaCollection collection, String encoded, long matches, int n)
+      throws Exception {
+    server.clearRequests();
+    long start = System.nanoTime();
+    long items =
+        new PlainClient(server.baseUrl(), KEY, collection.id(), PAGE_SIZE, n)
+            .with(encoded)
+            .readAll();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    check("plain client", items, matches);
+    return new Run(
+        n == 1 ? "naive script, 1 in flight" : "plain client, " + n + " in flight",
+        items,
+        seconds,
+        server.mediaRequests().size());
   }
 
   /** The servers started so far: each gets a loopback address of its own. */
