@@ -266,8 +266,22 @@ public final class CoreVizOptions {
           null,
           "earliest",
           "streaming reads: the first createdAt read, an ISO-8601 instant"
-              + " (`2026-11-30T00:00:00Z`), or `earliest`",
+              + " (`2026-11-30T00:00:00Z`), `earliest`, or `latest`",
           CoreVizOptions::startingTimestamp);
+
+  /**
+   * {@link #STARTING_TIMESTAMP} {@code latest}: only what is created after the first run starts.
+   */
+  public static final long LATEST = Long.MAX_VALUE;
+
+  public static final OptionSpec<Integer> MAX_ITEMS_PER_TRIGGER =
+      OptionSpec.integer(
+          "maxItemsPerTrigger",
+          1_000_000,
+          1,
+          Integer.MAX_VALUE,
+          "streaming reads: about the most items a micro-batch reads (the items of one instant"
+              + " stay together)");
 
   public static final OptionSpec<Boolean> ALLOW_INSECURE_HTTP =
       OptionSpec.bool(
@@ -318,7 +332,8 @@ public final class CoreVizOptions {
           MAX_REQUESTS_PER_SECOND,
           MAX_CONCURRENT_REQUESTS_PER_EXECUTOR,
           ALLOW_INSECURE_HTTP,
-          STARTING_TIMESTAMP);
+          STARTING_TIMESTAMP,
+          MAX_ITEMS_PER_TRIGGER);
 
   private CoreVizOptions() {}
 
@@ -413,6 +428,9 @@ public final class CoreVizOptions {
     if (value.equalsIgnoreCase("earliest")) {
       return null;
     }
+    if (value.equalsIgnoreCase("latest")) {
+      return LATEST;
+    }
     try {
       java.time.Instant instant = java.time.OffsetDateTime.parse(value).toInstant();
       return Math.addExact(
@@ -421,7 +439,8 @@ public final class CoreVizOptions {
       throw ConfigurationException.invalid(
           name,
           value,
-          "expected earliest or an ISO-8601 instant with a zone, e.g. 2026-11-30T00:00:00Z");
+          "expected earliest, latest or an ISO-8601 instant with a zone, e.g."
+              + " 2026-11-30T00:00:00Z");
     }
   }
 }

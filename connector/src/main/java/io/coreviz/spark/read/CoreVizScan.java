@@ -49,7 +49,7 @@ final class CoreVizScan implements Scan {
           "a CoreViz stream reads items in creation order; q and similarToObjectId rank them by"
               + " relevance instead: read them with spark.read");
     }
-    return new CoreVizStream(options);
+    return new CoreVizStream(options, checkpointLocation);
   }
 
   @Override

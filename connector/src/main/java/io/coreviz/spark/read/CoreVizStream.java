@@ -11,7 +11,10 @@ import io.coreviz.spark.options.ReadOptions;
 import io.coreviz.spark.read.planning.CreatedAt;
 import io.coreviz.spark.read.planning.PartitionPlanners;
 import io.coreviz.spark.read.pushdown.FilterTranslator;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +29,7 @@ import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.connector.read.streaming.Offset;
 import org.apache.spark.sql.connector.read.streaming.ReadLimit;
+import org.apache.spark.sql.connector.read.streaming.ReadMaxRows;
 import org.apache.spark.sql.connector.read.streaming.ReportsSourceMetrics;
 import org.apache.spark.sql.connector.read.streaming.SupportsTriggerAvailableNow;
 import org.apache.spark.sql.types.DataTypes;
@@ -53,22 +57,37 @@ final class CoreVizStream
   private static final int MOST_TIES = 10_000;
 
   private final ReadOptions options;
+  private final String checkpoint;
   private final RequestStats newestRequests = new RequestStats();
   private CreationOffset target;
 
-  CoreVizStream(ReadOptions options) {
+  /** The newest items found by the last {@link #latestOffset}, for the metrics. */
+  private volatile CreationOffset newest;
+
+  /** Items after the last batch's end as counted when it was planned, or -1 where not counted. */
+  private volatile long behind = -1;
+
+  CoreVizStream(ReadOptions options, String checkpoint) {
     this.options = options;
+    this.checkpoint = checkpoint;
   }
 
   @Override
   public Offset initialOffset() {
     Long from = options.value(CoreVizOptions.STARTING_TIMESTAMP);
-    return (from == null ? CreationOffset.EARLIEST : CreationOffset.before(from)).toSpark();
+    if (from == null) {
+      return CreationOffset.EARLIEST.toSpark();
+    }
+    return (from == CoreVizOptions.LATEST ? newest() : CreationOffset.before(from)).toSpark();
   }
 
   @Override
   public Offset deserializeOffset(String json) {
-    return CreationOffset.parse(json).toSpark();
+    try {
+      return CreationOffset.parse(json).toSpark();
+    } catch (DataException e) {
+      throw new DataException("in checkpoint " + checkpoint + ": " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -81,26 +100,63 @@ final class CoreVizStream
     return newest().toSpark();
   }
 
+  /**
+   * The end of the next batch: the newest items (as of the run's start with AvailableNow), or,
+   * under a {@code maxRows} limit ({@code maxItemsPerTrigger}), an earlier end about that many
+   * items on that keeps each instant's items together. Costs one request where nothing is new;
+   * under a limit, one more where anything is, and about 2·log₂ of a day's items more where more
+   * than the limit is.
+   */
   @Override
   public Offset latestOffset(Offset start, ReadLimit limit) {
     CreationOffset from = start == null ? CreationOffset.EARLIEST : CreationOffset.of(start);
-    return from.advancedTo(target != null ? target : newest()).toSpark();
+    newest = target != null ? target : newest();
+    CreationOffset end = from.advancedTo(newest);
+    behind = 0;
+    if (end.equals(from) || !(limit instanceof ReadMaxRows most)) {
+      return end.toSpark();
+    }
+    CreationIndex index =
+        new CreationIndex(options.client().client(newestRequests), options.query());
+    CreationOffset bound = index.bound(from, most.maxRows());
+    if (bound != null && bound.createdAt() < end.createdAt()) {
+      behind = index.behind(bound);
+      return bound.toSpark();
+    }
+    return end.toSpark();
   }
 
   /**
-   * The source's own requests, shown in each {@code StreamingQueryProgress}: those that find the
-   * newest items ({@code newestItemRequests}, retries included) and their retries.
+   * The source's state in each {@code StreamingQueryProgress}: {@code itemsBehindLatest} (items
+   * created after the batch's end, counted when the batch was planned), {@code newestCreatedAt}
+   * (the newest item the stream has seen), {@code lagSeconds} (from the batch's end to it), and the
+   * requests that find the newest items ({@code newestItemRequests}, retries included) and their
+   * retries.
    */
   @Override
   public Map<String, String> metrics(Optional<Offset> latestConsumedOffset) {
-    return Map.of(
-        "newestItemRequests", String.valueOf(newestRequests.requests.get()),
-        "newestItemRetries", String.valueOf(newestRequests.retries.get()));
+    Map<String, String> metrics = new LinkedHashMap<>();
+    CreationOffset seen = newest;
+    CreationOffset consumed = latestConsumedOffset.map(CreationOffset::of).orElse(null);
+    if (seen != null && seen.createdAt() != Long.MIN_VALUE) {
+      metrics.put(
+          "newestCreatedAt", Instant.EPOCH.plus(seen.createdAt(), ChronoUnit.MICROS).toString());
+      if (consumed != null && consumed.createdAt() != Long.MIN_VALUE) {
+        long lag = Math.max(0, seen.createdAt() - consumed.createdAt());
+        metrics.put("lagSeconds", String.format(java.util.Locale.ROOT, "%.3f", lag / 1e6));
+      }
+    }
+    if (behind >= 0) {
+      metrics.put("itemsBehindLatest", String.valueOf(behind));
+    }
+    metrics.put("newestItemRequests", String.valueOf(newestRequests.requests.get()));
+    metrics.put("newestItemRetries", String.valueOf(newestRequests.retries.get()));
+    return metrics;
   }
 
   @Override
   public ReadLimit getDefaultReadLimit() {
-    return ReadLimit.allAvailable();
+    return ReadLimit.maxRows(options.value(CoreVizOptions.MAX_ITEMS_PER_TRIGGER));
   }
 
   @Override

@@ -15,8 +15,9 @@ import org.apache.spark.sql.connector.read.streaming.Offset;
 /**
  * Where a stream of a collection stands: every item created before {@code createdAt} has been read,
  * and of those created at that very instant, the ones in {@code ids}. Creation times never change,
- * so this names the same items whenever it is read again. Stored in the checkpoint as JSON; equal
- * offsets have equal JSON (ids sorted).
+ * so this names the same items whenever it is read again. Stored in the checkpoint as JSON with a
+ * {@code version} ({@value #VERSION}; offsets written before versions were kept read as version 1);
+ * equal offsets have equal JSON (ids sorted).
  *
  * @param createdAt microseconds since the epoch; {@link Long#MIN_VALUE} before the first item
  * @param ids the ids created at {@code createdAt} already read
@@ -24,6 +25,9 @@ import org.apache.spark.sql.connector.read.streaming.Offset;
 record CreationOffset(long createdAt, SortedSet<String> ids) implements Serializable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The version of the JSON this writes, and the newest it reads. */
+  static final int VERSION = 1;
 
   /** Before every item. */
   static final CreationOffset EARLIEST = new CreationOffset(Long.MIN_VALUE, new TreeSet<>());
@@ -64,6 +68,7 @@ record CreationOffset(long createdAt, SortedSet<String> ids) implements Serializ
 
   String json() {
     ObjectNode node = JSON.createObjectNode();
+    node.put("version", VERSION);
     if (createdAt != Long.MIN_VALUE) {
       node.put("createdAt", Instant.EPOCH.plus(createdAt, ChronoUnit.MICROS).toString());
     }
@@ -79,8 +84,19 @@ record CreationOffset(long createdAt, SortedSet<String> ids) implements Serializ
   static CreationOffset parse(String json) {
     try {
       JsonNode node = JSON.readTree(json);
-      JsonNode micros = node.get("micros");
-      JsonNode ids = node.get("ids");
+      JsonNode version = node == null ? null : node.get("version");
+      if (version != null && !(version.canConvertToInt() && version.asInt() == VERSION)) {
+        throw new DataException(
+            "the checkpoint holds a CoreViz stream offset of version "
+                + version
+                + ", and this connector reads version "
+                + VERSION
+                + " (and offsets without a version): "
+                + json
+                + ". Read it with the connector that wrote it, or start a new checkpoint");
+      }
+      JsonNode micros = node == null ? null : node.get("micros");
+      JsonNode ids = node == null ? null : node.get("ids");
       if (micros == null || !micros.canConvertToLong() || ids == null || !ids.isArray()) {
         throw new DataException(
             "a CoreViz stream offset needs \"micros\" and \"ids\"; the checkpoint holds " + json);

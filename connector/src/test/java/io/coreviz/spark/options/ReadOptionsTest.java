@@ -159,8 +159,8 @@ class ReadOptionsTest {
         "pushDown|off|true or false",
         "pushDownLimit|maybe|true or false",
         "startingTimestamp|2026-11-30|ISO-8601 instant with a zone",
-        "startingTimestamp|2026-11-30T00:00:00|earliest or an ISO-8601 instant",
-        "startingTimestamp|yesterday|earliest or an ISO-8601 instant",
+        "startingTimestamp|2026-11-30T00:00:00|earliest, latest or an ISO-8601 instant",
+        "startingTimestamp|yesterday|earliest, latest or an ISO-8601 instant",
       })
   void badValuesNameTheOptionTheValueAndWhatIsValid(String option, String value, String valid) {
     Map<String, String> options = new HashMap<>(Map.of("collectionId", ID, "apiKey", "k"));
