@@ -32,6 +32,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.storage.StorageLevel;
 
@@ -487,9 +488,33 @@ public final class QualityJob {
               reading.get() / 1e9,
               merging.get() / 1e9,
               total - (reading.get() + merging.get()) / 1e9));
+      progress.note(streamState(query));
     } catch (TimeoutException | StreamingQueryException e) {
       throw new IOException("the incremental read failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * How far the stream got: its micro-batches and the source's state after the last of them ({@code
+   * itemsBehindLatest}, {@code newestCreatedAt}, {@code lagSeconds}).
+   */
+  static String streamState(StreamingQuery query) {
+    StreamingQueryProgress[] reports = query.recentProgress();
+    long batches = java.util.Arrays.stream(reports).filter(p -> p.numInputRows() > 0).count();
+    Map<String, String> metrics = Map.of();
+    for (StreamingQueryProgress report : reports) {
+      if (report.sources().length > 0 && !report.sources()[0].metrics().isEmpty()) {
+        metrics = report.sources()[0].metrics();
+      }
+    }
+    return String.format(
+        java.util.Locale.ROOT,
+        "stream: %d micro-batches; items behind the newest: %s, newest item created at %s,"
+            + " lag %s s",
+        batches,
+        metrics.getOrDefault("itemsBehindLatest", "0"),
+        metrics.getOrDefault("newestCreatedAt", "-"),
+        metrics.getOrDefault("lagSeconds", "0"));
   }
 
   /** The sets with a member among {@code ids}. */

@@ -87,7 +87,27 @@ class QualityHistoryTest {
 
       List<MediaItem> added = QualityJob.grow(collection, 1);
       MediaItem fixed = fixDimensionsOfOne(collection);
-      QualityJob.Result second = QualityJob.run(spark, incremental);
+      java.io.PrintStream console = System.out;
+      java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+      QualityJob.Result second;
+      try {
+        System.setOut(
+            new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        second = QualityJob.run(spark, incremental);
+      } finally {
+        System.setOut(console);
+      }
+      console.print(printed.toString(java.nio.charset.StandardCharsets.UTF_8));
+      Instant newest =
+          collection.items().stream()
+              .map(MediaItem::createdAt)
+              .max(Instant::compareTo)
+              .orElseThrow();
+      assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8))
+          .as("the stream's state, printed after the read")
+          .contains(
+              "stream: 1 micro-batches; items behind the newest: 0, newest item created at "
+                  + newest);
 
       assertThat(second.run().newItems()).isEqualTo(added.size());
       assertThat(second.run().checked()).isEqualTo(added.size());
