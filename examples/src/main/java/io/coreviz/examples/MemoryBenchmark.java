@@ -19,17 +19,23 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
 
 /**
  * Memory of a large scan: {@code items} items (default 1,000,000) read with default options, all
  * columns, to Spark's noop sink, by Spark {@code local[2]} in a JVM of its own with a 512 MB heap
  * ({@code -Xmx512m}); the local server runs in this JVM. The Spark JVM samples its used heap every
  * 20 ms and reports the peak, the time its collectors took and the rows Spark read (which must be
- * every item). Results go to stdout and {@code target/memory-benchmark.txt}.
+ * every item). Results go to stdout and {@code target/memory-benchmark.txt}. With {@code stream N},
+ * it times a stream's first run instead ({@code Trigger.AvailableNow}, {@code maxItemsPerTrigger}
+ * N, to the noop sink) and counts its micro-batches; results go to {@code
+ * target/memory-benchmark-stream.txt}.
  *
  * <pre>
  * mvn -B -pl examples -am -DskipTests -Pmemory-benchmark verify
  * mvn -B -pl examples -am -DskipTests -Pmemory-benchmark verify -Dmemory.args=200000
+ * mvn -B -pl examples -am -DskipTests -Pmemory-benchmark verify -Dmemory.args="1000000 stream 100000"
  * </pre>
  */
 public final class MemoryBenchmark {
@@ -41,6 +47,8 @@ public final class MemoryBenchmark {
 
   public static void main(String[] args) throws Exception {
     int items = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    // "stream N": a first streaming run (AvailableNow) with maxItemsPerTrigger N instead.
+    String perTrigger = args.length > 2 && args[1].equals("stream") ? args[2] : null;
     long generating = System.nanoTime();
     MediaCollection collection = SyntheticCollection.generate(29, items);
     double generated = (System.nanoTime() - generating) / 1e9;
@@ -60,6 +68,9 @@ public final class MemoryBenchmark {
       command.add(server.baseUrl());
       command.add(collection.id());
       command.add(String.valueOf(collection.items().size()));
+      if (perTrigger != null) {
+        command.add(perTrigger);
+      }
       Process spark = new ProcessBuilder(command).redirectErrorStream(true).start();
       StringBuilder rows = new StringBuilder();
       try (BufferedReader out =
@@ -82,16 +93,21 @@ public final class MemoryBenchmark {
     String report =
         String.format(
             Locale.ROOT,
-            "Memory benchmark, %s: %,d items (generated in %.0f s), Spark local[2] with -Xmx%s,"
+            "Memory benchmark, %s: %,d items (generated in %.0f s), %s, Spark local[2] with -Xmx%s,"
                 + " %d cores%n%s",
             LocalDate.now(),
             collection.items().size(),
             generated,
+            perTrigger == null
+                ? "a batch read"
+                : "a first streaming run (AvailableNow, maxItemsPerTrigger " + perTrigger + ")",
             HEAP,
             Runtime.getRuntime().availableProcessors(),
             result);
     System.out.print(report);
-    Path out = Path.of("target", "memory-benchmark.txt");
+    Path out =
+        Path.of(
+            "target", perTrigger == null ? "memory-benchmark.txt" : "memory-benchmark-stream.txt");
     Files.createDirectories(out.getParent());
     Files.writeString(out, report, StandardCharsets.UTF_8);
   }
@@ -142,17 +158,43 @@ public final class MemoryBenchmark {
               });
       long gcBefore = gcMillis();
       long start = System.nanoTime();
-      session
-          .read()
-          .format("coreviz")
-          .option("endpoint", endpoint)
-          .option("apiKey", KEY)
-          .option("collectionId", collectionId)
-          .load()
-          .write()
-          .format("noop")
-          .mode("overwrite")
-          .save();
+      String batches = "";
+      if (args.length > 3) {
+        StreamingQuery query =
+            session
+                .readStream()
+                .format("coreviz")
+                .option("endpoint", endpoint)
+                .option("apiKey", KEY)
+                .option("collectionId", collectionId)
+                .option("maxItemsPerTrigger", args[3])
+                .load()
+                .writeStream()
+                .format("noop")
+                .option(
+                    "checkpointLocation",
+                    Files.createTempDirectory("memory-benchmark-checkpoint").toString())
+                .trigger(Trigger.AvailableNow())
+                .start();
+        query.awaitTermination();
+        batches =
+            " | "
+                + java.util.Arrays.stream(query.recentProgress())
+                    .filter(progress -> progress.numInputRows() > 0)
+                    .count();
+      } else {
+        session
+            .read()
+            .format("coreviz")
+            .option("endpoint", endpoint)
+            .option("apiKey", KEY)
+            .option("collectionId", collectionId)
+            .load()
+            .write()
+            .format("noop")
+            .mode("overwrite")
+            .save();
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
       session.sparkContext().listenerBus().waitUntilEmpty();
       long gc = gcMillis() - gcBefore;
@@ -162,16 +204,19 @@ public final class MemoryBenchmark {
       }
       System.out.printf(
           Locale.ROOT,
-          "RESULT | rows read | seconds | items/s | peak heap used | heap max | GC time |%n"
-              + "RESULT |---|---|---|---|---|---|%n"
-              + "RESULT | %,d | %.1f | %,.0f | %,d MB | %,d MB | %.1f s (%.0f%% of the scan) |%n",
+          "RESULT | rows read | seconds | items/s | peak heap used | heap max | GC time |%s%n"
+              + "RESULT |---|---|---|---|---|---|%s%n"
+              + "RESULT | %,d | %.1f | %,.0f | %,d MB | %,d MB | %.1f s (%.0f%% of the scan)%s |%n",
+          batches.isEmpty() ? "" : " micro-batches |",
+          batches.isEmpty() ? "" : "---|",
           rows.get(),
           seconds,
           rows.get() / seconds,
           peak.get() >> 20,
           memory.getHeapMemoryUsage().getMax() >> 20,
           gc / 1e3,
-          100 * gc / 1e3 / seconds);
+          100 * gc / 1e3 / seconds,
+          batches);
       session.stop();
     }
 
