@@ -5,7 +5,6 @@ import io.coreviz.spark.client.ClientSettings;
 import io.coreviz.spark.client.Credentials;
 import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.clip.image.ImageFetcher;
-import io.coreviz.spark.options.ReadOptions;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -84,10 +83,11 @@ final class BlobChecks {
 
   /**
    * One row of {@link #SCHEMA} per image and video among {@code items} (rows of the coreviz table),
-   * its blob fetched with the endpoint, credentials and retries {@code options} name.
+   * its blob fetched with the endpoint, credentials and retries a read with {@code options}
+   * resolves ({@link JobClient}).
    */
   static Inspection inspect(Dataset<Row> items, Map<String, String> options) {
-    ClientSettings client = ReadOptions.parse(options, System::getenv, key -> null).client();
+    ClientSettings client = JobClient.of(items.sparkSession(), options);
     LongAccumulator retries =
         items.sparkSession().sparkContext().longAccumulator("Media checks download retries");
     Inspector inspector =

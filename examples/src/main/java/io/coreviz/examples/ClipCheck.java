@@ -3,6 +3,7 @@ package io.coreviz.examples;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 
+import io.coreviz.spark.client.ClientSettings;
 import io.coreviz.spark.clip.ClipScorer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -61,8 +62,9 @@ final class ClipCheck {
             .setImageCol("blob")
             .setTextCol("text")
             .setEmbeddingCol("embedding");
-    if (options.containsKey("apiKey")) {
-      scorer.setApiKey(options.get("endpoint"), options.get("apiKey"));
+    ClientSettings client = JobClient.of(items.sparkSession(), options);
+    if (client.credentials() != null) {
+      scorer.setCredentials(client.endpoint(), client.credentials());
     }
     return scorer
         .transform(wanted)

@@ -300,8 +300,16 @@ public final class ClipScorer extends Transformer implements MLWritable {
    * is only for deployments that serve blobs behind the API. Not saved with the stage.
    */
   public ClipScorer setApiKey(String endpoint, String apiKey) {
+    return setCredentials(endpoint, Credentials.apiKey(apiKey));
+  }
+
+  /**
+   * {@link #setApiKey} for any credentials the connector resolves (a key, a key file read on each
+   * executor, a Bearer token), e.g. a read's own: {@code ReadOptions.parse(…).client()}.
+   */
+  public ClipScorer setCredentials(String endpoint, Credentials credentials) {
     this.endpoint = endpoint;
-    this.credentials = Credentials.apiKey(apiKey);
+    this.credentials = credentials;
     return this;
   }
 
