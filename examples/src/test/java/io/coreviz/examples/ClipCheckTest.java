@@ -1,6 +1,7 @@
 package io.coreviz.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.data.PlantedDefects;
@@ -104,6 +105,11 @@ class ClipCheckTest {
                 assertThat(n).as(reason).isEqualTo(withoutImages);
               }
             });
+    // The truth: the connector's scorer (golden-checked in its own tests) run apart from the job,
+    // on the local server's stored items and their served bytes.
+    Map<String, Reference> truth = new HashMap<>();
+    Map<String, List<Float>> reference = new HashMap<>();
+    reference(described, truth, reference);
     List<Row> written = spark.read().parquet(clip.parquet().toString()).collectAsList();
     assertThat(written).hasSize(described.size());
     Map<String, String> textById = new HashMap<>();
@@ -112,34 +118,62 @@ class ClipCheckTest {
             textById.put(
                 item.id(), item.description() != null ? item.description() : item.prompt()));
     long below = 0;
+    int compared = 0;
     for (Row row : written) {
+      String id = row.getString(0);
       assertThat(row.getString(row.fieldIndex("text")))
-          .as("text of %s", row.getString(0))
-          .isEqualTo(textById.get(row.getString(0)));
+          .as("text of %s", id)
+          .isEqualTo(textById.get(id));
       Object score = row.get(row.fieldIndex("clip_score"));
+      Reference expected = truth.get(id);
+      if (expected != null) {
+        if (expected.score() == null) {
+          assertThat(score).as("clip_score of %s", id).isNull();
+        } else {
+          assertThat(((Number) score).doubleValue())
+              .as("clip_score of %s", id)
+              .isCloseTo(expected.score(), within(1e-3));
+        }
+        compared++;
+      }
       if (score != null) {
-        assertThat(((Number) score).doubleValue()).isBetween(-100.0, 100.0);
         below += ((Number) score).doubleValue() < 20 ? 1 : 0;
       }
     }
+    assertThat(compared).as("described images compared").isGreaterThan(described.size() / 3);
     assertThat(clip.lowMatch()).as("rows written with a score below 20").isEqualTo(below);
 
-    // Near copies: the planted sets (found by the perceptual hash, QualityMediaChecksTest) and
-    // every pair of embeddings at MIN_COSINE or more, other than pairs of the same bytes.
-    Set<String> expected = new HashSet<>();
-    planted.nearSets().forEach(expected::addAll);
-    Set<Set<String>> sameBytes = GeneratedBlobs.sameBytes(collection);
+    // The embeddings kept: exactly the images with an embedding of their own bytes, each equal to
+    // the reference's.
     List<Row> embedded =
         QualityHistory.inFolder(spark, out.resolve("warehouse").toString(), collection.id())
             .embeddings()
             .collectAsList();
+    Map<String, List<Float>> kept = new HashMap<>();
+    embedded.forEach(row -> kept.put(row.getString(0), row.getList(2)));
+    assertThat(kept.keySet()).as("embedded ids").isEqualTo(reference.keySet());
+    reference.forEach(
+        (id, vector) -> {
+          for (int d = 0; d < vector.size(); d++) {
+            assertThat(kept.get(id).get(d))
+                .as("embedding of %s", id)
+                .isCloseTo(vector.get(d), within(1e-5f));
+          }
+        });
+
+    // Near copies: the planted sets (found by the perceptual hash, QualityMediaChecksTest) and
+    // every pair of reference embeddings at MIN_COSINE or more, other than pairs of the same bytes.
+    Set<String> expected = new HashSet<>();
+    planted.nearSets().forEach(expected::addAll);
+    Set<Set<String>> sameBytes = GeneratedBlobs.sameBytes(collection);
+    List<String> ids = List.copyOf(reference.keySet());
     int byClip = 0;
-    for (int i = 0; i < embedded.size(); i++) {
-      for (int j = i + 1; j < embedded.size(); j++) {
-        String x = embedded.get(i).getString(0);
-        String y = embedded.get(j).getString(0);
+    for (int i = 0; i < ids.size(); i++) {
+      for (int j = i + 1; j < ids.size(); j++) {
+        String x = ids.get(i);
+        String y = ids.get(j);
         boolean same = sameBytes.stream().anyMatch(set -> set.contains(x) && set.contains(y));
-        if (!same && cosine(embedded.get(i).getList(2), embedded.get(j).getList(2)) >= MIN_COSINE) {
+        if (!same && cosine(reference.get(x), reference.get(y)) >= MIN_COSINE) {
           byClip += expected.add(x) | expected.add(y) ? 1 : 0;
         }
       }
@@ -149,6 +183,61 @@ class ClipCheckTest {
         FlaggedIds.byReason(
             spark.read().parquet(result.flaggedParquet().toString()), QualityChecks.MEDIA_REASONS);
     assertThat(flagged.get("near_duplicate")).isEqualTo(expected);
+  }
+
+  /** The reference's text score of a described image; null where it has none. */
+  private record Reference(Double score) {}
+
+  /** The blob URLs of the stored images, with their texts (null where undescribed). */
+  private static org.apache.spark.sql.Dataset<Row> storedImages(List<MediaItem> described) {
+    Set<String> describedIds = new HashSet<>();
+    described.forEach(item -> describedIds.add(item.id()));
+    List<Row> rows = new java.util.ArrayList<>();
+    for (MediaItem item : collection.media()) {
+      if (MediaItem.IMAGE.equals(item.type())) {
+        String text =
+            !describedIds.contains(item.id())
+                ? null
+                : item.description() != null ? item.description() : item.prompt();
+        rows.add(
+            org.apache.spark.sql.RowFactory.create(
+                item.id(), server.blobUrl(collection.id(), item.blobKey()), text));
+      }
+    }
+    return spark.createDataFrame(
+        rows,
+        new org.apache.spark.sql.types.StructType()
+            .add("id", "string")
+            .add("blob", "string")
+            .add("text", "string"));
+  }
+
+  /**
+   * One pass of the connector's scorer over every stored image: the text score of each described
+   * one (in {@code scores}) and the embedding of each that has one (in {@code embeddings}).
+   */
+  private static void reference(
+      List<MediaItem> described,
+      Map<String, Reference> scores,
+      Map<String, List<Float>> embeddings) {
+    new io.coreviz.spark.clip.ClipScorer()
+        .setModelPath(MODEL)
+        .setImageCol("blob")
+        .setTextCol("text")
+        .setEmbeddingCol("embedding")
+        .transform(storedImages(described))
+        .select("id", "text", "clip_score", "embedding")
+        .collectAsList()
+        .forEach(
+            row -> {
+              if (!row.isNullAt(1)) {
+                scores.put(
+                    row.getString(0), new Reference(row.isNullAt(2) ? null : row.getDouble(2)));
+              }
+              if (!row.isNullAt(3)) {
+                embeddings.put(row.getString(0), row.getList(3));
+              }
+            });
   }
 
   private static double cosine(List<Float> a, List<Float> b) {
