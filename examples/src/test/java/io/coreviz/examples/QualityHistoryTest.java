@@ -10,9 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -61,6 +64,22 @@ class QualityHistoryTest {
         history.flags().filter("first_seen_run = '" + runId + "'"), QualityChecks.RULES.keySet());
   }
 
+  private static Set<String> ids(Dataset<Row> media) {
+    return media.select("id").collectAsList().stream()
+        .map(row -> row.getString(0))
+        .collect(Collectors.toSet());
+  }
+
+  /** The ids the history says {@code runId} saw first. */
+  private static Set<String> seenBy(QualityHistory history, String runId) {
+    return ids(history.media().filter("first_seen_run = '" + runId + "'"));
+  }
+
+  /** The ids the history says {@code runId} checked (last). */
+  private static Set<String> checkedBy(QualityHistory history, String runId) {
+    return ids(history.media().filter("checked_run = '" + runId + "'"));
+  }
+
   /**
    * Three nights of one collection (each run costs Spark and Delta some seconds, so one scenario):
    * a run that died after reading part of it, a first run, items added and one fixed at the source,
@@ -79,9 +98,18 @@ class QualityHistoryTest {
           spark.read().format("coreviz").options(incremental.options()).load().limit(50),
           "crashed-run",
           Timestamp.from(Instant.now()));
+      Set<String> crashed = ids(history.media().filter("first_seen_run = 'crashed-run'"));
+      assertThat(crashed).hasSize(50);
 
       QualityJob.Result first = QualityJob.run(spark, incremental);
       int size = collection.items().size();
+      Set<String> all = collection.items().stream().map(MediaItem::id).collect(Collectors.toSet());
+      Set<String> firstNew = new HashSet<>(all);
+      firstNew.removeAll(crashed);
+      assertThat(seenBy(history, first.run().runId())).as("first run: new ids").isEqualTo(firstNew);
+      assertThat(checkedBy(history, first.run().runId()))
+          .as("first run: checked ids, the crashed run's included")
+          .isEqualTo(all);
       assertThat(first.run().newItems()).isEqualTo(size - 50);
       assertThat(first.run().checked()).isEqualTo(size);
 
@@ -109,6 +137,13 @@ class QualityHistoryTest {
               "stream: 1 micro-batches; items behind the newest: 0, newest item created at "
                   + newest);
 
+      Set<String> addedIds = added.stream().map(MediaItem::id).collect(Collectors.toSet());
+      assertThat(seenBy(history, second.run().runId()))
+          .as("second run: new ids")
+          .isEqualTo(addedIds);
+      assertThat(checkedBy(history, second.run().runId()))
+          .as("second run: checked ids")
+          .isEqualTo(addedIds);
       assertThat(second.run().newItems()).isEqualTo(added.size());
       assertThat(second.run().checked()).isEqualTo(added.size());
       assertThat(second.run().items()).isEqualTo(collection.items().size());
