@@ -41,7 +41,11 @@ class WhatTheReaderFoundTest {
               .load()
               .select("id");
 
-      assertThat(ids.collectAsList()).hasSize(collection.items().size());
+      assertThat(ids.collectAsList().stream().map(row -> row.getString(0)).toList())
+          .as("every stored id once")
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(
+              collection.items().stream().map(MediaItem::id).toList());
       assertThat(ids.queryExecution().explainString(ExplainMode.fromString("simple")))
           .containsPattern("\\[planned: the \\d+ date windows from \\[…, 20\\d\\d-\\d\\d-\\d\\d\\]")
           .contains("planned by creation-time cuts instead")
@@ -60,7 +64,11 @@ class WhatTheReaderFoundTest {
               .load()
               .select("id");
 
-      assertThat(ids.collectAsList()).hasSize(collection.items().size());
+      assertThat(ids.collectAsList().stream().map(row -> row.getString(0)).toList())
+          .as("every stored id once")
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(
+              collection.items().stream().map(MediaItem::id).toList());
       assertThat(ids.queryExecution().explainString(ExplainMode.fromString("simple")))
           .contains(
               "pagination.total said 100 but the results end after " + collection.items().size());
