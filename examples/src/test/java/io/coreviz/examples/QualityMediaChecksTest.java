@@ -123,6 +123,15 @@ class QualityMediaChecksTest {
     assertThat(widestBits).isLessThanOrEqualTo(DuplicateSets.MAX_DISTANCE);
     assertThat(widestColors).isLessThanOrEqualTo(DuplicateSets.MAX_COLOR_DISTANCE);
     assertThat(closestColorsOfThose).isGreaterThan(DuplicateSets.MAX_COLOR_DISTANCE);
+    // The margins docs/quality-job.md gives for these pictures.
+    assertThat(widestBits).as("bits between a copy and its original, at most").isEqualTo(12);
+    assertThat(widestColors)
+        .as("colour levels between a copy and its original, at most")
+        .isCloseTo(4.7, org.assertj.core.api.Assertions.within(0.05));
+    assertThat(closeInBits).as("pairs of other pictures within the bits").isEqualTo(16);
+    assertThat(closestColorsOfThose)
+        .as("their colour levels apart, at least")
+        .isGreaterThanOrEqualTo(30);
   }
 
   @Test
