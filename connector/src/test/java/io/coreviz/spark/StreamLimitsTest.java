@@ -1,5 +1,9 @@
 package io.coreviz.spark;
 
+import static io.coreviz.spark.StreamFixtures.created;
+import static io.coreviz.spark.StreamFixtures.ids;
+import static io.coreviz.spark.StreamFixtures.newest;
+import static io.coreviz.spark.StreamFixtures.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +20,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -55,17 +58,6 @@ class StreamLimitsTest {
   /** Batch id to the (id, createdAt) of the rows it read, for the run in progress. */
   private static final Map<Long, List<Row>> batches = Collections.synchronizedMap(new TreeMap<>());
 
-  private static DataStreamReader stream(CoreVizEmulator server, MediaCollection collection) {
-    return spark
-        .readStream()
-        .format("coreviz")
-        .option("endpoint", server.baseUrl())
-        .option("apiKey", KEY)
-        .option("collectionId", collection.id())
-        .option("pageSize", "20")
-        .option("itemsPerPartition", "60");
-  }
-
   /**
    * One AvailableNow run; returns its progress reports, and leaves its batches in {@link #batches}.
    */
@@ -93,33 +85,6 @@ class StreamLimitsTest {
     return ids;
   }
 
-  private static List<String> ids(List<MediaItem> items) {
-    return items.stream().map(MediaItem::id).toList();
-  }
-
-  /** {@code count} new items created {@code after} the given instant, {@code apart} ms apart. */
-  private static List<MediaItem> created(
-      MediaCollection collection, long seed, int count, Instant after, long apart) {
-    List<MediaItem> media = new ArrayList<>();
-    List<MediaItem> templates = SyntheticCollection.generate(seed, count, 0).media();
-    for (int i = 0; i < templates.size(); i++) {
-      MediaItem anchor = collection.media().get(i * 7 % collection.media().size());
-      media.add(
-          templates
-              .get(i)
-              .withPath(anchor.parentPath() + "." + templates.get(i).id())
-              .withCreatedAt(after.plusMillis(apart * (1 + i))));
-    }
-    return media;
-  }
-
-  private static Instant newest(MediaCollection collection) {
-    return collection.items().stream()
-        .map(MediaItem::createdAt)
-        .max(Comparator.naturalOrder())
-        .orElseThrow();
-  }
-
   /** A collection of {@code size} items and {@code tied} more at one instant in its middle. */
   private static MediaCollection withATieGroup(long seed, int size, int tied) {
     MediaCollection collection = SyntheticCollection.generate(seed, size);
@@ -136,7 +101,7 @@ class StreamLimitsTest {
     MediaCollection collection = withATieGroup(81, 300, 25);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      run(stream(server, collection).option("maxItemsPerTrigger", "50"), "cp");
+      run(stream(spark, server, KEY, collection).option("maxItemsPerTrigger", "50"), "cp");
 
       assertThat(read())
           .doesNotHaveDuplicates()
@@ -174,7 +139,7 @@ class StreamLimitsTest {
         .forEach(item -> tied.add(item.id()));
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      run(stream(server, collection).option("maxItemsPerTrigger", "30"), "cp");
+      run(stream(spark, server, KEY, collection).option("maxItemsPerTrigger", "30"), "cp");
 
       assertThat(read())
           .doesNotHaveDuplicates()
@@ -193,7 +158,7 @@ class StreamLimitsTest {
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       List<StreamingQueryProgress> progress =
-          run(stream(server, collection).option("maxItemsPerTrigger", "100"), "cp");
+          run(stream(spark, server, KEY, collection).option("maxItemsPerTrigger", "100"), "cp");
 
       long total = collection.items().size();
       long readSoFar = 0;
@@ -221,7 +186,8 @@ class StreamLimitsTest {
     MediaCollection collection = SyntheticCollection.generate(87, 150);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      DataStreamReader latest = stream(server, collection).option("startingTimestamp", "latest");
+      DataStreamReader latest =
+          stream(spark, server, KEY, collection).option("startingTimestamp", "latest");
       run(latest, "cp");
       assertThat(read()).isEmpty();
 
@@ -251,7 +217,7 @@ class StreamLimitsTest {
       List<MediaItem> later = created(collection, 90, 7, newest(collection), 1);
       later.forEach(item -> collection.add(item, Map.of()));
 
-      run(stream(server, collection), "cp");
+      run(stream(spark, server, KEY, collection), "cp");
 
       assertThat(read()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids(later));
       assertThat(Files.readString(checkpoint.resolve("offsets/1"))).contains("\"version\":1");
@@ -269,7 +235,7 @@ class StreamLimitsTest {
     assertThat(Files.readString(offsets)).contains("\"version\":7");
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      assertThatThrownBy(() -> run(stream(server, collection), "cp"))
+      assertThatThrownBy(() -> run(stream(spark, server, KEY, collection), "cp"))
           .hasStackTraceContaining("offset of version 7")
           .hasStackTraceContaining(checkpoint.getFileName().toString());
     }
@@ -309,7 +275,7 @@ class StreamLimitsTest {
       String checkpoint = dir.resolve("cp").toString();
       VoidRun once =
           () ->
-              stream(server, collection)
+              stream(spark, server, KEY, collection)
                   .option("maxItemsPerTrigger", "60")
                   .load()
                   .select("id", "createdAt")

@@ -1,5 +1,9 @@
 package io.coreviz.spark;
 
+import static io.coreviz.spark.StreamFixtures.created;
+import static io.coreviz.spark.StreamFixtures.ids;
+import static io.coreviz.spark.StreamFixtures.newest;
+import static io.coreviz.spark.StreamFixtures.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,17 +49,6 @@ class StreamingReadTest {
   private static final Map<Long, List<String>> batches =
       Collections.synchronizedMap(new TreeMap<>());
 
-  private static DataStreamReader stream(CoreVizEmulator server, MediaCollection collection) {
-    return spark
-        .readStream()
-        .format("coreviz")
-        .option("endpoint", server.baseUrl())
-        .option("apiKey", KEY)
-        .option("collectionId", collection.id())
-        .option("pageSize", "20")
-        .option("itemsPerPartition", "60");
-  }
-
   /** One AvailableNow run that records each batch's ids; returns the ids it read, in all. */
   private List<String> runOnce(DataStreamReader reader, String checkpoint)
       throws TimeoutException, StreamingQueryException {
@@ -80,39 +72,12 @@ class StreamingReadTest {
     return all;
   }
 
-  private static List<String> ids(List<MediaItem> items) {
-    return items.stream().map(MediaItem::id).toList();
-  }
-
-  /** {@code count} new items created {@code after} the given instant (1 ms apart), in folders. */
-  private static List<MediaItem> created(
-      MediaCollection collection, long seed, int count, Instant after) {
-    List<MediaItem> media = new ArrayList<>();
-    List<MediaItem> templates = SyntheticCollection.generate(seed, count, 0).media();
-    for (int i = 0; i < templates.size(); i++) {
-      MediaItem anchor = collection.media().get(i * 7 % collection.media().size());
-      media.add(
-          templates
-              .get(i)
-              .withPath(anchor.parentPath() + "." + templates.get(i).id())
-              .withCreatedAt(after.plusMillis(1 + i)));
-    }
-    return media;
-  }
-
-  private static Instant newest(MediaCollection collection) {
-    return collection.items().stream()
-        .map(MediaItem::createdAt)
-        .max(Comparator.naturalOrder())
-        .orElseThrow();
-  }
-
   @Test
   void aSecondAvailableNowRunReadsExactlyTheItemsCreatedSinceTheFirst() throws Exception {
     MediaCollection collection = SyntheticCollection.generate(61, 300);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      List<String> first = runOnce(stream(server, collection), "cp");
+      List<String> first = runOnce(stream(spark, server, KEY, collection), "cp");
       assertThat(first)
           .doesNotHaveDuplicates()
           .containsExactlyInAnyOrderElementsOf(ids(collection.items()));
@@ -120,9 +85,9 @@ class StreamingReadTest {
       // Created later; two at the very instant of the newest item read (its id set counts), and
       // one created before it, which a stream cannot see (README says so).
       Instant mark = newest(collection);
-      List<MediaItem> later = new ArrayList<>(created(collection, 62, 6, mark));
-      List<MediaItem> tied = created(collection, 63, 2, mark.minusMillis(1));
-      List<MediaItem> older = created(collection, 64, 1, mark.minusSeconds(3_600));
+      List<MediaItem> later = new ArrayList<>(created(collection, 62, 6, mark, 1));
+      List<MediaItem> tied = created(collection, 63, 2, mark.minusMillis(1), 1);
+      List<MediaItem> older = created(collection, 64, 1, mark.minusSeconds(3_600), 1);
       for (MediaItem item : later) {
         collection.add(item, Map.of());
       }
@@ -131,7 +96,7 @@ class StreamingReadTest {
       }
       collection.add(older.get(0), Map.of());
 
-      List<String> second = runOnce(stream(server, collection), "cp");
+      List<String> second = runOnce(stream(spark, server, KEY, collection), "cp");
       List<String> expected = new ArrayList<>(ids(later));
       expected.addAll(ids(tied));
       assertThat(second).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
@@ -144,10 +109,11 @@ class StreamingReadTest {
     MediaCollection collection = SyntheticCollection.generate(65, 120);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      assertThat(runOnce(stream(server, collection), "cp")).hasSize(collection.items().size());
+      assertThat(runOnce(stream(spark, server, KEY, collection), "cp"))
+          .hasSize(collection.items().size());
       server.clearRequests();
 
-      assertThat(runOnce(stream(server, collection), "cp")).isEmpty();
+      assertThat(runOnce(stream(spark, server, KEY, collection), "cp")).isEmpty();
       assertThat(batches).as("micro-batches run").isEmpty();
       assertThat(server.mediaRequests()).as("requests of the second run").hasSize(1);
     }
@@ -164,7 +130,7 @@ class StreamingReadTest {
       VoidRun run =
           () -> {
             StreamingQuery query =
-                stream(server, collection)
+                stream(spark, server, KEY, collection)
                     .option("maxRetries", "0")
                     .load()
                     .select("id", "createdAt")
@@ -179,7 +145,7 @@ class StreamingReadTest {
       run.run();
 
       Instant mark = newest(collection);
-      List<MediaItem> beforeCrash = created(collection, 67, 15, mark);
+      List<MediaItem> beforeCrash = created(collection, 67, 15, mark, 1);
       beforeCrash.forEach(item -> collection.add(item, Map.of()));
       // The batch's offsets are logged, then every request of the batch's read (its window has
       // both ends; finding the batch's end sends none) fails: the query dies between logging its
@@ -195,7 +161,7 @@ class StreamingReadTest {
       assertThat(Path.of(checkpoint, "commits", "0")).as("batch 0, committed").exists();
 
       server.faults(FaultInjector.NONE);
-      List<MediaItem> afterCrash = created(collection, 68, 5, mark.plusSeconds(60));
+      List<MediaItem> afterCrash = created(collection, 68, 5, mark.plusSeconds(60), 1);
       afterCrash.forEach(item -> collection.add(item, Map.of()));
       run.run();
 
@@ -219,7 +185,7 @@ class StreamingReadTest {
 
       List<String> read =
           runOnce(
-              stream(server, collection)
+              stream(spark, server, KEY, collection)
                   .option("type", "image")
                   .option("startingTimestamp", from.toString()),
               "cp");
@@ -241,7 +207,7 @@ class StreamingReadTest {
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       StreamingQuery query =
-          stream(server, collection)
+          stream(spark, server, KEY, collection)
               .load()
               .select("id")
               .writeStream()
@@ -252,7 +218,7 @@ class StreamingReadTest {
               .start();
       try {
         query.processAllAvailable();
-        List<MediaItem> later = created(collection, 71, 4, newest(collection));
+        List<MediaItem> later = created(collection, 71, 4, newest(collection), 1);
         later.forEach(item -> collection.add(item, Map.of()));
         query.processAllAvailable();
 
@@ -274,7 +240,8 @@ class StreamingReadTest {
     MediaCollection collection = SyntheticCollection.generate(72, 10);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      assertThatThrownBy(() -> runOnce(stream(server, collection).option("q", "a cat"), "cp"))
+      assertThatThrownBy(
+              () -> runOnce(stream(spark, server, KEY, collection).option("q", "a cat"), "cp"))
           .hasStackTraceContaining("creation order")
           .hasStackTraceContaining("spark.read");
     }

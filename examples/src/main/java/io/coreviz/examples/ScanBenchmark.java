@@ -95,13 +95,7 @@ public final class ScanBenchmark {
                 PAGE_SIZE,
                 Runtime.getRuntime().availableProcessors(),
                 REPEATS));
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("ScanBenchmark")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .getOrCreate();
+    SparkSession spark = session();
     try {
       try (CoreVizEmulator server = server(collection, Duration.ZERO)) {
         warmUp(spark, server, collection);
@@ -168,13 +162,7 @@ public final class ScanBenchmark {
     Map<String, String> search = Map.of("q", SEARCH, "minScore", "0.01");
     String encoded =
         "&q=" + java.net.URLEncoder.encode(SEARCH, StandardCharsets.UTF_8) + "&minScore=0.01";
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("ScanBenchmark")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .getOrCreate();
+    SparkSession spark = session();
     StringBuilder report = new StringBuilder();
     try (CoreVizEmulator server = server(collection, Duration.ofMillis(latency))) {
       long matches =
@@ -265,6 +253,15 @@ public final class ScanBenchmark {
         items,
         seconds,
         server.mediaRequests().size());
+  }
+
+  private static SparkSession session() {
+    return SparkSession.builder()
+        .master("local[2]")
+        .appName("ScanBenchmark")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate();
   }
 
   /** The servers started so far: each gets a loopback address of its own. */
