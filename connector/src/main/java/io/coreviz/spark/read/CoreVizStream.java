@@ -104,8 +104,8 @@ final class CoreVizStream
    * The end of the next batch: the newest items (as of the run's start with AvailableNow), or,
    * under a {@code maxRows} limit ({@code maxItemsPerTrigger}), an earlier end about that many
    * items on that keeps each instant's items together. Costs one request where nothing is new;
-   * under a limit, one more where anything is, and about 2·log₂ of a day's items more where more
-   * than the limit is.
+   * under a limit, one more where anything is, and about 2·log₂ of the items between the day before
+   * the start and the start more where the items since that day outnumber the limit.
    */
   @Override
   public Offset latestOffset(Offset start, ReadLimit limit) {
