@@ -118,14 +118,7 @@ public final class QualityHistory {
    * insert-only merge without rewriting any file of the table.
    */
   public void insertNewMedia(Dataset<Row> items, String runId, Timestamp at) {
-    Dataset<Row> source =
-        items
-            .withColumn("first_seen_run", lit(runId))
-            .withColumn("first_seen_at", lit(at))
-            .withColumn("checked_run", lit(null).cast("string"));
-    if (!exists("media")) {
-      write(source.limit(0), "media", SaveMode.ErrorIfExists);
-    }
+    Dataset<Row> source = seenBy(items, runId, at);
     delta("media")
         .as("t")
         .merge(source.as("s"), "t.id = s.id")
@@ -134,8 +127,11 @@ public final class QualityHistory {
         .execute();
   }
 
-  /** Adds the items not seen yet and updates those already kept (a full run). */
-  public void mergeMedia(Dataset<Row> items, String runId, Timestamp at) {
+  /**
+   * {@code items} as rows of the media table, first seen by {@code runId} at {@code at} and not
+   * checked yet; creates the table from their schema where there is none.
+   */
+  private Dataset<Row> seenBy(Dataset<Row> items, String runId, Timestamp at) {
     Dataset<Row> source =
         items
             .withColumn("first_seen_run", lit(runId))
@@ -144,6 +140,12 @@ public final class QualityHistory {
     if (!exists("media")) {
       write(source.limit(0), "media", SaveMode.ErrorIfExists);
     }
+    return source;
+  }
+
+  /** Adds the items not seen yet and updates those already kept (a full run). */
+  public void mergeMedia(Dataset<Row> items, String runId, Timestamp at) {
+    Dataset<Row> source = seenBy(items, runId, at);
     Map<String, String> update = new LinkedHashMap<>();
     for (String column : items.columns()) {
       update.put("`" + column + "`", "s.`" + column + "`");
