@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -236,18 +234,7 @@ public final class FirstReadBenchmark {
               .config("spark.ui.enabled", "false")
               .config("spark.ui.showConsoleProgress", "false")
               .getOrCreate();
-      AtomicLong rows = new AtomicLong();
-      spark
-          .sparkContext()
-          .addSparkListener(
-              new SparkListener() {
-                @Override
-                public void onTaskEnd(SparkListenerTaskEnd end) {
-                  if (end.taskMetrics() != null) {
-                    rows.addAndGet(end.taskMetrics().inputMetrics().recordsRead());
-                  }
-                }
-              });
+      AtomicLong rows = SparkReads.rowsRead(spark);
       double sparkUp = (System.nanoTime() - sparkStart) / 1e9;
       // The scan's description says what its planning cost: "[planning: 19 requests in 0.14 s]".
       java.util.List<Double> planning = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -281,17 +268,7 @@ public final class FirstReadBenchmark {
         spark.sparkContext().listenerBus().waitUntilEmpty();
         rows.set(0);
         long start = System.nanoTime();
-        spark
-            .read()
-            .format("coreviz")
-            .option("endpoint", endpoint)
-            .option("apiKey", KEY)
-            .option("collectionId", collectionId)
-            .load()
-            .write()
-            .format("noop")
-            .mode("overwrite")
-            .save();
+        SparkReads.toNoop(spark, endpoint, KEY, collectionId);
         seconds = (System.nanoTime() - start) / 1e9;
         first = read == 1 ? seconds : first;
       }

@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
@@ -144,18 +142,7 @@ public final class MemoryBenchmark {
               .config("spark.ui.enabled", "false")
               .config("spark.ui.showConsoleProgress", "false")
               .getOrCreate();
-      AtomicLong rows = new AtomicLong();
-      session
-          .sparkContext()
-          .addSparkListener(
-              new SparkListener() {
-                @Override
-                public void onTaskEnd(SparkListenerTaskEnd end) {
-                  if (end.taskMetrics() != null) {
-                    rows.addAndGet(end.taskMetrics().inputMetrics().recordsRead());
-                  }
-                }
-              });
+      AtomicLong rows = SparkReads.rowsRead(session);
       long gcBefore = gcMillis();
       long start = System.nanoTime();
       String batches = "";
@@ -183,17 +170,7 @@ public final class MemoryBenchmark {
                     .filter(progress -> progress.numInputRows() > 0)
                     .count();
       } else {
-        session
-            .read()
-            .format("coreviz")
-            .option("endpoint", endpoint)
-            .option("apiKey", KEY)
-            .option("collectionId", collectionId)
-            .load()
-            .write()
-            .format("noop")
-            .mode("overwrite")
-            .save();
+        SparkReads.toNoop(session, endpoint, KEY, collectionId);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       session.sparkContext().listenerBus().waitUntilEmpty();
