@@ -42,24 +42,23 @@ final class CreationIndex {
     if (at(after, most) == null) {
       return null;
     }
-    long first = firstAfter(after, from.createdAt());
-    InternalRow limit = at(after, first + most);
+    Position first = firstAfter(after, from.createdAt());
+    InternalRow limit = at(after, first.offset() + most);
     if (limit == null) {
       return null;
     }
     long instant = limit.getLong(0);
-    InternalRow next = at(after, first);
-    if (next != null && next.getLong(0) < instant) {
+    if (first.item() != null && first.item().getLong(0) < instant) {
       return CreationOffset.before(instant);
     }
-    return new CreationOffset(instant, idsAt(after, first, instant));
+    return new CreationOffset(instant, idsAt(after, first.offset(), instant));
   }
 
   /** How many items follow {@code consumed}: counted, not taken from the service's total. */
   long behind(CreationOffset consumed) {
     MediaQuery after = after(consumed);
     long all = Counts.of(client, after.request()).items();
-    return Math.max(0, all - firstAfter(after, consumed.createdAt()));
+    return Math.max(0, all - firstAfter(after, consumed.createdAt()).offset());
   }
 
   /** The query from the day before {@code from}'s UTC day on (all of it before the first item). */
@@ -76,16 +75,22 @@ final class CreationIndex {
     return query.withDates(day, query.dateTo());
   }
 
-  /** The first offset of {@code after} whose item was created after {@code micros}. */
-  private long firstAfter(MediaQuery after, long micros) {
+  /** An offset of the stream's query and its item ({@code createdAt}, {@code id}), or null. */
+  private record Position(long offset, InternalRow item) {}
+
+  /**
+   * The first offset of {@code after} whose item was created after {@code micros}, and its item.
+   */
+  private Position firstAfter(MediaQuery after, long micros) {
     if (micros == Long.MIN_VALUE) {
-      return 0;
+      return new Position(0, at(after, 0));
     }
     long below = -1; // an offset known to hold an item created at or before micros
     long above = 0; // an offset known to be past them
+    InternalRow aboveItem;
     for (long step = 1; ; step *= 2) {
-      InternalRow item = at(after, above);
-      if (item == null || item.getLong(0) > micros) {
+      aboveItem = at(after, above);
+      if (aboveItem == null || aboveItem.getLong(0) > micros) {
         break;
       }
       below = above;
@@ -96,11 +101,12 @@ final class CreationIndex {
       InternalRow item = at(after, middle);
       if (item == null || item.getLong(0) > micros) {
         above = middle;
+        aboveItem = item;
       } else {
         below = middle;
       }
     }
-    return above;
+    return new Position(above, aboveItem);
   }
 
   /** The ids created at {@code instant}, read from offset {@code from} on. */
