@@ -1,12 +1,20 @@
 package io.coreviz.examples;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.FaultInjector;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.spark.convert.MediaSchema;
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +42,12 @@ import org.apache.spark.sql.SparkSession;
  *   <li><b>later reads</b>: the fifth read in each of those JVMs.
  * </ul>
  *
- * Every run must return every item. Each row is the median of {@code runs} processes, the readers
- * taking turns. Results go to stdout and {@code target/first-read-benchmark.txt}.
+ * Beside them, what Spark itself pays on first use of a read of this schema: Spark's own JSON
+ * reader on the same items from a local file (no requests at all, the connector's schema given),
+ * its first read after a Spark query and its fifth, in a fresh JVM per run.
+ *
+ * <p>Every run must return every item. Each row is the median of {@code runs} processes, the
+ * readers taking turns. Results go to stdout and {@code target/first-read-benchmark.txt}.
  *
  * <pre>
  * mvn -B -pl examples -am -DskipTests -Pfirst-read-benchmark verify
@@ -65,6 +77,7 @@ public final class FirstReadBenchmark {
           CoreVizEmulator.builder().collection(collection).credential(KEY).threads(64).start()) {
         server.faults(FaultInjector.latency(Duration.ofMillis(latency)));
         long expected = collection.items().size();
+        Path items = itemsFile(server, collection);
         // The server's own warm-up: its sorts and JIT are not what a client pays.
         child(server, collection, "plain", "once");
         Map<String, List<Double>> times = new HashMap<>();
@@ -80,6 +93,10 @@ public final class FirstReadBenchmark {
             add(times, reader + " planning", repeat.getOrDefault("planning", 0.0));
             add(times, reader + " later", repeat.get("later"));
           }
+          Map<String, Double> json = child(server, collection, "spark-json", "repeat", items);
+          check(json, expected, "spark-json");
+          add(times, "spark-json first", json.get("first"));
+          add(times, "spark-json later", json.get("later"));
         }
         report.append(table(size, expected, latency, runs, times));
       }
@@ -134,6 +151,13 @@ public final class FirstReadBenchmark {
             median(times.get("connector planning")),
             100 * median(times.get("connector planning")) / median(times.get("connector first")),
             median(times.get("connector spark"))));
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "Spark's own JSON reader, the same items from a local file (no requests, the"
+                + " connector's schema): first read %.2f s, later reads %.2f s%n",
+            median(times.get("spark-json first")),
+            median(times.get("spark-json later"))));
     return table.toString();
   }
 
@@ -158,9 +182,49 @@ public final class FirstReadBenchmark {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
+  /**
+   * Every item of the collection as the server sends it, one JSON object per line, in a file for
+   * Spark's own JSON reader; fetched once, the same way for every run.
+   */
+  private static Path itemsFile(CoreVizEmulator server, MediaCollection collection)
+      throws Exception {
+    Path out = Path.of("target", "first-read-items-" + collection.items().size() + ".jsonl");
+    Files.createDirectories(out.getParent());
+    HttpClient http = HttpClient.newHttpClient();
+    ObjectMapper json = new ObjectMapper();
+    long written = 0;
+    try (BufferedWriter lines = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+      for (boolean more = true; more; ) {
+        URI page =
+            URI.create(
+                server.baseUrl()
+                    + "/api/dataset/"
+                    + collection.id()
+                    + "/media?recursive=true&sortBy=createdAt&sortDirection=asc&limit=1000&offset="
+                    + written);
+        HttpResponse<byte[]> answer =
+            http.send(
+                HttpRequest.newBuilder(page).header("x-api-key", KEY).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode body = json.readTree(answer.body());
+        for (JsonNode item : body.get("media")) {
+          lines.write(json.writeValueAsString(item));
+          lines.newLine();
+          written++;
+        }
+        more = body.get("pagination").get("hasMore").asBoolean() && !body.get("media").isEmpty();
+      }
+    }
+    if (written != collection.items().size()) {
+      throw new IllegalStateException(
+          "wrote " + written + " items of " + collection.items().size() + " to " + out);
+    }
+    return out;
+  }
+
   /** Runs one reader in a JVM of its own; its {@code RESULT key=value} lines and process time. */
   private static Map<String, Double> child(
-      CoreVizEmulator server, MediaCollection collection, String reader, String mode)
+      CoreVizEmulator server, MediaCollection collection, String reader, String mode, Path... items)
       throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -173,6 +237,9 @@ public final class FirstReadBenchmark {
     command.add(System.getProperty("java.class.path"));
     command.add(Child.class.getName());
     command.addAll(List.of(reader, mode, server.baseUrl(), collection.id()));
+    for (Path file : items) {
+      command.add(file.toAbsolutePath().toString());
+    }
     long start = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     Map<String, Double> result = new HashMap<>();
@@ -268,7 +335,18 @@ public final class FirstReadBenchmark {
         spark.sparkContext().listenerBus().waitUntilEmpty();
         rows.set(0);
         long start = System.nanoTime();
-        SparkReads.toNoop(spark, endpoint, KEY, collectionId);
+        if (reader.equals("spark-json")) {
+          spark
+              .read()
+              .schema(MediaSchema.SCHEMA)
+              .json(args[4])
+              .write()
+              .format("noop")
+              .mode("overwrite")
+              .save();
+        } else {
+          SparkReads.toNoop(spark, endpoint, KEY, collectionId);
+        }
         seconds = (System.nanoTime() - start) / 1e9;
         first = read == 1 ? seconds : first;
       }
