@@ -73,6 +73,12 @@ final class BlobChecks {
           .add("colors", DataTypes.BinaryType, true)
           .add("thumbnail", DataTypes.StringType, true);
 
+  /**
+   * {@link #SCHEMA} and, for an image whose blob was fetched, its bytes ({@code content}), so the
+   * CLIP check embeds the same download instead of fetching the image again.
+   */
+  static final StructType WITH_CONTENT = SCHEMA.add("content", DataTypes.BinaryType, true);
+
   private BlobChecks() {}
 
   /**
@@ -87,11 +93,20 @@ final class BlobChecks {
    * resolves ({@link JobClient}).
    */
   static Inspection inspect(Dataset<Row> items, Map<String, String> options) {
+    return inspect(items, options, false);
+  }
+
+  /**
+   * As {@link #inspect(Dataset, Map)}; with {@code keepImages}, rows of {@link #WITH_CONTENT}: each
+   * fetched image's bytes kept beside its checks.
+   */
+  static Inspection inspect(Dataset<Row> items, Map<String, String> options, boolean keepImages) {
     ClientSettings client = JobClient.of(items.sparkSession(), options);
     LongAccumulator retries =
         items.sparkSession().sparkContext().longAccumulator("Media checks download retries");
     Inspector inspector =
-        new Inspector(client.endpoint(), client.credentials(), client.callPolicy(), retries);
+        new Inspector(
+            client.endpoint(), client.credentials(), client.callPolicy(), retries, keepImages);
     Dataset<Row> media =
         items
             .filter("type IN ('image', 'video')")
@@ -104,13 +119,19 @@ final class BlobChecks {
                 items.sparkSession().sparkContext().defaultParallelism(),
                 Math.min(10_000, (count + BLOBS_PER_TASK - 1) / BLOBS_PER_TASK));
     return new Inspection(
-        media.repartition(tasks).mapPartitions(inspector, ExpressionEncoder.apply(SCHEMA)),
+        media
+            .repartition(tasks)
+            .mapPartitions(inspector, ExpressionEncoder.apply(keepImages ? WITH_CONTENT : SCHEMA)),
         retries);
   }
 
   /** Fetches and checks a task's blobs, {@value #DOWNLOADS} at a time, in order. */
   private record Inspector(
-      String endpoint, Credentials credentials, CallPolicy calls, LongAccumulator retries)
+      String endpoint,
+      Credentials credentials,
+      CallPolicy calls,
+      LongAccumulator retries,
+      boolean keepImages)
       implements MapPartitionsFunction<Row, Row>, Serializable {
 
     @Override
@@ -123,7 +144,7 @@ final class BlobChecks {
         List<Future<Row>> results = new ArrayList<>();
         while (rows.hasNext()) {
           Row row = rows.next();
-          results.add(pool.submit(() -> check(fetcher, downloads, row)));
+          results.add(pool.submit(() -> check(fetcher, downloads, row, keepImages)));
         }
         List<Row> out = new ArrayList<>(results.size());
         for (Future<Row> result : results) {
@@ -137,18 +158,40 @@ final class BlobChecks {
     }
   }
 
-  static Row check(ImageFetcher fetcher, RequestStats downloads, Row item) {
+  /** A blob's checks, and the bytes fetched for them (null where there were none). */
+  private record Checked(Row row, byte[] bytes) {}
+
+  /** A blob's row of {@link #SCHEMA}, or of {@link #WITH_CONTENT} where {@code keep}. */
+  static Row check(ImageFetcher fetcher, RequestStats downloads, Row item, boolean keep) {
+    Checked checked = checked(fetcher, downloads, item);
+    if (!keep) {
+      return checked.row();
+    }
+    Object[] values = new Object[WITH_CONTENT.size()];
+    for (int i = 0; i < checked.row().size(); i++) {
+      values[i] = checked.row().get(i);
+    }
+    values[values.length - 1] = "image".equals(item.getString(5)) ? checked.bytes() : null;
+    return RowFactory.create(values);
+  }
+
+  private static Checked checked(ImageFetcher fetcher, RequestStats downloads, Row item) {
     String id = item.getString(0);
     String url = item.isNullAt(1) ? null : item.getString(1);
     if (url == null || url.isEmpty()) {
-      return result(id, "blob_unavailable", "no blob URL", null, null);
+      return new Checked(result(id, "blob_unavailable", "no blob URL", null, null), null);
     }
     byte[] bytes;
     try {
       bytes = fetcher.fetch(url, downloads);
     } catch (ImageFetcher.ImageFailure e) {
-      return result(id, "blob_unavailable", e.getMessage(), null, null);
+      return new Checked(result(id, "blob_unavailable", e.getMessage(), null, null), null);
     }
+    return new Checked(checkBytes(id, item, bytes), bytes);
+  }
+
+  /** The checks of a fetched blob's bytes. */
+  private static Row checkBytes(String id, Row item, byte[] bytes) {
     if ("video".equals(item.getString(5))) {
       String defect = videoDefect(bytes);
       return defect != null

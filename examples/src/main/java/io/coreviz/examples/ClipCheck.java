@@ -2,6 +2,7 @@ package io.coreviz.examples;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
 
 import io.coreviz.spark.client.ClientSettings;
 import io.coreviz.spark.clip.ClipScorer;
@@ -17,8 +18,9 @@ import org.apache.spark.sql.SaveMode;
  * images) match its description, or its prompt for generated images? Items scoring below {@code
  * minScore} (100 x cosine) are low matches; items whose image cannot be downloaded or decoded are
  * counted with their reason. The same pass gives each image's embedding for the near copies ({@link
- * ClipDuplicates}), so an image is downloaded and embedded once for both. Writes {@code
- * clip.parquet} (id, name, type, text, score, error) for the described items.
+ * ClipDuplicates}), so an image is embedded once for both, from the bytes the media checks
+ * downloaded. Writes {@code clip.parquet} (id, name, type, text, score, error) for the described
+ * items.
  */
 final class ClipCheck {
 
@@ -41,13 +43,17 @@ final class ClipCheck {
   private ClipCheck() {}
 
   /**
-   * The CLIP pass over {@code items}: every image, and every video with a text (scored on its
-   * frames' images). Columns {@code id}, {@code name}, {@code type}, {@code text} (the description,
-   * else the prompt; null for an image with neither), {@code clip_score}, {@code clip_error} and
+   * The CLIP pass over {@code items}: every image, embedded from the bytes the media checks fetched
+   * ({@code inspected}, rows of {@link BlobChecks#WITH_CONTENT}), so no image is downloaded twice;
+   * and every video with a text, scored on its frames' images (the media checks fetch a video's own
+   * blob, not its frames). Columns {@code id}, {@code name}, {@code type}, {@code text} (the
+   * description, else the prompt; null for an image with neither), {@code clip_score}, {@code
+   * clip_error} (for an image whose blob could not be fetched: what the media checks met) and
    * {@code embedding} (the image's, unit length; null where it could not be fetched or decoded).
    * Lazy: callers persist it to use it twice.
    */
-  static Dataset<Row> embed(Dataset<Row> items, Settings settings, Map<String, String> options) {
+  static Dataset<Row> embed(
+      Dataset<Row> items, Dataset<Row> inspected, Settings settings, Map<String, String> options) {
     Dataset<Row> wanted =
         items
             .withColumn("text", coalesce(col("metadata.description"), col("metadata.prompt")))
@@ -56,19 +62,37 @@ final class ClipCheck {
                     .equalTo("image")
                     .or(col("type").equalTo("video").and(col("text").isNotNull())))
             .select("id", "name", "type", "blob", "frames", "text");
+    Dataset<Row> images =
+        scorer(settings, "content", items, options)
+            .transform(
+                wanted
+                    .filter(col("type").equalTo("image"))
+                    .join(inspected.select("id", "content", "detail"), "id")
+                    .select("id", "name", "type", "text", "content", "detail"))
+            .withColumn(
+                "clip_error",
+                when(col("content").isNull(), col("detail")).otherwise(col("clip_error")));
+    Dataset<Row> videos =
+        scorer(settings, "blob", items, options)
+            .transform(wanted.filter(col("type").equalTo("video")));
+    String[] columns = {"id", "name", "type", "text", "clip_score", "clip_error", "embedding"};
+    return images.selectExpr(columns).unionByName(videos.selectExpr(columns));
+  }
+
+  /** The scorer of images in column {@code images}, with the job's credentials. */
+  private static ClipScorer scorer(
+      Settings settings, String images, Dataset<Row> items, Map<String, String> options) {
     ClipScorer scorer =
         new ClipScorer()
             .setModelPath(settings.modelPath())
-            .setImageCol("blob")
+            .setImageCol(images)
             .setTextCol("text")
             .setEmbeddingCol("embedding");
     ClientSettings client = JobClient.of(items.sparkSession(), options);
     if (client.credentials() != null) {
       scorer.setCredentials(client.endpoint(), client.credentials());
     }
-    return scorer
-        .transform(wanted)
-        .select("id", "name", "type", "text", "clip_score", "clip_error", "embedding");
+    return scorer;
   }
 
   /** Scores and counts the described items of {@code embedded} ({@link #embed}'s output). */

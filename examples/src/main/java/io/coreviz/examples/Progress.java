@@ -17,14 +17,17 @@ final class Progress implements AutoCloseable {
   private java.util.concurrent.ScheduledExecutorService ticker;
 
   private final String mode;
+  private final int stages;
   private final long started = System.nanoTime();
   private final Map<String, Long> millis = new LinkedHashMap<>();
   private String phase;
   private long phaseStarted;
   private int number;
 
-  Progress(String mode) {
+  /** A run in {@code mode} of {@code stages} stages, each a phase. */
+  Progress(String mode, int stages) {
     this.mode = mode;
+    this.stages = stages;
   }
 
   /** Prints the running stages' tasks done, and the time left, every few seconds. */
@@ -73,8 +76,9 @@ final class Progress implements AutoCloseable {
             : ", about " + seconds(running * (tasks - done) / done) + " left in these stages";
     System.out.printf(
         Locale.ROOT,
-        "[quality %d/3]   %s: %d of %d tasks done (%s)%s%n",
+        "[quality %d/%d]   %s: %d of %d tasks done (%s)%s%n",
         number,
+        stages,
         phase,
         done,
         tasks,
@@ -93,14 +97,15 @@ final class Progress implements AutoCloseable {
     phase = name;
     phaseStarted = System.nanoTime();
     number++;
-    System.out.printf(Locale.ROOT, "[quality %d/3] %s: %s%n", number, name, what);
+    System.out.printf(Locale.ROOT, "[quality %d/%d] %s: %s%n", number, stages, name, what);
   }
 
   synchronized void note(String text) {
     System.out.printf(
         Locale.ROOT,
-        "[quality %d/3]   %s (%s)%n",
+        "[quality %d/%d]   %s (%s)%n",
         number,
+        stages,
         text,
         seconds(System.nanoTime() - phaseStarted));
   }
@@ -110,8 +115,9 @@ final class Progress implements AutoCloseable {
     millis.put(phase, nanos / 1_000_000);
     System.out.printf(
         Locale.ROOT,
-        "[quality %d/3] %s done in %s%s%n",
+        "[quality %d/%d] %s done in %s%s%n",
         number,
+        stages,
         phase,
         seconds(nanos),
         summary.isEmpty() ? "" : ": " + summary);

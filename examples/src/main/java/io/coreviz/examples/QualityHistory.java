@@ -1,6 +1,8 @@
 package io.coreviz.examples;
 
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
@@ -109,16 +111,13 @@ public final class QualityHistory {
   }
 
   /**
-   * Adds or updates {@code items} (rows of the coreviz table) by id; an item not seen before is
-   * marked as first seen by {@code runId}. Idempotent: a batch merged again changes nothing.
-   */
-  /**
-   * Adds the items not seen yet, leaving those already kept as they are: what an incremental read
-   * needs (its items are new, but a full run may have kept some of them already). Delta runs an
-   * insert-only merge without rewriting any file of the table.
+   * Adds the items not seen yet, as first seen and checked by {@code runId}, leaving those already
+   * kept as they are: what an incremental read needs (its items are new, but a full run may have
+   * kept some of them already). Delta runs an insert-only merge without rewriting any file of the
+   * table. The check counts once the run's row is in the runs table ({@link #unchecked}).
    */
   public void insertNewMedia(Dataset<Row> items, String runId, Timestamp at) {
-    Dataset<Row> source = seenBy(items, runId, at);
+    Dataset<Row> source = seenBy(items, runId, at, runId);
     delta("media")
         .as("t")
         .merge(source.as("s"), "t.id = s.id")
@@ -128,15 +127,15 @@ public final class QualityHistory {
   }
 
   /**
-   * {@code items} as rows of the media table, first seen by {@code runId} at {@code at} and not
-   * checked yet; creates the table from their schema where there is none.
+   * {@code items} as rows of the media table, first seen by {@code runId} at {@code at} and checked
+   * by {@code checkedBy} (null: not yet); creates the table from their schema where there is none.
    */
-  private Dataset<Row> seenBy(Dataset<Row> items, String runId, Timestamp at) {
+  private Dataset<Row> seenBy(Dataset<Row> items, String runId, Timestamp at, String checkedBy) {
     Dataset<Row> source =
         items
             .withColumn("first_seen_run", lit(runId))
             .withColumn("first_seen_at", lit(at))
-            .withColumn("checked_run", lit(null).cast("string"));
+            .withColumn("checked_run", lit(checkedBy).cast("string"));
     if (!exists("media")) {
       write(source.limit(0), "media", SaveMode.ErrorIfExists);
     }
@@ -145,7 +144,7 @@ public final class QualityHistory {
 
   /** Adds the items not seen yet and updates those already kept (a full run). */
   public void mergeMedia(Dataset<Row> items, String runId, Timestamp at) {
-    Dataset<Row> source = seenBy(items, runId, at);
+    Dataset<Row> source = seenBy(items, runId, at, null);
     Map<String, String> update = new LinkedHashMap<>();
     for (String column : items.columns()) {
       update.put("`" + column + "`", "s.`" + column + "`");
@@ -174,6 +173,11 @@ public final class QualityHistory {
     upsert("blobs", checks, "t.id = s.id");
   }
 
+  /** Adds these blob checks, of items none of which has one kept. */
+  public void appendBlobs(Dataset<Row> checks) {
+    write(checks, "blobs", SaveMode.Append);
+  }
+
   /** Each image's CLIP embedding per model ({@code id}, {@code model}, {@code embedding}). */
   public Dataset<Row> embeddings() {
     return read("embeddings");
@@ -182,6 +186,11 @@ public final class QualityHistory {
   /** Adds or replaces these embeddings, by id and model. */
   public void mergeEmbeddings(Dataset<Row> embeddings) {
     upsert("embeddings", embeddings, "t.id = s.id AND t.model = s.model");
+  }
+
+  /** Adds these embeddings, of images none of which has one kept for its model. */
+  public void appendEmbeddings(Dataset<Row> embeddings) {
+    write(embeddings, "embeddings", SaveMode.Append);
   }
 
   private void upsert(String table, Dataset<Row> rows, String on) {
@@ -199,20 +208,13 @@ public final class QualityHistory {
   }
 
   /**
-   * The items no finished run has checked: never checked, or checked by a run not in {@code runs}
-   * (one that failed before it wrote its row).
+   * The items of {@code media} (rows of the media table) no finished run has checked: never
+   * checked, or checked by a run not among {@code finished} (one that failed before it wrote its
+   * row to the runs table).
    */
-  public Dataset<Row> unchecked() {
-    Dataset<Row> media = media();
-    Dataset<Row> never = media.filter("checked_run IS NULL");
-    if (!exists("runs")) {
-      return never;
-    }
-    Dataset<Row> finished = read("runs").select("run_id");
-    Dataset<Row> checked = media.filter("checked_run IS NOT NULL");
-    return never.unionByName(
-        checked.join(
-            finished, checked.col("checked_run").equalTo(finished.col("run_id")), "left_anti"));
+  public static Dataset<Row> unchecked(Dataset<Row> media, List<RunRow> finished) {
+    Object[] runIds = finished.stream().map(RunRow::runId).toArray();
+    return media.filter(col("checked_run").isNull().or(not(col("checked_run").isin(runIds))));
   }
 
   /** Marks {@code items} (rows with an {@code id}) as checked by {@code runId}. */
@@ -231,18 +233,7 @@ public final class QualityHistory {
    * checked every item, also resolves the open flags it did not raise.
    */
   public void mergeFlags(Dataset<Row> flagged, String runId, Timestamp at, boolean full) {
-    Dataset<Row> source =
-        flagged
-            .select("id", "reason", "name", "type", "path")
-            .withColumn("first_seen_run", lit(runId))
-            .withColumn("first_seen_at", lit(at))
-            .withColumn("last_seen_run", lit(runId))
-            .withColumn("last_seen_at", lit(at))
-            .withColumn("resolved_at", lit(null).cast("timestamp"))
-            .withColumn("resolved_run", lit(null).cast("string"));
-    if (!exists("flags")) {
-      write(source.limit(0), "flags", SaveMode.ErrorIfExists);
-    }
+    Dataset<Row> source = flagRows(flagged, runId, at);
     Map<String, String> seen = new LinkedHashMap<>();
     for (String column :
         List.of("name", "type", "path", "last_seen_run", "last_seen_at", "resolved_at")) {
@@ -269,6 +260,28 @@ public final class QualityHistory {
                       "'" + runId.replace("'", "") + "'"));
     }
     merge.execute();
+  }
+
+  /** Records the flags of items none of which has a flag kept: each opens with this run. */
+  public void appendFlags(Dataset<Row> flagged, String runId, Timestamp at) {
+    write(flagRows(flagged, runId, at), "flags", SaveMode.Append);
+  }
+
+  /** {@code flagged} as rows of the flags table, raised by {@code runId}; creates the table. */
+  private Dataset<Row> flagRows(Dataset<Row> flagged, String runId, Timestamp at) {
+    Dataset<Row> source =
+        flagged
+            .select("id", "reason", "name", "type", "path")
+            .withColumn("first_seen_run", lit(runId))
+            .withColumn("first_seen_at", lit(at))
+            .withColumn("last_seen_run", lit(runId))
+            .withColumn("last_seen_at", lit(at))
+            .withColumn("resolved_at", lit(null).cast("timestamp"))
+            .withColumn("resolved_run", lit(null).cast("string"));
+    if (!exists("flags")) {
+      write(source.limit(0), "flags", SaveMode.ErrorIfExists);
+    }
+    return source;
   }
 
   /** Appends this run's row. */

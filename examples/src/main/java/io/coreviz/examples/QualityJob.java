@@ -1,13 +1,10 @@
 package io.coreviz.examples;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -15,26 +12,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.StreamingQueryException;
-import org.apache.spark.sql.streaming.StreamingQueryProgress;
-import org.apache.spark.sql.streaming.Trigger;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The nightly dataset-quality job: reads what is new in a collection since its last run (a
@@ -247,289 +230,69 @@ public final class QualityJob {
         spark, new Settings(options, out, history, history.defaultCheckpoint(), false, clip));
   }
 
-  /** One run: read, check, record in the history, report. */
+  /**
+   * One run: its stages in order, each a phase of the progress printed ({@link ReadStage}, {@link
+   * MetadataStage}, {@link MediaStage}, {@link ClipStage} with CLIP settings, {@link
+   * DuplicateStage}, {@link HistoryStage}, {@link ReportStage}); then the run's row, written last:
+   * a run that fails before it leaves its items unchecked for the next.
+   */
   public static Result run(SparkSession spark, Settings settings) throws IOException {
     String mode = settings.full() ? "full" : "incremental";
-    try (Progress progress = new Progress(mode).watching(spark.sparkContext())) {
-      return run(spark, settings, mode, progress);
-    }
-  }
-
-  private static Result run(SparkSession spark, Settings settings, String mode, Progress progress)
-      throws IOException {
-    String runId = UUID.randomUUID().toString();
-    Timestamp at = Timestamp.from(Instant.now());
-    QualityHistory history = settings.history();
-    List<RunRow> earlier = history.runHistory();
-    String collectionId = settings.options().get("collectionId");
-
-    progress.phase("read", settings.full() ? "every item" : "the items created since the last run");
-    if (settings.full()) {
-      history.mergeMedia(
-          spark.read().format("coreviz").options(settings.options()).load(), runId, at);
-    } else {
-      readNew(spark, settings, runId, at, progress);
-    }
-    Dataset<Row> all = history.media().cache();
-    long items = all.count();
-    long newItems = all.filter(col("first_seen_run").equalTo(runId)).count();
-    progress.done(newItems + " new items, " + items + " in all");
-
-    progress.phase("check", "the items no finished run has checked");
-    Dataset<Row> checked = settings.full() ? all : history.unchecked();
-    long checkedCount = checked.count();
-    Dataset<Row> media = QualityChecks.media(all);
-    Dataset<Row> flagged = QualityChecks.flagged(media).join(checked.select("id"), "id");
-    // The media checks: each checked image's and video's blob fetched and hashed, kept in the
-    // history so a later item is compared with every earlier one.
-    BlobChecks.Inspection inspection = BlobChecks.inspect(checked, settings.options());
-    Dataset<Row> inspected = inspection.rows().cache();
-    progress.note(
-        inspected.count()
-            + " image and video blobs fetched and checked ("
-            + inspection.retries().sum()
-            + " downloads retried)");
-    history.mergeBlobs(inspected);
-    Dataset<Row> blobs = history.blobs().cache();
-    List<Set<String>> exact = DuplicateSets.exact(blobs);
-    List<String[]> nearPairs = new ArrayList<>(DuplicateSets.nearPairs(blobs));
-    // One CLIP pass gives both the text scores and the near copies' embeddings, kept for both.
-    Dataset<Row> clipped =
-        settings.clip() == null
-            ? null
-            : ClipCheck.embed(checked, settings.clip(), settings.options())
-                .persist(StorageLevel.MEMORY_AND_DISK());
-    if (clipped != null) {
-      nearPairs.addAll(clipPairs(settings, clipped, checked, blobs, progress));
-    }
-    List<Set<String>> near = DuplicateSets.sets(nearPairs);
-    Set<String> checkedIds = new HashSet<>();
-    checked.select("id").collectAsList().forEach(row -> checkedIds.add(row.getString(0)));
-    List<Row> mediaFlags = new ArrayList<>();
-    for (Row row : inspected.filter("status <> 'ok'").select("id", "status").collectAsList()) {
-      mediaFlags.add(RowFactory.create(row.getString(0), row.getString(1)));
-    }
-    List<Set<String>> exactNow = touching(exact, checkedIds);
-    List<Set<String>> nearNow = touching(near, checkedIds);
-    exactNow.forEach(
-        set -> set.forEach(id -> mediaFlags.add(RowFactory.create(id, "exact_duplicate"))));
-    nearNow.forEach(
-        set -> set.forEach(id -> mediaFlags.add(RowFactory.create(id, "near_duplicate"))));
-    inspected.unpersist();
-    Dataset<Row> mediaFlagged =
-        all.select("id", "name", "type", "path")
-            .join(
-                spark.createDataFrame(
-                    mediaFlags,
-                    new org.apache.spark.sql.types.StructType()
-                        .add("id", "string")
-                        .add("reason", "string")),
-                "id")
-            .select("id", "name", "type", "path", "reason");
-    flagged = flagged.select("id", "name", "type", "path", "reason").unionByName(mediaFlagged);
-    history.mergeFlags(flagged, runId, at, settings.full());
-    Dataset<Row> flags = history.flags();
-    Dataset<Row> open = flags.filter("resolved_at IS NULL").cache();
-    QualityReport report = QualityChecks.report(collectionId, all, media, open);
-    long newFlags = flags.filter(col("first_seen_run").equalTo(runId)).count();
-    long resolved = flags.filter(col("resolved_run").equalTo(runId)).count();
-    progress.done(checkedCount + " checked, " + newFlags + " new flags, " + resolved + " resolved");
-
-    progress.phase("report", "flagged.parquet and report.html");
-    Path out = settings.out();
-    Files.createDirectories(out);
-    Path parquet = out.resolve("flagged.parquet");
-    open.select("id", "name", "type", "path", "reason", "first_seen_at")
-        .orderBy("reason", "id")
-        .coalesce(1)
-        .write()
-        .mode(SaveMode.Overwrite)
-        .parquet(parquet.toString());
-    Dataset<Row> thumbnails = blobs.select("id", "thumbnail");
-    List<Row> openSample = sample(open.join(thumbnails, new String[] {"id"}, "left"));
-    List<Row> newSample =
-        sample(
-            flags
-                .filter(col("first_seen_run").equalTo(runId))
-                .join(thumbnails, new String[] {"id"}, "left"));
-    List<Row> resolvedSample =
-        sample(
-            flags
-                .filter(col("resolved_run").equalTo(runId))
-                .join(thumbnails, new String[] {"id"}, "left"));
-    Map<String, String> pictures = new HashMap<>();
-    Set<String> shown = new HashSet<>();
-    exactNow.forEach(shown::addAll);
-    nearNow.forEach(shown::addAll);
-    if (!shown.isEmpty()) {
-      for (Row row :
-          blobs.filter(col("id").isin(shown.toArray())).select("id", "thumbnail").collectAsList()) {
-        pictures.put(row.getString(0), row.getString(1));
+    int stages = settings.clip() == null ? 6 : 7;
+    try (Progress progress = new Progress(mode, stages).watching(spark.sparkContext())) {
+      QualityRun run =
+          new QualityRun(
+              spark,
+              settings,
+              UUID.randomUUID().toString(),
+              Timestamp.from(Instant.now()),
+              progress);
+      List<RunRow> runs = new ArrayList<>(settings.history().runHistory());
+      ReadStage.Output read = ReadStage.run(run, List.copyOf(runs));
+      // A usual night: every item this run checks is new, so nothing of theirs is kept yet and the
+      // media checks, embeddings and flags are appended to the history instead of merged.
+      boolean newOnly = !run.full() && read.checks() == read.newItems();
+      MetadataStage.Output metadata = MetadataStage.run(run, read);
+      MediaStage.Output media = MediaStage.run(run, read, settings.clip() != null, newOnly);
+      ClipStage.Output clip =
+          settings.clip() == null ? null : ClipStage.run(run, read, media, newOnly);
+      DuplicateStage.Output duplicates =
+          DuplicateStage.run(run, read, media, clip == null ? List.of() : clip.nearPairs());
+      HistoryStage.Output history =
+          HistoryStage.run(run, read, metadata, media, duplicates, newOnly);
+      ReportStage.Output report = ReportStage.run(run, read, metadata, media, duplicates, history);
+      RunRow row =
+          new RunRow(
+              run.runId(),
+              run.at(),
+              Timestamp.from(Instant.now()),
+              mode,
+              read.items(),
+              read.newItems(),
+              read.checks(),
+              report.report().flagged(),
+              history.newFlags(),
+              history.resolved(),
+              progress.millis());
+      runs.add(row);
+      Path html = ReportStage.html(run, report, runs);
+      settings.history().appendRun(row);
+      // Dependents before what they were computed from: uncaching a dataset re-plans every
+      // cached one built on it, which costs seconds per Delta read.
+      for (Dataset<Row> cached :
+          List.of(
+              history.open(),
+              media.blobs(),
+              media.inspected(),
+              metadata.flagged(),
+              read.checked(),
+              read.all())) {
+        cached.unpersist();
       }
+      System.out.println(progress.result(row, settings.options().get("collectionId")));
+      return new Result(
+          report.report(), row, report.parquet(), html, clip == null ? null : clip.summary());
     }
-    open.unpersist();
-    blobs.unpersist();
-    ClipCheck.Summary clipSummary = null;
-    if (clipped != null) {
-      clipSummary = ClipCheck.run(clipped, settings.clip(), out);
-      clipped.unpersist();
-    }
-    progress.done("");
-
-    RunRow run =
-        new RunRow(
-            runId,
-            at,
-            Timestamp.from(Instant.now()),
-            mode,
-            items,
-            newItems,
-            checkedCount,
-            report.flagged(),
-            newFlags,
-            resolved,
-            progress.millis());
-    List<RunRow> runs = new ArrayList<>(earlier);
-    runs.add(run);
-    Path html = out.resolve("report.html");
-    Files.writeString(
-        html,
-        HtmlReport.render(
-            report,
-            openSample,
-            settings.options().get("endpoint"),
-            new HtmlReport.Changes(runs, newSample, resolvedSample),
-            new HtmlReport.Duplicates(exactNow, nearNow, pictures)),
-        StandardCharsets.UTF_8);
-    // Last: a run that fails before its row is written leaves its items unchecked for the next.
-    history.markChecked(checked, runId);
-    history.appendRun(run);
-    all.unpersist();
-    System.out.println(progress.result(run, collectionId));
-    return new Result(report, run, parquet, html, clipSummary);
-  }
-
-  /**
-   * Near copies by CLIP embedding: the checked images' embeddings ({@code clipped}, {@link
-   * ClipCheck#embed}) are kept in the history with the model's name, so each image is embedded once
-   * per model, and paired with every image embedded so far; pairs of the same bytes are left to the
-   * exact duplicates.
-   */
-  private static List<String[]> clipPairs(
-      Settings settings,
-      Dataset<Row> clipped,
-      Dataset<Row> checked,
-      Dataset<Row> blobs,
-      Progress progress) {
-    ClipCheck.Settings clip = settings.clip();
-    QualityHistory history = settings.history();
-    history.mergeEmbeddings(ClipDuplicates.embeddings(clipped, clip.modelPath()));
-    Dataset<Row> all = history.embeddings().filter(col("model").equalTo(clip.modelPath()));
-    Dataset<Row> fresh = all.join(checked.select("id"), "id");
-    Dataset<Row> sha = blobs.select("id", "sha256");
-    List<String[]> pairs = new ArrayList<>();
-    for (Row pair :
-        ClipDuplicates.pairs(fresh, all, clip.minCosine())
-            .join(sha.toDF("x", "x_sha256"), new String[] {"x"}, "left")
-            .join(sha.toDF("y", "y_sha256"), new String[] {"y"}, "left")
-            .filter("x_sha256 IS NULL OR y_sha256 IS NULL OR x_sha256 <> y_sha256")
-            .select("x", "y")
-            .collectAsList()) {
-      pairs.add(new String[] {pair.getString(0), pair.getString(1)});
-    }
-    progress.note(pairs.size() + " pairs of near copies by CLIP embedding");
-    return pairs;
-  }
-
-  /** The new items, read with {@code Trigger.AvailableNow} and merged into the media table. */
-  /**
-   * Reads the items created since the last run's offsets and keeps those not kept yet (a full run
-   * may have kept some). Prints how long reading, keeping and the stream itself took.
-   */
-  private static void readNew(
-      SparkSession spark, Settings settings, String runId, Timestamp at, Progress progress)
-      throws IOException {
-    AtomicLong read = new AtomicLong();
-    AtomicLong reading = new AtomicLong();
-    AtomicLong merging = new AtomicLong();
-    long start = System.nanoTime();
-    try {
-      StreamingQuery query =
-          spark
-              .readStream()
-              .format("coreviz")
-              .options(settings.options())
-              .load()
-              .writeStream()
-              .option("checkpointLocation", settings.checkpoint())
-              .foreachBatch(
-                  (VoidFunction2<Dataset<Row>, Long>)
-                      (batch, id) -> {
-                        long batchStart = System.nanoTime();
-                        Dataset<Row> rows = batch.cache();
-                        long count = rows.count();
-                        long merge = System.nanoTime();
-                        reading.addAndGet(merge - batchStart);
-                        settings.history().insertNewMedia(rows, runId, at);
-                        merging.addAndGet(System.nanoTime() - merge);
-                        read.addAndGet(count);
-                        rows.unpersist();
-                      })
-              .trigger(Trigger.AvailableNow())
-              .start();
-      query.awaitTermination();
-      double total = (System.nanoTime() - start) / 1e9;
-      progress.note(
-          String.format(
-              java.util.Locale.ROOT,
-              "%d items read from CoreViz in %.1f s, kept in Delta in %.1f s; the stream's own"
-                  + " start, offsets and commits %.1f s",
-              read.get(),
-              reading.get() / 1e9,
-              merging.get() / 1e9,
-              total - (reading.get() + merging.get()) / 1e9));
-      progress.note(streamState(query));
-    } catch (TimeoutException | StreamingQueryException e) {
-      throw new IOException("the incremental read failed: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * How far the stream got: its micro-batches and the source's state after the last of them ({@code
-   * itemsBehindLatest}, {@code newestCreatedAt}, {@code lagSeconds}).
-   */
-  static String streamState(StreamingQuery query) {
-    StreamingQueryProgress[] reports = query.recentProgress();
-    long batches = java.util.Arrays.stream(reports).filter(p -> p.numInputRows() > 0).count();
-    Map<String, String> metrics = Map.of();
-    for (StreamingQueryProgress report : reports) {
-      if (report.sources().length > 0 && !report.sources()[0].metrics().isEmpty()) {
-        metrics = report.sources()[0].metrics();
-      }
-    }
-    return String.format(
-        java.util.Locale.ROOT,
-        "stream: %d micro-batches; items behind the newest: %s, newest item created at %s,"
-            + " lag %s s",
-        batches,
-        metrics.getOrDefault("itemsBehindLatest", "0"),
-        metrics.getOrDefault("newestCreatedAt", "-"),
-        metrics.getOrDefault("lagSeconds", "0"));
-  }
-
-  /** The sets with a member among {@code ids}. */
-  private static List<Set<String>> touching(List<Set<String>> sets, Set<String> ids) {
-    return sets.stream().filter(set -> set.stream().anyMatch(ids::contains)).toList();
-  }
-
-  /** Up to {@link HtmlReport#PER_REASON} flags per reason, by name. */
-  private static List<Row> sample(Dataset<Row> flags) {
-    return flags
-        .withColumn(
-            "n", functions.row_number().over(Window.partitionBy("reason").orderBy("name", "id")))
-        .filter("n <= " + HtmlReport.PER_REASON)
-        .orderBy("reason", "name", "id")
-        .collectAsList();
   }
 
   private static void printSummary(Result result) {

@@ -17,7 +17,8 @@ import org.apache.spark.sql.types.StructType;
  * @param openFlags per reason, the flags open after this run
  * @param newFlags flags raised for the first time by this run
  * @param resolvedFlags flags a full run no longer found
- * @param phaseMillis per phase (read, check, write), its duration
+ * @param phaseMillis per stage (read, metadata checks, media checks, CLIP, duplicates, history,
+ *     report), its duration
  */
 public record RunRow(
     String runId,

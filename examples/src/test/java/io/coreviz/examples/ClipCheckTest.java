@@ -81,8 +81,8 @@ class ClipCheckTest {
     ClipCheck.Summary clip = result.clip();
     assertThat(described).isNotEmpty();
 
-    // Each image's bytes are fetched twice: by the blob checks, and by the one CLIP pass that
-    // gives both its text score and its embedding (a pass each fetched them three times).
+    // Each image's bytes are fetched once: the blob checks' download is what CLIP embeds and
+    // scores (it had been fetched again by CLIP, and before that once per CLIP pass).
     Map<String, Long> fetches = new HashMap<>();
     server.requests().stream()
         .filter(request -> request.path().startsWith("/blobs/"))
@@ -94,7 +94,7 @@ class ClipCheckTest {
             .toList();
     assertThat(imageBlobs).hasSizeGreaterThan(described.size() / 2);
     for (String blob : imageBlobs) {
-      assertThat(fetches.getOrDefault(blob, 0L)).as("fetches of %s", blob).isEqualTo(2L);
+      assertThat(fetches.getOrDefault(blob, 0L)).as("fetches of %s", blob).isEqualTo(1L);
     }
     assertThat(clip.scored() + clip.failed()).isEqualTo(described.size());
     assertThat(clip.failed()).isBetween(withoutImages + missing, withoutImages + missing + cut);

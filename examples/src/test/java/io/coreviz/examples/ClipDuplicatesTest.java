@@ -40,10 +40,12 @@ class ClipDuplicatesTest {
     server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
     spark = TestSessions.withDelta("ClipDuplicatesTest");
     options = Map.of("endpoint", server.baseUrl(), "apiKey", KEY, "collectionId", collection.id());
+    Dataset<Row> items = spark.read().format("coreviz").options(options).load();
     embeddings =
         ClipDuplicates.embeddings(
                 ClipCheck.embed(
-                    spark.read().format("coreviz").options(options).load(),
+                    items,
+                    BlobChecks.inspect(items, options, true).rows(),
                     new ClipCheck.Settings(MODEL, 0, 0.95),
                     options),
                 MODEL)

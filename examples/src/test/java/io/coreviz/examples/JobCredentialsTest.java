@@ -43,7 +43,8 @@ class JobCredentialsTest {
 
   @BeforeAll
   static void start() {
-    collection = SyntheticCollection.generate(31, 40);
+    // 40 items with videos that have a text and frame images: CLIP fetches those frames itself.
+    collection = SyntheticCollection.generate(33, 40);
     server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
     spark =
         SparkSession.builder()
@@ -87,6 +88,20 @@ class JobCredentialsTest {
         .collect(Collectors.toSet());
   }
 
+  /** The paths of the frame images of the videos with a description or a prompt. */
+  private static List<String> describedVideoFrames() {
+    List<String> paths =
+        collection.media().stream()
+            .filter(item -> item.type().equals(MediaItem.VIDEO))
+            .filter(item -> item.description() != null || item.prompt() != null)
+            .flatMap(item -> item.frames().stream())
+            .filter(frame -> frame.blobKey() != null && !frame.blobKey().isEmpty())
+            .map(frame -> "/blobs/" + collection.id() + "/" + frame.blobKey())
+            .toList();
+    assertThat(paths).as("frames of described videos in the fixture").isNotEmpty();
+    return paths;
+  }
+
   /** The blob requests since the last clear: every one with credentials, none refused. */
   private static List<RecordedRequest> blobRequests() {
     return server.requests().stream().filter(RecordedRequest::isBlobRequest).toList();
@@ -101,7 +116,8 @@ class JobCredentialsTest {
     String scheme = way.equals("bearerToken") ? "bearer" : "x-api-key";
 
     server.clearRequests();
-    List<Row> checked = BlobChecks.inspect(items, options).rows().collectAsList();
+    Dataset<Row> inspected = BlobChecks.inspect(items, options, true).rows().cache();
+    List<Row> checked = inspected.collectAsList();
     assertThat(checked).hasSize(collection.media().size());
     assertThat(blobRequests())
         .as("blob checks")
@@ -110,17 +126,21 @@ class JobCredentialsTest {
 
     server.clearRequests();
     List<Row> embedded =
-        ClipCheck.embed(items, new ClipCheck.Settings(MODEL, 0, 0.95), options)
+        ClipCheck.embed(items, inspected, new ClipCheck.Settings(MODEL, 0, 0.95), options)
             .filter("embedding IS NOT NULL AND type = 'image'")
             .select("id")
             .collectAsList();
     assertThat(embedded.stream().map(r -> r.getString(0)).collect(Collectors.toSet()))
         .as("every image embedded")
         .isEqualTo(images());
+    // The images come from the blob checks' downloads; CLIP fetches only the frame images of the
+    // videos it scores (those with a text), with the same credentials.
     assertThat(blobRequests())
         .as("CLIP downloads")
-        .isNotEmpty()
-        .allSatisfy(request -> assertThat(request.authScheme()).isEqualTo(scheme));
+        .allSatisfy(request -> assertThat(request.authScheme()).isEqualTo(scheme))
+        .extracting(RecordedRequest::path)
+        .containsExactlyInAnyOrderElementsOf(describedVideoFrames());
+    inspected.unpersist();
     items.unpersist();
   }
 }

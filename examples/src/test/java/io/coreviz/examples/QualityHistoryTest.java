@@ -176,6 +176,18 @@ class QualityHistoryTest {
       assertThat(history.runHistory())
           .extracting(RunRow::runId)
           .containsExactly(first.run().runId(), second.run().runId(), full.run().runId());
+      // Merged by the first and full runs, appended by the second: one blob check per image and
+      // video, and one flag per item and reason.
+      List<String> blobIds =
+          history.blobs().select("id").collectAsList().stream().map(r -> r.getString(0)).toList();
+      assertThat(blobIds)
+          .as("blob checks kept")
+          .doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(
+              collection.media().stream().map(MediaItem::id).toList());
+      assertThat(history.flags().select("id", "reason").collectAsList())
+          .as("flags kept")
+          .doesNotHaveDuplicates();
     }
   }
 

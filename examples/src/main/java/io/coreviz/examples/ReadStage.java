@@ -1,0 +1,139 @@
+package io.coreviz.examples;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * Read: the items created since the last run (every item in a full run) into the history's media
+ * table, and the items this run checks: those no finished run has checked.
+ */
+final class ReadStage {
+
+  static final String NAME = "read";
+
+  /**
+   * Every item kept so far ({@code all}, cached), those this run saw first, and those it checks
+   * ({@code checked}: the new ones, those a run that failed left, or every item in a full run).
+   */
+  record Output(Dataset<Row> all, long items, long newItems, Dataset<Row> checked, long checks) {
+
+    String summary() {
+      return newItems + " new items, " + items + " in all; " + checks + " to check";
+    }
+  }
+
+  private ReadStage() {}
+
+  /**
+   * @param finished the runs so far, each of which finished (its row is in the runs table)
+   */
+  static Output run(QualityRun run, List<RunRow> finished) throws IOException {
+    run.progress().phase(NAME, run.full() ? "every item" : "the items created since the last run");
+    QualityHistory history = run.history();
+    if (run.full()) {
+      history.mergeMedia(
+          run.spark().read().format("coreviz").options(run.options()).load(),
+          run.runId(),
+          run.at());
+    } else {
+      readNew(run);
+    }
+    Dataset<Row> all = history.media().cache();
+    long items = all.count();
+    long newItems = all.filter(col("first_seen_run").equalTo(run.runId())).count();
+    Dataset<Row> checked = run.full() ? all : QualityHistory.unchecked(all, finished).cache();
+    Output output = new Output(all, items, newItems, checked, checked.count());
+    run.progress().done(output.summary());
+    return output;
+  }
+
+  /**
+   * Reads the items created since the last run's offsets with {@code Trigger.AvailableNow} and
+   * keeps those not kept yet (a full run may have kept some), as checked by this run. Prints how
+   * long reading, keeping and the stream itself took, and the stream's state.
+   */
+  private static void readNew(QualityRun run) throws IOException {
+    AtomicLong read = new AtomicLong();
+    AtomicLong reading = new AtomicLong();
+    AtomicLong keeping = new AtomicLong();
+    QualityHistory history = run.history();
+    long start = System.nanoTime();
+    try {
+      StreamingQuery query =
+          run.spark()
+              .readStream()
+              .format("coreviz")
+              .options(run.options())
+              .load()
+              .writeStream()
+              .option("checkpointLocation", run.settings().checkpoint())
+              .foreachBatch(
+                  (VoidFunction2<Dataset<Row>, Long>)
+                      (batch, id) -> {
+                        long batchStart = System.nanoTime();
+                        Dataset<Row> rows = batch.cache();
+                        long count = rows.count();
+                        long keep = System.nanoTime();
+                        reading.addAndGet(keep - batchStart);
+                        history.insertNewMedia(rows, run.runId(), run.at());
+                        keeping.addAndGet(System.nanoTime() - keep);
+                        read.addAndGet(count);
+                        rows.unpersist();
+                      })
+              .trigger(Trigger.AvailableNow())
+              .start();
+      query.awaitTermination();
+      double total = (System.nanoTime() - start) / 1e9;
+      run.progress()
+          .note(
+              String.format(
+                  Locale.ROOT,
+                  "%d items read from CoreViz in %.1f s, kept in Delta in %.1f s; the stream's own"
+                      + " start, offsets and commits %.1f s",
+                  read.get(),
+                  reading.get() / 1e9,
+                  keeping.get() / 1e9,
+                  total - (reading.get() + keeping.get()) / 1e9));
+      run.progress().note(streamState(query));
+    } catch (TimeoutException | StreamingQueryException e) {
+      throw new IOException("the incremental read failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * How far the stream got: its micro-batches and the source's state after the last of them ({@code
+   * itemsBehindLatest}, {@code newestCreatedAt}, {@code lagSeconds}).
+   */
+  static String streamState(StreamingQuery query) {
+    StreamingQueryProgress[] reports = query.recentProgress();
+    long batches = Arrays.stream(reports).filter(p -> p.numInputRows() > 0).count();
+    Map<String, String> metrics = Map.of();
+    for (StreamingQueryProgress report : reports) {
+      if (report.sources().length > 0 && !report.sources()[0].metrics().isEmpty()) {
+        metrics = report.sources()[0].metrics();
+      }
+    }
+    return String.format(
+        Locale.ROOT,
+        "stream: %d micro-batches; items behind the newest: %s, newest item created at %s,"
+            + " lag %s s",
+        batches,
+        metrics.getOrDefault("itemsBehindLatest", "0"),
+        metrics.getOrDefault("newestCreatedAt", "-"),
+        metrics.getOrDefault("lagSeconds", "0"));
+  }
+}
