@@ -1,6 +1,7 @@
 package io.coreviz.examples;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count_if;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -71,12 +72,13 @@ final class HistoryStage {
     }
     Dataset<Row> flags = history.flags();
     Dataset<Row> open = flags.filter("resolved_at IS NULL").cache();
-    Output output =
-        new Output(
-            flags,
-            open,
-            flags.filter(col("first_seen_run").equalTo(run.runId())).count(),
-            flags.filter(col("resolved_run").equalTo(run.runId())).count());
+    Row changed =
+        flags
+            .agg(
+                count_if(col("first_seen_run").equalTo(run.runId())),
+                count_if(col("resolved_run").equalTo(run.runId())))
+            .first();
+    Output output = new Output(flags, open, changed.getLong(0), changed.getLong(1));
     run.progress().done(output.summary());
     return output;
   }

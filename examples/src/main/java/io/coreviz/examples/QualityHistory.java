@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -208,13 +209,13 @@ public final class QualityHistory {
   }
 
   /**
-   * The items of {@code media} (rows of the media table) no finished run has checked: never
-   * checked, or checked by a run not among {@code finished} (one that failed before it wrote its
-   * row to the runs table).
+   * Whether a row of the media table is one no finished run has checked: never checked, or checked
+   * by a run not among {@code finished} (one that failed before it wrote its row to the runs
+   * table).
    */
-  public static Dataset<Row> unchecked(Dataset<Row> media, List<RunRow> finished) {
+  public static Column unchecked(List<RunRow> finished) {
     Object[] runIds = finished.stream().map(RunRow::runId).toArray();
-    return media.filter(col("checked_run").isNull().or(not(col("checked_run").isin(runIds))));
+    return col("checked_run").isNull().or(not(col("checked_run").isin(runIds)));
   }
 
   /** Marks {@code items} (rows with an {@code id}) as checked by {@code runId}. */

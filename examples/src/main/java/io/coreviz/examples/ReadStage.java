@@ -1,6 +1,9 @@
 package io.coreviz.examples;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.lit;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -10,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -27,7 +31,8 @@ final class ReadStage {
 
   /**
    * Every item kept so far ({@code all}, cached), those this run saw first, and those it checks
-   * ({@code checked}: the new ones, those a run that failed left, or every item in a full run).
+   * ({@code checked}, of {@code all}: the new ones, those a run that failed left, or every item in
+   * a full run).
    */
   record Output(Dataset<Row> all, long items, long newItems, Dataset<Row> checked, long checks) {
 
@@ -53,10 +58,16 @@ final class ReadStage {
       readNew(run);
     }
     Dataset<Row> all = history.media().cache();
-    long items = all.count();
-    long newItems = all.filter(col("first_seen_run").equalTo(run.runId())).count();
-    Dataset<Row> checked = run.full() ? all : QualityHistory.unchecked(all, finished).cache();
-    Output output = new Output(all, items, newItems, checked, checked.count());
+    Column unchecked = run.full() ? lit(true) : QualityHistory.unchecked(finished);
+    Row counts =
+        all.agg(
+                count(lit(1)),
+                count_if(col("first_seen_run").equalTo(run.runId())),
+                count_if(unchecked))
+            .first();
+    Dataset<Row> checked = run.full() ? all : all.filter(unchecked);
+    Output output =
+        new Output(all, counts.getLong(0), counts.getLong(1), checked, counts.getLong(2));
     run.progress().done(output.summary());
     return output;
   }
