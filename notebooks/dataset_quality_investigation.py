@@ -108,3 +108,16 @@ clip_scores = spark.sql(  # noqa: F821
 )
 display(clip_scores.orderBy("score"))  # noqa: F821
 print(clip_scores.filter("error IS NOT NULL").count(), "items without a score")
+
+# COMMAND ----------
+
+# MAGIC %md
+# MAGIC ## A few of the images themselves
+# MAGIC `image` (Spark's image struct, which `display()` shows as pictures) and `content` (the blob's
+# MAGIC bytes) are hidden columns, as `_metadata` is for files: a query that names them downloads
+# MAGIC the blobs, `SELECT *` downloads nothing. `image_error` says why an image is null.
+
+# COMMAND ----------
+
+pictures = media.filter(F.col("type") == "image").limit(6).select("name", "image", "image_error")
+display(pictures)  # noqa: F821

@@ -229,5 +229,53 @@ class NotebookTest {
         .as("Spark Connect has no JVM to call")
         .doesNotContain("_jvm")
         .doesNotContain("_jsparkSession");
+
+    assertThat(python)
+        .contains(
+            "media.filter(F.col(\"type\") == \"image\").limit(6)"
+                + ".select(\"name\", \"image\", \"image_error\")");
+    List<Row> pictures =
+        media
+            .filter(col("type").equalTo("image"))
+            .limit(6)
+            .select("name", "image", "image_error")
+            .collectAsList();
+    assertThat(pictures).hasSize(6);
+    // DESCRIBE TABLE EXTENDED lists the hidden columns, each saying when it is downloaded.
+    List<String> description =
+        spark
+            .sql("DESCRIBE TABLE EXTENDED coreviz.`" + collection.id() + "`")
+            .collectAsList()
+            .stream()
+            .map(row -> row.getString(0) + " | " + row.getString(2))
+            .toList();
+    int hidden = description.indexOf("# Metadata Columns | ");
+    assertThat(hidden).as("DESCRIBE TABLE EXTENDED: %s", description).isPositive();
+    assertThat(description.subList(hidden + 1, hidden + 5))
+        .extracting(line -> line.substring(0, line.indexOf(' ')))
+        .containsExactly("content", "content_error", "image", "image_error");
+    assertThat(description.get(hidden + 1))
+        .contains("downloaded only when a query names this column");
+    assertThat(description.get(hidden + 3))
+        .contains("downloaded only when a query names this column");
+    for (Row picture : pictures) {
+      if (picture.isNullAt(1)) {
+        assertThat(picture.getString(2))
+            .as("why %s has no image", picture.getString(0))
+            .isNotNull();
+        continue;
+      }
+      Row image = picture.getStruct(1);
+      MediaItem item =
+          collection.media().stream()
+              .filter(m -> image.getString(0).endsWith("/" + m.blobKey()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(item.name()).isEqualTo(picture.getString(0));
+      if (item.width() != null && item.height() != null) {
+        assertThat(image.getInt(2)).as("width of %s", item.id()).isEqualTo(item.width());
+        assertThat(image.getInt(1)).as("height of %s", item.id()).isEqualTo(item.height());
+      }
+    }
   }
 }

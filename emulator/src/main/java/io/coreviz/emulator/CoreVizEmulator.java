@@ -95,6 +95,9 @@ public final class CoreVizEmulator implements AutoCloseable {
 
   private volatile FaultInjector faults = FaultInjector.NONE;
 
+  /** The server items' blob URLs point at, where it is not this one (null). */
+  private final String blobsAt;
+
   private CoreVizEmulator(Builder builder) throws IOException {
     this.collections = Map.copyOf(builder.collections);
     this.collectionOrder = List.copyOf(builder.collections.keySet());
@@ -114,6 +117,7 @@ public final class CoreVizEmulator implements AutoCloseable {
     this.server = listen(new InetSocketAddress(builder.host, builder.port));
     this.address = server.getAddress();
     this.baseUrl = "http://" + builder.host + ":" + address.getPort();
+    this.blobsAt = builder.blobsAt;
   }
 
   private HttpServer listen(InetSocketAddress at) throws IOException {
@@ -233,7 +237,7 @@ public final class CoreVizEmulator implements AutoCloseable {
   }
 
   private String blobBase(String collectionId) {
-    return baseUrl + BLOB_PREFIX + collectionId + "/";
+    return (blobsAt != null ? blobsAt : baseUrl) + BLOB_PREFIX + collectionId + "/";
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -518,6 +522,7 @@ public final class CoreVizEmulator implements AutoCloseable {
     private final Map<String, MediaCollection> collections = new LinkedHashMap<>();
     private final Map<String, Set<String>> credentials = new HashMap<>();
     private String host = "127.0.0.1";
+    private String blobsAt;
     private int port;
     private int maxLimit = 1000;
     private int threads = 16;
@@ -660,6 +665,15 @@ public final class CoreVizEmulator implements AutoCloseable {
 
     public Builder host(String host) {
       this.host = host;
+      return this;
+    }
+
+    /**
+     * Items' blob URLs point at {@code baseUrl} (e.g. another local server with the same
+     * collection, as blobs are served by a storage or CDN host) instead of this server.
+     */
+    public Builder blobsAt(String baseUrl) {
+      this.blobsAt = baseUrl.replaceAll("/+$", "");
       return this;
     }
 

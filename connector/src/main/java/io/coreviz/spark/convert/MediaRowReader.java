@@ -93,7 +93,8 @@ public final class MediaRowReader implements ItemReader<InternalRow> {
 
   /**
    * Reads the columns of {@code readSchema}, a subset of {@link MediaSchema#SCHEMA}'s top-level
-   * fields, in its order; the fields of other columns are skipped without being parsed.
+   * fields, in its order; the fields of other columns are skipped without being parsed. Columns of
+   * {@link MediaSchema#CONTENT_COLUMNS} keep their place, null, for the reader to fill.
    */
   public MediaRowReader(StructType readSchema) {
     this(readSchema, List.of());
@@ -111,7 +112,9 @@ public final class MediaRowReader implements ItemReader<InternalRow> {
     Arrays.fill(extraSlots, -1);
     String[] names = readSchema.fieldNames();
     for (int slot = 0; slot < names.length; slot++) {
-      slots[column(names[slot])] = slot;
+      if (!MediaSchema.isContent(names[slot])) { // not in the page: filled after it is read
+        slots[column(names[slot])] = slot;
+      }
     }
     for (int i = 0; i < trailing.size(); i++) {
       extraSlots[column(trailing.get(i))] = names.length + i;

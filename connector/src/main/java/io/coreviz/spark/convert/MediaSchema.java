@@ -49,6 +49,70 @@ public final class MediaSchema {
             field("json", DataTypes.StringType, "The whole metadata object as JSON text"),
           });
 
+  /**
+   * The blob's bytes: a hidden column, as {@code _metadata} is for files, so {@code SELECT *} and a
+   * query that does not name it download nothing.
+   */
+  public static final String CONTENT = "content";
+
+  /** Why {@link #CONTENT} is null for a row that has a blob URL. */
+  public static final String CONTENT_ERROR = "content_error";
+
+  /** An image item's picture, decoded: Spark's image struct, as its {@code image} source has. */
+  public static final String IMAGE = "image";
+
+  /** Why {@link #IMAGE} is null for an image item. */
+  public static final String IMAGE_ERROR = "image_error";
+
+  /**
+   * Spark's image struct ({@code org.apache.spark.ml.image.ImageSchema.columnSchema}): the origin
+   * URL, the picture's size, its channels, its OpenCV type and its pixels (BGR or BGRA bytes, row
+   * by row), so Spark ML and {@code display()} treat the column as images.
+   */
+  public static final StructType IMAGE_STRUCT =
+      new StructType()
+          .add("origin", DataTypes.StringType, true)
+          .add("height", DataTypes.IntegerType, true)
+          .add("width", DataTypes.IntegerType, true)
+          .add("nChannels", DataTypes.IntegerType, true)
+          .add("mode", DataTypes.IntegerType, true)
+          .add("data", DataTypes.BinaryType, true);
+
+  /**
+   * The hidden columns a query can name: the blob's bytes, an image item's decoded picture, and why
+   * either is missing.
+   */
+  public static final StructType CONTENT_COLUMNS =
+      new StructType(
+          new StructField[] {
+            field(
+                CONTENT,
+                DataTypes.BinaryType,
+                "The blob's bytes, downloaded only when a query names this column (hidden from"
+                    + " SELECT *); null where content_error says why"),
+            field(
+                CONTENT_ERROR,
+                DataTypes.StringType,
+                "Why content is null: unavailable, too_large (over maxContentBytes) or"
+                    + " size_mismatch (not sizeBytes long), with what happened"),
+            field(
+                IMAGE,
+                IMAGE_STRUCT,
+                "An image item's picture decoded as Spark's image struct, downloaded only when a"
+                    + " query names this column (hidden from SELECT *); null for videos and"
+                    + " folders, and where image_error says why"),
+            field(
+                IMAGE_ERROR,
+                DataTypes.StringType,
+                "Why image is null for an image item: content_error's reasons, undecodable or"
+                    + " dimensions_mismatch (not width x height)"),
+          });
+
+  /** Whether {@code name} is one of {@link #CONTENT_COLUMNS}. */
+  public static boolean isContent(String name) {
+    return CONTENT_COLUMNS.getFieldIndex(name).isDefined();
+  }
+
   public static final StructType SCHEMA =
       new StructType(
           new StructField[] {

@@ -177,6 +177,22 @@ public final class CoreVizOptions {
           64,
           "requests a task keeps in flight, over the segments of its partition");
 
+  public static final OptionSpec<Integer> MAX_CONTENT_BYTES =
+      OptionSpec.integer(
+          "maxContentBytes",
+          64 << 20,
+          1,
+          1 << 30,
+          "the largest blob the content column holds; a larger one is null, content_error"
+              + " too_large");
+
+  public static final OptionSpec<Boolean> STRICT_CONTENT =
+      OptionSpec.bool(
+          "strictContent",
+          false,
+          "true: a blob that cannot be the content column (unavailable, too large, not sizeBytes"
+              + " long) fails the query instead of a null and its content_error");
+
   public static final OptionSpec<Boolean> REUSE_PLANS =
       OptionSpec.bool(
           "reusePlans",
@@ -315,6 +331,8 @@ public final class CoreVizOptions {
           PARTITION_BY,
           NUM_PARTITIONS,
           MAX_CONCURRENT_REQUESTS,
+          MAX_CONTENT_BYTES,
+          STRICT_CONTENT,
           REUSE_PLANS,
           PUSH_DOWN,
           PUSH_DOWN_FILTERS,

@@ -86,15 +86,19 @@ final class CoreVizScanBuilder
 
   @Override
   public void pruneColumns(StructType required) {
-    if (!options.pushes(Pushdown.COLUMNS)) {
-      return;
-    }
     Set<String> names = Set.of(required.fieldNames());
-    readSchema =
-        new StructType(
-            Arrays.stream(MediaSchema.SCHEMA.fields())
-                .filter(field -> names.contains(field.name()))
-                .toArray(StructField[]::new));
+    StructField[] data =
+        Arrays.stream(MediaSchema.SCHEMA.fields())
+            .filter(field -> !options.pushes(Pushdown.COLUMNS) || names.contains(field.name()))
+            .toArray(StructField[]::new);
+    // The hidden columns a query names come after the others, as Spark lists them.
+    StructField[] content =
+        Arrays.stream(MediaSchema.CONTENT_COLUMNS.fields())
+            .filter(field -> names.contains(field.name()))
+            .toArray(StructField[]::new);
+    StructField[] fields = Arrays.copyOf(data, data.length + content.length);
+    System.arraycopy(content, 0, fields, data.length, content.length);
+    readSchema = new StructType(fields);
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.coreviz.spark.client.MediaRequest;
 import io.coreviz.spark.convert.MediaRowReader;
 import io.coreviz.spark.convert.MediaSchema;
 import io.coreviz.spark.read.planning.MediaPartition;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A partition's rows for Spark: pages from its {@link RequestPipeline} (which sends the requests,
  * several at once, each segment walked by its {@link Cursor}), each row checked and taken once by
- * id ({@link Distinct}), and the task's metrics ({@link ReadTally}, the client's request counts).
+ * id ({@link Distinct}), its hidden content columns fetched where the query reads them ({@link
+ * ContentColumns}), and the task's metrics ({@link ReadTally}, the client's request counts).
  * Nothing is sent before the first {@link #next()}.
  */
 final class MediaPartitionReader implements PartitionReader<InternalRow> {
@@ -30,13 +32,19 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
   }
 
   /** Columns every row carries after the query's own, for the walk and the scope check. */
-  private static final List<String> TRAILING =
+  static final List<String> TRAILING =
       List.of("id", MediaSchema.CREATED_AT, "path", "type", "_score");
+
+  /**
+   * After {@link #TRAILING} where the query reads the content columns: what they are fetched by.
+   */
+  static final List<String> FOR_CONTENT = List.of("blob", "sizeBytes", "width", "height");
 
   private final CoreVizClient client;
   private final MediaPartition partition;
   private final RequestPipeline pipeline;
   private final int width;
+  private final ContentColumns content;
   private final Distinct distinct = new Distinct();
   private Iterator<InternalRow> rows = Collections.emptyIterator();
   private RequestPipeline.Page page;
@@ -51,17 +59,23 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
       int concurrency,
       MediaPartition partition,
       StructType readSchema,
-      Supplier<RowCheck> checks) {
+      Supplier<RowCheck> checks,
+      ContentColumns content) {
     this.client = client;
     this.partition = partition;
     this.width = readSchema.size();
+    this.content = content;
+    List<String> trailing = new ArrayList<>(TRAILING);
+    if (content != null) {
+      trailing.addAll(FOR_CONTENT);
+    }
     this.pipeline =
         new RequestPipeline(
             client,
             pageSize,
             concurrency,
             partition,
-            new MediaRowReader(readSchema, TRAILING),
+            new MediaRowReader(readSchema, trailing),
             width,
             checks);
   }
@@ -71,6 +85,12 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     if (closed) {
       throw new IllegalStateException("reader of " + partition + " is closed");
     }
+    current = content == null ? nextRow() : content.next(this::nextRow);
+    return current != null;
+  }
+
+  /** The next row read once and checked, its content columns not filled yet; null at the end. */
+  private InternalRow nextRow() {
     while (!done) {
       while (rows.hasNext()) {
         InternalRow row = rows.next();
@@ -81,8 +101,7 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
         rowsRead++;
         // The row keeps its trailing columns: Spark reads the scan's columns by ordinal, and
         // copying the rest away cost an array and a row per item.
-        current = row;
-        return true;
+        return row;
       }
       page = pipeline.take();
       if (page == null) {
@@ -91,8 +110,7 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
         rows = page.rows().iterator();
       }
     }
-    current = null;
-    return false;
+    return null;
   }
 
   @Override
@@ -107,6 +125,9 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
   public void close() {
     closed = true;
     pipeline.close();
+    if (content != null) {
+      content.close();
+    }
   }
 
   /** Requests out now: for tests that wait until the reader is quiet. */

@@ -1,9 +1,15 @@
 package io.coreviz.spark.read;
 
+import io.coreviz.spark.client.ClientSettings;
 import io.coreviz.spark.client.CoreVizClient;
 import io.coreviz.spark.client.RequestStats;
+import io.coreviz.spark.clip.image.ImageFetcher;
+import io.coreviz.spark.convert.MediaSchema;
 import io.coreviz.spark.read.planning.MediaPartition;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import okhttp3.HttpUrl;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -13,6 +19,9 @@ import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 final class MediaReaderFactory implements PartitionReaderFactory {
 
   private static final long serialVersionUID = 2L;
+
+  /** The most one blob download may take, its body included (a blob may be 64 MB or more). */
+  private static final Duration BLOB_TIMEOUT = Duration.ofMinutes(5);
 
   private final ScanSpec spec;
 
@@ -33,7 +42,52 @@ final class MediaReaderFactory implements PartitionReaderFactory {
       return new CountPartitionReader(client, partition);
     }
     return new MediaPartitionReader(
-        client, spec.pageSize(), spec.concurrency(), partition, spec.readSchema(), this::check);
+        client,
+        spec.pageSize(),
+        spec.concurrency(),
+        partition,
+        spec.readSchema(),
+        this::check,
+        content(client.stats()));
+  }
+
+  /** The content columns' reader where the scan reads them, else null. */
+  private ContentColumns content(RequestStats stats) {
+    List<String> names = Arrays.asList(spec.readSchema().fieldNames());
+    if (names.stream().noneMatch(MediaSchema::isContent)) {
+      return null;
+    }
+    int width = names.size();
+    List<String> trailing = MediaPartitionReader.TRAILING;
+    List<String> forContent = MediaPartitionReader.FOR_CONTENT;
+    int after = width + trailing.size();
+    ContentColumns.Slots slots =
+        new ContentColumns.Slots(
+            width + trailing.indexOf("id"),
+            width + trailing.indexOf("type"),
+            after + forContent.indexOf("blob"),
+            after + forContent.indexOf("sizeBytes"),
+            after + forContent.indexOf("width"),
+            after + forContent.indexOf("height"),
+            names.indexOf(MediaSchema.CONTENT),
+            names.indexOf(MediaSchema.CONTENT_ERROR),
+            names.indexOf(MediaSchema.IMAGE),
+            names.indexOf(MediaSchema.IMAGE_ERROR));
+    ClientSettings client = spec.client();
+    ImageFetcher fetcher =
+        new ImageFetcher(
+            HttpUrl.parse(client.endpoint()),
+            client.credentials(),
+            client.callPolicy(),
+            BLOB_TIMEOUT,
+            spec.content().maxBytes());
+    return new ContentColumns(
+        fetcher,
+        stats,
+        spec.concurrency(),
+        spec.content().maxBytes(),
+        spec.content().strict(),
+        slots);
   }
 
   /**

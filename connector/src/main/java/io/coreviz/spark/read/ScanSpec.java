@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.StructType;
  * @param countOnly true when the scan answers {@code count(*)} from {@code pagination.total}
  * @param readSchema the columns each row holds
  * @param residual the filters Spark still evaluates, for {@code explain()}
+ * @param content how the hidden content columns are read, where {@code readSchema} has them
  */
 record ScanSpec(
     ClientSettings client,
@@ -37,11 +38,17 @@ record ScanSpec(
     Order order,
     boolean countOnly,
     StructType readSchema,
-    List<String> residual)
+    List<String> residual,
+    Content content)
     implements Serializable {
 
   /** A pushed sort: a column and its direction. */
   record Order(String column, boolean ascending) implements Serializable {}
+
+  /**
+   * The largest blob the content column holds, and whether a blob that cannot be fails the task.
+   */
+  record Content(int maxBytes, boolean strict) implements Serializable {}
 
   ScanSpec {
     queries = List.copyOf(queries);
@@ -77,7 +84,10 @@ record ScanSpec(
         order,
         count,
         schema,
-        filters.residual().stream().map(Object::toString).toList());
+        filters.residual().stream().map(Object::toString).toList(),
+        new Content(
+            options.value(CoreVizOptions.MAX_CONTENT_BYTES),
+            options.value(CoreVizOptions.STRICT_CONTENT)));
   }
 
   /** What {@code explain()} shows: the requests, never credentials. */

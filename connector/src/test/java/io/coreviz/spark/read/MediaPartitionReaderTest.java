@@ -62,7 +62,8 @@ class MediaPartitionReaderTest {
         SEGMENTS,
         partition,
         MediaSchema.SCHEMA,
-        () -> MediaPartitionReader.RowCheck.NONE);
+        () -> MediaPartitionReader.RowCheck.NONE,
+        null);
   }
 
   @Test
@@ -217,7 +218,8 @@ class MediaPartitionReaderTest {
             SEGMENTS,
             new MediaPartition(0, List.of(segment)),
             MediaSchema.SCHEMA,
-            () -> MediaPartitionReader.RowCheck.NONE)) {
+            () -> MediaPartitionReader.RowCheck.NONE,
+            null)) {
       while (reader.next()) {
         ids.add(reader.get().getUTF8String(0).toString());
       }

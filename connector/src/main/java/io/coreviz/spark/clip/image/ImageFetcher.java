@@ -26,11 +26,12 @@ import okhttp3.ResponseBody;
  */
 public final class ImageFetcher {
 
-  /** Largest image accepted, so one huge file cannot exhaust an executor's memory. */
-  static final long MAX_BYTES = 64L << 20;
+  /** Largest blob accepted by default, so one huge file cannot exhaust an executor's memory. */
+  public static final int MAX_BYTES = 64 << 20;
 
   private final Transport transport;
   private final CallPolicy policy;
+  private final int maxBytes;
 
   /**
    * @param policy retries and timeouts of each download
@@ -38,7 +39,20 @@ public final class ImageFetcher {
    */
   public ImageFetcher(
       HttpUrl endpoint, Credentials credentials, CallPolicy policy, Duration timeout) {
+    this(endpoint, credentials, policy, timeout, MAX_BYTES);
+  }
+
+  /**
+   * As above, refusing blobs of more than {@code maxBytes} bytes ({@link ImageFailure#tooLarge}).
+   */
+  public ImageFetcher(
+      HttpUrl endpoint,
+      Credentials credentials,
+      CallPolicy policy,
+      Duration timeout,
+      int maxBytes) {
     this.policy = policy;
+    this.maxBytes = maxBytes;
     OkHttpClient.Builder builder =
         HttpClients.shared()
             .http()
@@ -89,30 +103,55 @@ public final class ImageFetcher {
       throw new ImageFailure("download failed: " + e.getMessage() + " (" + where + ")");
     }
     if (download.failure() != null) {
-      throw new ImageFailure(download.failure());
+      throw new ImageFailure(download.failure(), download.tooLarge());
     }
     return download.bytes();
   }
 
   /** A blob's bytes, or why there are none. */
-  private record Download(byte[] bytes, String failure) {}
+  private record Download(byte[] bytes, String failure, boolean tooLarge) {}
 
-  private static Download read(Response response, String where) throws IOException {
+  /**
+   * The body, read at most to one byte over the limit: a larger blob is refused without being held
+   * (by its {@code Content-Length} where it sends one).
+   */
+  private Download read(Response response, String where) throws IOException {
     if (!response.isSuccessful()) {
-      return new Download(null, "download failed: HTTP " + response.code() + " from " + where);
+      return new Download(
+          null, "download failed: HTTP " + response.code() + " from " + where, false);
     }
     ResponseBody body = response.body();
-    if (body.contentLength() > MAX_BYTES) {
+    if (body.contentLength() > maxBytes) {
       return new Download(
-          null, "download refused: " + body.contentLength() + " bytes from " + where);
+          null,
+          "download refused: "
+              + body.contentLength()
+              + " bytes, over "
+              + maxBytes
+              + ", from "
+              + where,
+          true);
     }
     try (InputStream in = body.byteStream()) {
-      byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
-      if (bytes.length > MAX_BYTES) {
-        return new Download(null, "download refused: over " + MAX_BYTES + " bytes from " + where);
+      long length = body.contentLength();
+      // With a length, one array of that size; without, at most one byte past the limit.
+      byte[] bytes = length >= 0 ? readExactly(in, (int) length) : in.readNBytes(maxBytes + 1);
+      if (bytes.length > maxBytes) {
+        return new Download(
+            null, "download refused: over " + maxBytes + " bytes from " + where, true);
       }
-      return new Download(bytes, null);
+      return new Download(bytes, null, false);
     }
+  }
+
+  private static byte[] readExactly(InputStream in, int length) throws IOException {
+    byte[] bytes = new byte[length];
+    int read = in.readNBytes(bytes, 0, length);
+    if (read < length) {
+      throw new java.io.EOFException(
+          "the body ended after " + read + " of its " + length + " bytes");
+    }
+    return bytes;
   }
 
   private static String shorten(String url) {
@@ -123,8 +162,20 @@ public final class ImageFetcher {
   public static final class ImageFailure extends Exception {
     private static final long serialVersionUID = 1L;
 
+    private final boolean tooLarge;
+
     ImageFailure(String message) {
+      this(message, false);
+    }
+
+    ImageFailure(String message, boolean tooLarge) {
       super(message, null, false, false);
+      this.tooLarge = tooLarge;
+    }
+
+    /** Whether the blob was refused for being over the byte limit (else: it was unavailable). */
+    public boolean tooLarge() {
+      return tooLarge;
     }
   }
 }

@@ -1,0 +1,79 @@
+package io.coreviz.spark.convert;
+
+import java.awt.Color;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import javax.imageio.ImageIO;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * Image bytes decoded into Spark's image struct ({@link MediaSchema#IMAGE_STRUCT}) as Spark's own
+ * {@code image} source decodes files: {@code ImageIO}, then one byte per channel, row by row, grey
+ * pictures as one channel (OpenCV type {@code CV_8UC1}), others as BGR ({@code CV_8UC3}) or BGRA
+ * where the picture has alpha ({@code CV_8UC4}).
+ */
+public final class SparkImage {
+
+  /** OpenCV types, as {@code ImageSchema.ocvTypes} names them. */
+  static final int CV_8UC1 = 0;
+
+  static final int CV_8UC3 = 16;
+  static final int CV_8UC4 = 24;
+
+  private SparkImage() {}
+
+  /** The picture as a row of the image struct, or null where no decoder reads the bytes. */
+  public static InternalRow decode(String origin, byte[] bytes) {
+    BufferedImage image;
+    try {
+      image = ImageIO.read(new ByteArrayInputStream(bytes));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    if (image == null) {
+      return null;
+    }
+    boolean grey = image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+    boolean alpha = image.getColorModel().hasAlpha();
+    int height = image.getHeight();
+    int width = image.getWidth();
+    int channels = grey ? 1 : alpha ? 4 : 3;
+    byte[] data = new byte[Math.multiplyExact(Math.multiplyExact(height, width), channels)];
+    int at = 0;
+    if (grey) {
+      WritableRaster raster = image.getRaster();
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          data[at++] = (byte) raster.getSample(x, y, 0);
+        }
+      }
+    } else {
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          Color color = new Color(image.getRGB(x, y), alpha);
+          data[at] = (byte) color.getBlue();
+          data[at + 1] = (byte) color.getGreen();
+          data[at + 2] = (byte) color.getRed();
+          if (alpha) {
+            data[at + 3] = (byte) color.getAlpha();
+          }
+          at += channels;
+        }
+      }
+    }
+    return new GenericInternalRow(
+        new Object[] {
+          UTF8String.fromString(origin),
+          height,
+          width,
+          channels,
+          grey ? CV_8UC1 : alpha ? CV_8UC4 : CV_8UC3,
+          data
+        });
+  }
+}

@@ -1,0 +1,275 @@
+package io.coreviz.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.RecordedRequest;
+import io.coreviz.emulator.data.PlantedDefects;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hidden content columns against the local server's real blobs: bytes equal to the served ones,
+ * no blob request unless a query names them, planted defects giving their reasons, the byte limit,
+ * strict mode, and the key kept from a blob host that is not the API's.
+ */
+class ContentColumnsTest {
+
+  private static final String KEY = "content-key-51c3";
+
+  @SharedSpark private static SparkSession spark;
+
+  private static final MediaCollection collection =
+      SyntheticCollection.generate(5, 120).measureSizes();
+  private static final PlantedDefects planted = PlantedDefects.plant(collection, 3, 2);
+
+  @RegisterExtension
+  static final LocalServer server =
+      LocalServer.of(() -> CoreVizEmulator.builder().collection(collection).credential(KEY));
+
+  /** The bytes the server stores for an item's blob; null where it serves none. */
+  private static byte[] stored(MediaItem item) {
+    return collection.blob(item.blobKey()).map(blob -> blob.bytes().get()).orElse(null);
+  }
+
+  private static List<RecordedRequest> blobRequests(CoreVizEmulator at) {
+    return at.requests().stream().filter(RecordedRequest::isBlobRequest).toList();
+  }
+
+  @Test
+  void selectStarAndQueriesThatDoNotNameContentFetchNoBlob() {
+    server.get().clearRequests();
+
+    List<Row> all = TestReads.coreviz(spark, server, KEY, collection).load().collectAsList();
+    List<Row> ids =
+        TestReads.coreviz(spark, server, KEY, collection).load().select("id").collectAsList();
+
+    assertThat(all).hasSize(collection.items().size());
+    assertThat(ids).hasSize(collection.items().size());
+    assertThat(all.get(0).schema().fieldNames()).doesNotContain("content", "content_error");
+    assertThat(blobRequests(server.get())).isEmpty();
+  }
+
+  @Test
+  void selectedContentIsTheServedBytesOrNullWithItsReason() {
+    server.get().clearRequests();
+
+    Map<String, Row> rows = new HashMap<>();
+    TestReads.coreviz(spark, server, KEY, collection)
+        .load()
+        .select("id", "type", "content", "content_error")
+        .collectAsList()
+        .forEach(row -> rows.put(row.getString(0), row));
+
+    assertThat(rows).hasSize(collection.items().size());
+    Set<String> unavailable = planted.broken().get("blob_unavailable");
+    Set<String> misSized = planted.broken().get("size_mismatch");
+    int compared = 0;
+    for (MediaItem item : collection.items()) {
+      Row row = rows.get(item.id());
+      byte[] content = (byte[]) row.get(2);
+      String error = row.getString(3);
+      if (item.isFolder()) {
+        assertThat(content).as("folder %s", item.id()).isNull();
+        assertThat(error).as("folder %s", item.id()).isNull();
+      } else if (unavailable.contains(item.id())) {
+        assertThat(content).as("content of %s", item.id()).isNull();
+        assertThat(error).as("reason of %s", item.id()).startsWith("unavailable: ");
+      } else if (misSized.contains(item.id())) {
+        assertThat(content).as("content of %s", item.id()).isNull();
+        assertThat(error)
+            .as("reason of %s", item.id())
+            .startsWith("size_mismatch: sizeBytes is ")
+            .endsWith(", the blob " + stored(item).length + " bytes");
+      } else {
+        assertThat(error).as("reason of %s", item.id()).isNull();
+        assertThat(content).as("content of %s", item.id()).isEqualTo(stored(item));
+        compared++;
+      }
+    }
+    assertThat(compared).isGreaterThan(collection.media().size() / 2);
+    // One request per image and video, none for folders.
+    assertThat(blobRequests(server.get()))
+        .extracting(RecordedRequest::path)
+        .doesNotHaveDuplicates()
+        .hasSize(collection.media().size());
+  }
+
+  @Test
+  void aBlobOverMaxContentBytesIsNullAndTooLarge() {
+    long[] sizes =
+        collection.media().stream()
+            .map(ContentColumnsTest::stored)
+            .filter(bytes -> bytes != null)
+            .mapToLong(bytes -> bytes.length)
+            .sorted()
+            .toArray();
+    long limit = sizes[sizes.length / 2];
+
+    List<Row> rows =
+        TestReads.coreviz(spark, server, KEY, collection)
+            .option("maxContentBytes", String.valueOf(limit))
+            .load()
+            .filter("type <> 'folder'")
+            .select("id", "content", "content_error")
+            .collectAsList();
+
+    Map<String, MediaItem> items = new HashMap<>();
+    collection.media().forEach(item -> items.put(item.id(), item));
+    int tooLarge = 0;
+    for (Row row : rows) {
+      byte[] bytes = stored(items.get(row.getString(0)));
+      if (bytes != null && bytes.length > limit) {
+        assertThat(row.get(1)).as("content of %s", row.getString(0)).isNull();
+        assertThat(row.getString(2)).as("reason of %s", row.getString(0)).startsWith("too_large: ");
+        tooLarge++;
+      }
+    }
+    assertThat(tooLarge).isPositive();
+  }
+
+  @Test
+  void strictContentFailsTheQueryNamingTheItem() {
+    String broken = planted.broken().get("blob_unavailable").iterator().next();
+
+    assertThatThrownBy(
+            () ->
+                TestReads.coreviz(spark, server, KEY, collection)
+                    .option("strictContent", "true")
+                    .load()
+                    .filter("id = '" + broken + "'")
+                    .select("id", "content")
+                    .collectAsList())
+        .hasStackTraceContaining("content of item " + broken + ": unavailable: ")
+        .hasStackTraceContaining("strictContent=true");
+  }
+
+  @Test
+  void theKeyGoesOnlyToTheApisHostNotToTheBlobHost() {
+    try (CoreVizEmulator blobs = CoreVizEmulator.builder().collection(collection).start();
+        CoreVizEmulator api =
+            CoreVizEmulator.builder()
+                .collection(collection)
+                .credential(KEY)
+                .blobsAt(blobs.baseUrl())
+                .start()) {
+      MediaItem image =
+          collection.media().stream()
+              .filter(item -> MediaItem.IMAGE.equals(item.type()))
+              .filter(item -> stored(item) != null)
+              .filter(item -> !planted.broken().get("size_mismatch").contains(item.id()))
+              .findFirst()
+              .orElseThrow();
+
+      Row row =
+          TestReads.coreviz(spark, api, KEY, collection)
+              .load()
+              .filter("id = '" + image.id() + "'")
+              .select("content", "content_error")
+              .first();
+
+      assertThat(row.getString(1)).isNull();
+      assertThat((byte[]) row.get(0)).isEqualTo(stored(image));
+      assertThat(blobRequests(api)).isEmpty();
+      assertThat(blobRequests(blobs))
+          .hasSize(1)
+          .allSatisfy(request -> assertThat(request.authScheme()).isNull());
+      assertThat(api.mediaRequests())
+          .isNotEmpty()
+          .allSatisfy(request -> assertThat(request.authScheme()).isEqualTo("x-api-key"));
+    }
+  }
+
+  @Test
+  void imageIsWhatSparksImageSourceReadsFromTheSameBytes(@TempDir Path dir) throws Exception {
+    Set<String> unavailable = planted.broken().get("blob_unavailable");
+    Set<String> otherSize = planted.broken().get("dimensions_mismatch");
+    Set<String> misSized = planted.broken().get("size_mismatch");
+    Map<String, MediaItem> images = new HashMap<>();
+    for (MediaItem item : collection.media()) {
+      if (MediaItem.IMAGE.equals(item.type()) && stored(item) != null) {
+        images.put(item.id(), item);
+        String name = item.blobKey().substring(item.blobKey().lastIndexOf('/') + 1);
+        Files.write(dir.resolve(item.id() + name.substring(name.lastIndexOf('.'))), stored(item));
+      }
+    }
+    // The reference: Spark's own image source over the same bytes, written to files.
+    Map<String, Row> reference = new HashMap<>();
+    for (Row row : spark.read().format("image").load(dir.toString()).collectAsList()) {
+      Row image = row.getStruct(0);
+      String file = Path.of(java.net.URI.create(image.getString(0))).getFileName().toString();
+      reference.put(file.substring(0, file.indexOf('.')), image);
+    }
+    assertThat(reference.keySet()).isEqualTo(images.keySet());
+
+    int decoded = 0;
+    for (Row row :
+        TestReads.coreviz(spark, server, KEY, collection)
+            .load()
+            .select("id", "type", "image", "image_error")
+            .collectAsList()) {
+      String id = row.getString(0);
+      Row image = row.isNullAt(2) ? null : row.getStruct(2);
+      String error = row.getString(3);
+      Row expected = reference.get(id);
+      if (!MediaItem.IMAGE.equals(row.getString(1))) {
+        assertThat(image).as("image of the %s %s", row.getString(1), id).isNull();
+        assertThat(error).as("reason of %s", id).isNull();
+      } else if (unavailable.contains(id)) {
+        assertThat(image).as("image of %s", id).isNull();
+        assertThat(error).as("reason of %s", id).startsWith("unavailable: ");
+      } else if (misSized.contains(id)) {
+        assertThat(error).as("reason of %s", id).startsWith("size_mismatch: ");
+      } else if (otherSize.contains(id)) {
+        assertThat(image).as("image of %s", id).isNull();
+        assertThat(error).as("reason of %s", id).startsWith("dimensions_mismatch: ");
+      } else if (expected.getInt(1) < 0) { // Spark's source could not decode it either
+        assertThat(image).as("image of %s", id).isNull();
+        assertThat(error).as("reason of %s", id).startsWith("undecodable: ");
+      } else {
+        assertThat(error).as("reason of %s", id).isNull();
+        assertThat(image).as("image of %s", id).isNotNull();
+        assertThat(image.getString(0)).as("origin of %s", id).endsWith(images.get(id).blobKey());
+        for (int field = 1; field <= 4; field++) {
+          assertThat(image.getInt(field))
+              .as("%s of %s", image.schema().fieldNames()[field], id)
+              .isEqualTo(expected.getInt(field));
+        }
+        assertThat((byte[]) image.get(5)).as("pixels of %s", id).isEqualTo(expected.get(5));
+        decoded++;
+      }
+    }
+    assertThat(decoded).isGreaterThan(images.size() / 2);
+  }
+
+  @Test
+  void theHiddenColumnsSayWhatTheyHoldAndWhenTheyAreFetched() {
+    assertThat(
+            Arrays.stream(
+                    TestReads.coreviz(spark, server, KEY, collection)
+                        .load()
+                        .select("content", "content_error", "image", "image_error")
+                        .schema()
+                        .fields())
+                .map(field -> field.name() + ": " + field.dataType().simpleString()))
+        .containsExactly(
+            "content: binary",
+            "content_error: string",
+            "image: struct<origin:string,height:int,width:int,nChannels:int,mode:int,data:binary>",
+            "image_error: string");
+  }
+}
