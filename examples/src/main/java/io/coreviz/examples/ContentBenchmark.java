@@ -13,8 +13,6 @@ import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.Blob;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -130,19 +127,7 @@ public final class ContentBenchmark {
 
   /** {@link #bigVideos} in a JVM of its own with a 3 GB heap: what it prints. */
   private static String videosInASmallHeap() throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .filter(argument -> argument.startsWith("--add-") || argument.startsWith("-D"))
-            .toList());
-    command.addAll(
-        List.of(
-            "-Xmx3g",
-            "-cp",
-            System.getProperty("java.class.path"),
-            ContentBenchmark.class.getName(),
-            "videos"));
+    List<String> command = SparkReads.javaCommand("3g", ContentBenchmark.class, List.of("videos"));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (process.waitFor() != 0) {
@@ -261,22 +246,7 @@ public final class ContentBenchmark {
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       for (int limit : new int[] {64 << 20, 128 << 20}) {
         System.gc();
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        AtomicLong peak = new AtomicLong();
-        Thread sampler =
-            new Thread(
-                () -> {
-                  while (!Thread.currentThread().isInterrupted()) {
-                    peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                    try {
-                      Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                  }
-                });
-        sampler.setDaemon(true);
-        sampler.start();
+        SparkReads.HeapPeak peak = new SparkReads.HeapPeak();
         long start = System.nanoTime();
         Row totals =
             spark
@@ -291,7 +261,7 @@ public final class ContentBenchmark {
                 .agg(count(col("content")), count_if(col("content_error").startsWith("too_large")))
                 .first();
         double seconds = (System.nanoTime() - start) / 1e9;
-        sampler.interrupt();
+        peak.close();
         text.append(
             String.format(
                 Locale.ROOT,
@@ -300,7 +270,7 @@ public final class ContentBenchmark {
                 totals.getLong(0),
                 totals.getLong(1),
                 seconds,
-                peak.get() >> 20));
+                peak.bytes() >> 20));
       }
     }
     return text.toString();

@@ -10,7 +10,6 @@ import io.coreviz.spark.convert.MediaSchema;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -226,20 +225,11 @@ public final class FirstReadBenchmark {
   private static Map<String, Double> child(
       CoreVizEmulator server, MediaCollection collection, String reader, String mode, Path... items)
       throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .filter(argument -> argument.startsWith("--add-") || argument.startsWith("-D"))
-            .toList());
-    command.add("-Xmx2g");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Child.class.getName());
-    command.addAll(List.of(reader, mode, server.baseUrl(), collection.id()));
+    List<String> args = new ArrayList<>(List.of(reader, mode, server.baseUrl(), collection.id()));
     for (Path file : items) {
-      command.add(file.toAbsolutePath().toString());
+      args.add(file.toAbsolutePath().toString());
     }
+    List<String> command = SparkReads.javaCommand("2g", Child.class, args);
     long start = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     Map<String, Double> result = new HashMap<>();

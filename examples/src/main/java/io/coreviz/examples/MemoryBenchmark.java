@@ -53,22 +53,14 @@ public final class MemoryBenchmark {
     String result;
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(
-          ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-              .filter(argument -> argument.startsWith("--add-") || argument.startsWith("-D"))
-              .toList());
-      command.add("-Xmx" + HEAP);
-      command.add("-cp");
-      command.add(System.getProperty("java.class.path"));
-      command.add(SparkSide.class.getName());
-      command.add(server.baseUrl());
-      command.add(collection.id());
-      command.add(String.valueOf(collection.items().size()));
+      List<String> sideArgs =
+          new ArrayList<>(
+              List.of(
+                  server.baseUrl(), collection.id(), String.valueOf(collection.items().size())));
       if (perTrigger != null) {
-        command.add(perTrigger);
+        sideArgs.add(perTrigger);
       }
+      List<String> command = SparkReads.javaCommand(HEAP, SparkSide.class, sideArgs);
       Process spark = new ProcessBuilder(command).redirectErrorStream(true).start();
       StringBuilder rows = new StringBuilder();
       try (BufferedReader out =
@@ -120,21 +112,7 @@ public final class MemoryBenchmark {
       String collectionId = args[1];
       long expected = Long.parseLong(args[2]);
       MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-      AtomicLong peak = new AtomicLong();
-      Thread sampler =
-          new Thread(
-              () -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                  peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                  try {
-                    Thread.sleep(20);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              });
-      sampler.setDaemon(true);
-      sampler.start();
+      SparkReads.HeapPeak peak = new SparkReads.HeapPeak();
       SparkSession session =
           SparkSession.builder()
               .master("local[2]")
@@ -175,7 +153,7 @@ public final class MemoryBenchmark {
       double seconds = (System.nanoTime() - start) / 1e9;
       session.sparkContext().listenerBus().waitUntilEmpty();
       long gc = gcMillis() - gcBefore;
-      sampler.interrupt();
+      peak.close();
       if (rows.get() != expected) {
         throw new IllegalStateException("read " + rows.get() + " rows of " + expected);
       }
@@ -189,7 +167,7 @@ public final class MemoryBenchmark {
           rows.get(),
           seconds,
           rows.get() / seconds,
-          peak.get() >> 20,
+          peak.bytes() >> 20,
           memory.getHeapMemoryUsage().getMax() >> 20,
           gc / 1e3,
           100 * gc / 1e3 / seconds,

@@ -57,24 +57,8 @@ public final class PlainClient {
 
   /** Reads every item of the collection; returns how many there were. */
   public long readAll() throws Exception {
-    JsonNode first = page(0).get();
-    long total = first.get("pagination").get("total").asLong();
-    AtomicLong items = new AtomicLong(first.get("media").size());
-    Semaphore slots = new Semaphore(inFlight);
-    List<CompletableFuture<?>> pages = new ArrayList<>();
-    for (long offset = pageSize; offset < total; offset += pageSize) {
-      slots.acquire();
-      pages.add(
-          page(offset)
-              .whenComplete(
-                  (page, error) -> {
-                    slots.release();
-                    if (page != null) {
-                      items.addAndGet(page.get("media").size());
-                    }
-                  }));
-    }
-    CompletableFuture.allOf(pages.toArray(new CompletableFuture<?>[0])).get();
+    AtomicLong items = new AtomicLong();
+    forEachPage(page -> items.addAndGet(page.get("media").size()));
     return items.get();
   }
 
@@ -84,24 +68,8 @@ public final class PlainClient {
    */
   public long[] downloadAll() throws Exception {
     List<String> urls = java.util.Collections.synchronizedList(new ArrayList<>());
-    JsonNode first = page(0).get();
-    first.get("media").forEach(item -> urls.add(item.get("blob").asText()));
-    long total = first.get("pagination").get("total").asLong();
+    forEachPage(page -> page.get("media").forEach(item -> urls.add(item.get("blob").asText())));
     Semaphore slots = new Semaphore(inFlight);
-    List<CompletableFuture<?>> pages = new ArrayList<>();
-    for (long offset = pageSize; offset < total; offset += pageSize) {
-      slots.acquire();
-      pages.add(
-          page(offset)
-              .whenComplete(
-                  (page, error) -> {
-                    slots.release();
-                    if (page != null) {
-                      page.get("media").forEach(item -> urls.add(item.get("blob").asText()));
-                    }
-                  }));
-    }
-    CompletableFuture.allOf(pages.toArray(new CompletableFuture<?>[0])).get();
     AtomicLong bytes = new AtomicLong();
     List<CompletableFuture<?>> blobs = new ArrayList<>();
     for (String url : urls) {
@@ -123,6 +91,28 @@ public final class PlainClient {
     }
     CompletableFuture.allOf(blobs.toArray(new CompletableFuture<?>[0])).get();
     return new long[] {urls.size(), bytes.get()};
+  }
+
+  /** Every page of the listing, {@code inFlight} at a time, each given to {@code each} once. */
+  private void forEachPage(java.util.function.Consumer<JsonNode> each) throws Exception {
+    JsonNode first = page(0).get();
+    each.accept(first);
+    long total = first.get("pagination").get("total").asLong();
+    Semaphore slots = new Semaphore(inFlight);
+    List<CompletableFuture<?>> pages = new ArrayList<>();
+    for (long offset = pageSize; offset < total; offset += pageSize) {
+      slots.acquire();
+      pages.add(
+          page(offset)
+              .whenComplete(
+                  (page, error) -> {
+                    slots.release();
+                    if (page != null) {
+                      each.accept(page);
+                    }
+                  }));
+    }
+    CompletableFuture.allOf(pages.toArray(new CompletableFuture<?>[0])).get();
   }
 
   private CompletableFuture<JsonNode> page(long offset) {

@@ -1,5 +1,10 @@
 package io.coreviz.examples;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -25,6 +30,62 @@ final class SparkReads {
               }
             });
     return rows;
+  }
+
+  /**
+   * The command that starts {@code main} in a JVM of its own with {@code heap} (e.g. {@code 2g}),
+   * this JVM's {@code --add-opens} and {@code -D} settings and class path, and {@code args}.
+   */
+  static List<String> javaCommand(String heap, Class<?> main, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(argument -> argument.startsWith("--add-") || argument.startsWith("-D"))
+            .toList());
+    command.add("-Xmx" + heap);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(main.getName());
+    command.addAll(args);
+    return command;
+  }
+
+  /**
+   * The most heap used while it runs, sampled every 20 ms in a daemon thread until closed: in a
+   * small heap, close to what a read needs; in a large one, garbage not yet collected included.
+   */
+  static final class HeapPeak implements AutoCloseable {
+    private final AtomicLong peak = new AtomicLong();
+    private final Thread sampler;
+
+    HeapPeak() {
+      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+      sampler =
+          new Thread(
+              () -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                  peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                  try {
+                    Thread.sleep(20);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              });
+      sampler.setDaemon(true);
+      sampler.start();
+    }
+
+    /** The peak so far, in bytes. */
+    long bytes() {
+      return peak.get();
+    }
+
+    @Override
+    public void close() {
+      sampler.interrupt();
+    }
   }
 
   /** A whole collection read with default options, every column, to Spark's noop sink. */
