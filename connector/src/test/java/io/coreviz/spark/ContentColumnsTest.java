@@ -256,6 +256,55 @@ class ContentColumnsTest {
     assertThat(decoded).isGreaterThan(images.size() / 2);
   }
 
+  /**
+   * Blobs of one size {@code s}: with {@code maxContentBytes = s} a task fetches one blob at a time
+   * ahead of Spark, with {@code 3 s} up to three (the listed sizes bound the window), and with the
+   * default up to {@code maxConcurrentRequests}: the most blob requests the server held at once.
+   */
+  @Test
+  void aTaskFetchesAheadAtMostMaxContentBytesOfListedSizes() throws Exception {
+    MediaCollection same = SyntheticCollection.generate(17, 200);
+    byte[] picture = io.coreviz.emulator.data.ImageRenderer.render(1, 320, 240, "png");
+    for (MediaItem item : List.copyOf(same.media())) {
+      same.remove(item.id());
+      same.add(
+          item.withSizeBytes(picture.length),
+          Map.of(item.blobKey(), new io.coreviz.emulator.model.Blob("image/png", () -> picture)));
+    }
+    java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (CoreVizEmulator slow =
+        CoreVizEmulator.builder().collection(same).credential(KEY).start()) {
+      slow.faults(
+          request -> {
+            if (request.isBlobRequest()) {
+              most.accumulateAndGet(now.incrementAndGet(), Math::max);
+              Thread.sleep(20);
+              now.decrementAndGet();
+            }
+            return null;
+          });
+      Map<String, Integer> held = new java.util.LinkedHashMap<>();
+      for (String limit :
+          List.of(String.valueOf(picture.length), String.valueOf(3 * picture.length), "")) {
+        most.set(0);
+        org.apache.spark.sql.DataFrameReader reader =
+            TestReads.coreviz(spark, slow, KEY, same).option("numPartitions", "2");
+        if (!limit.isEmpty()) {
+          reader = reader.option("maxContentBytes", limit);
+        }
+        long read = reader.load().filter("content IS NOT NULL").count();
+        assertThat(read).as("blobs read at limit %s", limit).isEqualTo(same.media().size());
+        held.put(limit.isEmpty() ? "default" : limit, most.get());
+      }
+      // Two tasks at once (local[2]); each holds at most its window.
+      assertThat(held.get(String.valueOf(picture.length))).as("%s", held).isBetween(1, 2);
+      assertThat(held.get(String.valueOf(3 * picture.length))).as("%s", held).isBetween(3, 6);
+      assertThat(held.get("default")).as("%s", held).isBetween(7, 16);
+    }
+  }
+
   @Test
   void theHiddenColumnsSayWhatTheyHoldAndWhenTheyAreFetched() {
     assertThat(
