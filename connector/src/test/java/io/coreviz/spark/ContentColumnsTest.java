@@ -102,11 +102,18 @@ class ContentColumnsTest {
       }
     }
     assertThat(compared).isGreaterThan(collection.media().size() / 2);
-    // One request per image and video, none for folders.
+    // One request per image and video, none for folders; counted with the pages in the scan's
+    // metrics (planning's one- and two-item probes are counted apart).
     assertThat(blobRequests(server.get()))
         .extracting(RecordedRequest::path)
         .doesNotHaveDuplicates()
         .hasSize(collection.media().size());
+    long pages =
+        server.get().mediaRequests().stream()
+            .filter(r -> Integer.parseInt(r.query().get("limit")) > 2)
+            .count();
+    assertThat(TestReads.lastScanMetrics(spark))
+        .containsEntry("CoreViz requests", String.valueOf(pages + collection.media().size()));
   }
 
   @Test
