@@ -62,7 +62,6 @@ final class ContentColumns implements AutoCloseable {
   private final ImageFetcher fetcher;
   private final RequestStats stats;
   private final int ahead;
-  private final long aheadBytes;
   private final int maxBytes;
   private final boolean strict;
   private final Slots slots;
@@ -76,22 +75,16 @@ final class ContentColumns implements AutoCloseable {
   private InternalRow waiting;
 
   /**
+   * @param fetcher the downloader; the window holds at most its largest blob's worth of bytes (as
+   *     the rows' {@code sizeBytes} say; a row without one counts as that largest), and at least
+   *     one blob
    * @param ahead the most blobs fetched ahead of Spark
-   * @param maxBytes the largest blob; the window holds at most that many bytes (as the rows' {@code
-   *     sizeBytes} say; a row without one counts as {@code maxBytes}), and at least one blob
    */
-  ContentColumns(
-      ImageFetcher fetcher,
-      RequestStats stats,
-      int ahead,
-      int maxBytes,
-      boolean strict,
-      Slots slots) {
+  ContentColumns(ImageFetcher fetcher, RequestStats stats, int ahead, boolean strict, Slots slots) {
     this.fetcher = fetcher;
     this.stats = stats;
     this.ahead = Math.max(1, ahead);
-    this.maxBytes = maxBytes;
-    this.aheadBytes = maxBytes;
+    this.maxBytes = fetcher.maxBytes();
     this.strict = strict;
     this.slots = slots;
     this.pool =
@@ -113,7 +106,7 @@ final class ContentColumns implements AutoCloseable {
         break;
       }
       long size = listedSize(row);
-      if (!window.isEmpty() && held + size > aheadBytes) {
+      if (!window.isEmpty() && held + size > maxBytes) {
         waiting = row;
         break;
       }
@@ -145,8 +138,7 @@ final class ContentColumns implements AutoCloseable {
 
   /** The bytes a row's blob will hold, as far as its listing says: at most the limit. */
   private long listedSize(InternalRow row) {
-    if (!row.isNullAt(slots.type())
-        && row.getUTF8String(slots.type()).toString().equals("folder")) {
+    if (type(row).equals("folder")) {
       return 0;
     }
     long size = row.isNullAt(slots.size()) ? 0 : row.getLong(slots.size());
@@ -163,8 +155,12 @@ final class ContentColumns implements AutoCloseable {
     return text == null ? null : UTF8String.fromString(text);
   }
 
+  private String type(InternalRow row) {
+    return row.isNullAt(slots.type()) ? "" : row.getUTF8String(slots.type()).toString();
+  }
+
   private Fetched fetch(InternalRow row) {
-    String type = row.isNullAt(slots.type()) ? "" : row.getUTF8String(slots.type()).toString();
+    String type = type(row);
     if (type.equals("folder")) {
       return new Fetched(null, null, null, null); // a folder has no blob
     }

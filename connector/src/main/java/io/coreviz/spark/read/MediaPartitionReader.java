@@ -32,13 +32,26 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
   }
 
   /** Columns every row carries after the query's own, for the walk and the scope check. */
-  static final List<String> TRAILING =
+  private static final List<String> TRAILING =
       List.of("id", MediaSchema.CREATED_AT, "path", "type", "_score");
 
   /**
    * After {@link #TRAILING} where the query reads the content columns: what they are fetched by.
    */
-  static final List<String> FOR_CONTENT = List.of("blob", "sizeBytes", "width", "height");
+  private static final List<String> FOR_CONTENT = List.of("blob", "sizeBytes", "width", "height");
+
+  /**
+   * The columns rows carry after the query's own, in their order: for the walk and the scope check,
+   * and with {@code content} what the content columns are fetched by.
+   */
+  static List<String> trailing(boolean content) {
+    if (!content) {
+      return TRAILING;
+    }
+    List<String> trailing = new ArrayList<>(TRAILING);
+    trailing.addAll(FOR_CONTENT);
+    return trailing;
+  }
 
   private final CoreVizClient client;
   private final MediaPartition partition;
@@ -65,17 +78,13 @@ final class MediaPartitionReader implements PartitionReader<InternalRow> {
     this.partition = partition;
     this.width = readSchema.size();
     this.content = content;
-    List<String> trailing = new ArrayList<>(TRAILING);
-    if (content != null) {
-      trailing.addAll(FOR_CONTENT);
-    }
     this.pipeline =
         new RequestPipeline(
             client,
             pageSize,
             concurrency,
             partition,
-            new MediaRowReader(readSchema, trailing),
+            new MediaRowReader(readSchema, trailing(content != null)),
             width,
             checks);
   }

@@ -58,17 +58,15 @@ final class MediaReaderFactory implements PartitionReaderFactory {
       return null;
     }
     int width = names.size();
-    List<String> trailing = MediaPartitionReader.TRAILING;
-    List<String> forContent = MediaPartitionReader.FOR_CONTENT;
-    int after = width + trailing.size();
+    List<String> trailing = MediaPartitionReader.trailing(true);
     ContentColumns.Slots slots =
         new ContentColumns.Slots(
             width + trailing.indexOf("id"),
             width + trailing.indexOf("type"),
-            after + forContent.indexOf("blob"),
-            after + forContent.indexOf("sizeBytes"),
-            after + forContent.indexOf("width"),
-            after + forContent.indexOf("height"),
+            width + trailing.indexOf("blob"),
+            width + trailing.indexOf("sizeBytes"),
+            width + trailing.indexOf("width"),
+            width + trailing.indexOf("height"),
             names.indexOf(MediaSchema.CONTENT),
             names.indexOf(MediaSchema.CONTENT_ERROR),
             names.indexOf(MediaSchema.IMAGE),
@@ -81,13 +79,7 @@ final class MediaReaderFactory implements PartitionReaderFactory {
             client.callPolicy(),
             BLOB_TIMEOUT,
             spec.content().maxBytes());
-    return new ContentColumns(
-        fetcher,
-        stats,
-        spec.concurrency(),
-        spec.content().maxBytes(),
-        spec.content().strict(),
-        slots);
+    return new ContentColumns(fetcher, stats, spec.concurrency(), spec.content().strict(), slots);
   }
 
   /**

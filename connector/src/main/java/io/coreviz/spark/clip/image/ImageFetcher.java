@@ -108,6 +108,11 @@ public final class ImageFetcher {
     return download.bytes();
   }
 
+  /** The largest blob it accepts, in bytes. */
+  public int maxBytes() {
+    return maxBytes;
+  }
+
   /** A blob's bytes, or why there are none. */
   private record Download(byte[] bytes, String failure, boolean tooLarge) {}
 
