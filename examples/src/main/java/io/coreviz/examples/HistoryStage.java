@@ -28,8 +28,8 @@ final class HistoryStage {
   private HistoryStage() {}
 
   /**
-   * @param newOnly every checked item was first seen by this run, so none has a flag kept: the
-   *     flags are appended, not merged
+   * @param newOnly (incremental runs only) every checked item was first seen by this run, so none
+   *     has a flag kept: the flags are appended, not merged
    */
   static Output run(
       QualityRun run,
@@ -55,7 +55,7 @@ final class HistoryStage {
                                 new StructType().add("id", "string").add("reason", "string")),
                         "id")
                     .select("id", "name", "type", "path", "reason"));
-    if (newOnly && !run.full()) {
+    if (newOnly) {
       history.appendFlags(flagged, run.runId(), run.at());
     } else {
       history.mergeFlags(flagged, run.runId(), run.at(), run.full());
@@ -67,7 +67,7 @@ final class HistoryStage {
         run.full()
             ? read.checked()
             : read.checked().filter(col("first_seen_run").notEqual(run.runId()));
-    if (!newOnly || run.full()) {
+    if (!newOnly) {
       history.markChecked(marked, run.runId());
     }
     Dataset<Row> flags = history.flags();
