@@ -313,6 +313,59 @@ class ContentColumnsTest {
     }
   }
 
+  /**
+   * Blob bodies cut halfway and connections dropped are retried: every byte still arrives, and the
+   * scan's retries are the faults injected (a server of its own: no other test's downloads).
+   */
+  @Test
+  void brokenBlobDownloadsAreRetriedAndCounted() {
+    java.util.concurrent.atomic.AtomicInteger blobs =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger broken =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (CoreVizEmulator faulty =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      faulty.faults(
+          request -> {
+            // Into requests for blobs the server has: a 404's cut error body needs no retry.
+            String prefix = "/blobs/" + collection.id() + "/";
+            if (!request.isBlobRequest()
+                || collection.blob(request.path().substring(prefix.length())).isEmpty()) {
+              return null;
+            }
+            int n = blobs.incrementAndGet();
+            if (n % 4 != 0) {
+              return null;
+            }
+            broken.incrementAndGet();
+            return n % 8 == 0
+                ? io.coreviz.emulator.FaultInjector.Reply.disconnect()
+                : io.coreviz.emulator.FaultInjector.Reply.cutHalfway();
+          });
+      Map<String, Row> rows = new HashMap<>();
+      TestReads.coreviz(spark, faulty, KEY, collection)
+          .option("retryBackoffMs", "1")
+          .load()
+          .filter("type <> 'folder'")
+          .select("id", "content", "content_error")
+          .collectAsList()
+          .forEach(row -> rows.put(row.getString(0), row));
+
+      Set<String> unavailable = planted.broken().get("blob_unavailable");
+      Set<String> misSized = planted.broken().get("size_mismatch");
+      for (MediaItem item : collection.media()) {
+        if (!unavailable.contains(item.id()) && !misSized.contains(item.id())) {
+          assertThat((byte[]) rows.get(item.id()).get(1))
+              .as("content of %s", item.id())
+              .isEqualTo(stored(item));
+        }
+      }
+      assertThat(broken.get()).isPositive();
+      assertThat(Long.parseLong(TestReads.lastScanMetrics(spark).get("CoreViz retries")))
+          .isEqualTo(broken.get());
+    }
+  }
+
   @Test
   void theHiddenColumnsSayWhatTheyHoldAndWhenTheyAreFetched() {
     assertThat(
