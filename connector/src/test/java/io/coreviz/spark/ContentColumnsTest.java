@@ -266,8 +266,7 @@ class ContentColumnsTest {
   /**
    * Blobs of one size {@code s}: with {@code maxContentBytes = s} a task fetches one blob at a time
    * ahead of Spark, with {@code 3 s} up to three (the listed sizes bound the window), and with the
-   * default up to {@code maxConcurrentRequests}: the most blob requests the server held at once
-   * (each for 50 ms, long enough for a loaded machine to fill its window).
+   * default up to {@code maxConcurrentRequests}: the most blob requests the server held at once.
    */
   @Test
   void aTaskFetchesAheadAtMostMaxContentBytesOfListedSizes() throws Exception {
@@ -288,7 +287,7 @@ class ContentColumnsTest {
           request -> {
             if (request.isBlobRequest()) {
               most.accumulateAndGet(now.incrementAndGet(), Math::max);
-              Thread.sleep(50);
+              Thread.sleep(20);
               now.decrementAndGet();
             }
             return null;
