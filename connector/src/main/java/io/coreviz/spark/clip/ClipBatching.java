@@ -30,6 +30,7 @@ import org.apache.spark.sql.catalyst.plans.logical.MapPartitions;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.catalyst.plans.logical.ReturnAnswer;
 import org.apache.spark.sql.catalyst.plans.logical.Sort;
+import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.SparkStrategy;
 import org.apache.spark.sql.types.Metadata;
@@ -58,6 +59,9 @@ import scala.runtime.AbstractPartialFunction;
  */
 final class ClipBatching extends SparkStrategy {
 
+  /** The name of the image column in the rewrite's input projection. */
+  private static final String IMAGE_INPUT = "__clip_image";
+
   private final SparkSession session;
 
   ClipBatching(SparkSession session) {
@@ -69,6 +73,13 @@ final class ClipBatching extends SparkStrategy {
     ScoringSpec spec = ClipSqlFunctions.registered(session);
     if (spec == null) {
       return seq(List.of());
+    }
+    if (plan instanceof Project project && isImageInput(project)) {
+      // The rewrite's own input projection, planned over its child planned on its own: Spark's
+      // scan strategies would fold it into the scan below, and a cached table's scan would then
+      // be linked to this rewrite instead of to the query's plan, where adaptive execution looks
+      // for it to reuse the finished stage (it would make a new one after each, without end).
+      return seq(List.of(new ProjectExec(project.projectList(), planLater(project.child()))));
     }
     boolean answer = plan instanceof ReturnAnswer;
     LogicalPlan topNFirst = topNFirst(answer ? ((ReturnAnswer) plan).child() : plan);
@@ -119,6 +130,11 @@ final class ClipBatching extends SparkStrategy {
     return calls;
   }
 
+  private static boolean isImageInput(Project project) {
+    return list(project.projectList()).stream()
+        .anyMatch(e -> e instanceof Alias alias && alias.name().equals(IMAGE_INPUT));
+  }
+
   private static void collect(Expression expression, List<ScalaUDF> calls) {
     if (expression instanceof ScalaUDF udf
         && udf.udfName().isDefined()
@@ -147,7 +163,7 @@ final class ClipBatching extends SparkStrategy {
     int width = childOutput.size();
 
     List<NamedExpression> inputs = new ArrayList<>(childOutput);
-    inputs.add(alias(list(calls.get(0).children()).get(0), "__clip_image"));
+    inputs.add(alias(list(calls.get(0).children()).get(0), IMAGE_INPUT));
     List<ClipCall> kinds = new ArrayList<>();
     List<Integer> arguments = new ArrayList<>();
     for (ScalaUDF call : calls) {

@@ -13,11 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The SQL functions on the local server's images, against numpy's golden values (Optimum). */
@@ -139,6 +141,40 @@ class ClipSqlFunctionsTest {
             .toString();
 
     assertThat(plan).contains("MapPartitions").containsOnlyOnce("MapPartitions");
+  }
+
+  @Test
+  @Timeout(120)
+  void aSelectOverACachedTableRunsOnceAndFetchesEachImageOnce() {
+    // Adaptive execution plans the query again after each stage it finishes (here the cached
+    // table's, then the limit's shuffle) and must find the finished ones in the new plan: were
+    // they lost, it would make new stages, each scoring the images again, without end.
+    Dataset<Row> images = spark.sql("SELECT * FROM media WHERE type = 'image'").cache();
+    images.count();
+    images.createOrReplaceTempView("cached_images");
+    server.clearRequests();
+    Row counts;
+    try {
+      counts =
+          spark
+              .sql(
+                  "SELECT count(e), count_if(e IS NULL) FROM (SELECT clip_embed(blob) AS e FROM"
+                      + " (SELECT * FROM cached_images LIMIT 100))")
+              .first();
+    } finally {
+      images.unpersist();
+    }
+
+    Map<String, Long> fetches =
+        server.requests().stream()
+            .map(RecordedRequest::path)
+            .filter(path -> path.startsWith("/blobs/"))
+            .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    // every golden image is embedded; the broken and the missing blob are not
+    assertThat(counts.getLong(0)).isEqualTo(golden.get("images").size());
+    assertThat(counts.getLong(1)).isEqualTo(2);
+    assertThat(fetches).hasSize(golden.get("images").size() + 2);
+    assertThat(fetches.values()).containsOnly(1L);
   }
 
   @Test
