@@ -128,28 +128,73 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
   void preprocess(BufferedImage image, float[] out, int offset) {
     int width = image.getWidth();
     int height = image.getHeight();
-    byte[] rgb = rgb(image);
     int shortSide = Math.min(width, height);
     int longSide = Math.max(width, height);
     int resizedLong = (int) ((double) size * longSide / shortSide);
     int outWidth = width <= height ? size : resizedLong;
     int outHeight = width <= height ? resizedLong : size;
-    if (outWidth != width || outHeight != height) {
-      rgb = PilBicubic.resize(rgb, width, height, outWidth, outHeight);
-    }
     int top = (int) Math.rint((outHeight - crop) / 2.0);
     int left = (int) Math.rint((outWidth - crop) / 2.0);
+    byte[] rgb = PilBicubic.resizedCrop(source(image), outWidth, outHeight, left, top, crop);
+    normalise(rgb, out, offset);
+  }
+
+  /**
+   * Interleaved RGB bytes of the crop to CHW floats, each channel as {@code (v / 255 - mean) /
+   * std}.
+   */
+  private void normalise(byte[] rgb, float[] out, int offset) {
+    float[][] tables = tables();
+    float[] red = tables[0];
+    float[] green = tables[1];
+    float[] blue = tables[2];
     int plane = crop * crop;
-    for (int y = 0; y < crop; y++) {
-      int row = 3 * ((top + y) * outWidth + left);
-      for (int x = 0; x < crop; x++) {
-        int p = row + 3 * x;
-        int o = offset + y * crop + x;
-        out[o] = ((rgb[p] & 0xff) / 255f - mean[0]) / std[0];
-        out[o + plane] = ((rgb[p + 1] & 0xff) / 255f - mean[1]) / std[1];
-        out[o + 2 * plane] = ((rgb[p + 2] & 0xff) / 255f - mean[2]) / std[2];
+    for (int i = 0, p = 0; i < plane; i++, p += 3) {
+      out[offset + i] = red[rgb[p] & 0xff];
+      out[offset + plane + i] = green[rgb[p + 1] & 0xff];
+      out[offset + 2 * plane + i] = blue[rgb[p + 2] & 0xff];
+    }
+  }
+
+  /** Every byte's normalised value per channel (768 floats: cheaper than a division per pixel). */
+  private float[][] tables() {
+    float[][] tables = new float[3][256];
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < 256; v++) {
+        tables[c][v] = (v / 255f - mean[c]) / std[c];
       }
     }
+    return tables;
+  }
+
+  /** The decoder's pixels read in place where their layout is a known one, else copied to RGB. */
+  private static PilBicubic.Source source(BufferedImage image) {
+    int width = image.getWidth();
+    int height = image.getHeight();
+    int pixels = width * height;
+    if (image.getRaster().getDataBuffer() instanceof DataBufferByte buffer
+        && buffer.getNumBanks() == 1) {
+      byte[] data = buffer.getData();
+      switch (image.getType()) {
+        case BufferedImage.TYPE_3BYTE_BGR -> {
+          if (data.length == 3 * pixels) {
+            return new PilBicubic.Source(data, width, height, 3, 2, 1, 0);
+          }
+        }
+        case BufferedImage.TYPE_4BYTE_ABGR -> {
+          if (data.length == 4 * pixels) {
+            return new PilBicubic.Source(data, width, height, 4, 3, 2, 1);
+          }
+        }
+        case BufferedImage.TYPE_BYTE_GRAY -> {
+          if (data.length == pixels) {
+            return new PilBicubic.Source(data, width, height, 1, 0, 0, 0);
+          }
+        }
+        default -> {}
+      }
+    }
+    return PilBicubic.Source.rgb(rgb(image), width, height);
   }
 
   /** Interleaved 8-bit RGB, as Pillow's {@code convert("RGB")} would give. */
@@ -159,37 +204,12 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
     int pixels = width * height;
     byte[] rgb = new byte[3 * pixels];
     Raster raster = image.getRaster();
-    switch (image.getType()) {
-      case BufferedImage.TYPE_3BYTE_BGR -> {
-        byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
-        if (data.length == 3 * pixels) {
-          for (int i = 0; i < pixels; i++) {
-            rgb[3 * i] = data[3 * i + 2];
-            rgb[3 * i + 1] = data[3 * i + 1];
-            rgb[3 * i + 2] = data[3 * i];
-          }
-          return rgb;
-        }
-      }
-      case BufferedImage.TYPE_4BYTE_ABGR -> {
-        byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
-        if (data.length == 4 * pixels) {
-          for (int i = 0; i < pixels; i++) {
-            rgb[3 * i] = data[4 * i + 3];
-            rgb[3 * i + 1] = data[4 * i + 2];
-            rgb[3 * i + 2] = data[4 * i + 1];
-          }
-          return rgb;
-        }
-      }
-      case BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB -> {
-        int[] data = ((DataBufferInt) raster.getDataBuffer()).getData();
-        if (data.length == pixels) {
-          unpack(data, rgb);
-          return rgb;
-        }
-      }
-      default -> {}
+    if (raster.getDataBuffer() instanceof DataBufferInt buffer
+        && (image.getType() == BufferedImage.TYPE_INT_RGB
+            || image.getType() == BufferedImage.TYPE_INT_ARGB)
+        && buffer.getData().length == pixels) {
+      unpack(buffer.getData(), rgb);
+      return rgb;
     }
     boolean grey =
         !(image.getColorModel() instanceof IndexColorModel)

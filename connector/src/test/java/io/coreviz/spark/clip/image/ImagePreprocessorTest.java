@@ -1,0 +1,101 @@
+package io.coreviz.spark.clip.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The preprocessing computes only the crop's pixels and reads decoders' layouts in place; its
+ * output must be the very floats of the plain way (whole resize, crop, normalise), which matches
+ * Pillow's golden values ({@code ClipModelTest}), for every layout, size and crop.
+ */
+class ImagePreprocessorTest {
+
+  private static final int[] TYPES = {
+    BufferedImage.TYPE_3BYTE_BGR,
+    BufferedImage.TYPE_4BYTE_ABGR,
+    BufferedImage.TYPE_INT_RGB,
+    BufferedImage.TYPE_INT_ARGB,
+    BufferedImage.TYPE_INT_BGR,
+    BufferedImage.TYPE_BYTE_GRAY,
+    BufferedImage.TYPE_USHORT_GRAY,
+    BufferedImage.TYPE_BYTE_INDEXED
+  };
+
+  @Test
+  void everyLayoutAndSizeGivesThePlainWaysFloats() {
+    SplittableRandom random = new SplittableRandom(7);
+    ImagePreprocessor wider = new ImagePreprocessor(256, 224, clip().mean(), clip().std());
+    int checked = 0;
+    for (int i = 0; i < 160; i++) {
+      // small images are upscaled, sides of exactly 224 or 256 skip a pass
+      int width = i % 9 == 0 ? 224 : i % 13 == 0 ? 256 : 1 + random.nextInt(i < 80 ? 400 : 1300);
+      int height = i % 11 == 0 ? 224 : 1 + random.nextInt(i < 80 ? 400 : 1300);
+      BufferedImage image = noise(width, height, TYPES[i % TYPES.length], random);
+      for (ImagePreprocessor preprocessor : new ImagePreprocessor[] {clip(), wider}) {
+        float[] actual = new float[preprocessor.tensorSize()];
+        preprocessor.preprocess(image, actual, 0);
+        float[] expected =
+            PillowReference.preprocess(
+                image,
+                preprocessor.size(),
+                preprocessor.crop(),
+                preprocessor.mean(),
+                preprocessor.std());
+        assertThat(actual).as("%dx%d type %d", width, height, image.getType()).isEqualTo(expected);
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(320);
+  }
+
+  @Test
+  void decodedJpegsAndPngsGiveThePlainWaysFloats() throws Exception {
+    SplittableRandom random = new SplittableRandom(11);
+    int[][] sizes = {{800, 600}, {600, 800}, {333, 500}, {1201, 901}};
+    for (int[] size : sizes) {
+      for (String format : new String[] {"jpg", "png"}) {
+        for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_BYTE_GRAY}) {
+          byte[] bytes = encode(noise(size[0], size[1], type, random), format);
+          float[] actual = new float[clip().tensorSize()];
+          clip().preprocess(bytes, actual, 0);
+          BufferedImage decoded = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+          float[] expected =
+              PillowReference.preprocess(decoded, 224, 224, clip().mean(), clip().std());
+          assertThat(actual)
+              .as("%s %dx%d decoded as type %d", format, size[0], size[1], decoded.getType())
+              .isEqualTo(expected);
+        }
+      }
+    }
+  }
+
+  private static ImagePreprocessor clip() {
+    return ImagePreprocessor.CLIP;
+  }
+
+  /** Smooth gradients with noise, so resizing has both edges and flat areas to get right. */
+  private static BufferedImage noise(int width, int height, int type, SplittableRandom random) {
+    BufferedImage image = new BufferedImage(width, height, type);
+    int base = random.nextInt(0x1000000);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int shade = (x * 255 / Math.max(1, width - 1) + y * 255 / Math.max(1, height - 1)) / 2;
+        int rgb = (base + shade * 0x010203 + random.nextInt(0x202020)) & 0xffffff;
+        image.setRGB(x, y, (random.nextInt(256) << 24) | rgb);
+      }
+    }
+    return image;
+  }
+
+  private static byte[] encode(BufferedImage image, String format) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(ImageIO.write(image, format, out)).as(format).isTrue();
+    return out.toByteArray();
+  }
+}
