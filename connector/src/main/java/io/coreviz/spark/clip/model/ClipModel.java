@@ -3,7 +3,6 @@ package io.coreviz.spark.clip.model;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import io.coreviz.spark.clip.image.ImagePreprocessor;
 import io.coreviz.spark.clip.text.ClipTokenizer;
@@ -18,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,18 +120,43 @@ public final class ClipModel implements AutoCloseable {
       options.setInterOpNumThreads(1);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       chosen[0] = "CPU";
-      if (useCuda && OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+      if (useCuda) {
         try {
           options.addCUDA(0);
           chosen[0] = "CUDA";
-        } catch (OrtException | RuntimeException e) {
-          LOG.warn("CUDA is not usable ({}); running CLIP on the CPU", e.getMessage());
+        } catch (OrtException | RuntimeException | LinkageError e) {
+          cpuFallback(e);
         }
       }
       return options;
     } catch (OrtException e) {
       options.close();
       throw new IllegalStateException("cannot configure ONNX Runtime: " + e.getMessage(), e);
+    }
+  }
+
+  /** The reasons already logged: a model loads once per executor, the warning likewise. */
+  private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Says once per JVM that CUDA was asked for and why it is not used, in ONNX Runtime's words
+   * (which name the library it could not load): a GPU cluster scoring on its CPUs is slow and
+   * costly, and silent about it otherwise.
+   */
+  /** Lets the next fallback warn again (tests). */
+  static void forgetWarnings() {
+    WARNED.clear();
+  }
+
+  private static void cpuFallback(Throwable e) {
+    String reason = String.valueOf(e.getMessage());
+    if (WARNED.add(reason)) {
+      LOG.warn(
+          "CUDA is not usable, so CLIP runs on the CPU: {} (ONNX Runtime's CUDA provider library,"
+              + " onnxruntime_providers_cuda, comes with the com.microsoft.onnxruntime:"
+              + "onnxruntime_gpu jar and needs the CUDA and cuDNN libraries it was built with;"
+              + " useCuda=false runs on the CPU without this warning)",
+          reason);
     }
   }
 
