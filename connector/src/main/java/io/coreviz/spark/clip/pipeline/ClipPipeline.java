@@ -51,6 +51,7 @@ public final class ClipPipeline<T>
   private final ImageFetcher fetcher;
   private final RequestStats downloads;
   private final int batchSize;
+  private final boolean reducedScale;
   private final ExecutorService pool;
   private final Deque<List<Pending<T>>> queue = new ArrayDeque<>();
   private FloatBuffer pixels;
@@ -67,7 +68,8 @@ public final class ClipPipeline<T>
       ImageFetcher fetcher,
       RequestStats downloads,
       int batchSize,
-      int downloadThreads) {
+      int downloadThreads,
+      boolean reducedScale) {
     // downloadThreads 0: prepare images in the caller's thread (one row at a time needs no pool).
     this.rows = rows;
     this.images = images;
@@ -75,6 +77,7 @@ public final class ClipPipeline<T>
     this.fetcher = fetcher;
     this.downloads = downloads;
     this.batchSize = batchSize;
+    this.reducedScale = reducedScale;
     AtomicInteger threads = new AtomicInteger();
     this.pool =
         downloadThreads == 0
@@ -136,7 +139,7 @@ public final class ClipPipeline<T>
             null, "no image: not a URL or bytes: " + image.getClass().getSimpleName());
       }
       float[] tensor = new float[model.preprocessor().tensorSize()];
-      model.preprocessor().preprocess(bytes, tensor, 0);
+      model.preprocessor().preprocess(bytes, tensor, 0, reducedScale);
       return new Prepared(tensor, null);
     } catch (ImageFetcher.ImageFailure | UndecodableImageException e) {
       return new Prepared(null, e.getMessage());

@@ -20,7 +20,9 @@ import okhttp3.HttpUrl;
 /**
  * Everything an executor needs to score a partition, shipped with the task: the model, batching and
  * download settings, and the CoreViz endpoint and credentials (used only for blob URLs on the
- * endpoint's own host; {@link Credentials#toString()} never shows the secret).
+ * endpoint's own host; {@link Credentials#toString()} never shows the secret), and whether large
+ * JPEGs are decoded at a reduced scale ({@link
+ * io.coreviz.spark.clip.image.ImagePreprocessor#preprocess(byte[], float[], int, boolean)}).
  */
 public record ScoringSpec(
     ModelSpec model,
@@ -28,7 +30,8 @@ public record ScoringSpec(
     int downloadThreads,
     Duration downloadTimeout,
     String endpoint,
-    Credentials credentials)
+    Credentials credentials,
+    boolean reducedScale)
     implements Serializable {
 
   public ScoringSpec {
@@ -88,7 +91,8 @@ public record ScoringSpec(
             Fetchers.get(this),
             new RequestStats(),
             1,
-            0)) {
+            0,
+            reducedScale)) {
       return single.next().get(0);
     }
   }
@@ -107,6 +111,7 @@ public record ScoringSpec(
         Fetchers.get(this),
         downloads,
         batchSize,
-        downloadThreads);
+        downloadThreads,
+        reducedScale);
   }
 }

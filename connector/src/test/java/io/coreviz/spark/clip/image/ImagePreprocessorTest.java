@@ -75,6 +75,75 @@ class ImagePreprocessorTest {
     }
   }
 
+  @Test
+  void reducedScaleKeepsTheShortSideAtLeastTheModelsSize() {
+    int[][] cases = { // width, height, step
+      {447, 2000, 1},
+      {448, 448, 2},
+      {800, 600, 2},
+      {600, 800, 2},
+      {2400, 1600, 4},
+      {1792, 1792, 8},
+      {1791, 4000, 4},
+      {8000, 6000, 8},
+      {100, 100, 1}
+    };
+    for (int[] c : cases) {
+      assertThat(ImagePreprocessor.reduction(c[0], c[1], 224))
+          .as("%dx%d", c[0], c[1])
+          .isEqualTo(c[2]);
+    }
+  }
+
+  @Test
+  void reducedScaleChangesLargeJpegsSlightlyAndNothingElse() throws Exception {
+    SplittableRandom random = new SplittableRandom(5);
+    byte[] large = encode(smooth(1600, 1200, random), "jpg");
+    byte[] small = encode(smooth(400, 300, random), "jpg");
+    byte[] png = encode(smooth(1600, 1200, random), "png");
+
+    for (byte[] bytes : new byte[][] {small, png}) {
+      assertThat(tensor(bytes, true)).isEqualTo(tensor(bytes, false));
+    }
+    float[] exact = tensor(large, false);
+    float[] reduced = tensor(large, true);
+    assertThat(reduced).isNotEqualTo(exact);
+    double difference = 0;
+    for (int i = 0; i < exact.length; i++) {
+      difference += Math.abs(exact[i] - reduced[i]);
+    }
+    // in 0..255 levels (one level is about 1 / (255 * 0.27) here)
+    double levels = difference / exact.length * 255 * 0.27;
+    assertThat(levels).as("mean difference in levels").isLessThan(2.0);
+  }
+
+  private static float[] tensor(byte[] bytes, boolean reducedScale) throws Exception {
+    float[] out = new float[clip().tensorSize()];
+    clip().preprocess(bytes, out, 0, reducedScale);
+    return out;
+  }
+
+  /** A photograph's kind of content: smooth shapes, little fine detail. */
+  private static BufferedImage smooth(int width, int height, SplittableRandom random) {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = image.createGraphics();
+    g.setPaint(
+        new java.awt.GradientPaint(
+            0,
+            0,
+            new java.awt.Color(random.nextInt(0x1000000)),
+            width,
+            height,
+            new java.awt.Color(random.nextInt(0x1000000))));
+    g.fillRect(0, 0, width, height);
+    for (int i = 0; i < 8; i++) {
+      g.setColor(new java.awt.Color(random.nextInt(0x1000000)));
+      g.fillOval(random.nextInt(width / 2), random.nextInt(height / 2), width / 3, height / 3);
+    }
+    g.dispose();
+    return image;
+  }
+
   private static ImagePreprocessor clip() {
     return ImagePreprocessor.CLIP;
   }
