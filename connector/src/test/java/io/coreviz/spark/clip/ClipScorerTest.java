@@ -55,6 +55,55 @@ class ClipScorerTest {
   }
 
   @Test
+  void reducedScaleDecodingReachesTheDecoderAndOnlyWhenAskedFor() throws Exception {
+    java.awt.image.BufferedImage picture =
+        new java.awt.image.BufferedImage(1200, 900, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = picture.createGraphics();
+    g.setPaint(
+        new java.awt.GradientPaint(0, 0, java.awt.Color.RED, 1200, 900, java.awt.Color.BLUE));
+    g.fillRect(0, 0, 1200, 900);
+    g.setColor(java.awt.Color.YELLOW);
+    for (int x = 0; x < 1200; x += 3) {
+      g.drawLine(x, 0, x, 900); // fine detail, which a reduced decode sees differently
+    }
+    g.dispose();
+    java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(picture, "jpg", jpeg);
+    byte[] bytes = jpeg.toByteArray();
+    Dataset<Row> images =
+        spark.createDataFrame(
+            List.of(org.apache.spark.sql.RowFactory.create((Object) bytes)),
+            new org.apache.spark.sql.types.StructType()
+                .add("image", org.apache.spark.sql.types.DataTypes.BinaryType));
+
+    float[][] expected = new float[2][];
+    try (io.coreviz.spark.clip.model.ClipModel model =
+        io.coreviz.spark.clip.model.ClipModel.load(ClipFixtures.TRANSFORMERS_JS, 1, false)) {
+      for (int reduced = 0; reduced < 2; reduced++) {
+        float[] pixels = new float[model.preprocessor().tensorSize()];
+        model.preprocessor().preprocess(bytes, pixels, 0, reduced == 1);
+        expected[reduced] = model.embedImages(pixels, 1)[0];
+      }
+    }
+    assertThat(expected[1]).isNotEqualTo(expected[0]);
+    for (int reduced = 0; reduced < 2; reduced++) {
+      Row row =
+          scorer()
+              .setImageCol("image")
+              .setEmbeddingCol("embedding")
+              .setReducedScaleDecoding(reduced == 1)
+              .transform(images)
+              .first();
+      List<Float> embedding = row.getList(row.fieldIndex("embedding"));
+      for (int d = 0; d < expected[reduced].length; d++) {
+        assertThat(embedding.get(d))
+            .as("reduced %s embedding[%d]", reduced == 1, d)
+            .isEqualTo(expected[reduced][d]);
+      }
+    }
+  }
+
+  @Test
   void scoresEveryImageAgainstItsTextAsNumpyDoes() {
     ClipScorer scorer = scorer().setTextCol("text").setEmbeddingCol("embedding");
 
