@@ -1,0 +1,471 @@
+package io.coreviz.examples;
+
+import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.model.Blob;
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.clip.ClipScorer;
+import io.coreviz.spark.clip.ClipSqlFunctions;
+import io.coreviz.spark.clip.image.ImagePreprocessor;
+import io.coreviz.spark.clip.model.ClipMath;
+import io.coreviz.spark.clip.model.ClipModel;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * CLIP's image pipeline without the model: with the tiny test model (its inference is almost free),
+ * what is left of an end-to-end run is download, decode, resize, normalise and the copy into the
+ * batch tensor. Measured in one run on this machine:
+ *
+ * <ol>
+ *   <li>end to end through Spark: {@code spark.read.format("coreviz")} on the local server, then
+ *       {@link ClipScorer} writing image embeddings to the noop sink; and the same through the SQL
+ *       function {@code clip_embed} in a session with the batching extension;
+ *   <li>the model alone on preprocessed batches already in memory, for its share.
+ * </ol>
+ *
+ * <pre>
+ * mvn -B -pl examples -am -DskipTests -Ppipeline-benchmark verify
+ * </pre>
+ *
+ * Arguments: model directory (default: the tiny test model), images (2,000) and threads (the
+ * machine's cores). The images are photographs' sizes, 800×600 to 2400×1600, landscape and
+ * portrait, half JPEG and half PNG, with a gradient, shapes and per-pixel noise so that they
+ * compress like photographs rather than like flat drawings. They are rendered before timing.
+ */
+public final class PipelineBenchmark {
+
+  /** Width × height of the rendered images, landscape; each is also served as portrait. */
+  private static final int[][] SIZES = {{800, 600}, {1200, 900}, {1600, 1200}, {2400, 1600}};
+
+  /** Distinct renderings: the items reuse them in turn, so rendering stays a few seconds. */
+  private static final int DISTINCT = 80;
+
+  private PipelineBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Path model = Paths.get(args.length > 0 ? args[0] : "connector/src/test/resources/clip/optimum");
+    int images = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+    int threads =
+        args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
+    int batch = 32;
+
+    long renderStart = System.nanoTime();
+    MediaCollection collection = collection(images);
+    double renderSeconds = (System.nanoTime() - renderStart) / 1e9;
+
+    StringBuilder report = new StringBuilder();
+    line(
+        report,
+        String.format(
+            Locale.ROOT,
+            "CLIP pipeline benchmark (%s, %d images over %d distinct renderings of 800x600 to"
+                + " 2400x1600, JPEG and PNG, rendered in %.1f s; batch %d; %d threads; %d cores)%n",
+            model.getFileName(),
+            images,
+            DISTINCT,
+            renderSeconds,
+            batch,
+            threads,
+            Runtime.getRuntime().availableProcessors()));
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder()
+            .collection(collection)
+            .credential("bench-key", collection.id())
+            .start()) {
+      SparkSession spark =
+          SparkSession.builder()
+              .master("local[" + threads + "]")
+              .appName("PipelineBenchmark")
+              .config("spark.ui.enabled", "false")
+              .config("spark.ui.showConsoleProgress", "false")
+              .config("spark.sql.extensions", "io.coreviz.spark.catalog.CoreVizExtensions")
+              .config("spark.coreviz.clip.modelPath", model.toString())
+              .getOrCreate();
+      try {
+        Dataset<Row> media =
+            spark
+                .read()
+                .format("coreviz")
+                .option("endpoint", server.baseUrl())
+                .option("apiKey", "bench-key")
+                .option("collectionId", collection.id())
+                .load()
+                .select("id", "blob")
+                .repartition(threads)
+                .cache();
+        media.count();
+        for (boolean reduced : new boolean[] {false, true}) {
+          line(report, split(server, collection, model, reduced));
+          for (String path : List.of("ClipScorer", "SQL clip_embed")) {
+            double seconds = endToEnd(spark, media, model, batch, path, reduced);
+            line(
+                report,
+                String.format(
+                    Locale.ROOT,
+                    "end to end, %-15s %6.1f images/s, %5.1f per core (%.1f s)%n",
+                    path + ":",
+                    images / seconds,
+                    images / seconds / threads,
+                    seconds));
+          }
+        }
+      } finally {
+        spark.stop();
+      }
+    }
+    line(report, raw(model, collection, batch, threads));
+    line(report, agreement(collection, model));
+    Path out = Paths.get("target", "pipeline-benchmark.txt");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, report, StandardCharsets.UTF_8);
+  }
+
+  /** Appends {@code line} to the report and prints it now, so a long run shows its progress. */
+  private static void line(StringBuilder report, String line) {
+    report.append(line);
+    System.out.print(line);
+    System.out.flush();
+  }
+
+  /**
+   * Where one core's time goes per image, the distinct renderings one after another in this thread:
+   * download (the JDK's HttpClient), decode, then resize, crop and normalise (one step: the
+   * normalisation is a table lookup per crop pixel), then the copy into a direct batch buffer.
+   */
+  private static String split(
+      CoreVizEmulator server, MediaCollection collection, Path model, boolean reduced)
+      throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    ImagePreprocessor preprocessor;
+    try (ClipModel loaded = ClipModel.load(model, 1, false)) {
+      preprocessor = loaded.preprocessor();
+    }
+    FloatBuffer batchBuffer =
+        ByteBuffer.allocateDirect(preprocessor.tensorSize() * Float.BYTES)
+            .order(ByteOrder.nativeOrder())
+            .asFloatBuffer();
+    float[] tensor = new float[preprocessor.tensorSize()];
+    // per format and size (landscape and portrait together): download, decode, resize, copy, count
+    Map<String, double[]> parts = new java.util.LinkedHashMap<>();
+    for (int round = 0; round < 3; round++) { // the first two warm the JIT up
+      parts.clear();
+      for (int i = 0; i < DISTINCT; i++) {
+        MediaItem item = collection.media().get(i);
+        int[] size = SIZES[(i / 2) % SIZES.length];
+        String key = (i % 2 == 0 ? "JPEG " : "PNG  ") + size[0] + "x" + size[1];
+        double[] part = parts.computeIfAbsent(key, k -> new double[5]);
+        long t0 = System.nanoTime();
+        byte[] bytes =
+            http.send(
+                    HttpRequest.newBuilder(
+                            URI.create(server.blobUrl(collection.id(), item.blobKey())))
+                        .header("x-api-key", "bench-key")
+                        .build(),
+                    HttpResponse.BodyHandlers.ofByteArray())
+                .body();
+        long t1 = System.nanoTime();
+        preprocessor.preprocess(bytes, tensor, 0, reduced);
+        long t2 = System.nanoTime();
+        // The decode alone, timed again on its own: the preprocessing does not expose it.
+        decode(bytes, reduced, preprocessor.size());
+        long t3 = System.nanoTime();
+        batchBuffer.clear();
+        batchBuffer.put(tensor);
+        long t4 = System.nanoTime();
+        part[0] += t1 - t0;
+        part[1] += t3 - t2;
+        part[2] += (t2 - t1) - (t3 - t2);
+        part[3] += t4 - t3;
+        part[4]++;
+      }
+    }
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "one core, %s path, ms per image: download / decode / resize+crop+normalise /"
+                    + " copy = total (images/s)%n",
+                reduced ? "reduced-scale" : "default"));
+    double[] all = new double[5];
+    parts.forEach(
+        (key, part) -> {
+          for (int k = 0; k < 5; k++) {
+            all[k] += part[k];
+          }
+          out.append(row(key, part));
+        });
+    out.append(row("all", all));
+    return out.toString();
+  }
+
+  private static String row(String label, double[] part) {
+    double count = part[4];
+    double total = (part[0] + part[1] + part[2] + part[3]) / count / 1e6;
+    return String.format(
+        Locale.ROOT,
+        "  %-15s %6.2f / %6.2f / %6.2f / %5.3f = %6.2f (%.0f)%n",
+        label,
+        part[0] / count / 1e6,
+        part[1] / count / 1e6,
+        part[2] / count / 1e6,
+        part[3] / count / 1e6,
+        total,
+        1000 / total);
+  }
+
+  /** The decode the preprocessing does: ImageIO, JPEGs reduced as the preprocessing would. */
+  private static BufferedImage decode(byte[] bytes, boolean reduced, int size) throws IOException {
+    ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
+    if (!reduced) {
+      return ImageIO.read(in);
+    }
+    ImageReader reader = ImageIO.getImageReaders(in).next();
+    try (in) {
+      reader.setInput(in, true, true);
+      ImageReadParam param = reader.getDefaultReadParam();
+      if (reader.getFormatName().equalsIgnoreCase("jpeg")) {
+        int step = 1;
+        int shortSide = Math.min(reader.getWidth(0), reader.getHeight(0));
+        while (step < 8 && shortSide / (2 * step) >= size) {
+          step *= 2;
+        }
+        param.setSourceSubsampling(step, step, 0, 0);
+      }
+      return reader.read(0, param);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  /** The model alone: batches of preprocessed images already in memory, all threads. */
+  private static String raw(Path directory, MediaCollection collection, int batch, int threads)
+      throws Exception {
+    try (ClipModel model = ClipModel.load(directory, threads, false)) {
+      int size = model.preprocessor().tensorSize();
+      float[] pixels = new float[batch * size];
+      for (int i = 0; i < batch; i++) {
+        MediaItem item = collection.media().get(i % DISTINCT);
+        model.preprocessor().preprocess(blob(collection, item), pixels, i * size);
+      }
+      model.embedImages(pixels, batch); // warm-up
+      int runs = 50;
+      long start = System.nanoTime();
+      for (int run = 0; run < runs; run++) {
+        model.embedImages(pixels, batch);
+      }
+      double perSecond = runs * batch / ((System.nanoTime() - start) / 1e9);
+      return String.format(
+          Locale.ROOT,
+          "the model alone (%d ONNX Runtime threads, batch %d): %.1f images/s%n",
+          threads,
+          batch,
+          perSecond);
+    }
+  }
+
+  /**
+   * How much the reduced-scale path changes what the model sees, on the JPEG renderings (the only
+   * images it decodes differently): mean absolute difference of the input tensors in 8-bit levels,
+   * and the cosine between the two paths' embeddings (a random-weight model: only a sanity check).
+   */
+  private static String agreement(MediaCollection collection, Path directory) throws Exception {
+    try (ClipModel model = ClipModel.load(directory, 1, false)) {
+      ImagePreprocessor preprocessor = model.preprocessor();
+      int size = preprocessor.tensorSize();
+      double levels = 0;
+      double worstCosine = 1;
+      double cosines = 0;
+      int count = 0;
+      for (MediaItem item : collection.media().subList(0, DISTINCT)) {
+        if (!collection.blob(item.blobKey()).orElseThrow().contentType().equals("image/jpeg")) {
+          continue;
+        }
+        float[] exact = new float[size];
+        float[] reduced = new float[size];
+        preprocessor.preprocess(blob(collection, item), exact, 0, false);
+        preprocessor.preprocess(blob(collection, item), reduced, 0, true);
+        double difference = 0;
+        for (int i = 0; i < size; i++) {
+          difference += Math.abs(exact[i] - reduced[i]) * 255 * preprocessor.std()[i * 3 / size];
+        }
+        levels += difference / size;
+        float[][] embeddings = model.embedImages(concat(exact, reduced), 2);
+        double cosine = ClipMath.cosine(embeddings[0], embeddings[1]);
+        worstCosine = Math.min(worstCosine, cosine);
+        cosines += cosine;
+        count++;
+      }
+      return String.format(
+          Locale.ROOT,
+          "reduced-scale vs default on %d JPEGs: mean input difference %.2f levels of 255;"
+              + " embedding cosine mean %.4f, lowest %.4f%n",
+          count,
+          levels / count,
+          cosines / count,
+          worstCosine);
+    }
+  }
+
+  private static float[] concat(float[] a, float[] b) {
+    float[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+
+  private static byte[] blob(MediaCollection collection, MediaItem item) {
+    return collection.blob(item.blobKey()).orElseThrow().bytes().get();
+  }
+
+  /** Seconds to embed every image of {@code media} one way, after a warm-up on one batch. */
+  private static double endToEnd(
+      SparkSession spark, Dataset<Row> media, Path model, int batch, String path, boolean reduced) {
+    ClipScorer scorer =
+        new ClipScorer()
+            .setModelPath(model.toString())
+            .setBatchSize(batch)
+            .setReducedScaleDecoding(reduced)
+            .setEmbeddingCol("embedding");
+    if (path.startsWith("SQL")) {
+      ClipSqlFunctions.register(spark, scorer);
+    }
+    for (Dataset<Row> input : List.of(media.limit(batch), media)) {
+      long start = System.nanoTime();
+      // Both ways as a SELECT list (what the batching extension plans as one batched step), their
+      // failures counted in the same query.
+      Dataset<Row> embedded =
+          path.equals("ClipScorer")
+              ? scorer.transform(input).selectExpr("embedding", "clip_error AS e")
+              : input.selectExpr("clip_embed(blob) AS embedding", "clip_error(blob) AS e");
+      Row counts =
+          embedded
+              .agg(functions.expr("count_if(e IS NOT NULL)"), functions.expr("count(embedding)"))
+              .first();
+      if (counts.getLong(0) > 0 || counts.getLong(1) != input.count()) {
+        throw new IllegalStateException(
+            counts.getLong(0) + " images failed; the figures would be wrong");
+      }
+      if (input == media) {
+        return (System.nanoTime() - start) / 1e9;
+      }
+    }
+    throw new AssertionError();
+  }
+
+  /** {@code count} image items whose blobs cycle through {@link #DISTINCT} renderings. */
+  private static MediaCollection collection(int count) {
+    List<byte[]> renders =
+        IntStream.range(0, DISTINCT).parallel().mapToObj(PipelineBenchmark::render).toList();
+    MediaCollection source = SyntheticCollection.generate(11, count * 3);
+    List<MediaItem> items = new ArrayList<>();
+    Map<String, Blob> blobs = new HashMap<>();
+    for (MediaItem item : source.media()) {
+      if (items.size() == count) {
+        break;
+      }
+      if (!MediaItem.IMAGE.equals(item.type()) || item.blobKey() == null) {
+        continue;
+      }
+      int i = items.size() % DISTINCT;
+      byte[] bytes = renders.get(i);
+      String type = i % 2 == 0 ? "image/jpeg" : "image/png";
+      blobs.put(item.blobKey(), new Blob(type, () -> bytes));
+      int[] size = size(i);
+      items.add(item.withDimensions(size[0], size[1]).withSizeBytes(bytes.length));
+    }
+    if (items.size() < count) {
+      throw new IllegalStateException("only " + items.size() + " images generated");
+    }
+    return new MediaCollection(source.id(), items, blobs);
+  }
+
+  private static int[] size(int i) {
+    int[] landscape = SIZES[(i / 2) % SIZES.length];
+    return (i / 8) % 2 == 0 ? landscape : new int[] {landscape[1], landscape[0]};
+  }
+
+  /** Rendering {@code i}: JPEG when even, PNG when odd. */
+  private static byte[] render(int i) {
+    int[] size = size(i);
+    int width = size[0];
+    int height = size[1];
+    Random random = new Random(i);
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    try {
+      g.setPaint(
+          new GradientPaint(
+              0,
+              0,
+              new Color(random.nextInt(0xFFFFFF)),
+              width,
+              height,
+              new Color(random.nextInt(0xFFFFFF))));
+      g.fillRect(0, 0, width, height);
+      for (int shape = 0; shape < 12; shape++) {
+        g.setColor(new Color(random.nextInt(0xFFFFFF)));
+        int w = 1 + random.nextInt(width / 2);
+        int h = 1 + random.nextInt(height / 2);
+        g.fillOval(random.nextInt(width - w), random.nextInt(height - h), w, h);
+      }
+    } finally {
+      g.dispose();
+    }
+    int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+    for (int p = 0; p < pixels.length; p++) {
+      int noise = random.nextInt(17) - 8;
+      int rgb = pixels[p];
+      pixels[p] =
+          clamp((rgb >> 16 & 0xff) + noise) << 16
+              | clamp((rgb >> 8 & 0xff) + noise) << 8
+              | clamp((rgb & 0xff) + noise);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, i % 2 == 0 ? "jpg" : "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static int clamp(int value) {
+    return Math.max(0, Math.min(255, value));
+  }
+}
