@@ -33,7 +33,7 @@ import org.apache.spark.sql.SparkSession;
  * </ol>
  *
  * <pre>
- * python3 connector/src/test/python/make_tiny_clip.py --vit-b32 target/clip-vit-b32
+ * /usr/bin/python3 connector/src/test/python/make_tiny_clip.py --vit-b32 target/clip-vit-b32
  * mvn -B -pl examples -am -DskipTests -Pclip-benchmark verify -Dbench.args="target/clip-vit-b32"
  * </pre>
  *
