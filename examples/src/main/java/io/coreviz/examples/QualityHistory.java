@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -112,19 +113,53 @@ public final class QualityHistory {
   }
 
   /**
-   * Adds the items not seen yet, as first seen and checked by {@code runId}, leaving those already
-   * kept as they are: what an incremental read needs (its items are new, but a full run may have
-   * kept some of them already). Delta runs an insert-only merge without rewriting any file of the
-   * table. The check counts once the run's row is in the runs table ({@link #unchecked}).
+   * What the incremental read writes into the commit info of its commits to the media table: its
+   * micro-batch and its stream (the checkpoint), so the next batch can tell whether anything else
+   * wrote since.
    */
-  public void insertNewMedia(Dataset<Row> items, String runId, Timestamp at) {
+  private static final String STREAM_BATCH = "coreviz-quality new items: batch %d of %s";
+
+  /**
+   * Adds the items of micro-batch {@code batchId} of the incremental read {@code stream} not seen
+   * yet, as first seen and checked by {@code runId}. The items are new to the stream, but a full
+   * run may have kept some already: when the table's last commit is this stream's previous batch,
+   * nothing else wrote since and they are appended; when it is this very batch (kept before a crash
+   * left its offsets uncommitted), there is nothing to do; otherwise an insert-only merge adds
+   * those not kept. The check counts once the run's row is in the runs table ({@link #unchecked}).
+   */
+  public void insertNewMedia(
+      Dataset<Row> items, String runId, Timestamp at, String stream, long batchId) {
+    boolean created = !exists("media");
     Dataset<Row> source = seenBy(items, runId, at, runId);
-    delta("media")
-        .as("t")
-        .merge(source.as("s"), "t.id = s.id")
-        .whenNotMatched()
-        .insertAll()
-        .execute();
+    String mark = String.format(java.util.Locale.ROOT, STREAM_BATCH, batchId, stream);
+    String last =
+        created ? null : delta("media").history(1).select("userMetadata").first().getString(0);
+    if (mark.equals(last)) {
+      return;
+    }
+    if (created
+        || String.format(java.util.Locale.ROOT, STREAM_BATCH, batchId - 1, stream).equals(last)) {
+      DataFrameWriter<Row> append =
+          source.write().format("delta").mode(SaveMode.Append).option("userMetadata", mark);
+      if (folder != null) {
+        append.save(folder + "/media");
+      } else {
+        append.saveAsTable(name("media"));
+      }
+      return;
+    }
+    String setting = "spark.databricks.delta.commitInfo.userMetadata";
+    spark.conf().set(setting, mark);
+    try {
+      delta("media")
+          .as("t")
+          .merge(source.as("s"), "t.id = s.id")
+          .whenNotMatched()
+          .insertAll()
+          .execute();
+    } finally {
+      spark.conf().unset(setting);
+    }
   }
 
   /**

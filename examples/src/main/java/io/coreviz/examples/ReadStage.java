@@ -100,7 +100,8 @@ final class ReadStage {
                         long count = rows.count();
                         long keep = System.nanoTime();
                         reading.addAndGet(keep - batchStart);
-                        history.insertNewMedia(rows, run.runId(), run.at());
+                        history.insertNewMedia(
+                            rows, run.runId(), run.at(), run.settings().checkpoint(), id);
                         keeping.addAndGet(System.nanoTime() - keep);
                         read.addAndGet(count);
                         rows.unpersist();

@@ -192,6 +192,62 @@ class QualityHistoryTest {
   }
 
   /**
+   * The incremental read keeps each new item once whatever wrote the media table before it: it
+   * appends when the table's last commit is its own previous micro-batch, does nothing when it is
+   * this very batch (replayed after a crash), and merges otherwise (a full run, another stream).
+   */
+  @Test
+  void theIncrementalReadKeepsEachItemOnceWhateverWroteBefore(@TempDir Path dir) throws Exception {
+    MediaCollection collection = SyntheticCollection.generate(13, 90).measureSizes();
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      Map<String, String> options =
+          Map.of("endpoint", server.baseUrl(), "apiKey", KEY, "collectionId", collection.id());
+      Dataset<Row> items = spark.read().format("coreviz").options(options).load().cache();
+      List<String> ids =
+          items
+              .select("id")
+              .orderBy("id")
+              .as(org.apache.spark.sql.Encoders.STRING())
+              .collectAsList();
+      Dataset<Row> a = items.filter(items.col("id").lt(ids.get(30)));
+      Dataset<Row> b =
+          items.filter(items.col("id").geq(ids.get(30)).and(items.col("id").lt(ids.get(60))));
+      Dataset<Row> c = items.filter(items.col("id").geq(ids.get(60)));
+      String folder = dir.resolve("warehouse").toString();
+      QualityHistory history = QualityHistory.inFolder(spark, folder, collection.id());
+      Timestamp at = Timestamp.from(Instant.now());
+
+      history.insertNewMedia(a, "night-1", at, "checkpoint", 0);
+      history.insertNewMedia(b, "night-1", at, "checkpoint", 1);
+      history.insertNewMedia(b, "night-1", at, "checkpoint", 1); // replayed after a crash
+      history.mergeMedia(c, "full", at); // a full run keeps c before the stream reads it
+      history.insertNewMedia(c, "night-2", at, "checkpoint", 2);
+      history.insertNewMedia(items, "night-3", at, "another-checkpoint", 0);
+
+      List<String> kept =
+          history.media().select("id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      assertThat(kept).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(seenBy(history, "full")).as("kept by the full run first").isEqualTo(ids(c));
+      assertThat(seenBy(history, "night-3")).isEmpty();
+      // oldest first: the empty table's creation, two appends, the full run's merge, two merges
+      List<String> operations =
+          io.delta.tables.DeltaTable.forPath(spark, folder + "/" + id(collection) + "/media")
+              .history()
+              .orderBy("version")
+              .select("operation")
+              .as(org.apache.spark.sql.Encoders.STRING())
+              .collectAsList();
+      assertThat(operations).containsExactly("WRITE", "WRITE", "WRITE", "MERGE", "MERGE", "MERGE");
+      items.unpersist();
+    }
+  }
+
+  private static String id(MediaCollection collection) {
+    return collection.id().replace("-", "").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
    * Fixes one image without dimensions at the source: the dimensions of its picture filled in (the
    * local server renders such an image at 320x240), everything else the same. Returns it.
    */
