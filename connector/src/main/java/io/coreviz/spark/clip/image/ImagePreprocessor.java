@@ -127,8 +127,13 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
     preprocess(decode(bytes, reducedScale), out, offset);
   }
 
-  private BufferedImage decode(byte[] bytes, boolean reducedScale)
-      throws UndecodableImageException {
+  /**
+   * The first step of {@link #preprocess(byte[], float[], int, boolean)}: the decoded image, large
+   * JPEGs reduced when {@code reducedScale}.
+   *
+   * @throws UndecodableImageException when no decoder reads the bytes
+   */
+  public BufferedImage decode(byte[] bytes, boolean reducedScale) throws UndecodableImageException {
     BufferedImage image;
     // An in-memory stream: ImageIO.read(InputStream) would cache every image in a temp file.
     // ImageIO.read closes it (unless no reader takes it; it then holds nothing to release).
@@ -174,7 +179,10 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
     return step;
   }
 
-  void preprocess(BufferedImage image, float[] out, int offset) {
+  /**
+   * The rest of it: resize, crop and normalise {@code image} into {@code out} at {@code offset}.
+   */
+  public void preprocess(BufferedImage image, float[] out, int offset) {
     int width = image.getWidth();
     int height = image.getHeight();
     int shortSide = Math.min(width, height);
