@@ -84,10 +84,16 @@ public final class QualityHistory {
   }
 
   private void write(Dataset<Row> rows, String table, SaveMode mode) {
+    write(rows, table, mode, Map.of());
+  }
+
+  /** As above, with Delta writer {@code options}. */
+  private void write(Dataset<Row> rows, String table, SaveMode mode, Map<String, String> options) {
+    DataFrameWriter<Row> writer = rows.write().format("delta").mode(mode).options(options);
     if (folder != null) {
-      rows.write().format("delta").mode(mode).save(folder + "/" + table);
+      writer.save(folder + "/" + table);
     } else {
-      rows.write().format("delta").mode(mode).saveAsTable(name(table));
+      writer.saveAsTable(name(table));
     }
   }
 
@@ -139,13 +145,7 @@ public final class QualityHistory {
     }
     if (created
         || String.format(java.util.Locale.ROOT, STREAM_BATCH, batchId - 1, stream).equals(last)) {
-      DataFrameWriter<Row> append =
-          source.write().format("delta").mode(SaveMode.Append).option("userMetadata", mark);
-      if (folder != null) {
-        append.save(folder + "/media");
-      } else {
-        append.saveAsTable(name("media"));
-      }
+      write(source, "media", SaveMode.Append, Map.of("userMetadata", mark));
       return;
     }
     String setting = "spark.databricks.delta.commitInfo.userMetadata";
