@@ -120,14 +120,18 @@ class ClipSqlFunctionsTest {
     }
     assertThat(checked).isEqualTo(golden.get("images").size() + 1);
     // Six calls per row, but one batched step: every image was downloaded exactly once.
-    Map<String, Long> fetches =
-        server.requests().stream()
-            .map(RecordedRequest::path)
-            .filter(path -> path.startsWith("/blobs/"))
-            .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    Map<String, Long> fetches = blobFetches();
     // the images, the video's two frames, the broken and the missing blob
     assertThat(fetches).hasSize(golden.get("images").size() + 2 + 2);
     assertThat(fetches.values()).containsOnly(1L);
+  }
+
+  /** The requests for each blob path since the log was last cleared. */
+  private static Map<String, Long> blobFetches() {
+    return server.requests().stream()
+        .map(RecordedRequest::path)
+        .filter(path -> path.startsWith("/blobs/"))
+        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
   }
 
   @Test
@@ -165,11 +169,7 @@ class ClipSqlFunctionsTest {
       images.unpersist();
     }
 
-    Map<String, Long> fetches =
-        server.requests().stream()
-            .map(RecordedRequest::path)
-            .filter(path -> path.startsWith("/blobs/"))
-            .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    Map<String, Long> fetches = blobFetches();
     // every golden image is embedded; the broken and the missing blob are not
     assertThat(counts.getLong(0)).isEqualTo(golden.get("images").size());
     assertThat(counts.getLong(1)).isEqualTo(2);
