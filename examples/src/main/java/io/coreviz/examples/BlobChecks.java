@@ -295,6 +295,7 @@ final class BlobChecks {
 
   private static Row result(
       String id, String status, String detail, byte[] bytes, BufferedImage image) {
+    PictureFingerprint fingerprint = image == null ? null : PictureFingerprint.of(image);
     return RowFactory.create(
         id,
         status,
@@ -303,8 +304,8 @@ final class BlobChecks {
         image == null ? null : image.getHeight(),
         bytes == null ? null : (long) bytes.length,
         bytes == null ? null : sha256(bytes),
-        image == null ? null : perceptualHash(image),
-        image == null ? null : colors(image),
+        image == null ? null : fingerprint.hash(),
+        image == null ? null : fingerprint.colors(),
         image == null ? null : thumbnail(image));
   }
 
@@ -366,107 +367,9 @@ final class BlobChecks {
   }
 
   /**
-   * A 64-bit perceptual hash (pHash): the picture in 32x32 grey levels ({@link #boxMeans}), its 2-D
-   * DCT, and one bit per low frequency of the top-left 8x8 (the constant term left out): above
-   * their median or not. Re-encoding, resizing and slight crops move few bits; other pictures
-   * differ in about half.
+   * The mean absolute difference of two colour layouts ({@link PictureFingerprint#colors}), 0 to
+   * 255.
    */
-  static long perceptualHash(BufferedImage image) {
-    int size = 32;
-    double[][][] means = boxMeans(image, size);
-    double[][] pixels = new double[size][size];
-    for (int y = 0; y < size; y++) {
-      for (int x = 0; x < size; x++) {
-        double[] rgb = means[y][x];
-        pixels[y][x] = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
-      }
-    }
-    double[][] dct = dct(dct(pixels, size), size); // rows, then (transposed) columns
-    double[] low = new double[64];
-    for (int v = 0; v < 8; v++) {
-      for (int u = 0; u < 8; u++) {
-        low[v * 8 + u] = dct[v][u];
-      }
-    }
-    double[] sorted = java.util.Arrays.copyOfRange(low, 1, 64);
-    java.util.Arrays.sort(sorted);
-    double median = sorted[sorted.length / 2];
-    long hash = 0;
-    for (int i = 1; i < 64; i++) {
-      if (low[i] > median) {
-        hash |= 1L << i;
-      }
-    }
-    return hash;
-  }
-
-  /** The 1-D DCT-II of each row of {@code in}, returned transposed (so twice gives the 2-D DCT). */
-  private static double[][] dct(double[][] in, int n) {
-    double[][] out = new double[n][n];
-    for (int row = 0; row < n; row++) {
-      for (int k = 0; k < n; k++) {
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-          sum += in[row][i] * Math.cos(Math.PI / n * (i + 0.5) * k);
-        }
-        out[k][row] = sum;
-      }
-    }
-    return out;
-  }
-
-  /**
-   * The picture's colour layout: the mean red, green and blue of each cell of a 4x4 grid (48
-   * bytes). The perceptual hash sees only grey levels; two pictures of one layout in other colours
-   * share a hash but not this.
-   */
-  static byte[] colors(BufferedImage image) {
-    int cells = 4;
-    double[][][] means = boxMeans(image, cells);
-    byte[] colors = new byte[cells * cells * 3];
-    for (int y = 0; y < cells; y++) {
-      for (int x = 0; x < cells; x++) {
-        for (int c = 0; c < 3; c++) {
-          colors[(y * cells + x) * 3 + c] = (byte) Math.round(means[y][x][c]);
-        }
-      }
-    }
-    return colors;
-  }
-
-  /**
-   * The mean red, green and blue of each cell of a {@code cells}x{@code cells} grid over the
-   * picture: area averaging, one pass over the pixels.
-   */
-  static double[][][] boxMeans(BufferedImage image, int cells) {
-    int width = image.getWidth();
-    int height = image.getHeight();
-    int[] pixels = image.getRGB(0, 0, width, height, null, 0, width);
-    double[][][] sums = new double[cells][cells][3];
-    int[][] counts = new int[cells][cells];
-    for (int y = 0; y < height; y++) {
-      int row = (int) ((long) y * cells / height);
-      for (int x = 0; x < width; x++) {
-        int col = (int) ((long) x * cells / width);
-        int rgb = pixels[y * width + x];
-        double[] sum = sums[row][col];
-        sum[0] += (rgb >> 16) & 0xFF;
-        sum[1] += (rgb >> 8) & 0xFF;
-        sum[2] += rgb & 0xFF;
-        counts[row][col]++;
-      }
-    }
-    for (int y = 0; y < cells; y++) {
-      for (int x = 0; x < cells; x++) {
-        for (int c = 0; c < 3; c++) {
-          sums[y][x][c] /= Math.max(1, counts[y][x]);
-        }
-      }
-    }
-    return sums;
-  }
-
-  /** The mean absolute difference of two colour layouts, 0 to 255. */
   static double colorDistance(byte[] a, byte[] b) {
     double sum = 0;
     for (int i = 0; i < a.length; i++) {

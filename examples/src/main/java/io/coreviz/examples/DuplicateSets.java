@@ -32,9 +32,9 @@ final class DuplicateSets {
   static final int MAX_DISTANCE = 12;
 
   /**
-   * How far apart (mean absolute difference of {@link BlobChecks#colors}, 0 to 255) two pictures'
-   * colour layouts may be and still be one picture. Measured as above: copies within 4.3 levels,
-   * the different pictures within 12 bits 30 levels apart or more.
+   * How far apart (mean absolute difference of {@link PictureFingerprint#colors}, 0 to 255) two
+   * pictures' colour layouts may be and still be one picture. Measured as above: copies within 4.3
+   * levels, the different pictures within 12 bits 30 levels apart or more.
    */
   static final double MAX_COLOR_DISTANCE = 12;
 
