@@ -156,7 +156,8 @@ public final class QualityJob {
     // Known media defects, so the media checks have something to find (PlantedDefects says which).
     io.coreviz.emulator.data.PlantedDefects.plant(sample, 42, 3);
     QualityHistory history = QualityHistory.inFolder(spark, warehouse, sample.id());
-    int earlierRuns = history.runHistory().size();
+    List<RunRow> runs = history.runHistory();
+    int earlierRuns = runs.size();
     for (int run = 1; run <= earlierRuns; run++) {
       grow(sample, run);
     }
@@ -178,7 +179,9 @@ public final class QualityJob {
               "collectionId",
               sample.id());
       return run(
-          spark, new Settings(options, out, history, history.defaultCheckpoint(), full, clip));
+          spark,
+          new Settings(options, out, history, history.defaultCheckpoint(), full, clip),
+          runs);
     } finally {
       Files.deleteIfExists(keyFile);
     }
@@ -237,6 +240,12 @@ public final class QualityJob {
    * a run that fails before it leaves its items unchecked for the next.
    */
   public static Result run(SparkSession spark, Settings settings) throws IOException {
+    return run(spark, settings, settings.history().runHistory());
+  }
+
+  /** As {@link #run(SparkSession, Settings)}, given the runs the history holds (read already). */
+  private static Result run(SparkSession spark, Settings settings, List<RunRow> finished)
+      throws IOException {
     String mode = settings.full() ? "full" : "incremental";
     int stages = settings.clip() == null ? 6 : 7;
     try (Progress progress = new Progress(mode, stages).watching(spark.sparkContext())) {
@@ -247,7 +256,7 @@ public final class QualityJob {
               UUID.randomUUID().toString(),
               Timestamp.from(Instant.now()),
               progress);
-      List<RunRow> runs = new ArrayList<>(settings.history().runHistory());
+      List<RunRow> runs = new ArrayList<>(finished);
       ReadStage.Output read = ReadStage.run(run, List.copyOf(runs));
       // A usual night: every item this run checks is new, so nothing of theirs is kept yet and the
       // media checks, embeddings and flags are appended to the history instead of merged.
