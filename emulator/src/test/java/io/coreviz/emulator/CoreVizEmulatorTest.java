@@ -510,10 +510,29 @@ class CoreVizEmulatorTest {
                 HttpRequest.newBuilder(URI.create(item.get("blob").asText())).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(listed).as(item.get("blob").asText()).isEqualTo(blob.body().length);
+        // The measured bytes are kept and served as they are, not rendered again.
+        byte[] kept =
+            measured.blob(blobKey(measured, item.get("id").asText())).orElseThrow().bytes().get();
+        assertThat(kept)
+            .isSameAs(
+                measured
+                    .blob(blobKey(measured, item.get("id").asText()))
+                    .orElseThrow()
+                    .bytes()
+                    .get());
+        assertThat(blob.body()).isEqualTo(kept);
         compared++;
       }
       assertThat(compared).isGreaterThan(40);
     }
+  }
+
+  private static String blobKey(MediaCollection collection, String id) {
+    return collection.items().stream()
+        .filter(item -> item.id().equals(id))
+        .findFirst()
+        .orElseThrow()
+        .blobKey();
   }
 
   @Test

@@ -165,16 +165,24 @@ public final class MediaCollection {
    * measuring means rendering every blob, which a large collection's listing cannot wait for; a
    * collection whose blobs are checked against their metadata is measured first. Items without a
    * blob, and items whose size is 0 (not recorded), keep theirs. Renders each blob once, in
-   * parallel.
+   * parallel, and keeps the bytes, as a store serves stored files: serving a measured collection's
+   * blobs renders nothing again (the quality job's 1,500-item sample holds about 18 MB).
    */
   public MediaCollection measureSizes() {
     Map<String, Long> sizes = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, Blob> kept = new java.util.concurrent.ConcurrentHashMap<>();
     items.parallelStream()
         .filter(item -> !item.isFolder() && item.sizeBytes() > 0 && item.blobKey() != null)
         .forEach(
             item ->
                 blob(item.blobKey())
-                    .ifPresent(blob -> sizes.put(item.id(), (long) blob.bytes().get().length)));
+                    .ifPresent(
+                        blob -> {
+                          byte[] bytes = blob.bytes().get();
+                          kept.put(item.blobKey(), new Blob(blob.contentType(), () -> bytes));
+                          sizes.put(item.id(), (long) bytes.length);
+                        }));
+    blobs.putAll(kept);
     items.replaceAll(
         item -> sizes.containsKey(item.id()) ? item.withSizeBytes(sizes.get(item.id())) : item);
     version.incrementAndGet();
