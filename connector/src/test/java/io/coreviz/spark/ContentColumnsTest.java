@@ -9,6 +9,7 @@ import io.coreviz.emulator.data.PlantedDefects;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.convert.MediaSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,8 +17,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +80,53 @@ class ContentColumnsTest {
         .collectAsList()
         .forEach(row -> rows.put(row.getString(0), row));
 
+    assertContent(rows);
+    // One request per image and video, none for folders; counted with the pages in the scan's
+    // metrics (planning's one- and two-item probes are counted apart).
+    assertThat(blobRequests(server.get()))
+        .extracting(RecordedRequest::path)
+        .doesNotHaveDuplicates()
+        .hasSize(collection.media().size());
+    long pages =
+        server.get().mediaRequests().stream()
+            .filter(r -> Integer.parseInt(r.query().get("limit")) > 2)
+            .count();
+    assertThat(TestReads.lastScanMetrics(spark))
+        .containsEntry("CoreViz requests", String.valueOf(pages + collection.media().size()));
+  }
+
+  /**
+   * Spark appends the hidden columns to a stream's output when a query names one but never tells
+   * the stream's scan, so a stream cannot fetch them: the query fails saying so, with no blob
+   * fetched, instead of reading other columns' values in their place.
+   */
+  @Test
+  void aStreamThatNamesAHiddenColumnFailsSayingWhy(@TempDir Path dir) throws Exception {
+    for (String column : MediaSchema.CONTENT_COLUMNS.fieldNames()) {
+      server.get().clearRequests();
+      StreamingQuery query =
+          StreamFixtures.stream(spark, server.get(), KEY, collection)
+              .load()
+              .select("id", column)
+              .writeStream()
+              .option("checkpointLocation", dir.resolve(column).toString())
+              .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> batch.collect())
+              .trigger(Trigger.AvailableNow())
+              .start();
+
+      assertThatThrownBy(query::awaitTermination)
+          .as("a stream of %s", column)
+          .hasMessageContaining("cannot be read from a CoreViz stream")
+          .hasMessageContaining("spark.read.format(\"coreviz\")");
+      assertThat(blobRequests(server.get())).as("blobs fetched for %s", column).isEmpty();
+    }
+  }
+
+  /**
+   * Each item's row ({@code id, type, content, content_error}) holds its stored bytes, or null and
+   * the reason its planted defect gives.
+   */
+  private static void assertContent(Map<String, Row> rows) {
     assertThat(rows).hasSize(collection.items().size());
     Set<String> unavailable = planted.broken().get("blob_unavailable");
     Set<String> misSized = planted.broken().get("size_mismatch");
@@ -102,18 +154,6 @@ class ContentColumnsTest {
       }
     }
     assertThat(compared).isGreaterThan(collection.media().size() / 2);
-    // One request per image and video, none for folders; counted with the pages in the scan's
-    // metrics (planning's one- and two-item probes are counted apart).
-    assertThat(blobRequests(server.get()))
-        .extracting(RecordedRequest::path)
-        .doesNotHaveDuplicates()
-        .hasSize(collection.media().size());
-    long pages =
-        server.get().mediaRequests().stream()
-            .filter(r -> Integer.parseInt(r.query().get("limit")) > 2)
-            .count();
-    assertThat(TestReads.lastScanMetrics(spark))
-        .containsEntry("CoreViz requests", String.valueOf(pages + collection.media().size()));
   }
 
   @Test

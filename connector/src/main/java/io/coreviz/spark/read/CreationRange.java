@@ -4,6 +4,7 @@ import io.coreviz.spark.errors.DataException;
 import java.io.IOException;
 import java.io.Serializable;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -44,7 +45,8 @@ record CreationRange(CreationOffset from, CreationOffset to) implements Serializ
 
       @Override
       public InternalRow get() {
-        return rows.get();
+        InternalRow row = rows.get();
+        return row instanceof GenericInternalRow values ? new StreamRow(values, idSlot) : row;
       }
 
       @Override
