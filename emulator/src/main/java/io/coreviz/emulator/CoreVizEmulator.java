@@ -256,8 +256,9 @@ public final class CoreVizEmulator implements AutoCloseable {
   }
 
   /**
-   * Logs the request being served with its status. Called when the status goes out, before the
-   * body, so a client that has read a response always finds its request in the log.
+   * Logs the request being served with its status. Called just before the status goes out, so a
+   * client that has read a response always finds its request in the log, and no request turns up in
+   * the log after its client is done.
    */
   private void log(int status) {
     RecordedRequest request = serving.get();
@@ -471,8 +472,10 @@ public final class CoreVizEmulator implements AutoCloseable {
       exchange.getResponseHeaders().set("Content-Type", answer.contentType());
     }
     byte[] body = answer.body();
-    exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
+    // Logged before the status goes out: a response without a body is whole once its headers are
+    // sent, and its client may return (and a test clear the log) before this thread runs again.
     log(answer.status());
+    exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }
@@ -489,8 +492,8 @@ public final class CoreVizEmulator implements AutoCloseable {
     int fault = stall == null ? RecordedRequest.CUT : RecordedRequest.STALLED;
     exchange.getResponseHeaders().set("Content-Type", answer.contentType());
     byte[] body = answer.body();
-    exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
     log(fault);
+    exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
     OutputStream out = exchange.getResponseBody();
     int sent = Math.min(bytes, body.length);
     out.write(body, 0, sent);
