@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -97,22 +96,12 @@ public final class ClipBenchmark {
 
   /** The first {@code count} images of {@code source}, their bytes rendered once up front. */
   private static MediaCollection prerendered(MediaCollection source, int count) {
-    List<MediaItem> items = new ArrayList<>();
+    List<MediaItem> items = SparkReads.firstImages(source, count);
     Map<String, Blob> blobs = new HashMap<>();
-    for (MediaItem item : source.media()) {
-      if (items.size() == count) {
-        break;
-      }
-      if (!MediaItem.IMAGE.equals(item.type()) || item.blobKey() == null) {
-        continue;
-      }
+    for (MediaItem item : items) {
       Blob blob = source.blob(item.blobKey()).orElseThrow();
       byte[] bytes = blob.bytes().get();
       blobs.put(item.blobKey(), new Blob(blob.contentType(), () -> bytes));
-      items.add(item);
-    }
-    if (items.size() < count) {
-      throw new IllegalStateException("only " + items.size() + " images generated");
     }
     return new MediaCollection(source.id(), items, blobs);
   }
@@ -161,13 +150,7 @@ public final class ClipBenchmark {
               .setBatchSize(batch)
               .setEmbeddingCol("embedding");
       Dataset<Row> media =
-          spark
-              .read()
-              .format("coreviz")
-              .option("endpoint", server.baseUrl())
-              .option("apiKey", "bench-key")
-              .option("collectionId", collection.id())
-              .load()
+          SparkReads.coreviz(spark, server.baseUrl(), "bench-key", collection.id())
               .select("id", "blob");
       // Warm-up: loads the model into this JVM's cache, as a long-running executor has it.
       scorer.transform(media.limit(batch)).write().format("noop").mode("overwrite").save();

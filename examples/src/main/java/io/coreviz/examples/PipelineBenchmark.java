@@ -124,13 +124,7 @@ public final class PipelineBenchmark {
               .getOrCreate();
       try {
         Dataset<Row> media =
-            spark
-                .read()
-                .format("coreviz")
-                .option("endpoint", server.baseUrl())
-                .option("apiKey", "bench-key")
-                .option("collectionId", collection.id())
-                .load()
+            SparkReads.coreviz(spark, server.baseUrl(), "bench-key", collection.id())
                 .select("id", "blob")
                 .repartition(threads)
                 .cache();
@@ -175,14 +169,14 @@ public final class PipelineBenchmark {
     System.out.flush();
   }
 
+  /** One core's time per image, as text, and its mean over every image in milliseconds. */
+  private record Split(String text, double msPerImage) {}
+
   /**
    * Where one core's time goes per image, the distinct renderings one after another in this thread:
    * download (the JDK's HttpClient), decode, then resize, crop and normalise (one step: the
    * normalisation is a table lookup per crop pixel), then the copy into a direct batch buffer.
    */
-  /** One core's time per image, as text, and its mean over every image in milliseconds. */
-  private record Split(String text, double msPerImage) {}
-
   private static Split split(
       CoreVizEmulator server, MediaCollection collection, Path model, boolean reduced)
       throws Exception {
@@ -380,22 +374,13 @@ public final class PipelineBenchmark {
     MediaCollection source = SyntheticCollection.generate(11, count * 3);
     List<MediaItem> items = new ArrayList<>();
     Map<String, Blob> blobs = new HashMap<>();
-    for (MediaItem item : source.media()) {
-      if (items.size() == count) {
-        break;
-      }
-      if (!MediaItem.IMAGE.equals(item.type()) || item.blobKey() == null) {
-        continue;
-      }
+    for (MediaItem item : SparkReads.firstImages(source, count)) {
       int i = items.size() % DISTINCT;
       byte[] bytes = renders.get(i);
       String type = i % 2 == 0 ? "image/jpeg" : "image/png";
       blobs.put(item.blobKey(), new Blob(type, () -> bytes));
       int[] size = size(i);
       items.add(item.withDimensions(size[0], size[1]).withSizeBytes(bytes.length));
-    }
-    if (items.size() < count) {
-      throw new IllegalStateException("only " + items.size() + " images generated");
     }
     return new MediaCollection(source.id(), items, blobs);
   }

@@ -1,5 +1,7 @@
 package io.coreviz.examples;
 
+import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.emulator.model.MediaItem;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
@@ -8,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** What the benchmarks that run Spark in a JVM of their own share. */
@@ -90,16 +94,31 @@ final class SparkReads {
 
   /** A whole collection read with default options, every column, to Spark's noop sink. */
   static void toNoop(SparkSession spark, String endpoint, String key, String collectionId) {
-    spark
+    coreviz(spark, endpoint, key, collectionId).write().format("noop").mode("overwrite").save();
+  }
+
+  /** {@code spark.read.format("coreviz")} of a collection with default options. */
+  static Dataset<Row> coreviz(
+      SparkSession spark, String endpoint, String key, String collectionId) {
+    return spark
         .read()
         .format("coreviz")
         .option("endpoint", endpoint)
         .option("apiKey", key)
         .option("collectionId", collectionId)
-        .load()
-        .write()
-        .format("noop")
-        .mode("overwrite")
-        .save();
+        .load();
+  }
+
+  /** The first {@code count} images of {@code source} that have a blob; fails if it has fewer. */
+  static List<MediaItem> firstImages(MediaCollection source, int count) {
+    List<MediaItem> images =
+        source.media().stream()
+            .filter(item -> MediaItem.IMAGE.equals(item.type()) && item.blobKey() != null)
+            .limit(count)
+            .toList();
+    if (images.size() < count) {
+      throw new IllegalStateException("only " + images.size() + " images generated");
+    }
+    return images;
   }
 }
