@@ -16,8 +16,12 @@ final class DuplicateStage {
 
   static final String NAME = "duplicates";
 
-  /** The sets with a checked member, and a flag ({@code id, reason}) for each member. */
-  record Output(List<Set<String>> exact, List<Set<String>> near, List<Row> flags) {}
+  /**
+   * The sets with a checked member, a flag ({@code id, reason}) for each member, and whether a
+   * member is an item this run did not check (one kept earlier, whose flag may be kept already).
+   */
+  record Output(
+      List<Set<String>> exact, List<Set<String>> near, List<Row> flags, boolean flagsUnchecked) {}
 
   private DuplicateStage() {}
 
@@ -36,8 +40,9 @@ final class DuplicateStage {
     List<Row> flags = new ArrayList<>();
     exact.forEach(set -> set.forEach(id -> flags.add(RowFactory.create(id, "exact_duplicate"))));
     near.forEach(set -> set.forEach(id -> flags.add(RowFactory.create(id, "near_duplicate"))));
+    boolean flagsUnchecked = flags.stream().anyMatch(flag -> !checked.contains(flag.getString(0)));
     run.progress().done(exact.size() + " sets of exact copies, " + near.size() + " of near ones");
-    return new Output(exact, near, flags);
+    return new Output(exact, near, flags, flagsUnchecked);
   }
 
   /** The sets with a member among {@code ids}. */

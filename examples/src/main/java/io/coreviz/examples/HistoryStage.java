@@ -29,7 +29,8 @@ final class HistoryStage {
 
   /**
    * @param newOnly (incremental runs only) every checked item was first seen by this run, so none
-   *     has a flag kept: the flags are appended, not merged
+   *     has a flag kept: the flags are appended, not merged, unless a duplicate set also flags an
+   *     earlier item
    */
   static Output run(
       QualityRun run,
@@ -55,7 +56,7 @@ final class HistoryStage {
                                 new StructType().add("id", "string").add("reason", "string")),
                         "id")
                     .select("id", "name", "type", "path", "reason"));
-    if (newOnly) {
+    if (newOnly && !duplicates.flagsUnchecked()) {
       history.appendFlags(flagged, run.runId(), run.at());
     } else {
       history.mergeFlags(flagged, run.runId(), run.at(), run.full());

@@ -243,6 +243,83 @@ class QualityHistoryTest {
     }
   }
 
+  /**
+   * A night whose only new item is one more copy of a picture already flagged as copied: the new
+   * item's flag opens, the earlier copies' flags are seen again, and each item keeps one flag.
+   */
+  @Test
+  void aNewCopyOfAFlaggedPictureKeepsOneFlagPerItemAndReason(@TempDir Path dir) throws Exception {
+    MediaCollection collection = SyntheticCollection.generate(17, 40).measureSizes();
+    MediaItem original =
+        collection.media().stream()
+            .filter(m -> MediaItem.IMAGE.equals(m.type()) && m.width() != null)
+            .findFirst()
+            .orElseThrow();
+    MediaItem firstCopy = copyOf(collection, original, "0000000000000000000000000000c0p1");
+    try (CoreVizEmulator server =
+        CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
+      QualityJob.Settings incremental = settings(server, collection, dir, false);
+      QualityHistory history = incremental.history();
+      QualityJob.Result first = QualityJob.run(spark, incremental);
+      Set<String> copies = Set.of(original.id(), firstCopy.id());
+      assertThat(exactCopiesFlagged(history)).as("first run").isEqualTo(copies);
+
+      MediaItem secondCopy = copyOf(collection, original, "0000000000000000000000000000c0p2");
+      QualityJob.Result second = QualityJob.run(spark, incremental);
+
+      assertThat(second.run().newItems()).isEqualTo(1);
+      assertThat(history.flags().select("id", "reason").collectAsList())
+          .as("one flag per item and reason")
+          .doesNotHaveDuplicates();
+      Set<String> all = new HashSet<>(copies);
+      all.add(secondCopy.id());
+      assertThat(exactCopiesFlagged(history)).as("second run").isEqualTo(all);
+      assertThat(
+              ids(
+                  history
+                      .flags()
+                      .filter("reason = 'exact_duplicate'")
+                      .filter("first_seen_run = '" + first.run().runId() + "'")
+                      .filter("last_seen_run = '" + second.run().runId() + "'")))
+          .as("the earlier copies' flags, seen again")
+          .isEqualTo(copies);
+      assertThat(firstSeenBy(history, second.run().runId()))
+          .as("no metadata flag of the earlier items reopened")
+          .allSatisfy((reason, ids) -> assertThat(ids).isSubsetOf(Set.of(secondCopy.id())));
+    }
+  }
+
+  private static Set<String> exactCopiesFlagged(QualityHistory history) {
+    return ids(history.flags().filter("reason = 'exact_duplicate' AND resolved_at IS NULL"));
+  }
+
+  /** A new item with {@code original}'s bytes, in its folder, created after every other item. */
+  private static MediaItem copyOf(MediaCollection collection, MediaItem original, String id) {
+    Instant newest =
+        collection.items().stream().map(MediaItem::createdAt).max(Instant::compareTo).orElseThrow();
+    String parent = original.path().substring(0, original.path().lastIndexOf('.'));
+    MediaItem copy =
+        new MediaItem(
+            id,
+            "copy-" + id + ".jpg",
+            original.type(),
+            original.blobKey(),
+            parent + "." + id,
+            newest.plusSeconds(60),
+            newest.plusSeconds(60),
+            original.width(),
+            original.height(),
+            original.duration(),
+            original.sizeBytes(),
+            original.status(),
+            original.metadata(),
+            original.totalVersions(),
+            original.frameObjectId(),
+            original.frames());
+    collection.add(copy, Map.of());
+    return copy;
+  }
+
   private static String id(MediaCollection collection) {
     return collection.id().replace("-", "").toLowerCase(java.util.Locale.ROOT);
   }
