@@ -1,10 +1,13 @@
 package io.coreviz.examples;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,22 +55,24 @@ public final class QualityChecks {
         .withColumn("namesInFolder", count(lit(1)).over(Window.partitionBy("parentPath", "name")));
   }
 
-  /** One row per flagged item and reason: id, name, type, path, reason. */
+  /**
+   * One row per flagged item and reason: id, name, type, path, reason. Every rule is tested in one
+   * pass over {@code media} (a rule whose predicate is null does not flag, as a filter would not).
+   */
   public static Dataset<Row> flagged(Dataset<Row> media) {
-    Dataset<Row> flagged = null;
-    for (Map.Entry<String, String> rule : RULES.entrySet()) {
-      Dataset<Row> hits =
-          media
-              .filter(expr(rule.getValue()))
-              .select(
-                  col("id"),
-                  col("name"),
-                  col("type"),
-                  col("path"),
-                  lit(rule.getKey()).as("reason"));
-      flagged = flagged == null ? hits : flagged.unionAll(hits);
-    }
-    return flagged;
+    Column[] reasons =
+        RULES.entrySet().stream()
+            .map(rule -> when(expr(rule.getValue()), lit(rule.getKey())))
+            .toArray(Column[]::new);
+    return media
+        .select(
+            col("id"),
+            col("name"),
+            col("type"),
+            col("path"),
+            filter(array(reasons), Column::isNotNull).as("reasons"))
+        .select(
+            col("id"), col("name"), col("type"), col("path"), explode(col("reasons")).as("reason"));
   }
 
   /**
