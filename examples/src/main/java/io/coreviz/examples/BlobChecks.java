@@ -101,6 +101,15 @@ final class BlobChecks {
    * fetched image's bytes kept beside its checks.
    */
   static Inspection inspect(Dataset<Row> items, Map<String, String> options, boolean keepImages) {
+    return inspect(items, -1, options, keepImages);
+  }
+
+  /**
+   * As {@link #inspect(Dataset, Map, boolean)}, given how many rows {@code items} has (-1: count
+   * them), which sizes the tasks.
+   */
+  static Inspection inspect(
+      Dataset<Row> items, long itemCount, Map<String, String> options, boolean keepImages) {
     ClientSettings client = JobClient.of(items.sparkSession(), options);
     LongAccumulator retries =
         items.sparkSession().sparkContext().longAccumulator("Media checks download retries");
@@ -112,7 +121,7 @@ final class BlobChecks {
             .filter("type IN ('image', 'video')")
             .select("id", "blob", "width", "height", "sizeBytes", "type");
     // Tasks of about BLOBS_PER_TASK blobs, so progress (tasks done) moves as they finish.
-    long count = media.count();
+    long count = itemCount < 0 ? media.count() : itemCount;
     int tasks =
         (int)
             Math.max(

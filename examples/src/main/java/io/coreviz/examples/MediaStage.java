@@ -32,7 +32,7 @@ final class MediaStage {
   static Output run(QualityRun run, ReadStage.Output read, boolean keepImages, boolean newOnly) {
     run.progress().phase(NAME, "each checked image's and video's blob, fetched once");
     BlobChecks.Inspection inspection =
-        BlobChecks.inspect(read.checked(), run.options(), keepImages);
+        BlobChecks.inspect(read.checked(), read.checks(), run.options(), keepImages);
     Dataset<Row> inspected = inspection.rows().cache();
     long fetched = inspected.count();
     run.progress()
