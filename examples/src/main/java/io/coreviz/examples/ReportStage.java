@@ -1,11 +1,13 @@
 package io.coreviz.examples;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -59,31 +61,35 @@ final class ReportStage {
     QualityReport report =
         QualityChecks.report(run.options().get("collectionId"), read.all(), metadata.media(), open);
     Dataset<Row> thumbnails = media.blobs().select("id", "thumbnail");
-    Dataset<Row> flags = history.flags();
-    List<Row> openSample = sample(open.join(thumbnails, new String[] {"id"}, "left"));
-    List<Row> newSample =
-        history.newFlags() == 0
-            ? List.of()
-            : sample(
-                flags
-                    .filter(col("first_seen_run").equalTo(run.runId()))
-                    .join(thumbnails, new String[] {"id"}, "left"));
-    List<Row> resolvedSample =
-        history.resolved() == 0
-            ? List.of()
-            : sample(
-                flags
-                    .filter(col("resolved_run").equalTo(run.runId()))
-                    .join(thumbnails, new String[] {"id"}, "left"));
-    Set<String> shown = new HashSet<>();
-    duplicates.exact().forEach(shown::addAll);
-    duplicates.near().forEach(shown::addAll);
+    // The new flags are open ones; the resolved ones (a full run's) are not.
+    Dataset<Row> shown = open.withColumn("list", lit("open"));
+    if (history.newFlags() > 0) {
+      shown =
+          shown.unionByName(
+              open.filter(col("first_seen_run").equalTo(run.runId()))
+                  .withColumn("list", lit("new")));
+    }
+    if (history.resolved() > 0) {
+      shown =
+          shown.unionByName(
+              history
+                  .flags()
+                  .filter(col("resolved_run").equalTo(run.runId()))
+                  .withColumn("list", lit("resolved")));
+    }
+    Map<String, List<Row>> samples = new HashMap<>();
+    for (Row row : sample(shown.join(thumbnails, new String[] {"id"}, "left"))) {
+      samples.computeIfAbsent(row.getAs("list"), list -> new ArrayList<>()).add(row);
+    }
+    Set<String> copies = new HashSet<>();
+    duplicates.exact().forEach(copies::addAll);
+    duplicates.near().forEach(copies::addAll);
     Map<String, String> pictures = new HashMap<>();
-    if (!shown.isEmpty()) {
+    if (!copies.isEmpty()) {
       for (Row row :
           media
               .blobs()
-              .filter(col("id").isin(shown.toArray()))
+              .filter(col("id").isin(copies.toArray()))
               .select("id", "thumbnail")
               .collectAsList()) {
         pictures.put(row.getString(0), row.getString(1));
@@ -93,9 +99,9 @@ final class ReportStage {
     return new Output(
         report,
         parquet,
-        openSample,
-        newSample,
-        resolvedSample,
+        samples.getOrDefault("open", List.of()),
+        samples.getOrDefault("new", List.of()),
+        samples.getOrDefault("resolved", List.of()),
         new HtmlReport.Duplicates(duplicates.exact(), duplicates.near(), pictures));
   }
 
@@ -114,13 +120,14 @@ final class ReportStage {
     return html;
   }
 
-  /** Up to {@link HtmlReport#PER_REASON} flags per reason, by name. */
+  /** Up to {@link HtmlReport#PER_REASON} flags per list and reason, by name. */
   private static List<Row> sample(Dataset<Row> flags) {
     return flags
         .withColumn(
-            "n", functions.row_number().over(Window.partitionBy("reason").orderBy("name", "id")))
+            "n",
+            functions.row_number().over(Window.partitionBy("list", "reason").orderBy("name", "id")))
         .filter("n <= " + HtmlReport.PER_REASON)
-        .orderBy("reason", "name", "id")
+        .orderBy("list", "reason", "name", "id")
         .collectAsList();
   }
 }
