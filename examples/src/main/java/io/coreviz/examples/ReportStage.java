@@ -60,27 +60,7 @@ final class ReportStage {
         .parquet(parquet.toString());
     QualityReport report =
         QualityChecks.report(run.options().get("collectionId"), read.all(), metadata.media(), open);
-    Dataset<Row> thumbnails = media.blobs().select("id", "thumbnail");
-    // The new flags are open ones; the resolved ones (a full run's) are not.
-    Dataset<Row> shown = open.withColumn("list", lit("open"));
-    if (history.newFlags() > 0) {
-      shown =
-          shown.unionByName(
-              open.filter(col("first_seen_run").equalTo(run.runId()))
-                  .withColumn("list", lit("new")));
-    }
-    if (history.resolved() > 0) {
-      shown =
-          shown.unionByName(
-              history
-                  .flags()
-                  .filter(col("resolved_run").equalTo(run.runId()))
-                  .withColumn("list", lit("resolved")));
-    }
-    Map<String, List<Row>> samples = new HashMap<>();
-    for (Row row : sample(shown.join(thumbnails, new String[] {"id"}, "left"))) {
-      samples.computeIfAbsent(row.getAs("list"), list -> new ArrayList<>()).add(row);
-    }
+    Map<String, List<Row>> samples = samples(run, history, media.blobs().select("id", "thumbnail"));
     Set<String> copies = new HashSet<>();
     duplicates.exact().forEach(copies::addAll);
     duplicates.near().forEach(copies::addAll);
@@ -118,6 +98,36 @@ final class ReportStage {
             output.duplicates()),
         StandardCharsets.UTF_8);
     return html;
+  }
+
+  /**
+   * Samples of the open flags, this run's new ones and those it resolved (keys {@code open}, {@code
+   * new}, {@code resolved}), each flag with its blob's thumbnail, from one query.
+   */
+  private static Map<String, List<Row>> samples(
+      QualityRun run, HistoryStage.Output history, Dataset<Row> thumbnails) {
+    Dataset<Row> open = history.open();
+    // The new flags are open ones; the resolved ones (a full run's) are not.
+    Dataset<Row> shown = open.withColumn("list", lit("open"));
+    if (history.newFlags() > 0) {
+      shown =
+          shown.unionByName(
+              open.filter(col("first_seen_run").equalTo(run.runId()))
+                  .withColumn("list", lit("new")));
+    }
+    if (history.resolved() > 0) {
+      shown =
+          shown.unionByName(
+              history
+                  .flags()
+                  .filter(col("resolved_run").equalTo(run.runId()))
+                  .withColumn("list", lit("resolved")));
+    }
+    Map<String, List<Row>> samples = new HashMap<>();
+    for (Row row : sample(shown.join(thumbnails, new String[] {"id"}, "left"))) {
+      samples.computeIfAbsent(row.getAs("list"), list -> new ArrayList<>()).add(row);
+    }
+    return samples;
   }
 
   /** Up to {@link HtmlReport#PER_REASON} flags per list and reason, by name. */
