@@ -214,22 +214,19 @@ final class HtmlReport {
     max = max <= 0 ? 1 : max;
     html.append("<section><h3>")
         .append(escape(title))
-        .append("</h3><svg class=\"trend\" role=\"img\" data-points=\"")
-        .append(values.size())
-        .append("\" width=\"")
-        .append(width)
-        .append("\" height=\"")
-        .append(height)
-        .append("\">")
-        .append("<line x1=\"")
-        .append(left)
-        .append("\" y1=\"")
-        .append(top + plotHeight)
-        .append("\" x2=\"")
-        .append(left + plotWidth)
-        .append("\" y2=\"")
-        .append(top + plotHeight)
-        .append("\" stroke=\"#999\"/>");
+        .append(
+            String.format(
+                java.util.Locale.ROOT,
+                "</h3><svg class=\"trend\" role=\"img\" data-points=\"%d\" width=\"%d\""
+                    + " height=\"%d\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+                    + " stroke=\"#999\"/>",
+                values.size(),
+                width,
+                height,
+                left,
+                top + plotHeight,
+                left + plotWidth,
+                top + plotHeight));
     StringBuilder points = new StringBuilder();
     StringBuilder marks = new StringBuilder();
     for (int i = 0; i < values.size(); i++) {
@@ -240,27 +237,20 @@ final class HtmlReport {
                   : (double) i * plotWidth / (values.size() - 1));
       double y = top + plotHeight - values.get(i) / max * plotHeight;
       points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f ", x, y));
-      marks
-          .append(
-              String.format(
-                  java.util.Locale.ROOT,
-                  "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#e15759\"/>",
-                  x,
-                  y))
-          .append(
-              String.format(
-                  java.util.Locale.ROOT,
-                  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>",
-                  x,
-                  y - 7,
-                  Math.round(values.get(i))))
-          .append(
-              String.format(
-                  java.util.Locale.ROOT,
-                  "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
-                  x,
-                  height - 8,
-                  escape(runs.get(i).startedAt().toString().substring(5, 16))));
+      marks.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#e15759\"/>"
+                  + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>"
+                  + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+              x,
+              y,
+              x,
+              y - 7,
+              Math.round(values.get(i)),
+              x,
+              height - 8,
+              escape(runs.get(i).startedAt().toString().substring(5, 16))));
     }
     html.append("<polyline fill=\"none\" stroke=\"#4e79a7\" stroke-width=\"2\" points=\"")
         .append(points.toString().trim())
