@@ -118,13 +118,7 @@ public final class ClipBenchmark {
             collection.blob(items.get(i % items.size()).blobKey()).orElseThrow().bytes().get();
         model.preprocessor().preprocess(bytes, pixels, i * size);
       }
-      model.embedImages(pixels, batch); // warm-up
-      int runs = Math.max(2, items.size() / batch);
-      long start = System.nanoTime();
-      for (int run = 0; run < runs; run++) {
-        model.embedImages(pixels, batch);
-      }
-      return runs * batch / ((System.nanoTime() - start) / 1e9);
+      return SparkReads.modelImagesPerSecond(model, pixels, batch);
     }
   }
 

@@ -267,15 +267,7 @@ public final class PipelineBenchmark {
         MediaItem item = collection.media().get(i % DISTINCT);
         model.preprocessor().preprocess(blob(collection, item), pixels, i * size);
       }
-      model.embedImages(pixels, batch); // warm-up
-      // At least 3 runs and 10 seconds: a real-sized model takes over a second per batch.
-      int runs = 0;
-      long start = System.nanoTime();
-      while (runs < 3 || System.nanoTime() - start < 10_000_000_000L) {
-        model.embedImages(pixels, batch);
-        runs++;
-      }
-      return runs * batch / ((System.nanoTime() - start) / 1e9);
+      return SparkReads.modelImagesPerSecond(model, pixels, batch);
     }
   }
 

@@ -2,6 +2,7 @@ package io.coreviz.examples;
 
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.clip.model.ClipModel;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
@@ -107,6 +108,22 @@ final class SparkReads {
         .option("apiKey", key)
         .option("collectionId", collectionId)
         .load();
+  }
+
+  /**
+   * Images per second {@code model} embeds the {@code batch} images prepared in {@code pixels} at,
+   * after one warm-up run: at least 3 runs and 10 seconds (a real-sized model takes over a second
+   * per batch on a CPU, the tiny test model a few milliseconds).
+   */
+  static double modelImagesPerSecond(ClipModel model, float[] pixels, int batch) {
+    model.embedImages(pixels, batch);
+    int runs = 0;
+    long start = System.nanoTime();
+    while (runs < 3 || System.nanoTime() - start < 10_000_000_000L) {
+      model.embedImages(pixels, batch);
+      runs++;
+    }
+    return runs * batch / ((System.nanoTime() - start) / 1e9);
   }
 
   /** The first {@code count} images of {@code source} that have a blob; fails if it has fewer. */
