@@ -29,8 +29,8 @@ final class HistoryStage {
 
   /**
    * @param newOnly (incremental runs only) every checked item was first seen by this run, so none
-   *     has a flag kept: the flags are appended, not merged, unless a duplicate set also flags an
-   *     earlier item
+   *     has a flag kept: the flags are appended, not merged, unless a duplicate set or a repeated
+   *     name also flags an earlier item whose flag may be kept
    */
   static Output run(
       QualityRun run,
@@ -56,7 +56,7 @@ final class HistoryStage {
                                 new StructType().add("id", "string").add("reason", "string")),
                         "id")
                     .select("id", "name", "type", "path", "reason"));
-    if (newOnly && !duplicates.flagsUnchecked()) {
+    if (newOnly && !duplicates.flagsUnchecked() && !metadata.flagsMayBeKept()) {
       history.appendFlags(flagged, run.runId(), run.at());
     } else {
       history.mergeFlags(flagged, run.runId(), run.at(), run.full());

@@ -1,12 +1,15 @@
 package io.coreviz.examples;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.LinkedHashMap;
@@ -20,6 +23,9 @@ import org.apache.spark.sql.expressions.Window;
 /** The dataset-quality checks, as DataFrame operations on a coreviz table. */
 public final class QualityChecks {
 
+  /** The rule that compares an item with others: the same name as another in its folder. */
+  static final String NAME_RULE = "duplicate_name_in_folder";
+
   /** Flag reasons and the predicate (on a media row) that raises each. */
   public static final Map<String, String> RULES = new LinkedHashMap<>();
 
@@ -31,7 +37,7 @@ public final class QualityChecks {
         "image_without_objects",
         "type = 'image' AND coalesce(aggregate(frames, 0, "
             + "(n, f) -> n + if(f.objects IS NULL, 0, size(f.objects))), 0) = 0");
-    RULES.put("duplicate_name_in_folder", "namesInFolder > 1");
+    RULES.put(NAME_RULE, "namesInFolder > 1");
   }
 
   /** Reasons the media checks raise ({@link BlobChecks}, {@link DuplicateSets}). */
@@ -56,13 +62,29 @@ public final class QualityChecks {
   }
 
   /**
-   * One row per flagged item and reason: id, name, type, path, reason. Every rule is tested in one
-   * pass over {@code media} (a rule whose predicate is null does not flag, as a filter would not).
+   * One row per flagged item and reason (id, name, type, path, reason, and {@code kept}: whether an
+   * earlier run may have raised it already) of a run that checks the rows of {@code media} where
+   * {@code checked} holds: every rule on those rows, and a repeated name also on the rows that
+   * share it with a checked one, as a set of copies flags every member; so a run that checks only
+   * the new items raises what checking every item would, but for items whose own metadata changed.
+   * Only such an unchecked item's flag may be kept already, and only if another unchecked item has
+   * its name (alone among unchecked items, no earlier run saw the name repeated). Every rule is
+   * tested in one pass (a rule whose predicate is null does not flag, as a filter would not).
    */
-  public static Dataset<Row> flagged(Dataset<Row> media) {
+  public static Dataset<Row> flagged(Dataset<Row> media, Column checked) {
+    Column isChecked = coalesce(checked, lit(false));
+    Column checkedInFolder =
+        sum(isChecked.cast("int")).over(Window.partitionBy("parentPath", "name"));
+    Column nameChecked = checkedInFolder.gt(0);
+    Column kept = not(isChecked).and(col("namesInFolder").minus(checkedInFolder).geq(2));
     Column[] reasons =
         RULES.entrySet().stream()
-            .map(rule -> when(expr(rule.getValue()), lit(rule.getKey())))
+            .map(
+                rule ->
+                    when(
+                        (rule.getKey().equals(NAME_RULE) ? nameChecked : isChecked)
+                            .and(expr(rule.getValue())),
+                        lit(rule.getKey())))
             .toArray(Column[]::new);
     return media
         .select(
@@ -70,9 +92,15 @@ public final class QualityChecks {
             col("name"),
             col("type"),
             col("path"),
+            kept.as("kept"),
             filter(array(reasons), Column::isNotNull).as("reasons"))
         .select(
-            col("id"), col("name"), col("type"), col("path"), explode(col("reasons")).as("reason"));
+            col("id"),
+            col("name"),
+            col("type"),
+            col("path"),
+            explode(col("reasons")).as("reason"),
+            col("kept"));
   }
 
   /**

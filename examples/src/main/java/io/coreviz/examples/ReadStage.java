@@ -31,10 +31,16 @@ final class ReadStage {
 
   /**
    * Every item kept so far ({@code all}, cached), those this run saw first, and those it checks
-   * ({@code checked}, of {@code all}: the new ones, those a run that failed left, or every item in
-   * a full run).
+   * ({@code checked}, the rows of {@code all} where {@code checking} holds: the new ones, those a
+   * run that failed left, or every item in a full run).
    */
-  record Output(Dataset<Row> all, long items, long newItems, Dataset<Row> checked, long checks) {
+  record Output(
+      Dataset<Row> all,
+      long items,
+      long newItems,
+      Column checking,
+      Dataset<Row> checked,
+      long checks) {
 
     String summary() {
       return newItems + " new items, " + items + " in all; " + checks + " to check";
@@ -67,7 +73,8 @@ final class ReadStage {
             .first();
     Dataset<Row> checked = run.full() ? all : all.filter(unchecked);
     Output output =
-        new Output(all, counts.getLong(0), counts.getLong(1), checked, counts.getLong(2));
+        new Output(
+            all, counts.getLong(0), counts.getLong(1), unchecked, checked, counts.getLong(2));
     run.progress().done(output.summary());
     return output;
   }

@@ -149,6 +149,19 @@ class QualityHistoryTest {
       assertThat(second.run().items()).isEqualTo(collection.items().size());
       assertThat(second.run().resolvedFlags()).as("only a full run resolves").isZero();
       Map<String, Set<String>> expected = QualityJobTest.expectedFlags(collection.media(), added);
+      // An earlier item whose name an added one repeats is flagged now, unless the first run,
+      // which checked every earlier item, flagged it already (its name was repeated then).
+      Set<String> addedIdSet = added.stream().map(MediaItem::id).collect(Collectors.toSet());
+      List<MediaItem> before =
+          collection.media().stream().filter(m -> !addedIdSet.contains(m.id())).toList();
+      Map<String, Long> namesBefore =
+          before.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      m -> m.parentPath() + "/" + m.name(), Collectors.counting()));
+      before.stream()
+          .filter(m -> namesBefore.get(m.parentPath() + "/" + m.name()) > 1)
+          .forEach(m -> expected.get("duplicate_name_in_folder").remove(m.id()));
       expected.values().removeIf(Set::isEmpty);
       assertThat(expected).as("the added items include flagged ones").isNotEmpty();
       assertThat(firstSeenBy(history, second.run().runId())).isEqualTo(expected);
@@ -244,18 +257,33 @@ class QualityHistoryTest {
   }
 
   /**
-   * A night whose only new item is one more copy of a picture already flagged as copied: the new
-   * item's flag opens, the earlier copies' flags are seen again, and each item keeps one flag.
+   * Nights whose new item repeats what earlier items have: one more copy of a picture flagged as
+   * copied, an item with the name of one whose name was unique, one more item with a name already
+   * repeated in its folder. The new item's flags open, so does an earlier item's first repeated
+   * name, the earlier items' flags are seen again, and each item keeps one flag per reason.
    */
   @Test
-  void aNewCopyOfAFlaggedPictureKeepsOneFlagPerItemAndReason(@TempDir Path dir) throws Exception {
+  void aNewItemLikeEarlierOnesFlagsBothKeepingOneFlagPerItemAndReason(@TempDir Path dir)
+      throws Exception {
     MediaCollection collection = SyntheticCollection.generate(17, 40).measureSizes();
+    Map<String, Long> names =
+        collection.media().stream()
+            .collect(
+                Collectors.groupingBy(m -> m.parentPath() + "/" + m.name(), Collectors.counting()));
     MediaItem original =
         collection.media().stream()
             .filter(m -> MediaItem.IMAGE.equals(m.type()) && m.width() != null)
+            .filter(m -> names.get(m.parentPath() + "/" + m.name()) == 1)
             .findFirst()
             .orElseThrow();
-    MediaItem firstCopy = copyOf(collection, original, "0000000000000000000000000000c0p1");
+    MediaItem firstCopy =
+        copyOf(collection, original, "0000000000000000000000000000c0p1", "first-copy.jpg");
+    // Other pictures (generated with another seed) under one name, in the original's folder.
+    MediaCollection pictures = SyntheticCollection.generate(23, 10, 0).measureSizes();
+    List<MediaItem> others =
+        pictures.media().stream().filter(m -> MediaItem.IMAGE.equals(m.type())).toList();
+    MediaItem firstNamesake = newItem(collection, pictures, others.get(0), original, "namesake");
+    MediaItem secondNamesake = newItem(collection, pictures, others.get(1), original, "namesake");
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       QualityJob.Settings incremental = settings(server, collection, dir, false);
@@ -264,7 +292,8 @@ class QualityHistoryTest {
       Set<String> copies = Set.of(original.id(), firstCopy.id());
       assertThat(exactCopiesFlagged(history)).as("first run").isEqualTo(copies);
 
-      MediaItem secondCopy = copyOf(collection, original, "0000000000000000000000000000c0p2");
+      MediaItem secondCopy =
+          copyOf(collection, original, "0000000000000000000000000000c0p2", "second-copy.jpg");
       QualityJob.Result second = QualityJob.run(spark, incremental);
 
       assertThat(second.run().newItems()).isEqualTo(1);
@@ -284,40 +313,120 @@ class QualityHistoryTest {
           .as("the earlier copies' flags, seen again")
           .isEqualTo(copies);
       assertThat(firstSeenBy(history, second.run().runId()))
-          .as("no metadata flag of the earlier items reopened")
+          .as("no metadata flag of an earlier item")
           .allSatisfy((reason, ids) -> assertThat(ids).isSubsetOf(Set.of(secondCopy.id())));
+
+      // A picture of its own under the original's name: both are flagged for the name, the
+      // original by a run that does not check it (its flag is new: appended).
+      MediaItem sameName = newItem(collection, pictures, others.get(3), original, original.name());
+      QualityJob.Result third = QualityJob.run(spark, incremental);
+
+      assertThat(history.flags().select("id", "reason").collectAsList())
+          .as("one flag per item and reason, third run")
+          .doesNotHaveDuplicates();
+      Map<String, Set<String>> firstSeen = firstSeenBy(history, third.run().runId());
+      assertThat(firstSeen.get("duplicate_name_in_folder"))
+          .as("the repeated name, flagged on both items")
+          .isEqualTo(Set.of(original.id(), sameName.id()));
+      firstSeen.remove("duplicate_name_in_folder");
+      assertThat(firstSeen)
+          .as("no other metadata flag of an earlier item")
+          .allSatisfy((reason, ids) -> assertThat(ids).isSubsetOf(Set.of(sameName.id())));
+
+      // A third item named as the two namesakes, a picture of its own: only the name is repeated,
+      // and the earlier two were flagged for it by the first run.
+      MediaItem thirdNamesake = newItem(collection, pictures, others.get(2), original, "namesake");
+      QualityJob.Result fourth = QualityJob.run(spark, incremental);
+
+      assertThat(history.flags().select("id", "reason").collectAsList())
+          .as("one flag per item and reason, fourth run")
+          .doesNotHaveDuplicates();
+      assertThat(
+              ids(
+                  history
+                      .flags()
+                      .filter("id = '" + thirdNamesake.id() + "'")
+                      .filter("reason IN ('exact_duplicate', 'near_duplicate')")))
+          .as("the third namesake copies no picture (only its name makes it like the others)")
+          .isEmpty();
+      assertThat(
+              ids(
+                  history
+                      .flags()
+                      .filter("id = '" + sameName.id() + "'")
+                      .filter("reason IN ('exact_duplicate', 'near_duplicate')")))
+          .as("nor does the original's namesake")
+          .isEmpty();
+      assertThat(
+              ids(
+                  history
+                      .flags()
+                      .filter("reason = 'duplicate_name_in_folder'")
+                      .filter("first_seen_run = '" + first.run().runId() + "'")
+                      .filter("last_seen_run = '" + fourth.run().runId() + "'")))
+          .as("the earlier namesakes' flags, seen again")
+          .isEqualTo(Set.of(firstNamesake.id(), secondNamesake.id()));
+      assertThat(firstSeenBy(history, fourth.run().runId()).get("duplicate_name_in_folder"))
+          .isEqualTo(Set.of(thirdNamesake.id()));
     }
+  }
+
+  /**
+   * A new item {@code template} of {@code source} (its picture), named {@code name} in {@code
+   * neighbour}'s folder, created after every other item.
+   */
+  private static MediaItem newItem(
+      MediaCollection collection,
+      MediaCollection source,
+      MediaItem template,
+      MediaItem neighbour,
+      String name) {
+    MediaItem item = like(collection, template, template.id(), name, neighbour);
+    collection.add(item, Map.of(template.blobKey(), source.blob(template.blobKey()).orElseThrow()));
+    return item;
   }
 
   private static Set<String> exactCopiesFlagged(QualityHistory history) {
     return ids(history.flags().filter("reason = 'exact_duplicate' AND resolved_at IS NULL"));
   }
 
-  /** A new item with {@code original}'s bytes, in its folder, created after every other item. */
-  private static MediaItem copyOf(MediaCollection collection, MediaItem original, String id) {
-    Instant newest =
-        collection.items().stream().map(MediaItem::createdAt).max(Instant::compareTo).orElseThrow();
-    String parent = original.path().substring(0, original.path().lastIndexOf('.'));
-    MediaItem copy =
-        new MediaItem(
-            id,
-            "copy-" + id + ".jpg",
-            original.type(),
-            original.blobKey(),
-            parent + "." + id,
-            newest.plusSeconds(60),
-            newest.plusSeconds(60),
-            original.width(),
-            original.height(),
-            original.duration(),
-            original.sizeBytes(),
-            original.status(),
-            original.metadata(),
-            original.totalVersions(),
-            original.frameObjectId(),
-            original.frames());
+  /**
+   * A new item named {@code name} with {@code original}'s bytes, in its folder, created after every
+   * other item.
+   */
+  private static MediaItem copyOf(
+      MediaCollection collection, MediaItem original, String id, String name) {
+    MediaItem copy = like(collection, original, id, name, original);
     collection.add(copy, Map.of());
     return copy;
+  }
+
+  /**
+   * {@code original} as an item {@code id} named {@code name} in {@code neighbour}'s folder,
+   * created after every item of {@code collection} (not added to it).
+   */
+  private static MediaItem like(
+      MediaCollection collection, MediaItem original, String id, String name, MediaItem neighbour) {
+    Instant newest =
+        collection.items().stream().map(MediaItem::createdAt).max(Instant::compareTo).orElseThrow();
+    String parent = neighbour.path().substring(0, neighbour.path().lastIndexOf('.'));
+    return new MediaItem(
+        id,
+        name,
+        original.type(),
+        original.blobKey(),
+        parent + "." + id,
+        newest.plusSeconds(60),
+        newest.plusSeconds(60),
+        original.width(),
+        original.height(),
+        original.duration(),
+        original.sizeBytes(),
+        original.status(),
+        original.metadata(),
+        original.totalVersions(),
+        original.frameObjectId(),
+        original.frames());
   }
 
   private static String id(MediaCollection collection) {

@@ -142,10 +142,19 @@ class QualityJobTest {
             m ->
                 m.type().equals("image")
                     && m.frames().stream().mapToInt(f -> f.objects().size()).sum() == 0));
+    // A repeated name flags every item that has it in the folder, checked or not, once a checked
+    // item has it.
     Map<String, Long> names = countBy(media, m -> m.parentPath() + "/" + m.name());
+    Set<String> checkedNames =
+        checked.stream().map(m -> m.parentPath() + "/" + m.name()).collect(Collectors.toSet());
     expected.put(
         "duplicate_name_in_folder",
-        ids(checked, m -> names.get(m.parentPath() + "/" + m.name()) > 1));
+        ids(
+            media,
+            m -> {
+              String key = m.parentPath() + "/" + m.name();
+              return names.get(key) > 1 && checkedNames.contains(key);
+            }));
     return expected;
   }
 
