@@ -303,13 +303,7 @@ class QualityHistoryTest {
       Set<String> all = new HashSet<>(copies);
       all.add(secondCopy.id());
       assertThat(exactCopiesFlagged(history)).as("second run").isEqualTo(all);
-      assertThat(
-              ids(
-                  history
-                      .flags()
-                      .filter("reason = 'exact_duplicate'")
-                      .filter("first_seen_run = '" + first.run().runId() + "'")
-                      .filter("last_seen_run = '" + second.run().runId() + "'")))
+      assertThat(seenAgain(history, "exact_duplicate", first, second))
           .as("the earlier copies' flags, seen again")
           .isEqualTo(copies);
       assertThat(firstSeenBy(history, second.run().runId()))
@@ -341,29 +335,11 @@ class QualityHistoryTest {
       assertThat(history.flags().select("id", "reason").collectAsList())
           .as("one flag per item and reason, fourth run")
           .doesNotHaveDuplicates();
-      assertThat(
-              ids(
-                  history
-                      .flags()
-                      .filter("id = '" + thirdNamesake.id() + "'")
-                      .filter("reason IN ('exact_duplicate', 'near_duplicate')")))
+      assertThat(copyFlags(history, thirdNamesake))
           .as("the third namesake copies no picture (only its name makes it like the others)")
           .isEmpty();
-      assertThat(
-              ids(
-                  history
-                      .flags()
-                      .filter("id = '" + sameName.id() + "'")
-                      .filter("reason IN ('exact_duplicate', 'near_duplicate')")))
-          .as("nor does the original's namesake")
-          .isEmpty();
-      assertThat(
-              ids(
-                  history
-                      .flags()
-                      .filter("reason = 'duplicate_name_in_folder'")
-                      .filter("first_seen_run = '" + first.run().runId() + "'")
-                      .filter("last_seen_run = '" + fourth.run().runId() + "'")))
+      assertThat(copyFlags(history, sameName)).as("nor does the original's namesake").isEmpty();
+      assertThat(seenAgain(history, "duplicate_name_in_folder", first, fourth))
           .as("the earlier namesakes' flags, seen again")
           .isEqualTo(Set.of(firstNamesake.id(), secondNamesake.id()));
       assertThat(firstSeenBy(history, fourth.run().runId()).get("duplicate_name_in_folder"))
@@ -384,6 +360,26 @@ class QualityHistoryTest {
     MediaItem item = like(collection, template, template.id(), name, neighbour);
     collection.add(item, Map.of(template.blobKey(), source.blob(template.blobKey()).orElseThrow()));
     return item;
+  }
+
+  /** The ids with a {@code reason} flag that {@code first} raised and {@code last} saw again. */
+  private static Set<String> seenAgain(
+      QualityHistory history, String reason, QualityJob.Result first, QualityJob.Result last) {
+    return ids(
+        history
+            .flags()
+            .filter("reason = '" + reason + "'")
+            .filter("first_seen_run = '" + first.run().runId() + "'")
+            .filter("last_seen_run = '" + last.run().runId() + "'"));
+  }
+
+  /** The ids of {@code item}'s exact and near copy flags: none, or its own id. */
+  private static Set<String> copyFlags(QualityHistory history, MediaItem item) {
+    return ids(
+        history
+            .flags()
+            .filter("id = '" + item.id() + "'")
+            .filter("reason IN ('exact_duplicate', 'near_duplicate')"));
   }
 
   private static Set<String> exactCopiesFlagged(QualityHistory history) {
