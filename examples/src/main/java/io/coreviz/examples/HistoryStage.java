@@ -46,6 +46,7 @@ final class HistoryStage {
     Dataset<Row> flagged =
         metadata
             .flagged()
+            .select("id", "name", "type", "path", "reason")
             .unionByName(
                 read.all()
                     .select("id", "name", "type", "path")

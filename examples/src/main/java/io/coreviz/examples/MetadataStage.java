@@ -20,8 +20,9 @@ final class MetadataStage {
 
   /**
    * Every image and video with its folder ({@code media}, for the report), the run's flags ({@code
-   * id, name, type, path, reason}, cached) and whether an earlier run may have raised one already
-   * (of an earlier item whose name a checked one repeats, as another earlier item did).
+   * id, name, type, path, reason, kept}, cached: {@link QualityChecks#flagged(Dataset,
+   * org.apache.spark.sql.Column)}) and whether an earlier run may have raised one already (of an
+   * earlier item whose name a checked one repeats, as another earlier item did).
    */
   record Output(Dataset<Row> media, Dataset<Row> flagged, long flags, boolean flagsMayBeKept) {}
 
@@ -32,12 +33,7 @@ final class MetadataStage {
     Dataset<Row> media = QualityChecks.media(read.all());
     Dataset<Row> flagged = QualityChecks.flagged(media, read.checking()).cache();
     Row counts = flagged.agg(count(lit(1)), count_if(col("kept"))).first();
-    Output output =
-        new Output(
-            media,
-            flagged.select("id", "name", "type", "path", "reason"),
-            counts.getLong(0),
-            counts.getLong(1) > 0);
+    Output output = new Output(media, flagged, counts.getLong(0), counts.getLong(1) > 0);
     run.progress().done(output.flags() + " flags");
     return output;
   }

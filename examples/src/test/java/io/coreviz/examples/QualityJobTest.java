@@ -57,6 +57,9 @@ class QualityJobTest {
             spark,
             Map.of("endpoint", server.baseUrl(), "apiKey", KEY, "collectionId", collection.id()),
             out);
+    assertThat(spark.sharedState().cacheManager().isEmpty())
+        .as("a run uncaches every dataset it cached")
+        .isTrue();
     QualityReport report = result.report();
     List<MediaItem> media = collection.media();
 
