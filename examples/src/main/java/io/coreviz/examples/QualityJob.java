@@ -290,12 +290,7 @@ public final class QualityJob {
       // cached one built on it, which costs seconds per Delta read.
       for (Dataset<Row> cached :
           List.of(
-              history.open(),
-              media.blobs(),
-              media.inspected(),
-              metadata.flagged(),
-              read.checked(),
-              read.all())) {
+              history.open(), media.blobs(), media.inspected(), metadata.flagged(), read.all())) {
         cached.unpersist();
       }
       System.out.println(progress.result(row, settings.options().get("collectionId")));

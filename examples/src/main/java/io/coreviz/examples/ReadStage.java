@@ -30,17 +30,16 @@ final class ReadStage {
   static final String NAME = "read";
 
   /**
-   * Every item kept so far ({@code all}, cached), those this run saw first, and those it checks
-   * ({@code checked}, the rows of {@code all} where {@code checking} holds: the new ones, those a
-   * run that failed left, or every item in a full run).
+   * Every item kept so far ({@code all}, cached), those this run saw first, and those it checks:
+   * the rows of {@code all} where {@code checking} holds (the new ones, those a run that failed
+   * left, or every item in a full run).
    */
-  record Output(
-      Dataset<Row> all,
-      long items,
-      long newItems,
-      Column checking,
-      Dataset<Row> checked,
-      long checks) {
+  record Output(Dataset<Row> all, long items, long newItems, Column checking, long checks) {
+
+    /** The items this run checks. */
+    Dataset<Row> checked() {
+      return all.filter(checking);
+    }
 
     String summary() {
       return newItems + " new items, " + items + " in all; " + checks + " to check";
@@ -64,17 +63,15 @@ final class ReadStage {
       readNew(run);
     }
     Dataset<Row> all = history.media().cache();
-    Column unchecked = run.full() ? lit(true) : QualityHistory.unchecked(finished);
+    Column checking = run.full() ? lit(true) : QualityHistory.unchecked(finished);
     Row counts =
         all.agg(
                 count(lit(1)),
                 count_if(col("first_seen_run").equalTo(run.runId())),
-                count_if(unchecked))
+                count_if(checking))
             .first();
-    Dataset<Row> checked = run.full() ? all : all.filter(unchecked);
     Output output =
-        new Output(
-            all, counts.getLong(0), counts.getLong(1), unchecked, checked, counts.getLong(2));
+        new Output(all, counts.getLong(0), counts.getLong(1), checking, counts.getLong(2));
     run.progress().done(output.summary());
     return output;
   }
