@@ -8,7 +8,12 @@ import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,6 +84,51 @@ class ConcurrentReadTest {
     if (concurrency > 1) {
       assertThat(most.get()).as("pages of data in flight at once").isGreaterThan(1);
     }
+  }
+
+  /**
+   * Spark plans (and could explain) the read without a request; when the read runs, planning's
+   * probes go out first, in the background, and are held at the server until the test lets them go;
+   * the read then returns every item.
+   */
+  @org.junit.jupiter.api.Test
+  void planningStartsWhenTheReadRunsAndNotBefore() throws Exception {
+    CountDownLatch released = new CountDownLatch(1);
+    CountDownLatch probed = new CountDownLatch(1);
+    AtomicInteger pages = new AtomicInteger();
+    server.faults(
+        request -> {
+          if (request.isMediaRequest()) {
+            if (Integer.parseInt(request.query().getOrDefault("limit", "10")) > 2) {
+              pages.incrementAndGet();
+            } else {
+              probed.countDown();
+              released.await(60, TimeUnit.SECONDS);
+            }
+          }
+          return null;
+        });
+    Dataset<Row> ids = TestReads.coreviz(spark, server, KEY, collection).load().select("id");
+
+    CompletableFuture<List<String>> read;
+    try {
+      CompletableFuture.runAsync(() -> ids.queryExecution().executedPlan())
+          .get(30, TimeUnit.SECONDS);
+      assertThat(server.mediaRequests()).as("requests to plan the query physically").isEmpty();
+      read =
+          CompletableFuture.supplyAsync(
+              () -> ids.collectAsList().stream().map(row -> row.getString(0)).toList());
+      assertThat(probed.await(30, TimeUnit.SECONDS))
+          .as("planning's probes, once the read runs")
+          .isTrue();
+      assertThat(pages.get()).as("pages of data asked for before planning's answers").isZero();
+    } finally {
+      released.countDown();
+    }
+    assertThat(read.get(60, TimeUnit.SECONDS))
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(
+            collection.items().stream().map(MediaItem::id).toList());
   }
 
   @org.junit.jupiter.api.Test

@@ -257,6 +257,7 @@ class ScoredReadTest {
 
       assertThat(scores(rows)).isEqualTo(expected(server, query)).hasSize(100);
       assertThat(rows.rdd().getNumPartitions()).isEqualTo(1);
+      rows.collectAsList(); // what planning found is in explain() once the read has run
       assertThat(rows.queryExecution().explainString(ExplainMode.fromString("simple")))
           .contains("the service scores a query relative to what else it matches");
     }

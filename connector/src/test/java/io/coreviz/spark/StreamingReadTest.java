@@ -111,6 +111,15 @@ class StreamingReadTest {
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       assertThat(runOnce(stream(spark, server, KEY, collection), "cp"))
           .hasSize(collection.items().size());
+      // A micro-batch is planned within its creation-time bounds: no probe of the whole's ends.
+      assertThat(server.mediaRequests())
+          .as("probes of the whole collection")
+          .noneMatch(
+              r ->
+                  "1".equals(r.query().get("limit"))
+                      && "0".equals(r.query().get("offset"))
+                      && !r.query().containsKey("dateFrom")
+                      && !r.query().containsKey("dateTo"));
       server.clearRequests();
 
       assertThat(runOnce(stream(spark, server, KEY, collection), "cp")).isEmpty();

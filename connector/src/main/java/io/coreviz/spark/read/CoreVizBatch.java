@@ -11,6 +11,8 @@ import io.coreviz.spark.read.planning.Plan;
 import io.coreviz.spark.read.planning.Segment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
@@ -18,16 +20,18 @@ import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 
 /**
  * Plans partitions once, on the driver, and caches them. Pushed counts, limits and id lookups need
- * no probe; full scans ask the planner, once per request set.
+ * no probe; full scans ask the planner, once per request set. Planning can start before Spark asks
+ * for the partitions ({@link #startPlanning()}): its requests then go out while Spark generates the
+ * query's code.
  */
 final class CoreVizBatch implements Batch {
 
   private final ScanSpec spec;
   private final PartitionPlanner planner;
-  private List<MediaPartition> partitions;
+  private FutureTask<List<MediaPartition>> planning;
   private volatile List<String> notes = List.of();
   private volatile String cost;
-  private final RequestStats planning = new RequestStats();
+  private final RequestStats stats = new RequestStats();
 
   CoreVizBatch(ScanSpec spec, PartitionPlanner planner) {
     this.spec = spec;
@@ -35,11 +39,53 @@ final class CoreVizBatch implements Batch {
   }
 
   @Override
-  public synchronized InputPartition[] planInputPartitions() {
-    if (partitions == null) {
-      partitions = index(plan());
+  public InputPartition[] planInputPartitions() {
+    try {
+      return plan(false).get().toArray(new InputPartition[0]);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while planning the read", e);
     }
-    return partitions.toArray(new InputPartition[0]);
+  }
+
+  /**
+   * Starts planning now, on a thread of its own where it sends requests, for {@link
+   * #planInputPartitions()} to wait for.
+   */
+  void startPlanning() {
+    plan(true);
+  }
+
+  /**
+   * The plan, started once: where it was first asked for, or in the background. The cluster's
+   * parallelism is read on the calling thread, which has the query's session.
+   */
+  private FutureTask<List<MediaPartition>> plan(boolean background) {
+    FutureTask<List<MediaPartition>> task;
+    synchronized (this) {
+      if (planning != null) {
+        return planning;
+      }
+      int parallelism = parallelism();
+      task = new FutureTask<>(() -> index(plan(parallelism)));
+      planning = task;
+    }
+    if (background && probes()) {
+      Thread thread = new Thread(task, "coreviz-planning");
+      thread.setDaemon(true);
+      thread.start();
+    } else {
+      task.run();
+    }
+    return task;
   }
 
   /** What planning found and did about it (fallbacks); empty before planning. */
@@ -57,7 +103,7 @@ final class CoreVizBatch implements Batch {
 
   /** Planning's requests and retries, counted as they are sent. */
   RequestStats planning() {
-    return planning;
+    return stats;
   }
 
   @Override
@@ -65,7 +111,15 @@ final class CoreVizBatch implements Batch {
     return new MediaReaderFactory(spec);
   }
 
-  private List<Bin> plan() {
+  /** Whether planning asks the server: not for pushed counts, limits and id lookups. */
+  private boolean probes() {
+    List<MediaQuery> queries = spec.queries();
+    return !spec.countOnly()
+        && spec.limit() == null
+        && (queries.isEmpty() || queries.get(0).mediaId() == null);
+  }
+
+  private List<Bin> plan(int parallelism) {
     List<MediaQuery> queries = spec.queries();
     List<Bin> bins = new ArrayList<>();
     if (spec.countOnly()) {
@@ -84,14 +138,13 @@ final class CoreVizBatch implements Batch {
       for (MediaQuery lookup : queries) {
         bins.add(Bin.of(Segment.all(lookup), 1));
       }
-      return Packing.balance(bins, Math.min(parallelism(), spec.numPartitions()));
+      return Packing.balance(bins, Math.min(parallelism, spec.numPartitions()));
     }
-    RequestStats stats = planning;
     CoreVizClient client = spec.client().client(stats);
     long start = System.nanoTime();
     List<String> found = new ArrayList<>();
     for (MediaQuery query : queries) {
-      Plan plan = planner.plan(client, query, parallelism());
+      Plan plan = planner.plan(client, query, parallelism);
       for (String note : plan.notes()) {
         found.add(queries.size() == 1 ? note : query + ": " + note);
       }

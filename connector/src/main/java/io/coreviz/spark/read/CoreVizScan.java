@@ -18,6 +18,7 @@ final class CoreVizScan implements Scan {
   private final PartitionPlanner planner;
   private final ReadOptions options;
   private CoreVizBatch batch;
+  private volatile boolean streaming;
 
   CoreVizScan(ScanSpec spec, PartitionPlanner planner, ReadOptions options) {
     this.spec = spec;
@@ -49,11 +50,29 @@ final class CoreVizScan implements Scan {
           "a CoreViz stream reads items in creation order; q and similarToObjectId rank them by"
               + " relevance instead: read them with spark.read");
     }
+    streaming = true;
     return new CoreVizStream(options, checkpointLocation);
   }
 
+  /**
+   * Row-based throughout, said up front: Spark then asks for the partitions only to run the scan
+   * (not to plan or explain the query), after it has generated the query's code.
+   */
+  @Override
+  public ColumnarSupportMode columnarSupportMode() {
+    return ColumnarSupportMode.UNSUPPORTED;
+  }
+
+  /**
+   * Spark asks for these as a query starts to run, before it generates the query's code, and not to
+   * explain one: a batch read starts planning here, in the background, so that planning's requests
+   * overlap Spark's code generation and job setup. A stream's scan plans no batch.
+   */
   @Override
   public CustomMetric[] supportedCustomMetrics() {
+    if (!streaming) {
+      ((CoreVizBatch) toBatch()).startPlanning();
+    }
     return ScanMetrics.supported();
   }
 

@@ -14,6 +14,9 @@ import io.coreviz.spark.read.planning.MediaPartition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -219,6 +222,42 @@ class PartitionPlanningTest {
           .as("requests the next plan may send at once, after each plan")
           .containsExactly(32, 32);
     }
+  }
+
+  /**
+   * Planning started ahead (as a query starts to run) goes on in the background while every probe
+   * is held at the server; Spark's later call gets its partitions, which read every item once.
+   */
+  @Test
+  void planningStartedAheadRunsWhileItsCallerGoesOn() throws Exception {
+    CountDownLatch released = new CountDownLatch(1);
+    CountDownLatch held = new CountDownLatch(1);
+    server.faults(
+        request -> {
+          if (request.isMediaRequest()) {
+            held.countDown();
+            released.await(60, TimeUnit.SECONDS);
+          }
+          return null;
+        });
+    CoreVizBatch batch =
+        (CoreVizBatch)
+            Batches.of(
+                Batches.options(
+                    server.baseUrl(), skewed, KEY, "pageSize", "100", "itemsPerPartition", "400"));
+    try {
+      CompletableFuture.runAsync(batch::startPlanning).get(30, TimeUnit.SECONDS);
+      assertThat(held.await(30, TimeUnit.SECONDS)).as("probes held at the server").isTrue();
+    } finally {
+      released.countDown();
+    }
+    List<String> ids = new ArrayList<>();
+    for (InputPartition partition : batch.planInputPartitions()) {
+      ids.addAll(Batches.ids(batch, partition));
+    }
+    assertThat(ids)
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(skewed.items().stream().map(MediaItem::id).toList());
   }
 
   @Test
