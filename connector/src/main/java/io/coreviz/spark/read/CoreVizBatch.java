@@ -57,8 +57,7 @@ final class CoreVizBatch implements Batch {
   }
 
   /**
-   * Starts planning now, on a thread of its own where it sends requests, for {@link
-   * #planInputPartitions()} to wait for.
+   * Starts planning now, on a thread of its own, for {@link #planInputPartitions()} to wait for.
    */
   void startPlanning() {
     plan(true);
@@ -78,7 +77,7 @@ final class CoreVizBatch implements Batch {
       task = new FutureTask<>(() -> index(plan(parallelism)));
       planning = task;
     }
-    if (background && probes()) {
+    if (background) {
       Thread thread = new Thread(task, "coreviz-planning");
       thread.setDaemon(true);
       thread.start();
@@ -109,14 +108,6 @@ final class CoreVizBatch implements Batch {
   @Override
   public PartitionReaderFactory createReaderFactory() {
     return new MediaReaderFactory(spec);
-  }
-
-  /** Whether planning asks the server: not for pushed counts, limits and id lookups. */
-  private boolean probes() {
-    List<MediaQuery> queries = spec.queries();
-    return !spec.countOnly()
-        && spec.limit() == null
-        && (queries.isEmpty() || queries.get(0).mediaId() == null);
   }
 
   private List<Bin> plan(int parallelism) {
