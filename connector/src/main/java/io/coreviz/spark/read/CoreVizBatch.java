@@ -41,7 +41,7 @@ final class CoreVizBatch implements Batch {
   @Override
   public InputPartition[] planInputPartitions() {
     try {
-      return plan(false).get().toArray(new InputPartition[0]);
+      return started(false).get().toArray(new InputPartition[0]);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException cause) {
         throw cause;
@@ -60,14 +60,14 @@ final class CoreVizBatch implements Batch {
    * Starts planning now, on a thread of its own, for {@link #planInputPartitions()} to wait for.
    */
   void startPlanning() {
-    plan(true);
+    started(true);
   }
 
   /**
    * The plan, started once: where it was first asked for, or in the background. The cluster's
    * parallelism is read on the calling thread, which has the query's session.
    */
-  private FutureTask<List<MediaPartition>> plan(boolean background) {
+  private FutureTask<List<MediaPartition>> started(boolean background) {
     FutureTask<List<MediaPartition>> task;
     synchronized (this) {
       if (planning != null) {
