@@ -6,7 +6,6 @@ import io.coreviz.spark.read.planning.PartitionPlanner;
 import java.util.List;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
-import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.types.StructType;
@@ -32,7 +31,7 @@ final class CoreVizScan implements Scan {
   }
 
   @Override
-  public synchronized Batch toBatch() {
+  public synchronized CoreVizBatch toBatch() {
     if (batch == null) {
       batch = new CoreVizBatch(spec, planner);
     }
@@ -71,7 +70,7 @@ final class CoreVizScan implements Scan {
   @Override
   public CustomMetric[] supportedCustomMetrics() {
     if (!streaming) {
-      ((CoreVizBatch) toBatch()).startPlanning();
+      toBatch().startPlanning();
     }
     return ScanMetrics.supported();
   }
