@@ -3,10 +3,14 @@ package io.coreviz.spark.clip.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coreviz.spark.errors.ConfigurationException;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -134,7 +138,10 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
    * @throws UndecodableImageException when no decoder reads the bytes
    */
   public BufferedImage decode(byte[] bytes, boolean reducedScale) throws UndecodableImageException {
-    BufferedImage image;
+    BufferedImage image = PngDecoder.read(bytes);
+    if (image != null) {
+      return image;
+    }
     // An in-memory stream: ImageIO.read(InputStream) would cache every image in a temp file.
     // ImageIO.read closes it (unless no reader takes it; it then holds nothing to release).
     ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
@@ -224,32 +231,38 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
     return tables;
   }
 
-  /** The decoder's pixels read in place where their layout is a known one, else copied to RGB. */
+  /**
+   * The decoder's pixels read in place where they are 8-bit samples of sRGB (alpha not
+   * premultiplied) or grey, interleaved in one byte buffer; otherwise copied to RGB.
+   */
   private static PilBicubic.Source source(BufferedImage image) {
     int width = image.getWidth();
     int height = image.getHeight();
-    int pixels = width * height;
-    if (image.getRaster().getDataBuffer() instanceof DataBufferByte buffer
-        && buffer.getNumBanks() == 1) {
-      byte[] data = buffer.getData();
-      switch (image.getType()) {
-        case BufferedImage.TYPE_3BYTE_BGR -> {
-          if (data.length == 3 * pixels) {
-            return new PilBicubic.Source(data, width, height, 3, 2, 1, 0);
-          }
-        }
-        case BufferedImage.TYPE_4BYTE_ABGR -> {
-          if (data.length == 4 * pixels) {
-            return new PilBicubic.Source(data, width, height, 4, 3, 2, 1);
-          }
-        }
-        case BufferedImage.TYPE_BYTE_GRAY -> {
-          if (data.length == pixels) {
-            return new PilBicubic.Source(data, width, height, 1, 0, 0, 0);
-          }
-        }
-        default -> {}
-      }
+    Raster raster = image.getRaster();
+    ColorModel colours = image.getColorModel();
+    ColorSpace space = colours.getColorSpace();
+    boolean rgb = space.isCS_sRGB() && colours.getNumColorComponents() == 3;
+    boolean grey = space.getType() == ColorSpace.TYPE_GRAY && colours.getNumColorComponents() == 1;
+    if (raster.getDataBuffer() instanceof DataBufferByte buffer
+        && buffer.getNumBanks() == 1
+        && raster.getSampleModel() instanceof PixelInterleavedSampleModel model
+        && colours instanceof ComponentColorModel
+        && !colours.isAlphaPremultiplied()
+        && colours.getPixelSize() == 8 * colours.getNumComponents()
+        && (rgb || grey)
+        && raster.getSampleModelTranslateX() == 0
+        && raster.getSampleModelTranslateY() == 0) {
+      int[] bands = model.getBandOffsets();
+      int at = buffer.getOffset();
+      return new PilBicubic.Source(
+          buffer.getData(),
+          width,
+          height,
+          model.getScanlineStride(),
+          model.getPixelStride(),
+          at + bands[0],
+          at + bands[grey ? 0 : 1],
+          at + bands[grey ? 0 : 2]);
     }
     return PilBicubic.Source.rgb(rgb(image), width, height);
   }

@@ -18,13 +18,22 @@ final class PilBicubic {
   private static final double SUPPORT = 2.0;
 
   /**
-   * Pixels as a decoder left them: {@code pixelStride} bytes per pixel, row after row, red, green
-   * and blue at the given offsets within a pixel (all three 0 for grey).
+   * Pixels as a decoder left them: rows {@code rowStride} bytes apart, {@code pixelStride} bytes
+   * per pixel, the first pixel's red, green and blue at the given indices (all three the same for
+   * grey).
    */
-  record Source(byte[] data, int width, int height, int pixelStride, int red, int green, int blue) {
+  record Source(
+      byte[] data,
+      int width,
+      int height,
+      int rowStride,
+      int pixelStride,
+      int red,
+      int green,
+      int blue) {
 
     static Source rgb(byte[] rgb, int width, int height) {
-      return new Source(rgb, width, height, 3, 0, 1, 2);
+      return new Source(rgb, width, height, 3 * width, 3, 0, 1, 2);
     }
   }
 
@@ -63,7 +72,7 @@ final class PilBicubic {
     int red = source.red();
     int green = source.green();
     int blue = source.blue();
-    int rowBytes = stride * source.width();
+    int rowBytes = source.rowStride();
     int[] fixed = c.fixed;
     int[] bounds = c.bounds;
     byte[] out = new byte[3 * crop * (last - first)];
@@ -97,7 +106,7 @@ final class PilBicubic {
     byte[] out = new byte[3 * crop * (last - first)];
     int o = 0;
     for (int y = first; y < last; y++) {
-      int p = stride * (y * source.width() + left);
+      int p = y * source.rowStride() + stride * left;
       for (int x = 0; x < crop; x++, p += stride) {
         out[o++] = in[p + source.red()];
         out[o++] = in[p + source.green()];
