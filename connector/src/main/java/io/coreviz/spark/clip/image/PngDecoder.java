@@ -26,6 +26,7 @@ final class PngDecoder {
   private static final int IDAT = 0x49444154;
   private static final int IEND = 0x49454e44;
   private static final int PLTE = 0x504c5445;
+  private static final long MAX_INFLATION = 1032;
 
   private PngDecoder() {}
 
@@ -46,7 +47,7 @@ final class PngDecoder {
    * image's buffer keeps each row's filter byte: rows are {@code 1 + width * channels} bytes apart,
    * its samples in R, G, B, A order.
    */
-  static BufferedImage read(byte[] png) {
+  static BufferedImage read(byte[] png) throws UndecodableImageException {
     if (!isPng(png) || png.length < 33 || int32(png, 8) != 13 || int32(png, 12) != IHDR) {
       return null;
     }
@@ -58,6 +59,12 @@ final class PngDecoder {
     long size = (long) height * (1 + (long) width * channels);
     if (!supported || width <= 0 || height <= 0 || size > Integer.MAX_VALUE - 16) {
       return null;
+    }
+    if (size > MAX_INFLATION * png.length) {
+      // Deflate expands at most 1032-fold: no buffer (here or in ImageIO) for pixels not there.
+      throw new UndecodableImageException(
+          "cannot decode image: its PNG header claims %d x %d pixels, more than its %d bytes hold"
+              .formatted(width, height, png.length));
     }
     // One byte to spare: the inflater reaches the stream's end only with room left to write.
     byte[] rows = new byte[(int) size + 1];

@@ -1,6 +1,7 @@
 package io.coreviz.spark.clip.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
@@ -27,7 +28,7 @@ class PngDecoderTest {
   private static final int[] CHANNELS = {1, 0, 3, 0, 2, 0, 4};
 
   @Test
-  void everyColourTypeAndFilterGivesTheJdkReadersSamples() throws IOException {
+  void everyColourTypeAndFilterGivesTheJdkReadersSamples() throws Exception {
     SplittableRandom random = new SplittableRandom(3);
     int checked = 0;
     for (int colourType : COLOUR_TYPES) {
@@ -50,7 +51,7 @@ class PngDecoderTest {
   }
 
   @Test
-  void pngsTheJdkWritesTakeTheFastPath() throws IOException {
+  void pngsTheJdkWritesTakeTheFastPath() throws Exception {
     SplittableRandom random = new SplittableRandom(5);
     for (int type :
         new int[] {
@@ -72,7 +73,7 @@ class PngDecoderTest {
   }
 
   @Test
-  void otherPngsAreLeftToImageIo() throws IOException {
+  void otherPngsAreLeftToImageIo() throws Exception {
     SplittableRandom random = new SplittableRandom(9);
     byte[] rgb = samples(20, 10, 3, random);
     byte[] good = png(20, 10, 2, rgb, 4, 2, 8, 0);
@@ -97,6 +98,18 @@ class PngDecoderTest {
     corrupt[8 + 25 + 8] ^= 0x55; // the first IDAT's zlib header
     assertThat(PngDecoder.read(corrupt)).as("a broken zlib stream").isNull();
     assertThat(PngDecoder.read("not a png at all".getBytes(StandardCharsets.US_ASCII))).isNull();
+
+    byte[] huge = good.clone(); // the header claims 1,048,576 rows (its CRC is not checked)
+    huge[20] = 0;
+    huge[21] = 0x10;
+    huge[22] = 0;
+    huge[23] = 0;
+    assertThatThrownBy(() -> PngDecoder.read(huge))
+        .isInstanceOf(UndecodableImageException.class)
+        .hasMessage(
+            "cannot decode image: its PNG header claims 20 x 1048576 pixels, more than its %d"
+                + " bytes hold",
+            huge.length);
   }
 
   @Test
