@@ -86,7 +86,7 @@ class PngDecoderTest {
     assertThat(PngDecoder.read(png(20, 10, 2, rgb, 0, 1, 8, 1))).as("interlaced").isNull();
     assertThat(PngDecoder.read(Arrays.copyOf(good, good.length - 30))).as("truncated").isNull();
 
-    byte[] badFilter = png(20, 10, 2, rgb, 0, 1, 8, 0, 7);
+    byte[] badFilter = png(20, 10, 2, rgb, 7, 1, 8, 0);
     assertThat(PngDecoder.read(badFilter)).as("filter type 7").isNull();
 
     byte[] unknownCritical = withChunkBeforeIend(good, "ZZZZ");
@@ -148,6 +148,10 @@ class PngDecoderTest {
     return samples;
   }
 
+  /**
+   * A PNG written by this test: {@code filter} 0-4 on every row, 5 for row y's {@code y % 5}, any
+   * other value written as every row's filter type over unfiltered bytes.
+   */
   private static byte[] png(
       int width,
       int height,
@@ -158,24 +162,6 @@ class PngDecoderTest {
       int depth,
       int interlace)
       throws IOException {
-    return png(width, height, colourType, samples, filter, chunks, depth, interlace, -1);
-  }
-
-  /**
-   * A PNG written by this test: {@code filter} 0-4 on every row, 5 for row y's {@code y % 5};
-   * {@code forcedFilterByte}, when not -1, is written as the last row's filter type.
-   */
-  private static byte[] png(
-      int width,
-      int height,
-      int colourType,
-      byte[] samples,
-      int filter,
-      int chunks,
-      int depth,
-      int interlace,
-      int forcedFilterByte)
-      throws IOException {
     int channels = colourType == 3 ? 1 : CHANNELS[colourType];
     int bpp = channels * depth / 8;
     int rowBytes = width * bpp;
@@ -183,7 +169,7 @@ class PngDecoderTest {
     ByteArrayOutputStream filtered = new ByteArrayOutputStream();
     for (int y = 0; y < height; y++) {
       int type = filter == 5 ? y % 5 : filter;
-      filtered.write(y == height - 1 && forcedFilterByte >= 0 ? forcedFilterByte : type);
+      filtered.write(type);
       for (int i = 0; i < rowBytes; i++) {
         int x = raw[y * rowBytes + i] & 0xff;
         int left = i >= bpp ? raw[y * rowBytes + i - bpp] & 0xff : 0;
