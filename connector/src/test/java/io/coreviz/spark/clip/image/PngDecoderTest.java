@@ -3,6 +3,8 @@ package io.coreviz.spark.clip.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
@@ -14,6 +16,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +73,30 @@ class PngDecoderTest {
       assertThat(fast).as("type %d", type).isNotNull();
       assertSameSamples(fast, ImageIO.read(new ByteArrayInputStream(png)), "type " + type);
     }
+  }
+
+  @Test
+  void gammaAndColourProfilesAreIgnoredAsTheJdkReaderIgnoresThem() throws Exception {
+    byte[] rgb = samples(30, 20, 3, new SplittableRandom(17));
+    byte[] plain = png(30, 20, 2, rgb, 5, 1, 8, 0);
+    ByteArrayOutputStream profile = new ByteArrayOutputStream();
+    profile.write("linear RGB".getBytes(StandardCharsets.US_ASCII));
+    profile.write(new byte[] {0, 0}); // the name's end, compression method 0
+    try (DeflaterOutputStream deflated = new DeflaterOutputStream(profile)) {
+      deflated.write(ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData());
+    }
+    int afterHeader = 8 + 25;
+    byte[] tagged =
+        withChunk(
+            withChunk(plain, afterHeader, "gAMA", new byte[] {0, 0, (byte) 0xaf, (byte) 0xc8}),
+            afterHeader,
+            "iCCP",
+            profile.toByteArray());
+
+    BufferedImage fast = PngDecoder.read(tagged);
+    assertThat(fast).isNotNull();
+    assertSameSamples(fast, ImageIO.read(new ByteArrayInputStream(tagged)), "gAMA and iCCP");
+    assertSameSamples(fast, PngDecoder.read(plain), "the same file without them");
   }
 
   @Test
@@ -242,10 +269,15 @@ class PngDecoderTest {
   }
 
   private static byte[] withChunkBeforeIend(byte[] png, String type) throws IOException {
+    return withChunk(png, png.length - 12, type, new byte[] {1, 2, 3});
+  }
+
+  /** {@code png} with a chunk inserted at byte {@code at} (a chunk's start). */
+  private static byte[] withChunk(byte[] png, int at, String type, byte[] data) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(png, 0, png.length - 12);
-    chunk(out, type, new byte[] {1, 2, 3});
-    out.write(png, png.length - 12, 12);
+    out.write(png, 0, at);
+    chunk(out, type, data);
+    out.write(png, at, png.length - at);
     return out.toByteArray();
   }
 }
