@@ -1,5 +1,7 @@
 package io.coreviz.spark.convert;
 
+import io.coreviz.spark.image.InterleavedPixels;
+import io.coreviz.spark.image.PngDecoder;
 import java.awt.Color;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -7,15 +9,17 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Image bytes decoded into Spark's image struct ({@link MediaSchema#IMAGE_STRUCT}) as Spark's own
- * {@code image} source decodes files: {@code ImageIO}, then one byte per channel, row by row, grey
- * pictures as one channel (OpenCV type {@code CV_8UC1}), others as BGR ({@code CV_8UC3}) or BGRA
- * where the picture has alpha ({@code CV_8UC4}).
+ * {@code image} source decodes files: {@code ImageIO} (PNGs as {@link PngDecoder} reads them, the
+ * same samples), then one byte per channel, row by row, grey pictures as one channel (OpenCV type
+ * {@code CV_8UC1}), others as BGR ({@code CV_8UC3}) or BGRA where the picture has alpha ({@code
+ * CV_8UC4}).
  */
 public final class SparkImage {
 
@@ -27,11 +31,55 @@ public final class SparkImage {
 
   private SparkImage() {}
 
+  /**
+   * The decoder's own samples in the struct's order (grey; or blue, green, red and alpha): for
+   * these layouts, the bytes {@link #decode}'s per-pixel reads give, without a call per pixel.
+   */
+  private static void copy(InterleavedPixels pixels, boolean grey, boolean alpha, byte[] data) {
+    byte[] in = pixels.data();
+    int stride = pixels.pixelStride();
+    int channels = grey ? 1 : alpha ? 4 : 3;
+    int rowBytes = pixels.width() * channels;
+    // Grey bytes side by side, or blue, green and red in that order (the JDK's JPEGs): whole rows.
+    boolean asStored =
+        grey
+            ? stride == 1
+            : !alpha
+                && stride == 3
+                && pixels.green() == pixels.blue() + 1
+                && pixels.red() == pixels.blue() + 2;
+    int first = grey ? pixels.red() : pixels.blue();
+    for (int y = 0, at = 0; y < pixels.height(); y++) {
+      int p = y * pixels.rowStride();
+      if (asStored) {
+        System.arraycopy(in, p + first, data, at, rowBytes);
+        at += rowBytes;
+        continue;
+      }
+      for (int x = 0; x < pixels.width(); x++, p += stride) {
+        if (grey) {
+          data[at++] = in[p + pixels.red()];
+        } else {
+          data[at++] = in[p + pixels.blue()];
+          data[at++] = in[p + pixels.green()];
+          data[at++] = in[p + pixels.red()];
+          if (alpha) {
+            data[at++] = in[p + pixels.alpha()];
+          }
+        }
+      }
+    }
+  }
+
   /** The picture as a row of the image struct, or null where no decoder reads the bytes. */
   public static InternalRow decode(String origin, byte[] bytes) {
     BufferedImage image;
     try {
-      image = ImageIO.read(new ByteArrayInputStream(bytes));
+      image = PngDecoder.read(bytes);
+      if (image == null) {
+        // In memory: ImageIO.read(InputStream) would copy every image to a temporary file first.
+        image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
+      }
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -44,15 +92,19 @@ public final class SparkImage {
     int width = image.getWidth();
     int channels = grey ? 1 : alpha ? 4 : 3;
     byte[] data = new byte[Math.multiplyExact(Math.multiplyExact(height, width), channels)];
-    int at = 0;
-    if (grey) {
+    InterleavedPixels pixels = InterleavedPixels.of(image);
+    if (pixels != null) {
+      copy(pixels, grey, alpha, data);
+    } else if (grey) {
       WritableRaster raster = image.getRaster();
+      int at = 0;
       for (int y = 0; y < height; y++) {
         for (int x = 0; x < width; x++) {
           data[at++] = (byte) raster.getSample(x, y, 0);
         }
       }
     } else {
+      int at = 0;
       for (int y = 0; y < height; y++) {
         for (int x = 0; x < width; x++) {
           Color color = new Color(image.getRGB(x, y), alpha);

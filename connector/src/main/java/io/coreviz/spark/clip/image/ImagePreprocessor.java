@@ -3,14 +3,11 @@ package io.coreviz.spark.clip.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coreviz.spark.errors.ConfigurationException;
-import java.awt.color.ColorSpace;
+import io.coreviz.spark.image.InterleavedPixels;
+import io.coreviz.spark.image.PngDecoder;
 import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
 import java.awt.image.IndexColorModel;
-import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -138,7 +135,12 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
    * @throws UndecodableImageException when no decoder reads the bytes
    */
   public BufferedImage decode(byte[] bytes, boolean reducedScale) throws UndecodableImageException {
-    BufferedImage image = PngDecoder.read(bytes);
+    BufferedImage image;
+    try {
+      image = PngDecoder.read(bytes);
+    } catch (IOException e) {
+      throw new UndecodableImageException("cannot decode image: " + e.getMessage());
+    }
     if (image != null) {
       return image;
     }
@@ -231,40 +233,12 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
     return tables;
   }
 
-  /**
-   * The decoder's pixels read in place where they are 8-bit samples of sRGB (alpha not
-   * premultiplied) or grey, interleaved in one byte buffer; otherwise copied to RGB.
-   */
-  private static PilBicubic.Source source(BufferedImage image) {
-    int width = image.getWidth();
-    int height = image.getHeight();
-    Raster raster = image.getRaster();
-    ColorModel colours = image.getColorModel();
-    ColorSpace space = colours.getColorSpace();
-    boolean rgb = space.isCS_sRGB() && colours.getNumColorComponents() == 3;
-    boolean grey = space.getType() == ColorSpace.TYPE_GRAY && colours.getNumColorComponents() == 1;
-    if (raster.getDataBuffer() instanceof DataBufferByte buffer
-        && buffer.getNumBanks() == 1
-        && raster.getSampleModel() instanceof PixelInterleavedSampleModel model
-        && colours instanceof ComponentColorModel
-        && !colours.isAlphaPremultiplied()
-        && colours.getPixelSize() == 8 * colours.getNumComponents()
-        && (rgb || grey)
-        && raster.getSampleModelTranslateX() == 0
-        && raster.getSampleModelTranslateY() == 0) {
-      int[] bands = model.getBandOffsets();
-      int at = buffer.getOffset();
-      return new PilBicubic.Source(
-          buffer.getData(),
-          width,
-          height,
-          model.getScanlineStride(),
-          model.getPixelStride(),
-          at + bands[0],
-          at + bands[grey ? 0 : 1],
-          at + bands[grey ? 0 : 2]);
-    }
-    return PilBicubic.Source.rgb(rgb(image), width, height);
+  /** The decoder's pixels read in place where their layout allows, else copied to RGB. */
+  private static InterleavedPixels source(BufferedImage image) {
+    InterleavedPixels pixels = InterleavedPixels.of(image);
+    return pixels != null
+        ? pixels
+        : InterleavedPixels.rgb(rgb(image), image.getWidth(), image.getHeight());
   }
 
   /** Interleaved 8-bit RGB, as Pillow's {@code convert("RGB")} would give. */

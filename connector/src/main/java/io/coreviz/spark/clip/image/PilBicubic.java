@@ -1,5 +1,7 @@
 package io.coreviz.spark.clip.image;
 
+import io.coreviz.spark.image.InterleavedPixels;
+
 /**
  * Pillow's bicubic resize ({@code Image.resize(size, Image.BICUBIC)}), ported from its {@code
  * Resample.c} so that images reach the model with the very bytes CLIP was trained and evaluated on:
@@ -17,26 +19,6 @@ final class PilBicubic {
   private static final int HALF = 1 << (PRECISION_BITS - 1);
   private static final double SUPPORT = 2.0;
 
-  /**
-   * Pixels as a decoder left them: rows {@code rowStride} bytes apart, {@code pixelStride} bytes
-   * per pixel, the first pixel's red, green and blue at the given indices (all three the same for
-   * grey).
-   */
-  record Source(
-      byte[] data,
-      int width,
-      int height,
-      int rowStride,
-      int pixelStride,
-      int red,
-      int green,
-      int blue) {
-
-    static Source rgb(byte[] rgb, int width, int height) {
-      return new Source(rgb, width, height, 3 * width, 3, 0, 1, 2);
-    }
-  }
-
   private PilBicubic() {}
 
   /**
@@ -44,7 +26,7 @@ final class PilBicubic {
    * {@code outWidth × outHeight}, as interleaved RGB bytes.
    */
   static byte[] resizedCrop(
-      Source source, int outWidth, int outHeight, int left, int top, int crop) {
+      InterleavedPixels source, int outWidth, int outHeight, int left, int top, int crop) {
     // Pillow skips a pass whose size does not change; it then copies the pixels as they are.
     boolean horizontal = outWidth != source.width();
     boolean vertical = outHeight != source.height();
@@ -66,7 +48,7 @@ final class PilBicubic {
    * Source rows {@code [first, last)}, resized across, only output columns {@code [left, +crop)}.
    */
   private static byte[] horizontalPass(
-      Source source, int first, int last, int left, int crop, Coefficients c) {
+      InterleavedPixels source, int first, int last, int left, int crop, Coefficients c) {
     byte[] in = source.data();
     int stride = source.pixelStride();
     int red = source.red();
@@ -100,7 +82,8 @@ final class PilBicubic {
     return out;
   }
 
-  private static byte[] copyColumns(Source source, int first, int last, int left, int crop) {
+  private static byte[] copyColumns(
+      InterleavedPixels source, int first, int last, int left, int crop) {
     byte[] in = source.data();
     int stride = source.pixelStride();
     byte[] out = new byte[3 * crop * (last - first)];

@@ -2,6 +2,7 @@ package io.coreviz.spark.clip.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coreviz.spark.image.TestPngs;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -72,6 +73,20 @@ class ImagePreprocessorTest {
               .isEqualTo(expected);
         }
       }
+    }
+  }
+
+  @Test
+  void pngsOfEveryColourTypeAndFilterGiveTheJdkImagesFloats() throws Exception {
+    SplittableRandom random = new SplittableRandom(13);
+    for (int colourType : new int[] {0, 2, 4, 6}) {
+      byte[] samples = TestPngs.samples(403, 300, TestPngs.CHANNELS[colourType], random);
+      byte[] png = TestPngs.png(403, 300, colourType, samples, 5, 3, 8, 0);
+      float[] actual = new float[clip().tensorSize()];
+      clip().preprocess(png, actual, 0);
+      BufferedImage jdk = ImageIO.read(new java.io.ByteArrayInputStream(png));
+      float[] expected = PillowReference.preprocess(jdk, 224, 224, clip().mean(), clip().std());
+      assertThat(actual).as("colour type %d", colourType).isEqualTo(expected);
     }
   }
 

@@ -1,4 +1,4 @@
-package io.coreviz.spark.clip.image;
+package io.coreviz.spark.image;
 
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -10,6 +10,7 @@ import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import javax.imageio.IIOException;
 
 /**
  * The PNGs photographs are stored as (8-bit grey, grey and alpha, RGB or RGBA, not interlaced),
@@ -17,17 +18,19 @@ import java.util.zip.Inflater;
  * thirds of the JDK reader's time, which inflates through a stream and copies every row into its
  * raster (zlib's inflate is most of what is left). The pixels are the file's own samples, as both
  * Pillow and the JDK read them (PNG is lossless; neither applies gAMA or iCCP). Anything else
- * (palettes, other depths, interlacing, a file this reader finds damaged) is left to ImageIO, so
- * its errors and rarer layouts read as ImageIO's; only a header claiming more pixels than the file
- * can hold is reported here, before any buffer of that size is allocated.
+ * (palettes, other depths, interlacing, a transparent colour (tRNS), which the JDK turns into an
+ * alpha channel, a file this reader finds damaged) is left to ImageIO, so its errors and rarer
+ * layouts read as ImageIO's; only a header claiming more pixels than the file can hold is reported
+ * here, before any buffer of that size is allocated.
  */
-final class PngDecoder {
+public final class PngDecoder {
 
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   private static final int IHDR = 0x49484452;
   private static final int IDAT = 0x49444154;
   private static final int IEND = 0x49454e44;
   private static final int PLTE = 0x504c5445;
+  private static final int TRNS = 0x74524e53;
   private static final long MAX_INFLATION = 1032;
 
   private PngDecoder() {}
@@ -49,7 +52,7 @@ final class PngDecoder {
    * image's buffer keeps each row's filter byte: rows are {@code 1 + width * channels} bytes apart,
    * its samples in R, G, B, A order.
    */
-  static BufferedImage read(byte[] png) throws UndecodableImageException {
+  public static BufferedImage read(byte[] png) throws IIOException {
     if (!isPng(png) || png.length < 33 || int32(png, 8) != 13 || int32(png, 12) != IHDR) {
       return null;
     }
@@ -64,8 +67,8 @@ final class PngDecoder {
     }
     if (size > MAX_INFLATION * png.length) {
       // Deflate expands at most 1032-fold: no buffer (here or in ImageIO) for pixels not there.
-      throw new UndecodableImageException(
-          "cannot decode image: its PNG header claims %d x %d pixels, more than its %d bytes hold"
+      throw new IIOException(
+          "its PNG header claims %d x %d pixels, more than its %d bytes hold"
               .formatted(width, height, png.length));
     }
     // One byte to spare: the inflater reaches the stream's end only with room left to write.
@@ -121,6 +124,8 @@ final class PngDecoder {
           }
         } else if (isCritical(type) && type != PLTE) {
           return -1; // a chunk this reader does not know but must not ignore
+        } else if (type == TRNS) {
+          return -1; // the JDK reads a transparent colour as an alpha channel: left to it
         }
         chunk = data + length + 4;
       }

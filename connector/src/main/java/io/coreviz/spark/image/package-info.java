@@ -1,0 +1,7 @@
+/**
+ * Image bytes to pixels, shared by the {@code image} column and CLIP's preprocessing: the PNGs
+ * photographs are stored as, read without ImageIO ({@link io.coreviz.spark.image.PngDecoder}), and
+ * a decoded image's 8-bit samples read in its own buffer ({@link
+ * io.coreviz.spark.image.InterleavedPixels}). No Spark imports.
+ */
+package io.coreviz.spark.image;
