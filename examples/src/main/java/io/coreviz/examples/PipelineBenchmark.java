@@ -10,6 +10,7 @@ import io.coreviz.spark.clip.ClipSqlFunctions;
 import io.coreviz.spark.clip.image.ImagePreprocessor;
 import io.coreviz.spark.clip.model.ClipMath;
 import io.coreviz.spark.clip.model.ClipModel;
+import io.coreviz.spark.convert.SparkImage;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
+import org.apache.spark.ml.image.ImageSchema$;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -52,7 +54,9 @@ import org.apache.spark.sql.functions;
  *   <li>end to end through Spark: {@code spark.read.format("coreviz")} on the local server, then
  *       {@link ClipScorer} writing image embeddings to the noop sink; and the same through the SQL
  *       function {@code clip_embed} in a session with the batching extension;
- *   <li>the model alone on preprocessed batches already in memory, for its share.
+ *   <li>the model alone on preprocessed batches already in memory, for its share;
+ *   <li>the {@code image} column's decode into Spark's image struct against Spark's own image
+ *       source's, on the same bytes.
  * </ol>
  *
  * <pre>
@@ -157,6 +161,7 @@ public final class PipelineBenchmark {
       }
     }
     line(report, agreement(collection, model));
+    line(report, imageStruct(collection));
     Path out = Paths.get("target", "pipeline-benchmark.txt");
     Files.createDirectories(out.getParent());
     Files.writeString(out, report, StandardCharsets.UTF_8);
@@ -240,6 +245,60 @@ public final class PipelineBenchmark {
         });
     out.append(row("all", all));
     return new Split(out.toString(), (all[0] + all[1] + all[2] + all[3]) / all[4] / 1e6);
+  }
+
+  /**
+   * The {@code image} column's decode (Spark's image struct) against Spark's own image source's
+   * ({@code ImageSchema.decode}, what {@code spark.read.format("image")} runs per file), on the
+   * same bytes, one after the other in this thread: ms per image for each and their ratio.
+   */
+  private static String imageStruct(MediaCollection collection) {
+    Map<String, double[]> parts = new java.util.LinkedHashMap<>();
+    for (int round = 0; round < 3; round++) { // the first two warm the JIT up
+      parts.clear();
+      for (int i = 0; i < DISTINCT; i++) {
+        byte[] bytes = blob(collection, collection.media().get(i));
+        int[] size = SIZES[(i / 2) % SIZES.length];
+        String key = (i % 2 == 0 ? "JPEG " : "PNG  ") + size[0] + "x" + size[1];
+        double[] part = parts.computeIfAbsent(key, k -> new double[3]);
+        long t0 = System.nanoTime();
+        if (ImageSchema$.MODULE$.decode("bench", bytes).isEmpty()) {
+          throw new IllegalStateException("Spark's image source cannot decode " + key);
+        }
+        long t1 = System.nanoTime();
+        if (SparkImage.decode("bench", bytes) == null) {
+          throw new IllegalStateException("the image column cannot decode " + key);
+        }
+        long t2 = System.nanoTime();
+        part[0] += t1 - t0;
+        part[1] += t2 - t1;
+        part[2]++;
+      }
+    }
+    StringBuilder out =
+        new StringBuilder(
+            "Spark's image struct, one core, ms per image: Spark's image source's decode /"
+                + " the image column's = ratio\n");
+    double[] all = new double[3];
+    parts.forEach(
+        (key, part) -> {
+          for (int k = 0; k < 3; k++) {
+            all[k] += part[k];
+          }
+          out.append(structRow(key, part));
+        });
+    out.append(structRow("all", all));
+    return out.toString();
+  }
+
+  private static String structRow(String label, double[] part) {
+    return String.format(
+        Locale.ROOT,
+        "  %-15s %6.2f / %6.2f = %.2fx%n",
+        label,
+        part[0] / part[2] / 1e6,
+        part[1] / part[2] / 1e6,
+        part[0] / part[1]);
   }
 
   private static String row(String label, double[] part) {
