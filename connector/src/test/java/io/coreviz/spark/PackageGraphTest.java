@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The connector's packages depend on each other without cycles, and client/ without Spark. */
+/**
+ * The connector's packages depend on each other without cycles, and client/ and image/ without
+ * Spark.
+ */
 class PackageGraphTest {
 
   private static final Path SOURCES = Path.of("src/main/java");
@@ -73,10 +76,12 @@ class PackageGraphTest {
   }
 
   @Test
-  void theClientNeedsNoSpark() throws IOException {
-    try (Stream<Path> files = Files.walk(SOURCES.resolve("io/coreviz/spark/client"))) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-        assertThat(Files.readString(file)).as(file.toString()).doesNotContain("org.apache.spark");
+  void theClientAndImageDecodingNeedNoSpark() throws IOException {
+    for (String pkg : List.of("client", "image")) {
+      try (Stream<Path> files = Files.walk(SOURCES.resolve("io/coreviz/spark/" + pkg))) {
+        for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+          assertThat(Files.readString(file)).as(file.toString()).doesNotContain("org.apache.spark");
+        }
       }
     }
   }
