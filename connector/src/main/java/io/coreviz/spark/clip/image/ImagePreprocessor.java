@@ -138,17 +138,12 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
     BufferedImage image;
     try {
       image = PngDecoder.read(bytes);
-    } catch (IOException e) {
-      throw new UndecodableImageException("cannot decode image: " + e.getMessage());
-    }
-    if (image != null) {
-      return image;
-    }
-    // An in-memory stream: ImageIO.read(InputStream) would cache every image in a temp file.
-    // ImageIO.read closes it (unless no reader takes it; it then holds nothing to release).
-    ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
-    try {
-      image = reducedScale ? readReduced(in) : ImageIO.read(in);
+      if (image == null) {
+        // An in-memory stream: ImageIO.read(InputStream) would cache every image in a temp file.
+        // ImageIO.read closes it (unless no reader takes it; it then holds nothing to release).
+        ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
+        image = reducedScale ? readReduced(in) : ImageIO.read(in);
+      }
     } catch (IOException | RuntimeException e) {
       throw new UndecodableImageException("cannot decode image: " + e.getMessage());
     }
