@@ -1,16 +1,16 @@
 package io.coreviz.spark.convert;
 
+import static io.coreviz.spark.image.TestImages.encode;
+import static io.coreviz.spark.image.TestImages.noise;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coreviz.spark.image.TestPngs;
+import io.coreviz.spark.image.TestImages;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import javax.imageio.ImageIO;
 import org.apache.spark.ml.image.ImageSchema$;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -49,12 +49,12 @@ class SparkImageTest {
     }
     files.put("gif", encode(noise(40, 30, BufferedImage.TYPE_BYTE_INDEXED, random), "gif"));
     for (int colourType : new int[] {0, 2, 4, 6}) {
-      byte[] samples = TestPngs.samples(41, 29, TestPngs.CHANNELS[colourType], random);
+      byte[] samples = TestImages.samples(41, 29, TestImages.CHANNELS[colourType], random);
       files.put(
-          "png colour type " + colourType, TestPngs.png(41, 29, colourType, samples, 5, 2, 8, 0));
+          "png colour type " + colourType, TestImages.png(41, 29, colourType, samples, 5, 2, 8, 0));
     }
-    byte[] rgb = TestPngs.png(41, 29, 2, TestPngs.samples(41, 29, 3, random), 5, 1, 8, 0);
-    files.put("png with a transparent colour", TestPngs.withChunk(rgb, 33, "tRNS", new byte[6]));
+    byte[] rgb = TestImages.png(41, 29, 2, TestImages.samples(41, 29, 3, random), 5, 1, 8, 0);
+    files.put("png with a transparent colour", TestImages.withChunk(rgb, 33, "tRNS", new byte[6]));
 
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
       Option<Row> reference = ImageSchema$.MODULE$.decode("origin", file.getValue());
@@ -79,21 +79,5 @@ class SparkImageTest {
     byte[] text = "not an image".getBytes(StandardCharsets.US_ASCII);
     assertThat(ImageSchema$.MODULE$.decode("origin", text).isDefined()).isFalse();
     assertThat(SparkImage.decode("origin", text)).isNull();
-  }
-
-  private static BufferedImage noise(int width, int height, int type, SplittableRandom random) {
-    BufferedImage image = new BufferedImage(width, height, type);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        image.setRGB(x, y, random.nextInt());
-      }
-    }
-    return image;
-  }
-
-  private static byte[] encode(BufferedImage image, String format) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertThat(ImageIO.write(image, format, out)).as("a %s writer", format).isTrue();
-    return out.toByteArray();
   }
 }

@@ -1,10 +1,10 @@
 package io.coreviz.spark.image;
 
-import static io.coreviz.spark.image.TestPngs.CHANNELS;
-import static io.coreviz.spark.image.TestPngs.png;
-import static io.coreviz.spark.image.TestPngs.samples;
-import static io.coreviz.spark.image.TestPngs.withChunk;
-import static io.coreviz.spark.image.TestPngs.withChunkBeforeIend;
+import static io.coreviz.spark.image.TestImages.CHANNELS;
+import static io.coreviz.spark.image.TestImages.png;
+import static io.coreviz.spark.image.TestImages.samples;
+import static io.coreviz.spark.image.TestImages.withChunk;
+import static io.coreviz.spark.image.TestImages.withChunkBeforeIend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,11 +1,11 @@
 package io.coreviz.spark.clip.image;
 
+import static io.coreviz.spark.image.TestImages.encode;
+import static io.coreviz.spark.image.TestImages.noise;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coreviz.spark.image.TestPngs;
+import io.coreviz.spark.image.TestImages;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -80,8 +80,8 @@ class ImagePreprocessorTest {
   void pngsOfEveryColourTypeAndFilterGiveTheJdkImagesFloats() throws Exception {
     SplittableRandom random = new SplittableRandom(13);
     for (int colourType : new int[] {0, 2, 4, 6}) {
-      byte[] samples = TestPngs.samples(403, 300, TestPngs.CHANNELS[colourType], random);
-      byte[] png = TestPngs.png(403, 300, colourType, samples, 5, 3, 8, 0);
+      byte[] samples = TestImages.samples(403, 300, TestImages.CHANNELS[colourType], random);
+      byte[] png = TestImages.png(403, 300, colourType, samples, 5, 3, 8, 0);
       float[] actual = new float[clip().tensorSize()];
       clip().preprocess(png, actual, 0);
       BufferedImage jdk = ImageIO.read(new java.io.ByteArrayInputStream(png));
@@ -161,25 +161,5 @@ class ImagePreprocessorTest {
 
   private static ImagePreprocessor clip() {
     return ImagePreprocessor.CLIP;
-  }
-
-  /** Smooth gradients with noise, so resizing has both edges and flat areas to get right. */
-  private static BufferedImage noise(int width, int height, int type, SplittableRandom random) {
-    BufferedImage image = new BufferedImage(width, height, type);
-    int base = random.nextInt(0x1000000);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        int shade = (x * 255 / Math.max(1, width - 1) + y * 255 / Math.max(1, height - 1)) / 2;
-        int rgb = (base + shade * 0x010203 + random.nextInt(0x202020)) & 0xffffff;
-        image.setRGB(x, y, (random.nextInt(256) << 24) | rgb);
-      }
-    }
-    return image;
-  }
-
-  private static byte[] encode(BufferedImage image, String format) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertThat(ImageIO.write(image, format, out)).as(format).isTrue();
-    return out.toByteArray();
   }
 }

@@ -1,5 +1,8 @@
 package io.coreviz.spark.image;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -8,14 +11,42 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
+import javax.imageio.ImageIO;
 
-/** PNGs written by the tests themselves, so that every colour type, filter and chunk is covered. */
-public final class TestPngs {
+/**
+ * Images the tests make: photograph-like noise in any BufferedImage layout, encoded by ImageIO, and
+ * PNGs written by the tests themselves, so that every colour type, filter and chunk is covered.
+ */
+public final class TestImages {
 
   /** Channels per PNG colour type (0 grey, 2 RGB, 4 grey and alpha, 6 RGBA; 3 palette: 1). */
   public static final int[] CHANNELS = {1, 0, 3, 1, 2, 0, 4};
 
-  private TestPngs() {}
+  private TestImages() {}
+
+  /**
+   * Smooth gradients with noise (and random alpha), so resizing has both edges and flat areas to
+   * get right, in the layout {@code type}.
+   */
+  public static BufferedImage noise(int width, int height, int type, SplittableRandom random) {
+    BufferedImage image = new BufferedImage(width, height, type);
+    int base = random.nextInt(0x1000000);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int shade = (x * 255 / Math.max(1, width - 1) + y * 255 / Math.max(1, height - 1)) / 2;
+        int rgb = (base + shade * 0x010203 + random.nextInt(0x202020)) & 0xffffff;
+        image.setRGB(x, y, (random.nextInt(256) << 24) | rgb);
+      }
+    }
+    return image;
+  }
+
+  /** {@code image} in {@code format}, by ImageIO (fails where it has no writer for the layout). */
+  public static byte[] encode(BufferedImage image, String format) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(ImageIO.write(image, format, out)).as("a %s writer", format).isTrue();
+    return out.toByteArray();
+  }
 
   /** Smooth runs with noise, so that every filter has something to predict. */
   public static byte[] samples(int width, int height, int channels, SplittableRandom random) {
