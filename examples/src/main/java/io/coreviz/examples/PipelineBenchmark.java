@@ -235,15 +235,7 @@ public final class PipelineBenchmark {
                 "one core, %s path, ms per image: download / decode / resize+crop+normalise /"
                     + " copy = total (images/s)%n",
                 reduced ? "reduced-scale" : "default"));
-    double[] all = new double[5];
-    parts.forEach(
-        (key, part) -> {
-          for (int k = 0; k < 5; k++) {
-            all[k] += part[k];
-          }
-          out.append(row(key, part));
-        });
-    out.append(row("all", all));
+    double[] all = rows(parts, out, PipelineBenchmark::row);
     return new Split(out.toString(), (all[0] + all[1] + all[2] + all[3]) / all[4] / 1e6);
   }
 
@@ -279,16 +271,28 @@ public final class PipelineBenchmark {
         new StringBuilder(
             "Spark's image struct, one core, ms per image: Spark's image source's decode /"
                 + " the image column's = ratio\n");
-    double[] all = new double[3];
+    rows(parts, out, PipelineBenchmark::structRow);
+    return out.toString();
+  }
+
+  /**
+   * Appends each key's row, then the row of their sums labelled "all", to {@code out}; returns the
+   * sums.
+   */
+  private static double[] rows(
+      Map<String, double[]> parts,
+      StringBuilder out,
+      java.util.function.BiFunction<String, double[], String> row) {
+    double[] all = new double[parts.values().iterator().next().length];
     parts.forEach(
         (key, part) -> {
-          for (int k = 0; k < 3; k++) {
+          for (int k = 0; k < all.length; k++) {
             all[k] += part[k];
           }
-          out.append(structRow(key, part));
+          out.append(row.apply(key, part));
         });
-    out.append(structRow("all", all));
-    return out.toString();
+    out.append(row.apply("all", all));
+    return all;
   }
 
   private static String structRow(String label, double[] part) {
