@@ -62,6 +62,7 @@ final class ReadStage {
     } else {
       readNew(run);
     }
+    long loading = System.nanoTime();
     Dataset<Row> all = history.media().cache();
     Column checking = run.full() ? lit(true) : QualityHistory.unchecked(finished);
     Row counts =
@@ -70,6 +71,12 @@ final class ReadStage {
                 count_if(col("first_seen_run").equalTo(run.runId())),
                 count_if(checking))
             .first();
+    run.progress()
+        .note(
+            String.format(
+                Locale.ROOT,
+                "every item kept so far loaded from Delta into the cache and counted in %.1f s",
+                (System.nanoTime() - loading) / 1e9));
     Output output =
         new Output(all, counts.getLong(0), counts.getLong(1), checking, counts.getLong(2));
     run.progress().done(output.summary());
