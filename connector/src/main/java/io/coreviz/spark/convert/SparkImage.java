@@ -1,5 +1,6 @@
 package io.coreviz.spark.convert;
 
+import io.coreviz.spark.image.ImageReads;
 import io.coreviz.spark.image.InterleavedPixels;
 import io.coreviz.spark.image.PngDecoder;
 import java.awt.Color;
@@ -8,7 +9,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import javax.imageio.ImageIO;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -16,10 +16,10 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Image bytes decoded into Spark's image struct ({@link MediaSchema#IMAGE_STRUCT}) as Spark's own
- * {@code image} source decodes files: {@code ImageIO} (PNGs as {@link PngDecoder} reads them, the
- * same samples), then one byte per channel, row by row, grey pictures as one channel (OpenCV type
- * {@code CV_8UC1}), others as BGR ({@code CV_8UC3}) or BGRA where the picture has alpha ({@code
- * CV_8UC4}).
+ * {@code image} source decodes files: {@code ImageIO} (PNGs as {@link PngDecoder} reads them and
+ * JPEGs as {@link ImageReads} reads them, the same samples), then one byte per channel, row by row,
+ * grey pictures as one channel (OpenCV type {@code CV_8UC1}), others as BGR ({@code CV_8UC3}) or
+ * BGRA where the picture has alpha ({@code CV_8UC4}).
  */
 public final class SparkImage {
 
@@ -40,7 +40,7 @@ public final class SparkImage {
     int stride = pixels.pixelStride();
     int channels = grey ? 1 : alpha ? 4 : 3;
     int rowBytes = pixels.width() * channels;
-    // Grey bytes side by side, or blue, green and red in that order (the JDK's JPEGs): whole rows.
+    // Grey bytes side by side, or blue, green and red in that order: whole rows.
     boolean asStored =
         grey
             ? stride == 1
@@ -78,7 +78,9 @@ public final class SparkImage {
       image = PngDecoder.read(bytes);
       if (image == null) {
         // In memory: ImageIO.read(InputStream) would copy every image to a temporary file first.
-        image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
+        image =
+            ImageReads.read(
+                new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)), (w, h) -> 1);
       }
     } catch (IOException | RuntimeException e) {
       return null;

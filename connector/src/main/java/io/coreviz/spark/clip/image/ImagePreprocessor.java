@@ -3,6 +3,7 @@ package io.coreviz.spark.clip.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coreviz.spark.errors.ConfigurationException;
+import io.coreviz.spark.image.ImageReads;
 import io.coreviz.spark.image.InterleavedPixels;
 import io.coreviz.spark.image.PngDecoder;
 import java.awt.image.BufferedImage;
@@ -15,10 +16,6 @@ import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Iterator;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -140,9 +137,9 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
       image = PngDecoder.read(bytes);
       if (image == null) {
         // An in-memory stream: ImageIO.read(InputStream) would cache every image in a temp file.
-        // ImageIO.read closes it (unless no reader takes it; it then holds nothing to release).
+        // The read closes it (unless no reader takes it; it then holds nothing to release).
         ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
-        image = reducedScale ? readReduced(in) : ImageIO.read(in);
+        image = ImageReads.read(in, (w, h) -> reducedScale ? reduction(w, h, size) : 1);
       }
     } catch (IOException | RuntimeException e) {
       throw new UndecodableImageException("cannot decode image: " + e.getMessage());
@@ -152,26 +149,6 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
           "cannot decode image: no decoder for this format (JPEG, PNG, GIF, BMP and WebP are read)");
     }
     return image;
-  }
-
-  /** As {@link ImageIO#read(ImageInputStream)} does, reading large JPEGs reduced; null if none. */
-  private BufferedImage readReduced(ImageInputStream in) throws IOException {
-    Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-    if (!readers.hasNext()) {
-      return null;
-    }
-    ImageReader reader = readers.next();
-    try (in) {
-      reader.setInput(in, true, true);
-      ImageReadParam param = reader.getDefaultReadParam();
-      if (reader.getFormatName().equalsIgnoreCase("jpeg")) {
-        int step = reduction(reader.getWidth(0), reader.getHeight(0), size);
-        param.setSourceSubsampling(step, step, 0, 0);
-      }
-      return reader.read(0, param);
-    } finally {
-      reader.dispose();
-    }
   }
 
   /** 1, 2, 4 or 8: the most a {@code width × height} image is reduced keeping {@code size}. */

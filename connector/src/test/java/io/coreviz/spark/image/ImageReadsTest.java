@@ -1,0 +1,154 @@
+package io.coreviz.spark.image;
+
+import static io.coreviz.spark.image.TestImages.encode;
+import static io.coreviz.spark.image.TestImages.noise;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
+import java.awt.image.BufferedImage;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.junit.jupiter.api.Test;
+
+/** ImageReads gives the pixels the JDK's own reading gives, JPEGs in red, green, blue order. */
+class ImageReadsTest {
+
+  private static final SplittableRandom RANDOM = new SplittableRandom(17);
+
+  /** The image as ImageReads reads it, every {@code step}th pixel of a JPEG. */
+  private static BufferedImage read(byte[] bytes, int step) throws IOException {
+    return ImageReads.read(
+        new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)), (w, h) -> step);
+  }
+
+  /** The JDK's reading: its reader's own destination image, the same subsampling. */
+  private static BufferedImage reference(byte[] bytes, int step) throws IOException {
+    var in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes));
+    ImageReader reader = ImageIO.getImageReaders(in).next();
+    try {
+      reader.setInput(in, true, true);
+      ImageReadParam param = reader.getDefaultReadParam();
+      if (step > 1) {
+        param.setSourceSubsampling(step, step, 0, 0);
+      }
+      return reader.read(0, param);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  private static void assertSamePixels(BufferedImage actual, BufferedImage expected) {
+    assertThat(actual.getWidth()).isEqualTo(expected.getWidth());
+    assertThat(actual.getHeight()).isEqualTo(expected.getHeight());
+    for (int y = 0; y < expected.getHeight(); y++) {
+      for (int x = 0; x < expected.getWidth(); x++) {
+        if (actual.getRGB(x, y) != expected.getRGB(x, y)) {
+          assertThat(Integer.toHexString(actual.getRGB(x, y)))
+              .as("pixel (%d, %d)", x, y)
+              .isEqualTo(Integer.toHexString(expected.getRGB(x, y)));
+        }
+      }
+    }
+  }
+
+  private static int[] bandOffsets(BufferedImage image) {
+    return ((PixelInterleavedSampleModel) image.getSampleModel()).getBandOffsets();
+  }
+
+  private static byte[] jpeg(BufferedImage image, boolean progressive) throws IOException {
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+      writer.setOutput(out);
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      if (progressive) {
+        param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+      }
+      writer.write(null, new IIOImage(image, null, null), param);
+    } finally {
+      writer.dispose();
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void colourJpegsAreTheJdksPixelsInRgbOrder() throws IOException {
+    for (int[] size : new int[][] {{1, 1}, {7, 5}, {203, 157}, {640, 481}}) {
+      for (boolean progressive : new boolean[] {false, true}) {
+        byte[] bytes =
+            jpeg(noise(size[0], size[1], BufferedImage.TYPE_3BYTE_BGR, RANDOM), progressive);
+        for (int step : new int[] {1, 2, 4, 8}) {
+          BufferedImage image = read(bytes, step);
+          assertThat(bandOffsets(image)).containsExactly(0, 1, 2);
+          assertSamePixels(image, reference(bytes, step));
+        }
+      }
+    }
+  }
+
+  @Test
+  void anEmbeddedProfileIsConvertedAsTheJdkConvertsIt() throws IOException {
+    byte[] plain = jpeg(noise(120, 90, BufferedImage.TYPE_3BYTE_BGR, RANDOM), false);
+    byte[] bytes = withProfile(plain, ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB));
+    BufferedImage image = read(bytes, 1);
+    assertThat(image.getColorModel().getColorSpace().isCS_sRGB()).isTrue();
+    assertThat(bandOffsets(image)).containsExactly(0, 1, 2);
+    BufferedImage expected = reference(bytes, 1);
+    assertSamePixels(image, expected);
+    assertThat(expected.getRGB(60, 45))
+        .as("the profile changes the pixels (else this test would not test it)")
+        .isNotEqualTo(reference(plain, 1).getRGB(60, 45));
+  }
+
+  /** {@code jpeg} with {@code profile} in an APP2 segment after its first (JFIF) segment. */
+  private static byte[] withProfile(byte[] jpeg, ICC_Profile profile) {
+    assertThat(jpeg[3] & 0xff).as("a JFIF segment first").isEqualTo(0xe0);
+    byte[] data = profile.getData();
+    byte[] name = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
+    int length = 2 + name.length + 2 + data.length;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int at = 4 + (((jpeg[4] & 0xff) << 8) | (jpeg[5] & 0xff));
+    out.write(jpeg, 0, at);
+    out.write(0xff);
+    out.write(0xe2);
+    out.write(length >> 8);
+    out.write(length & 0xff);
+    out.writeBytes(name);
+    out.write(1); // this segment's number
+    out.write(1); // of one
+    out.writeBytes(data);
+    out.write(jpeg, at, jpeg.length - at);
+    return out.toByteArray();
+  }
+
+  @Test
+  void greyJpegsAndOtherFormatsAreReadAsTheJdkReadsThem() throws IOException {
+    byte[] grey = jpeg(noise(99, 71, BufferedImage.TYPE_BYTE_GRAY, RANDOM), false);
+    for (int step : new int[] {1, 2}) {
+      BufferedImage image = read(grey, step);
+      assertThat(image.getType()).isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
+      assertSamePixels(image, reference(grey, step));
+    }
+    for (String format : new String[] {"png", "gif", "bmp"}) {
+      byte[] bytes = encode(noise(61, 43, BufferedImage.TYPE_3BYTE_BGR, RANDOM), format);
+      BufferedImage image = read(bytes, 4);
+      BufferedImage expected = ImageIO.read(new ByteArrayInputStream(bytes));
+      assertThat(image.getType()).as(format).isEqualTo(expected.getType());
+      assertSamePixels(image, expected);
+    }
+    assertThat(read("not an image".getBytes(StandardCharsets.US_ASCII), 1)).isNull();
+  }
+}
