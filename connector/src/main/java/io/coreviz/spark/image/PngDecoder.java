@@ -196,16 +196,20 @@ public final class PngDecoder {
     return toUp <= toUpLeft ? up : upLeft;
   }
 
-  /** The rows as an sRGB or grey image over the same bytes, each row past its filter byte. */
+  /**
+   * The rows as an sRGB or grey image over the same bytes, each row past its filter byte: the band
+   * offsets skip it (the JDK's byte rasters ignore a data buffer's own offset when they read pixels
+   * for {@code getRGB}, so it cannot).
+   */
   private static BufferedImage image(byte[] rows, int width, int height, int channels) {
     int[] bandOffsets = new int[channels];
     for (int band = 0; band < channels; band++) {
-      bandOffsets[band] = band;
+      bandOffsets[band] = 1 + band;
     }
     PixelInterleavedSampleModel model =
         new PixelInterleavedSampleModel(
             DataBuffer.TYPE_BYTE, width, height, channels, 1 + width * channels, bandOffsets);
-    DataBufferByte buffer = new DataBufferByte(rows, rows.length - 2, 1);
+    DataBufferByte buffer = new DataBufferByte(rows, rows.length);
     boolean alpha = channels % 2 == 0;
     ComponentColorModel colours =
         new ComponentColorModel(

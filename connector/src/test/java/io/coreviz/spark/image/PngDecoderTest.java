@@ -159,5 +159,8 @@ class PngDecoderTest {
     int[] actualSamples = a.getPixels(0, 0, a.getWidth(), a.getHeight(), (int[]) null);
     int[] expectedSamples = e.getPixels(0, 0, e.getWidth(), e.getHeight(), (int[]) null);
     assertThat(actualSamples).as(what).isEqualTo(expectedSamples);
+    int[] actualRgb = actual.getRGB(0, 0, a.getWidth(), a.getHeight(), null, 0, a.getWidth());
+    int[] expectedRgb = expected.getRGB(0, 0, e.getWidth(), e.getHeight(), null, 0, e.getWidth());
+    assertThat(actualRgb).as("%s, as getRGB reads it", what).isEqualTo(expectedRgb);
   }
 }
