@@ -7,9 +7,7 @@ import java.awt.Color;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -75,13 +73,7 @@ public final class SparkImage {
   public static InternalRow decode(String origin, byte[] bytes) {
     BufferedImage image;
     try {
-      image = PngDecoder.read(bytes);
-      if (image == null) {
-        // In memory: ImageIO.read(InputStream) would copy every image to a temporary file first.
-        image =
-            ImageReads.read(
-                new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)), (w, h) -> 1);
-      }
+      image = ImageReads.decode(bytes, (w, h) -> 1);
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -7,6 +7,7 @@ import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.function.IntBinaryOperator;
@@ -15,6 +16,7 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * An image read as {@link ImageIO#read(ImageInputStream)} reads it, with two differences for JPEGs:
@@ -31,13 +33,24 @@ public final class ImageReads {
   private ImageReads() {}
 
   /**
-   * The first image in {@code in}, or null where no reader takes it (then {@code in} is left open,
-   * as ImageIO leaves it; otherwise it is closed).
+   * The image in {@code bytes}: PNGs as {@link PngDecoder} reads them, anything else it leaves as
+   * ImageIO reads it, from memory ({@code ImageIO.read(InputStream)} would cache every image in a
+   * temporary file). Null where no reader takes the bytes.
    *
    * @param jpegStep a JPEG's width and height to the step it is read at: 1 for every pixel
    */
-  public static BufferedImage read(ImageInputStream in, IntBinaryOperator jpegStep)
-      throws IOException {
+  public static BufferedImage decode(byte[] bytes, IntBinaryOperator jpegStep) throws IOException {
+    BufferedImage image = PngDecoder.read(bytes);
+    return image != null
+        ? image
+        : read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)), jpegStep);
+  }
+
+  /**
+   * The first image in {@code in}, as ImageIO reads it, or null where no reader takes it (then
+   * {@code in} is left open, holding nothing to release; otherwise it is closed).
+   */
+  static BufferedImage read(ImageInputStream in, IntBinaryOperator jpegStep) throws IOException {
     Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
     if (!readers.hasNext()) {
       return null;

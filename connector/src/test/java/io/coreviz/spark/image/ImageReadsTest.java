@@ -100,6 +100,22 @@ class ImageReadsTest {
   }
 
   @Test
+  void decodeReadsPngsWithTheConnectorsReaderAndTheRestThroughImageIo() throws IOException {
+    byte[] png = TestImages.png(45, 31, 2, TestImages.samples(45, 31, 3, RANDOM), 5, 1, 8, 0);
+    BufferedImage fromPng = ImageReads.decode(png, (w, h) -> 1);
+    assertThat(((PixelInterleavedSampleModel) fromPng.getSampleModel()).getScanlineStride())
+        .as("PngDecoder's rows keep their filter byte")
+        .isEqualTo(1 + 3 * 45);
+    assertSamePixels(fromPng, ImageIO.read(new ByteArrayInputStream(png)));
+    byte[] jpeg = jpeg(noise(45, 31, BufferedImage.TYPE_3BYTE_BGR, RANDOM), false);
+    BufferedImage fromJpeg = ImageReads.decode(jpeg, (w, h) -> 2);
+    assertThat(bandOffsets(fromJpeg)).containsExactly(0, 1, 2);
+    assertSamePixels(fromJpeg, reference(jpeg, 2));
+    assertThat(ImageReads.decode("not an image".getBytes(StandardCharsets.US_ASCII), (w, h) -> 1))
+        .isNull();
+  }
+
+  @Test
   void anEmbeddedProfileIsConvertedAsTheJdkConvertsIt() throws IOException {
     byte[] plain = jpeg(noise(120, 90, BufferedImage.TYPE_3BYTE_BGR, RANDOM), false);
     byte[] bytes = withProfile(plain, ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB));

@@ -5,20 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coreviz.spark.errors.ConfigurationException;
 import io.coreviz.spark.image.ImageReads;
 import io.coreviz.spark.image.InterleavedPixels;
-import io.coreviz.spark.image.PngDecoder;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import javax.imageio.spi.IIORegistry;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * CLIP's image preprocessing: decode, convert to RGB (alpha dropped, grey replicated, palettes
@@ -134,13 +130,7 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
   public BufferedImage decode(byte[] bytes, boolean reducedScale) throws UndecodableImageException {
     BufferedImage image;
     try {
-      image = PngDecoder.read(bytes);
-      if (image == null) {
-        // An in-memory stream: ImageIO.read(InputStream) would cache every image in a temp file.
-        // The read closes it (unless no reader takes it; it then holds nothing to release).
-        ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
-        image = ImageReads.read(in, (w, h) -> reducedScale ? reduction(w, h, size) : 1);
-      }
+      image = ImageReads.decode(bytes, (w, h) -> reducedScale ? reduction(w, h, size) : 1);
     } catch (IOException | RuntimeException e) {
       throw new UndecodableImageException("cannot decode image: " + e.getMessage());
     }
