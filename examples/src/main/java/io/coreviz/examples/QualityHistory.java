@@ -4,15 +4,26 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.tables.DeltaTable;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
@@ -26,6 +37,11 @@ import org.apache.spark.sql.SparkSession;
  * catalog.schema.coreviz_quality_<collectionId>_media} and so on).
  */
 public final class QualityHistory {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A commit's file in a Delta log: its version, 20 digits. */
+  private static final Pattern COMMIT = Pattern.compile("\\d{20}\\.json");
 
   private final SparkSession spark;
   private final String folder;
@@ -138,8 +154,7 @@ public final class QualityHistory {
     boolean created = !exists("media");
     Dataset<Row> source = seenBy(items, runId, at, runId);
     String mark = String.format(java.util.Locale.ROOT, STREAM_BATCH, batchId, stream);
-    String last =
-        created ? null : delta("media").history(1).select("userMetadata").first().getString(0);
+    String last = created ? null : lastCommitMetadata("media");
     if (mark.equals(last)) {
       return;
     }
@@ -163,6 +178,54 @@ public final class QualityHistory {
   }
 
   /**
+   * The {@code userMetadata} of {@code table}'s newest commit. Under a folder it is read from the
+   * commit's file in the table's Delta log (a listing and one small file, where Delta's {@code
+   * history} takes half a second on its first use in a JVM, a quarter of a night's append); in a
+   * catalog, whose storage the job may not read directly, from {@code history(1)}.
+   */
+  private String lastCommitMetadata(String table) {
+    if (folder == null) {
+      return delta(table).history(1).select("userMetadata").first().getString(0);
+    }
+    org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(folder, table + "/_delta_log");
+    try {
+      FileSystem files = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus newest = null;
+      for (FileStatus file : files.listStatus(log)) {
+        String name = file.getPath().getName();
+        if (COMMIT.matcher(name).matches()
+            && (newest == null || name.compareTo(newest.getPath().getName()) > 0)) {
+          newest = file;
+        }
+      }
+      if (newest == null) {
+        throw new IllegalStateException("no commit in " + log);
+      }
+      try (BufferedReader actions =
+          new BufferedReader(
+              new InputStreamReader(files.open(newest.getPath()), StandardCharsets.UTF_8))) {
+        for (String line = actions.readLine(); line != null; line = actions.readLine()) {
+          JsonNode info = JSON.readTree(line).get("commitInfo");
+          if (info != null) {
+            return info.path("userMetadata").textValue();
+          }
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the newest commit in " + log, e);
+    }
+  }
+
+  /**
+   * The media table's columns whose minimum and maximum each file's statistics keep (Delta's {@code
+   * delta.dataSkippingStatsColumns}): those a query of the history picks items by. By default Delta
+   * keeps them for the first 32 columns, which for an item's nested columns costs half a second of
+   * each night's small append; ids are random, so their ranges would skip no file.
+   */
+  static final String MEDIA_STATS_COLUMNS = "createdAt,first_seen_run,checked_run";
+
+  /**
    * {@code items} as rows of the media table, first seen by {@code runId} at {@code at} and checked
    * by {@code checkedBy} (null: not yet); creates the table from their schema where there is none.
    */
@@ -173,7 +236,20 @@ public final class QualityHistory {
             .withColumn("first_seen_at", lit(at))
             .withColumn("checked_run", lit(checkedBy).cast("string"));
     if (!exists("media")) {
-      write(source.limit(0), "media", SaveMode.ErrorIfExists);
+      String statsColumns = "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns";
+      // The writing session's: a micro-batch's rows belong to the stream's copy of the session.
+      RuntimeConfig conf = source.sparkSession().conf();
+      String before = conf.get(statsColumns, null);
+      conf.set(statsColumns, MEDIA_STATS_COLUMNS);
+      try {
+        write(source.limit(0), "media", SaveMode.ErrorIfExists);
+      } finally {
+        if (before == null) {
+          conf.unset(statsColumns);
+        } else {
+          conf.set(statsColumns, before);
+        }
+      }
     }
     return source;
   }

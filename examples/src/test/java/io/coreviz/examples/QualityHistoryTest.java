@@ -6,6 +6,7 @@ import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
+import io.delta.tables.DeltaTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -14,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -208,9 +210,31 @@ class QualityHistoryTest {
    * The incremental read keeps each new item once whatever wrote the media table before it: it
    * appends when the table's last commit is its own previous micro-batch, does nothing when it is
    * this very batch (replayed after a crash), and merges otherwise (a full run, another stream).
+   * Under a folder the last commit is read from the Delta log's file.
    */
   @Test
   void theIncrementalReadKeepsEachItemOnceWhateverWroteBefore(@TempDir Path dir) throws Exception {
+    String folder = dir.resolve("warehouse").toString();
+    keepsEachItemOnce(
+        id -> QualityHistory.inFolder(spark, folder, id),
+        id -> DeltaTable.forPath(spark, folder + "/" + id + "/media"));
+  }
+
+  /** As above, with the tables in a catalog schema, where the last commit comes from Delta. */
+  @Test
+  void theIncrementalReadKeepsEachItemOnceInACatalogSchema(@TempDir Path dir) throws Exception {
+    spark.sql("CREATE SCHEMA quality_history LOCATION '" + dir.toUri() + "'");
+    try {
+      keepsEachItemOnce(
+          id -> QualityHistory.inSchema(spark, "quality_history", id),
+          id -> DeltaTable.forName(spark, "quality_history.coreviz_quality_" + id + "_media"));
+    } finally {
+      spark.sql("DROP SCHEMA quality_history CASCADE");
+    }
+  }
+
+  private static void keepsEachItemOnce(
+      Function<String, QualityHistory> histories, Function<String, DeltaTable> mediaTables) {
     MediaCollection collection = SyntheticCollection.generate(13, 90).measureSizes();
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
@@ -227,8 +251,7 @@ class QualityHistoryTest {
       Dataset<Row> b =
           items.filter(items.col("id").geq(ids.get(30)).and(items.col("id").lt(ids.get(60))));
       Dataset<Row> c = items.filter(items.col("id").geq(ids.get(60)));
-      String folder = dir.resolve("warehouse").toString();
-      QualityHistory history = QualityHistory.inFolder(spark, folder, collection.id());
+      QualityHistory history = histories.apply(collection.id());
       Timestamp at = Timestamp.from(Instant.now());
 
       history.insertNewMedia(a, "night-1", at, "checkpoint", 0);
@@ -243,15 +266,24 @@ class QualityHistoryTest {
       assertThat(kept).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
       assertThat(seenBy(history, "full")).as("kept by the full run first").isEqualTo(ids(c));
       assertThat(seenBy(history, "night-3")).isEmpty();
-      // oldest first: the empty table's creation, two appends, the full run's merge, two merges
+      DeltaTable media = mediaTables.apply(id(collection));
+      // oldest first: the empty table's creation (a WRITE under a folder, a CREATE TABLE AS SELECT
+      // in a catalog), two appends, the full run's merge, two merges
       List<String> operations =
-          io.delta.tables.DeltaTable.forPath(spark, folder + "/" + id(collection) + "/media")
+          media
               .history()
               .orderBy("version")
               .select("operation")
               .as(org.apache.spark.sql.Encoders.STRING())
               .collectAsList();
-      assertThat(operations).containsExactly("WRITE", "WRITE", "WRITE", "MERGE", "MERGE", "MERGE");
+      assertThat(operations).hasSize(6);
+      assertThat(operations.subList(1, 6))
+          .containsExactly("WRITE", "WRITE", "MERGE", "MERGE", "MERGE");
+      Row detail = media.detail().first();
+      Map<String, String> properties = detail.getJavaMap(detail.fieldIndex("properties"));
+      assertThat(properties)
+          .as("statistics kept only for the columns items are picked by")
+          .containsEntry("delta.dataSkippingStatsColumns", "createdAt,first_seen_run,checked_run");
       items.unpersist();
     }
   }
