@@ -1,6 +1,7 @@
 package io.coreviz.spark.clip.image;
 
 import io.coreviz.spark.image.InterleavedPixels;
+import java.util.Arrays;
 
 /**
  * Pillow's bicubic resize ({@code Image.resize(size, Image.BICUBIC)}), ported from its {@code
@@ -12,6 +13,9 @@ import io.coreviz.spark.image.InterleavedPixels;
  * on its own window of source pixels, so the crop of the full resize and the resize of only the
  * crop's pixels are the same bytes, at a fraction of the work. The source is read in its decoder's
  * own layout (BGR, ABGR, RGB or grey bytes), with no copy to RGB first.
+ *
+ * <p>Both passes add each tap's weighted values to whole arrays of sums, a loop the JIT turns into
+ * vector instructions; integer sums do not depend on their order, so the bytes are Pillow's.
  */
 final class PilBicubic {
 
@@ -36,64 +40,99 @@ final class PilBicubic {
         vertical
             ? rows.bounds[2 * (top + crop - 1)] + rows.bounds[2 * (top + crop - 1) + 1]
             : top + crop;
-    byte[] columns =
+    int[][] across =
         horizontal
             ? horizontalPass(
                 source, first, last, left, crop, Coefficients.of(source.width(), outWidth))
             : copyColumns(source, first, last, left, crop);
-    return vertical ? verticalPass(columns, first, top, crop, rows) : columns;
+    return vertical ? verticalPass(across, first, top, crop, rows) : bytes(across);
   }
 
   /**
-   * Source rows {@code [first, last)}, resized across, only output columns {@code [left, +crop)}.
+   * Rows the horizontal pass resizes at once: each source column holds their samples side by side,
+   * 192 ints, so that each tap adds whole vectors.
    */
-  private static byte[] horizontalPass(
+  private static final int BLOCK = 64;
+
+  /**
+   * Source rows {@code [first, last)}, resized across, only output columns {@code [left, +crop)}:
+   * one row of 8-bit values (as ints) per source row. Rows go {@link #BLOCK} at a time: each of the
+   * block's source columns is laid out as one array of the block's rows' red, green and blue, and
+   * an output column is the weighted sum of its taps' arrays, every row of the block in one loop
+   * the JIT vectorises. The sums are Pillow's, term for term.
+   */
+  private static int[][] horizontalPass(
       InterleavedPixels source, int first, int last, int left, int crop, Coefficients c) {
     byte[] in = source.data();
     int stride = source.pixelStride();
     int red = source.red();
     int green = source.green();
     int blue = source.blue();
-    int rowBytes = source.rowStride();
     int[] fixed = c.fixed;
     int[] bounds = c.bounds;
-    byte[] out = new byte[3 * crop * (last - first)];
-    int o = 0;
-    for (int y = first; y < last; y++) {
-      int rowBase = y * rowBytes;
+    int from = bounds[2 * left];
+    int to = from;
+    for (int x = left; x < left + crop; x++) {
+      to = Math.max(to, bounds[2 * x] + bounds[2 * x + 1]);
+    }
+    int lanes = 3 * BLOCK;
+    int[][] columns = new int[to - from][lanes];
+    int[] sums = new int[lanes];
+    int[][] out = new int[last - first][3 * crop];
+    for (int top = first; top < last; top += BLOCK) {
+      int rows = Math.min(BLOCK, last - top);
+      // Column by column: the block's rows stay in the cache while a column is filled in order.
+      int start = top * source.rowStride() + stride * from;
+      for (int[] column : columns) {
+        for (int r = 0, p = start; r < rows; r++, p += source.rowStride()) {
+          column[3 * r] = in[p + red] & 0xff;
+          column[3 * r + 1] = in[p + green] & 0xff;
+          column[3 * r + 2] = in[p + blue] & 0xff;
+        }
+        start += stride;
+      }
       for (int x = left; x < left + crop; x++) {
+        Arrays.fill(sums, HALF);
         int count = bounds[2 * x + 1];
         int k = x * c.size;
-        int p = rowBase + stride * bounds[2 * x];
-        int r = HALF;
-        int g = HALF;
-        int b = HALF;
-        for (int i = 0; i < count; i++, p += stride) {
-          int w = fixed[k + i];
-          r += (in[p + red] & 0xff) * w;
-          g += (in[p + green] & 0xff) * w;
-          b += (in[p + blue] & 0xff) * w;
+        int min = bounds[2 * x] - from;
+        for (int i = 0; i < count; i++) {
+          addScaled(sums, columns[min + i], fixed[k + i]);
         }
-        out[o++] = clip8(r);
-        out[o++] = clip8(g);
-        out[o++] = clip8(b);
+        int o = 3 * (x - left);
+        for (int r = 0; r < rows; r++) {
+          int[] row = out[top - first + r];
+          row[o] = clip8(sums[3 * r]);
+          row[o + 1] = clip8(sums[3 * r + 1]);
+          row[o + 2] = clip8(sums[3 * r + 2]);
+        }
       }
     }
     return out;
   }
 
-  private static byte[] copyColumns(
+  /**
+   * {@code sums[i] += values[i] * weight} over {@code sums}: the same index on both sides, so the
+   * JIT vectorises it even though the two arrays could be one.
+   */
+  private static void addScaled(int[] sums, int[] values, int weight) {
+    for (int i = 0; i < sums.length; i++) {
+      sums[i] += values[i] * weight;
+    }
+  }
+
+  private static int[][] copyColumns(
       InterleavedPixels source, int first, int last, int left, int crop) {
     byte[] in = source.data();
     int stride = source.pixelStride();
-    byte[] out = new byte[3 * crop * (last - first)];
-    int o = 0;
+    int[][] out = new int[last - first][3 * crop];
     for (int y = first; y < last; y++) {
+      int[] row = out[y - first];
       int p = y * source.rowStride() + stride * left;
-      for (int x = 0; x < crop; x++, p += stride) {
-        out[o++] = in[p + source.red()];
-        out[o++] = in[p + source.green()];
-        out[o++] = in[p + source.blue()];
+      for (int x = 0, o = 0; x < crop; x++, p += stride) {
+        row[o++] = in[p + source.red()] & 0xff;
+        row[o++] = in[p + source.green()] & 0xff;
+        row[o++] = in[p + source.blue()] & 0xff;
       }
     }
     return out;
@@ -101,9 +140,9 @@ final class PilBicubic {
 
   /**
    * Output rows {@code [top, +crop)} from {@code in}, whose first row is source row {@code first}:
-   * each tap adds a whole row at once, a loop the JIT vectorises.
+   * each tap adds a whole row at once.
    */
-  private static byte[] verticalPass(byte[] in, int first, int top, int crop, Coefficients c) {
+  private static byte[] verticalPass(int[][] in, int first, int top, int crop, Coefficients c) {
     int rowBytes = 3 * crop;
     byte[] out = new byte[rowBytes * crop];
     int[] sums = new int[rowBytes];
@@ -111,25 +150,33 @@ final class PilBicubic {
       int min = c.bounds[2 * (top + y)] - first;
       int count = c.bounds[2 * (top + y) + 1];
       int k = (top + y) * c.size;
-      java.util.Arrays.fill(sums, HALF);
+      Arrays.fill(sums, HALF);
       for (int i = 0; i < count; i++) {
-        int w = c.fixed[k + i];
-        int base = (min + i) * rowBytes;
-        for (int x = 0; x < rowBytes; x++) {
-          sums[x] += (in[base + x] & 0xff) * w;
-        }
+        addScaled(sums, in[min + i], c.fixed[k + i]);
       }
       int o = y * rowBytes;
       for (int x = 0; x < rowBytes; x++) {
-        out[o + x] = clip8(sums[x]);
+        out[o + x] = (byte) clip8(sums[x]);
       }
     }
     return out;
   }
 
-  private static byte clip8(int value) {
+  private static byte[] bytes(int[][] rows) {
+    byte[] out = new byte[rows.length * rows[0].length];
+    int o = 0;
+    for (int[] row : rows) {
+      for (int value : row) {
+        out[o++] = (byte) value;
+      }
+    }
+    return out;
+  }
+
+  /** A fixed-point sum to its 8-bit value, clamped to 0..255. */
+  private static int clip8(int value) {
     int shifted = value >> PRECISION_BITS;
-    return (byte) (shifted < 0 ? 0 : Math.min(shifted, 255));
+    return shifted < 0 ? 0 : Math.min(shifted, 255);
   }
 
   private static double bicubic(double x) {
