@@ -189,7 +189,9 @@ public final class QualityHistory {
     }
     org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(folder, table + "/_delta_log");
     try {
-      FileSystem files = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      // The session's Hadoop settings, as Delta reads the log with (storage keys set in a
+      // notebook).
+      FileSystem files = log.getFileSystem(spark.sessionState().newHadoopConf());
       FileStatus newest = null;
       for (FileStatus file : files.listStatus(log)) {
         String name = file.getPath().getName();
