@@ -163,17 +163,34 @@ public final class QualityHistory {
       write(source, "media", SaveMode.Append, Map.of("userMetadata", mark));
       return;
     }
-    String setting = "spark.databricks.delta.commitInfo.userMetadata";
-    spark.conf().set(setting, mark);
+    withSetting(
+        spark,
+        "spark.databricks.delta.commitInfo.userMetadata",
+        mark,
+        () ->
+            delta("media")
+                .as("t")
+                .merge(source.as("s"), "t.id = s.id")
+                .whenNotMatched()
+                .insertAll()
+                .execute());
+  }
+
+  /**
+   * Runs {@code work} with {@code key} set to {@code value} in {@code session}, then restores it.
+   */
+  private static void withSetting(SparkSession session, String key, String value, Runnable work) {
+    RuntimeConfig conf = session.conf();
+    String before = conf.get(key, null);
+    conf.set(key, value);
     try {
-      delta("media")
-          .as("t")
-          .merge(source.as("s"), "t.id = s.id")
-          .whenNotMatched()
-          .insertAll()
-          .execute();
+      work.run();
     } finally {
-      spark.conf().unset(setting);
+      if (before == null) {
+        conf.unset(key);
+      } else {
+        conf.set(key, before);
+      }
     }
   }
 
@@ -238,20 +255,12 @@ public final class QualityHistory {
             .withColumn("first_seen_at", lit(at))
             .withColumn("checked_run", lit(checkedBy).cast("string"));
     if (!exists("media")) {
-      String statsColumns = "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns";
       // The writing session's: a micro-batch's rows belong to the stream's copy of the session.
-      RuntimeConfig conf = source.sparkSession().conf();
-      String before = conf.get(statsColumns, null);
-      conf.set(statsColumns, MEDIA_STATS_COLUMNS);
-      try {
-        write(source.limit(0), "media", SaveMode.ErrorIfExists);
-      } finally {
-        if (before == null) {
-          conf.unset(statsColumns);
-        } else {
-          conf.set(statsColumns, before);
-        }
-      }
+      withSetting(
+          source.sparkSession(),
+          "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns",
+          MEDIA_STATS_COLUMNS,
+          () -> write(source.limit(0), "media", SaveMode.ErrorIfExists));
     }
     return source;
   }
