@@ -1,14 +1,18 @@
 package io.coreviz.examples;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.FaultInjector;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
+import io.coreviz.spark.convert.MediaRowReader;
 import io.coreviz.spark.convert.MediaSchema;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * What a job pays for a read: each reader in a JVM of its own, started for the run, as a nightly
@@ -43,7 +48,9 @@ import org.apache.spark.sql.SparkSession;
  *
  * Beside them, what Spark itself pays on first use of a read of this schema: Spark's own JSON
  * reader on the same items from a local file (no requests at all, the connector's schema given),
- * its first read after a Spark query and its fifth, in a fresh JVM per run.
+ * its first read after a Spark query and its fifth, in a fresh JVM per run; and a data source whose
+ * rows are already in memory ({@link RowsInMemory}: no request, no parsing), what Spark pays for
+ * any row-based source of this schema.
  *
  * <p>Every run must return every item. Each row is the median of {@code runs} processes, the
  * readers taking turns. Results go to stdout and {@code target/first-read-benchmark.txt}.
@@ -96,6 +103,10 @@ public final class FirstReadBenchmark {
           check(json, expected, "spark-json");
           add(times, "spark-json first", json.get("first"));
           add(times, "spark-json later", json.get("later"));
+          Map<String, Double> memory = child(server, collection, "memory", "repeat", items);
+          check(memory, expected, "memory");
+          add(times, "memory first", memory.get("first"));
+          add(times, "memory later", memory.get("later"));
         }
         report.append(table(size, expected, latency, runs, times));
       }
@@ -157,6 +168,13 @@ public final class FirstReadBenchmark {
                 + " connector's schema): first read %.2f s, later reads %.2f s%n",
             median(times.get("spark-json first")),
             median(times.get("spark-json later"))));
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "A data source whose rows are already in memory (the same items, parsed before Spark"
+                + " starts): first read %.2f s, later reads %.2f s%n",
+            median(times.get("memory first")),
+            median(times.get("memory later"))));
     return table.toString();
   }
 
@@ -262,6 +280,20 @@ public final class FirstReadBenchmark {
 
     private Child() {}
 
+    /** The items of a file of one JSON item per line as the connector's rows, every column. */
+    private static InternalRow[] rows(Path items) throws IOException {
+      JsonFactory json = new JsonFactory();
+      MediaRowReader reader = new MediaRowReader();
+      List<InternalRow> rows = new ArrayList<>();
+      for (String line : Files.readAllLines(items, StandardCharsets.UTF_8)) {
+        try (JsonParser item = json.createParser(line)) {
+          item.nextToken();
+          rows.add(reader.read(item));
+        }
+      }
+      return rows.toArray(new InternalRow[0]);
+    }
+
     public static void main(String[] args) throws Exception {
       String reader = args[0];
       boolean once = args[1].equals("once");
@@ -282,6 +314,9 @@ public final class FirstReadBenchmark {
           }
         }
         System.exit(0);
+      }
+      if (reader.equals("memory")) {
+        RowsInMemory.rows = rows(Path.of(args[4]));
       }
       long sparkStart = System.nanoTime();
       SparkSession spark =
@@ -325,7 +360,16 @@ public final class FirstReadBenchmark {
         spark.sparkContext().listenerBus().waitUntilEmpty();
         rows.set(0);
         long start = System.nanoTime();
-        if (reader.equals("spark-json")) {
+        if (reader.equals("memory")) {
+          spark
+              .read()
+              .format(RowsInMemory.class.getName())
+              .load()
+              .write()
+              .format("noop")
+              .mode("overwrite")
+              .save();
+        } else if (reader.equals("spark-json")) {
           spark
               .read()
               .schema(MediaSchema.SCHEMA)
