@@ -53,7 +53,8 @@ import org.apache.spark.sql.functions;
  * <ol>
  *   <li>end to end through Spark: {@code spark.read.format("coreviz")} on the local server, then
  *       {@link ClipScorer} writing image embeddings to the noop sink; and the same through the SQL
- *       function {@code clip_embed} in a session with the batching extension;
+ *       function {@code clip_embed} in a session with the batching extension; and the JPEGs of the
+ *       smallest and the largest size alone, each path, as a long job of such images runs;
  *   <li>the model alone on preprocessed batches already in memory, for its share;
  *   <li>the {@code image} column's decode into Spark's image struct against Spark's own image
  *       source's, on the same bytes.
@@ -155,6 +156,9 @@ public final class PipelineBenchmark {
                     100 * images / seconds / bound,
                     bound));
           }
+        }
+        for (int[] size : List.of(SIZES[0], SIZES[SIZES.length - 1])) {
+          line(report, jpegsOfOneSize(spark, media, collection, model, batch, threads, size));
         }
       } finally {
         spark.stop();
@@ -420,6 +424,55 @@ public final class PipelineBenchmark {
       }
     }
     throw new AssertionError();
+  }
+
+  /** End-to-end passes over one set of images; the steady rate is the median of the last three. */
+  private static final int PASSES = 5;
+
+  /**
+   * The JPEGs of one size alone (landscape and portrait), through {@link ClipScorer} both ways:
+   * {@value #PASSES} passes each, the median of the last three per core, as a long scoring job of
+   * such images runs.
+   */
+  private static String jpegsOfOneSize(
+      SparkSession spark,
+      Dataset<Row> media,
+      MediaCollection collection,
+      Path model,
+      int batch,
+      int threads,
+      int[] size) {
+    List<Object> ids = new ArrayList<>();
+    for (int i = 0; i < collection.media().size(); i++) {
+      int rendering = i % DISTINCT;
+      if (rendering % 2 == 0 && Arrays.equals(SIZES[(rendering / 2) % SIZES.length], size)) {
+        ids.add(collection.media().get(i).id());
+      }
+    }
+    Dataset<Row> jpegs = media.where(functions.col("id").isin(ids.toArray())).cache();
+    jpegs.count();
+    StringBuilder text = new StringBuilder();
+    for (boolean reduced : new boolean[] {false, true}) {
+      double[] rates = new double[PASSES];
+      for (int pass = 0; pass < PASSES; pass++) {
+        rates[pass] = ids.size() / endToEnd(spark, jpegs, model, batch, "ClipScorer", reduced);
+      }
+      double[] last = Arrays.copyOfRange(rates, PASSES - 3, PASSES);
+      Arrays.sort(last);
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "end to end, JPEG %dx%d only (%d images), %-21s %5.1f images/s per core, steady"
+                  + " (first pass %.1f)%n",
+              size[0],
+              size[1],
+              ids.size(),
+              (reduced ? "reducedScaleDecoding:" : "default path:"),
+              last[1] / threads,
+              rates[0] / threads));
+    }
+    jpegs.unpersist();
+    return text.toString();
   }
 
   /** {@code count} image items whose blobs cycle through {@link #DISTINCT} renderings. */
