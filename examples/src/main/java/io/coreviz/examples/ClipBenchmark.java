@@ -13,11 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,7 +32,9 @@ import org.apache.spark.sql.SparkSession;
  * CLIP throughput, measured in one run on this machine:
  *
  * <ol>
- *   <li>raw ONNX Runtime: the vision tower alone on preprocessed batches already in memory;
+ *   <li>raw ONNX Runtime: the vision tower alone on preprocessed batches already in memory, one
+ *       batch at a time on all the threads, and as Spark's tasks run it: one batch per thread at
+ *       once, one ONNX Runtime thread each;
  *   <li>end to end: {@code spark.read.format("coreviz")} on the local server, then {@link
  *       ClipScorer} (download, decode, preprocess, infer) writing image embeddings to Spark's noop
  *       sink, {@value #PASSES} times over the same images: the first pass is what an executor's
@@ -68,7 +75,8 @@ public final class ClipBenchmark {
     MediaCollection collection = prerendered(SyntheticCollection.generate(7, images * 2), images);
     // The machine is shared and noisy: raw runs before and after the Spark run, and their mean
     // is the reference.
-    double rawBefore = rawImagesPerSecond(model, collection, batch, threads);
+    double rawBefore = rawImagesPerSecond(model, collection, batch, threads, false);
+    double tasksBefore = rawImagesPerSecond(model, collection, batch, threads, true);
     double[] endToEnd;
     try (CoreVizEmulator server =
         CoreVizEmulator.builder()
@@ -77,8 +85,10 @@ public final class ClipBenchmark {
             .start()) {
       endToEnd = sparkImagesPerSecond(server, collection, model, batch, threads, images);
     }
-    double rawAfter = rawImagesPerSecond(model, collection, batch, threads);
+    double rawAfter = rawImagesPerSecond(model, collection, batch, threads, false);
+    double tasksAfter = rawImagesPerSecond(model, collection, batch, threads, true);
     double raw = (rawBefore + rawAfter) / 2;
+    double tasks = (tasksBefore + tasksAfter) / 2;
     double first = endToEnd[0];
     double[] last = Arrays.copyOfRange(endToEnd, PASSES - 3, PASSES);
     Arrays.sort(last);
@@ -87,22 +97,33 @@ public final class ClipBenchmark {
         String.format(
             Locale.ROOT,
             "CLIP benchmark (%s, %d images, batch %d, %d threads, %d cores)%n"
-                + "raw ONNX Runtime vision tower: %.1f images/s (%.1f before, %.1f after)%n"
-                + "end to end through Spark, first pass: %.1f images/s (%.0f%% of raw)%n"
-                + "end to end through Spark, steady:     %.1f images/s (%.0f%% of raw; median of"
+                + "raw ONNX Runtime vision tower, one batch at a time on %d threads: %.1f images/s"
+                + " (%.1f before, %.1f after)%n"
+                + "raw, %d batches at once on one thread each, as Spark's tasks run it: %.1f"
+                + " images/s (%.1f before, %.1f after)%n"
+                + "end to end through Spark, first pass: %.1f images/s (%.0f%% of raw, %.0f%% of"
+                + " raw as the tasks run it)%n"
+                + "end to end through Spark, steady:     %.1f images/s (%.0f%%, %.0f%%; median of"
                 + " passes %d to %d: %s)%n",
             model.getFileName(),
             images,
             batch,
             threads,
             Runtime.getRuntime().availableProcessors(),
+            threads,
             raw,
             rawBefore,
             rawAfter,
+            threads,
+            tasks,
+            tasksBefore,
+            tasksAfter,
             first,
             100 * first / raw,
+            100 * first / tasks,
             steady,
             100 * steady / raw,
+            100 * steady / tasks,
             PASSES - 2,
             PASSES,
             rates(endToEnd));
@@ -124,10 +145,15 @@ public final class ClipBenchmark {
     return new MediaCollection(source.id(), items, blobs);
   }
 
+  /**
+   * The vision tower alone on one preprocessed batch: one batch at a time on {@code threads} ONNX
+   * Runtime threads, or ({@code asTasks}) {@code threads} batches at once on one thread each, as
+   * Spark's tasks share the executor's session.
+   */
   private static double rawImagesPerSecond(
-      Path directory, MediaCollection collection, int batch, int threads)
-      throws UndecodableImageException {
-    try (ClipModel model = ClipModel.load(directory, threads, false)) {
+      Path directory, MediaCollection collection, int batch, int threads, boolean asTasks)
+      throws UndecodableImageException, InterruptedException, ExecutionException {
+    try (ClipModel model = ClipModel.load(directory, asTasks ? 1 : threads, false)) {
       int size = model.preprocessor().tensorSize();
       float[] pixels = new float[batch * size];
       List<MediaItem> items = collection.media();
@@ -136,7 +162,23 @@ public final class ClipBenchmark {
             collection.blob(items.get(i % items.size()).blobKey()).orElseThrow().bytes().get();
         model.preprocessor().preprocess(bytes, pixels, i * size);
       }
-      return SparkReads.modelImagesPerSecond(model, pixels, batch);
+      if (!asTasks) {
+        return SparkReads.modelImagesPerSecond(model, pixels, batch);
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<Double>> runs = new ArrayList<>();
+        for (int task = 0; task < threads; task++) {
+          runs.add(pool.submit(() -> SparkReads.modelImagesPerSecond(model, pixels, batch)));
+        }
+        double total = 0;
+        for (Future<Double> run : runs) {
+          total += run.get();
+        }
+        return total;
+      } finally {
+        pool.shutdownNow();
+      }
     }
   }
 
