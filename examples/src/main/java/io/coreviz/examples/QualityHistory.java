@@ -153,6 +153,9 @@ public final class QualityHistory {
       Dataset<Row> items, String runId, Timestamp at, String stream, long batchId) {
     boolean created = !exists("media");
     Dataset<Row> source = seenBy(items, runId, at, runId);
+    if (created) {
+      createMedia(source);
+    }
     String mark = String.format(java.util.Locale.ROOT, STREAM_BATCH, batchId, stream);
     String last = created ? null : lastCommitMetadata("media");
     if (mark.equals(last)) {
@@ -246,28 +249,32 @@ public final class QualityHistory {
 
   /**
    * {@code items} as rows of the media table, first seen by {@code runId} at {@code at} and checked
-   * by {@code checkedBy} (null: not yet); creates the table from their schema where there is none.
+   * by {@code checkedBy} (null: not yet).
    */
-  private Dataset<Row> seenBy(Dataset<Row> items, String runId, Timestamp at, String checkedBy) {
-    Dataset<Row> source =
-        items
-            .withColumn("first_seen_run", lit(runId))
-            .withColumn("first_seen_at", lit(at))
-            .withColumn("checked_run", lit(checkedBy).cast("string"));
-    if (!exists("media")) {
-      // The writing session's: a micro-batch's rows belong to the stream's copy of the session.
-      withSetting(
-          source.sparkSession(),
-          "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns",
-          MEDIA_STATS_COLUMNS,
-          () -> write(source.limit(0), "media", SaveMode.ErrorIfExists));
-    }
-    return source;
+  private static Dataset<Row> seenBy(
+      Dataset<Row> items, String runId, Timestamp at, String checkedBy) {
+    return items
+        .withColumn("first_seen_run", lit(runId))
+        .withColumn("first_seen_at", lit(at))
+        .withColumn("checked_run", lit(checkedBy).cast("string"));
+  }
+
+  /** Creates the media table, empty, with the columns of {@code rows} (from {@link #seenBy}). */
+  private void createMedia(Dataset<Row> rows) {
+    // The writing session's: a micro-batch's rows belong to the stream's copy of the session.
+    withSetting(
+        rows.sparkSession(),
+        "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns",
+        MEDIA_STATS_COLUMNS,
+        () -> write(rows.limit(0), "media", SaveMode.ErrorIfExists));
   }
 
   /** Adds the items not seen yet and updates those already kept (a full run). */
   public void mergeMedia(Dataset<Row> items, String runId, Timestamp at) {
     Dataset<Row> source = seenBy(items, runId, at, null);
+    if (!exists("media")) {
+      createMedia(source);
+    }
     Map<String, String> update = new LinkedHashMap<>();
     for (String column : items.columns()) {
       update.put("`" + column + "`", "s.`" + column + "`");
