@@ -99,14 +99,12 @@ public final class FirstReadBenchmark {
             add(times, reader + " planning", repeat.getOrDefault("planning", 0.0));
             add(times, reader + " later", repeat.get("later"));
           }
-          Map<String, Double> json = child(server, collection, "spark-json", "repeat", items);
-          check(json, expected, "spark-json");
-          add(times, "spark-json first", json.get("first"));
-          add(times, "spark-json later", json.get("later"));
-          Map<String, Double> memory = child(server, collection, "memory", "repeat", items);
-          check(memory, expected, "memory");
-          add(times, "memory first", memory.get("first"));
-          add(times, "memory later", memory.get("later"));
+          for (String reader : List.of("spark-json", "memory")) {
+            Map<String, Double> repeat = child(server, collection, reader, "repeat", items);
+            check(repeat, expected, reader);
+            add(times, reader + " first", repeat.get("first"));
+            add(times, reader + " later", repeat.get("later"));
+          }
         }
         report.append(table(size, expected, latency, runs, times));
       }
@@ -161,21 +159,31 @@ public final class FirstReadBenchmark {
             median(times.get("connector planning")),
             100 * median(times.get("connector planning")) / median(times.get("connector first")),
             median(times.get("connector spark"))));
-    table.append(
-        String.format(
-            Locale.ROOT,
-            "Spark's own JSON reader, the same items from a local file (no requests, the"
-                + " connector's schema): first read %.2f s, later reads %.2f s%n",
-            median(times.get("spark-json first")),
-            median(times.get("spark-json later"))));
-    table.append(
-        String.format(
-            Locale.ROOT,
-            "A data source whose rows are already in memory (the same items, parsed before Spark"
-                + " starts): first read %.2f s, later reads %.2f s%n",
-            median(times.get("memory first")),
-            median(times.get("memory later"))));
+    reference(
+        table,
+        "Spark's own JSON reader, the same items from a local file (no requests, the connector's"
+            + " schema)",
+        times,
+        "spark-json");
+    reference(
+        table,
+        "A data source whose rows are already in memory (the same items, parsed before Spark"
+            + " starts)",
+        times,
+        "memory");
     return table.toString();
+  }
+
+  /** A reference reader's line: what it is, its median first read and later reads. */
+  private static void reference(
+      StringBuilder table, String what, Map<String, List<Double>> times, String reader) {
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "%s: first read %.2f s, later reads %.2f s%n",
+            what,
+            median(times.get(reader + " first")),
+            median(times.get(reader + " later"))));
   }
 
   private static void row(
