@@ -90,9 +90,7 @@ public final class ClipBenchmark {
     double raw = (rawBefore + rawAfter) / 2;
     double tasks = (tasksBefore + tasksAfter) / 2;
     double first = endToEnd[0];
-    double[] last = Arrays.copyOfRange(endToEnd, PASSES - 3, PASSES);
-    Arrays.sort(last);
-    double steady = last[1];
+    double steady = SparkReads.steadyRate(endToEnd);
     String report =
         String.format(
             Locale.ROOT,

@@ -462,8 +462,6 @@ public final class PipelineBenchmark {
       for (int pass = 0; pass < PASSES; pass++) {
         rates[pass] = ids.size() / endToEnd(spark, jpegs, model, batch, "ClipScorer", reduced);
       }
-      double[] last = Arrays.copyOfRange(rates, PASSES - 3, PASSES);
-      Arrays.sort(last);
       text.append(
           String.format(
               Locale.ROOT,
@@ -473,7 +471,7 @@ public final class PipelineBenchmark {
               size[1],
               ids.size(),
               (reduced ? "reducedScaleDecoding:" : "default path:"),
-              last[1] / threads,
+              SparkReads.steadyRate(rates) / threads,
               rates[0] / threads));
     }
     jpegs.unpersist();

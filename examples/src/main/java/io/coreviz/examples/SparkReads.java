@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
@@ -124,6 +125,16 @@ final class SparkReads {
       runs++;
     }
     return runs * batch / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * The steady rate of repeated passes over the same images: the median of the last three, after
+   * the JIT has compiled what the first passes ran.
+   */
+  static double steadyRate(double[] passes) {
+    double[] last = Arrays.copyOfRange(passes, passes.length - 3, passes.length);
+    Arrays.sort(last);
+    return last[1];
   }
 
   /** The first {@code count} images of {@code source} that have a blob; fails if it has fewer. */
