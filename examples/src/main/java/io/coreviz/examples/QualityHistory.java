@@ -151,11 +151,8 @@ public final class QualityHistory {
    */
   public void insertNewMedia(
       Dataset<Row> items, String runId, Timestamp at, String stream, long batchId) {
-    boolean created = !exists("media");
     Dataset<Row> source = seenBy(items, runId, at, runId);
-    if (created) {
-      createMedia(source);
-    }
+    boolean created = createMediaIfMissing(source);
     String mark = String.format(java.util.Locale.ROOT, STREAM_BATCH, batchId, stream);
     String last = created ? null : lastCommitMetadata("media");
     if (mark.equals(last)) {
@@ -259,22 +256,27 @@ public final class QualityHistory {
         .withColumn("checked_run", lit(checkedBy).cast("string"));
   }
 
-  /** Creates the media table, empty, with the columns of {@code rows} (from {@link #seenBy}). */
-  private void createMedia(Dataset<Row> rows) {
+  /**
+   * Creates the media table, empty, with the columns of {@code rows} (from {@link #seenBy}) where
+   * there is none; whether it did.
+   */
+  private boolean createMediaIfMissing(Dataset<Row> rows) {
+    if (exists("media")) {
+      return false;
+    }
     // The writing session's: a micro-batch's rows belong to the stream's copy of the session.
     withSetting(
         rows.sparkSession(),
         "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns",
         MEDIA_STATS_COLUMNS,
         () -> write(rows.limit(0), "media", SaveMode.ErrorIfExists));
+    return true;
   }
 
   /** Adds the items not seen yet and updates those already kept (a full run). */
   public void mergeMedia(Dataset<Row> items, String runId, Timestamp at) {
     Dataset<Row> source = seenBy(items, runId, at, null);
-    if (!exists("media")) {
-      createMedia(source);
-    }
+    createMediaIfMissing(source);
     Map<String, String> update = new LinkedHashMap<>();
     for (String column : items.columns()) {
       update.put("`" + column + "`", "s.`" + column + "`");
