@@ -5,6 +5,9 @@ import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.clip.model.ClipModel;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -114,14 +117,23 @@ final class SparkReads {
   /**
    * Images per second {@code model} embeds the {@code batch} images prepared in {@code pixels} at,
    * after one warm-up run: at least 3 runs and 10 seconds (a real-sized model takes over a second
-   * per batch on a CPU, the tiny test model a few milliseconds).
+   * per batch on a CPU, the tiny test model a few milliseconds). The batch goes to ONNX Runtime as
+   * the scorer hands it over, in a direct buffer filled once: from a heap array ONNX Runtime would
+   * copy it into a fresh direct buffer every run, which costs the tiny model twenty times its
+   * inference.
    */
   static double modelImagesPerSecond(ClipModel model, float[] pixels, int batch) {
-    model.embedImages(pixels, batch);
+    FloatBuffer direct =
+        ByteBuffer.allocateDirect(Math.multiplyExact(pixels.length, Float.BYTES))
+            .order(ByteOrder.nativeOrder())
+            .asFloatBuffer()
+            .put(pixels)
+            .flip();
+    model.embedImages(direct.duplicate(), batch);
     int runs = 0;
     long start = System.nanoTime();
     while (runs < 3 || System.nanoTime() - start < 10_000_000_000L) {
-      model.embedImages(pixels, batch);
+      model.embedImages(direct.duplicate(), batch);
       runs++;
     }
     return runs * batch / ((System.nanoTime() - start) / 1e9);

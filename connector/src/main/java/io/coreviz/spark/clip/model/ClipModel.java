@@ -185,7 +185,10 @@ public final class ClipModel implements AutoCloseable {
 
   /**
    * L2-normalised image embeddings of {@code count} preprocessed images ({@code
-   * preprocessor().tensorSize()} floats each, CHW) in {@code pixels}.
+   * preprocessor().tensorSize()} floats each, CHW) in {@code pixels}. ONNX Runtime copies a heap
+   * array into a direct buffer it allocates for the run, which costs more than a small model's
+   * inference (about 1.6 ms an image); to run many batches, fill one direct buffer and use {@link
+   * #embedImages(FloatBuffer, int)}.
    */
   public float[][] embedImages(float[] pixels, int count) {
     return embedImages(FloatBuffer.wrap(pixels, 0, count * preprocessor.tensorSize()), count);
