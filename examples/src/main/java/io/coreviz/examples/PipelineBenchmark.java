@@ -8,6 +8,7 @@ import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.clip.ClipScorer;
 import io.coreviz.spark.clip.ClipSqlFunctions;
 import io.coreviz.spark.clip.image.ImagePreprocessor;
+import io.coreviz.spark.clip.image.UndecodableImageException;
 import io.coreviz.spark.clip.model.ClipMath;
 import io.coreviz.spark.clip.model.ClipModel;
 import io.coreviz.spark.convert.SparkImage;
@@ -61,7 +62,11 @@ import org.apache.spark.sql.functions;
  *       smallest and the largest size alone, each path, as a long job of such images runs;
  *   <li>the model alone on preprocessed batches already in memory, for its share;
  *   <li>the {@code image} column's decode into Spark's image struct against Spark's own image
- *       source's, on the same bytes.
+ *       source's, on the same bytes;
+ *   <li>PNG filters undone by the JDK's reader and the connector's, and each size's JPEG decoded in
+ *       full and as the reduced-scale path reads it, one core. The JPEGs are written to {@code
+ *       target/pipeline-jpegs/} for {@code examples/src/main/python/pillow_jpeg_decode.py}, which
+ *       times Pillow (libjpeg-turbo) on them, its {@code draft} included.
  * </ol>
  *
  * <pre>
@@ -150,7 +155,7 @@ public final class PipelineBenchmark {
                 report,
                 String.format(
                     Locale.ROOT,
-                    "end to end, %-15s %6.1f images/s, %5.1f per core (%.1f s); %.0f%% of the"
+                    "end to end, %-15s %6.1f images/s, %5.1f per core (%.1f s); %.1f%% of the"
                         + " model alone, %.0f%% of the %.1f images/s that full overlap allows%n",
                     path + ":",
                     images / seconds,
@@ -171,6 +176,7 @@ public final class PipelineBenchmark {
     line(report, agreement(collection, model));
     line(report, imageStruct(collection));
     line(report, pngFilters());
+    line(report, jpegDecodes());
     Path out = Paths.get("target", "pipeline-benchmark.txt");
     Files.createDirectories(out.getParent());
     Files.writeString(out, report, StandardCharsets.UTF_8);
@@ -432,12 +438,19 @@ public final class PipelineBenchmark {
   }
 
   /** End-to-end passes over one set of images; the steady rate is the median of the last three. */
-  private static final int PASSES = 5;
+  private static final int PASSES = 4;
+
+  /**
+   * Rows per pass over the JPEGs of one size: the size's 250 items repeated. A pass pays a fixed
+   * cost (Spark's job, each task's first batch waiting on its downloads and decodes, about 0.3 s
+   * here) that a long job pays once: at 250 rows it halved the rate of 800×600 JPEGs.
+   */
+  private static final int ROWS_PER_PASS = 2000;
 
   /**
    * The JPEGs of one size alone (landscape and portrait), through {@link ClipScorer} both ways:
-   * {@value #PASSES} passes each, the median of the last three per core, as a long scoring job of
-   * such images runs.
+   * {@value #PASSES} passes of {@value #ROWS_PER_PASS} rows each, the median of the last three per
+   * core, as a long scoring job of such images runs.
    */
   private static String jpegsOfOneSize(
       SparkSession spark,
@@ -454,22 +467,28 @@ public final class PipelineBenchmark {
         ids.add(collection.media().get(i).id());
       }
     }
-    Dataset<Row> jpegs = media.where(functions.col("id").isin(ids.toArray())).cache();
-    jpegs.count();
+    Dataset<Row> ofSize = media.where(functions.col("id").isin(ids.toArray()));
+    Dataset<Row> jpegs = ofSize;
+    for (int rows = ids.size(); rows + ids.size() <= ROWS_PER_PASS; rows += ids.size()) {
+      jpegs = jpegs.union(ofSize);
+    }
+    jpegs = jpegs.repartition(threads).cache();
+    long rows = jpegs.count();
     StringBuilder text = new StringBuilder();
     for (boolean reduced : new boolean[] {false, true}) {
       double[] rates = new double[PASSES];
       for (int pass = 0; pass < PASSES; pass++) {
-        rates[pass] = ids.size() / endToEnd(spark, jpegs, model, batch, "ClipScorer", reduced);
+        rates[pass] = rows / endToEnd(spark, jpegs, model, batch, "ClipScorer", reduced);
       }
       text.append(
           String.format(
               Locale.ROOT,
-              "end to end, JPEG %dx%d only (%d images), %-21s %5.1f images/s per core, steady"
-                  + " (first pass %.1f)%n",
+              "end to end, JPEG %dx%d only (%d images, %d per pass), %-21s %5.1f images/s per"
+                  + " core, steady (first pass %.1f)%n",
               size[0],
               size[1],
               ids.size(),
+              rows,
               (reduced ? "reducedScaleDecoding:" : "default path:"),
               SparkReads.steadyRate(rates) / threads,
               rates[0] / threads));
@@ -589,6 +608,47 @@ public final class PipelineBenchmark {
       }
       out.append(
           String.format(Locale.ROOT, "  %-8s %7.2f / %6.2f%n", names[filter], best[0], best[1]));
+    }
+    return out.toString();
+  }
+
+  /**
+   * What decoding alone costs the reduced-scale path: each size's first JPEG rendering (landscape)
+   * decoded in full and as the reduced-scale path reads it, one core, fastest of 10 rounds of 3.
+   * The JPEGs are written to {@code target/pipeline-jpegs/} so that other decoders can be timed on
+   * the same bytes ({@code examples/src/main/python/pillow_jpeg_decode.py}: Pillow's full decode
+   * and its {@code draft}).
+   */
+  private static String jpegDecodes() throws IOException, UndecodableImageException {
+    Path directory = Files.createDirectories(Paths.get("target", "pipeline-jpegs"));
+    StringBuilder out =
+        new StringBuilder(
+            "JPEG decoding, one core, ms per decode: in full / as reducedScaleDecoding reads it"
+                + " (files in "
+                + directory
+                + ")\n");
+    for (int k = 0; k < SIZES.length; k++) {
+      byte[] jpeg = render(2 * k);
+      Files.write(directory.resolve(SIZES[k][0] + "x" + SIZES[k][1] + ".jpg"), jpeg);
+      double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
+      for (int round = 0; round < 10; round++) {
+        for (int reduced = 0; reduced < 2; reduced++) {
+          long start = System.nanoTime();
+          for (int decode = 0; decode < 3; decode++) {
+            ImagePreprocessor.CLIP.decode(jpeg, reduced == 1);
+          }
+          best[reduced] = Math.min(best[reduced], (System.nanoTime() - start) / 3e6);
+        }
+      }
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  %4dx%-4d %6d bytes %7.2f / %6.2f%n",
+              SIZES[k][0],
+              SIZES[k][1],
+              jpeg.length,
+              best[0],
+              best[1]));
     }
     return out.toString();
   }
