@@ -73,10 +73,11 @@ import org.apache.spark.sql.functions;
  * mvn -B -pl examples -am -DskipTests -Ppipeline-benchmark verify
  * </pre>
  *
- * Arguments: model directory (default: the tiny test model), images (2,000) and threads (the
- * machine's cores). The images are photographs' sizes, 800×600 to 2400×1600, landscape and
- * portrait, half JPEG and half PNG, with a gradient, shapes and per-pixel noise so that they
- * compress like photographs rather than like flat drawings. They are rendered before timing.
+ * Arguments: model directory (default: the tiny test model), images (2,000; also the rows of each
+ * pass over one size's JPEGs) and threads (the machine's cores). The images are photographs' sizes,
+ * 800×600 to 2400×1600, landscape and portrait, half JPEG and half PNG, with a gradient, shapes and
+ * per-pixel noise so that they compress like photographs rather than like flat drawings. They are
+ * rendered before timing.
  */
 public final class PipelineBenchmark {
 
@@ -167,7 +168,9 @@ public final class PipelineBenchmark {
           }
         }
         for (int[] size : List.of(SIZES[0], SIZES[SIZES.length - 1])) {
-          line(report, jpegsOfOneSize(spark, media, collection, model, batch, threads, size));
+          line(
+              report,
+              jpegsOfOneSize(spark, media, collection, model, batch, threads, size, images));
         }
       } finally {
         spark.stop();
@@ -441,16 +444,11 @@ public final class PipelineBenchmark {
   private static final int PASSES = 4;
 
   /**
-   * Rows per pass over the JPEGs of one size: the size's 250 items repeated. A pass pays a fixed
-   * cost (Spark's job, each task's first batch waiting on its downloads and decodes, about 0.3 s
-   * here) that a long job pays once: at 250 rows it halved the rate of 800×600 JPEGs.
-   */
-  private static final int ROWS_PER_PASS = 2000;
-
-  /**
    * The JPEGs of one size alone (landscape and portrait), through {@link ClipScorer} both ways:
-   * {@value #PASSES} passes of {@value #ROWS_PER_PASS} rows each, the median of the last three per
-   * core, as a long scoring job of such images runs.
+   * {@value #PASSES} passes of {@code rows} rows each (the size's items repeated), the median of
+   * the last three per core, as a long scoring job of such images runs. A pass pays a fixed cost
+   * (Spark's job, each task's first batch waiting on its downloads and decodes, about 0.3 s here)
+   * that a long job pays once: passes of the 250 items alone halved the rate of 800×600 JPEGs.
    */
   private static String jpegsOfOneSize(
       SparkSession spark,
@@ -459,7 +457,8 @@ public final class PipelineBenchmark {
       Path model,
       int batch,
       int threads,
-      int[] size) {
+      int[] size,
+      int rows) {
     List<Object> ids = new ArrayList<>();
     for (int i = 0; i < collection.media().size(); i++) {
       int rendering = i % DISTINCT;
@@ -469,16 +468,16 @@ public final class PipelineBenchmark {
     }
     Dataset<Row> ofSize = media.where(functions.col("id").isin(ids.toArray()));
     Dataset<Row> jpegs = ofSize;
-    for (int rows = ids.size(); rows + ids.size() <= ROWS_PER_PASS; rows += ids.size()) {
+    for (int repeated = ids.size(); repeated + ids.size() <= rows; repeated += ids.size()) {
       jpegs = jpegs.union(ofSize);
     }
     jpegs = jpegs.repartition(threads).cache();
-    long rows = jpegs.count();
+    long repeatedRows = jpegs.count();
     StringBuilder text = new StringBuilder();
     for (boolean reduced : new boolean[] {false, true}) {
       double[] rates = new double[PASSES];
       for (int pass = 0; pass < PASSES; pass++) {
-        rates[pass] = rows / endToEnd(spark, jpegs, model, batch, "ClipScorer", reduced);
+        rates[pass] = repeatedRows / endToEnd(spark, jpegs, model, batch, "ClipScorer", reduced);
       }
       text.append(
           String.format(
@@ -488,7 +487,7 @@ public final class PipelineBenchmark {
               size[0],
               size[1],
               ids.size(),
-              rows,
+              repeatedRows,
               (reduced ? "reducedScaleDecoding:" : "default path:"),
               SparkReads.steadyRate(rates) / threads,
               rates[0] / threads));
