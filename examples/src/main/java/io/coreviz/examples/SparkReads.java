@@ -118,9 +118,7 @@ final class SparkReads {
    * Images per second {@code model} embeds the {@code batch} images prepared in {@code pixels} at,
    * after one warm-up run: at least 3 runs and 10 seconds (a real-sized model takes over a second
    * per batch on a CPU, the tiny test model a few milliseconds). The batch goes to ONNX Runtime as
-   * the scorer hands it over, in a direct buffer filled once: from a heap array ONNX Runtime would
-   * copy it into a fresh direct buffer every run, which costs the tiny model twenty times its
-   * inference.
+   * the scorer hands it over, in a direct buffer filled once, so the time is the model's alone.
    */
   static double modelImagesPerSecond(ClipModel model, float[] pixels, int batch) {
     FloatBuffer direct =

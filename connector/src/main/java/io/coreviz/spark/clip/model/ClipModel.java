@@ -7,6 +7,8 @@ import ai.onnxruntime.OrtSession;
 import io.coreviz.spark.clip.image.ImagePreprocessor;
 import io.coreviz.spark.clip.text.ClipTokenizer;
 import io.coreviz.spark.errors.ConfigurationException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -17,8 +19,10 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +55,13 @@ public final class ClipModel implements AutoCloseable {
   private final String provider;
   private final OrtSession.SessionOptions options;
   private final Map<String, float[]> textCache = new ConcurrentHashMap<>();
+
+  /**
+   * Direct buffers that batches given as heap arrays are copied into, reused: from a heap array
+   * ONNX Runtime would allocate a direct buffer per run, which costs more than a small model's
+   * inference. One per caller running at once, each as large as the largest batch it carried.
+   */
+  private final Queue<FloatBuffer> spareBuffers = new ConcurrentLinkedQueue<>();
 
   private ClipModel(Path directory, int threads, boolean useCuda) {
     this.directory = directory;
@@ -185,13 +196,25 @@ public final class ClipModel implements AutoCloseable {
 
   /**
    * L2-normalised image embeddings of {@code count} preprocessed images ({@code
-   * preprocessor().tensorSize()} floats each, CHW) in {@code pixels}. ONNX Runtime copies a heap
-   * array into a direct buffer it allocates for the run, which costs more than a small model's
-   * inference (about 1.6 ms an image); to run many batches, fill one direct buffer and use {@link
-   * #embedImages(FloatBuffer, int)}.
+   * preprocessor().tensorSize()} floats each, CHW) in {@code pixels}, copied into a direct buffer
+   * the model keeps for the next call.
    */
   public float[][] embedImages(float[] pixels, int count) {
-    return embedImages(FloatBuffer.wrap(pixels, 0, count * preprocessor.tensorSize()), count);
+    int floats = Math.multiplyExact(count, preprocessor.tensorSize());
+    FloatBuffer buffer = spareBuffers.poll();
+    if (buffer == null || buffer.capacity() < floats) {
+      buffer =
+          ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES))
+              .order(ByteOrder.nativeOrder())
+              .asFloatBuffer();
+    }
+    try {
+      buffer.clear();
+      buffer.put(pixels, 0, floats).flip();
+      return embedImages(buffer, count);
+    } finally {
+      spareBuffers.offer(buffer);
+    }
   }
 
   /**

@@ -8,10 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.coreviz.spark.clip.ClipFixtures;
 import io.coreviz.spark.clip.image.UndecodableImageException;
 import io.coreviz.spark.errors.ConfigurationException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -163,6 +170,59 @@ class ClipModelTest {
 
     assertThat(distance(embeddings[0], embeddings[1])).isGreaterThan(100 * TOLERANCE);
     assertThat(distance(embeddings[0], embeddings[2])).isGreaterThan(10 * TOLERANCE);
+  }
+
+  /**
+   * Heap arrays go through direct buffers the model reuses: callers at once never share one, and a
+   * larger batch after a smaller one gets room for all of it.
+   */
+  @Test
+  void heapBatchesFromManyThreadsEmbedAsDirectBuffersDo() throws Exception {
+    int size = optimum.preprocessor().tensorSize();
+    SplittableRandom random = new SplittableRandom(17);
+    List<float[]> batches = new ArrayList<>();
+    List<float[][]> expected = new ArrayList<>();
+    for (int b = 0; b < 12; b++) {
+      int count = 1 + b % 3;
+      float[] pixels = new float[count * size];
+      for (int i = 0; i < pixels.length; i++) {
+        pixels[i] = (float) random.nextDouble(-2, 2);
+      }
+      FloatBuffer direct =
+          ByteBuffer.allocateDirect(pixels.length * Float.BYTES)
+              .order(ByteOrder.nativeOrder())
+              .asFloatBuffer()
+              .put(pixels)
+              .flip();
+      batches.add(pixels);
+      expected.add(optimum.embedImages(direct, count));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Void>> runs = new ArrayList<>();
+      for (int thread = 0; thread < 4; thread++) {
+        int offset = thread;
+        runs.add(
+            pool.submit(
+                () -> {
+                  for (int round = 0; round < 30; round++) {
+                    int b = (offset + round) % batches.size();
+                    float[][] actual = optimum.embedImages(batches.get(b), 1 + b % 3);
+                    for (int i = 0; i < actual.length; i++) {
+                      assertThat(actual[i])
+                          .as("batch %d, image %d", b, i)
+                          .containsExactly(expected.get(b)[i], within(1e-6f));
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<Void> run : runs) {
+        run.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
