@@ -27,7 +27,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -208,10 +207,7 @@ public final class PipelineBenchmark {
     try (ClipModel loaded = ClipModel.load(model, 1, false)) {
       preprocessor = loaded.preprocessor();
     }
-    FloatBuffer batchBuffer =
-        ByteBuffer.allocateDirect(preprocessor.tensorSize() * Float.BYTES)
-            .order(ByteOrder.nativeOrder())
-            .asFloatBuffer();
+    FloatBuffer batchBuffer = ClipModel.directBuffer(preprocessor.tensorSize());
     float[] tensor = new float[preprocessor.tensorSize()];
     // per format and size (landscape and portrait together): download, decode, resize, copy, count
     Map<String, double[]> parts = new java.util.LinkedHashMap<>();

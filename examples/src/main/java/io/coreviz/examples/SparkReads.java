@@ -5,8 +5,6 @@ import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.clip.model.ClipModel;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,12 +119,7 @@ final class SparkReads {
    * the scorer hands it over, in a direct buffer filled once, so the time is the model's alone.
    */
   static double modelImagesPerSecond(ClipModel model, float[] pixels, int batch) {
-    FloatBuffer direct =
-        ByteBuffer.allocateDirect(Math.multiplyExact(pixels.length, Float.BYTES))
-            .order(ByteOrder.nativeOrder())
-            .asFloatBuffer()
-            .put(pixels)
-            .flip();
+    FloatBuffer direct = ClipModel.directBuffer(pixels.length).put(pixels).flip();
     model.embedImages(direct.duplicate(), batch);
     int runs = 0;
     long start = System.nanoTime();

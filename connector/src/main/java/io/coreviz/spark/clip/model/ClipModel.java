@@ -203,10 +203,7 @@ public final class ClipModel implements AutoCloseable {
     int floats = Math.multiplyExact(count, preprocessor.tensorSize());
     FloatBuffer buffer = spareBuffers.poll();
     if (buffer == null || buffer.capacity() < floats) {
-      buffer =
-          ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES))
-              .order(ByteOrder.nativeOrder())
-              .asFloatBuffer();
+      buffer = directBuffer(floats);
     }
     try {
       buffer.clear();
@@ -218,8 +215,18 @@ public final class ClipModel implements AutoCloseable {
   }
 
   /**
-   * As {@link #embedImages(float[], int)}, from a buffer: a direct one in native order is handed to
-   * ONNX Runtime without a copy.
+   * A direct buffer of {@code floats} floats in native order: what {@link #embedImages(FloatBuffer,
+   * int)} hands to ONNX Runtime without a copy.
+   */
+  public static FloatBuffer directBuffer(int floats) {
+    return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES))
+        .order(ByteOrder.nativeOrder())
+        .asFloatBuffer();
+  }
+
+  /**
+   * As {@link #embedImages(float[], int)}, from a buffer: a direct one in native order (see {@link
+   * #directBuffer}) is handed to ONNX Runtime without a copy.
    */
   public float[][] embedImages(FloatBuffer pixels, int count) {
     int crop = preprocessor.crop();

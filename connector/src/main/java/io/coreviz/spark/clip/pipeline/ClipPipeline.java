@@ -4,8 +4,6 @@ import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.clip.image.ImageFetcher;
 import io.coreviz.spark.clip.image.UndecodableImageException;
 import io.coreviz.spark.clip.model.ClipModel;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -207,10 +205,7 @@ public final class ClipPipeline<T>
    */
   private FloatBuffer pixels(int floats) {
     if (pixels == null || pixels.capacity() < floats) {
-      pixels =
-          ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES))
-              .order(ByteOrder.nativeOrder())
-              .asFloatBuffer();
+      pixels = ClipModel.directBuffer(floats);
     }
     pixels.clear();
     return pixels;

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.coreviz.spark.clip.ClipFixtures;
 import io.coreviz.spark.clip.image.UndecodableImageException;
 import io.coreviz.spark.errors.ConfigurationException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -188,12 +186,7 @@ class ClipModelTest {
       for (int i = 0; i < pixels.length; i++) {
         pixels[i] = (float) random.nextDouble(-2, 2);
       }
-      FloatBuffer direct =
-          ByteBuffer.allocateDirect(pixels.length * Float.BYTES)
-              .order(ByteOrder.nativeOrder())
-              .asFloatBuffer()
-              .put(pixels)
-              .flip();
+      FloatBuffer direct = ClipModel.directBuffer(pixels.length).put(pixels).flip();
       batches.add(pixels);
       expected.add(optimum.embedImages(direct, count));
     }
