@@ -8,7 +8,6 @@ import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.clip.ClipScorer;
 import io.coreviz.spark.clip.ClipSqlFunctions;
 import io.coreviz.spark.clip.image.ImagePreprocessor;
-import io.coreviz.spark.clip.image.UndecodableImageException;
 import io.coreviz.spark.clip.model.ClipMath;
 import io.coreviz.spark.clip.model.ClipModel;
 import io.coreviz.spark.convert.SparkImage;
@@ -571,7 +570,7 @@ public final class PipelineBenchmark {
    * every row one filter, decoded by the JDK's reader and by the connector's, one core, fastest of
    * 10 rounds of 3.
    */
-  private static String pngFilters() throws IOException {
+  private static String pngFilters() throws Exception {
     BufferedImage picture = picture(2 * (SIZES.length - 1) + 1);
     StringBuilder out =
         new StringBuilder(
@@ -587,20 +586,11 @@ public final class PipelineBenchmark {
           throw new IllegalStateException("the PNG filtered " + names[filter] + " reads wrong");
         }
       }
-      double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
-      for (int round = 0; round < 10; round++) {
-        for (int reader = 0; reader < 2; reader++) {
-          long start = System.nanoTime();
-          for (int decode = 0; decode < 3; decode++) {
-            BufferedImage image =
-                reader == 0 ? ImageIO.read(new ByteArrayInputStream(png)) : PngDecoder.read(png);
-            if (image == null) {
-              throw new IllegalStateException("no image from a PNG filtered " + names[filter]);
-            }
-          }
-          best[reader] = Math.min(best[reader], (System.nanoTime() - start) / 3e6);
-        }
-      }
+      String name = names[filter];
+      double[] best =
+          fastestMs(
+              () -> decoded(ImageIO.read(new ByteArrayInputStream(png)), name),
+              () -> decoded(PngDecoder.read(png), name));
       out.append(
           String.format(Locale.ROOT, "  %-8s %7.2f / %6.2f%n", names[filter], best[0], best[1]));
     }
@@ -614,7 +604,7 @@ public final class PipelineBenchmark {
    * the same bytes ({@code examples/src/main/python/pillow_jpeg_decode.py}: Pillow's full decode
    * and its {@code draft}).
    */
-  private static String jpegDecodes() throws IOException, UndecodableImageException {
+  private static String jpegDecodes() throws Exception {
     Path directory = Files.createDirectories(Paths.get("target", "pipeline-jpegs"));
     StringBuilder out =
         new StringBuilder(
@@ -625,16 +615,10 @@ public final class PipelineBenchmark {
     for (int k = 0; k < SIZES.length; k++) {
       byte[] jpeg = render(2 * k);
       Files.write(directory.resolve(SIZES[k][0] + "x" + SIZES[k][1] + ".jpg"), jpeg);
-      double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
-      for (int round = 0; round < 10; round++) {
-        for (int reduced = 0; reduced < 2; reduced++) {
-          long start = System.nanoTime();
-          for (int decode = 0; decode < 3; decode++) {
-            ImagePreprocessor.CLIP.decode(jpeg, reduced == 1);
-          }
-          best[reduced] = Math.min(best[reduced], (System.nanoTime() - start) / 3e6);
-        }
-      }
+      double[] best =
+          fastestMs(
+              () -> ImagePreprocessor.CLIP.decode(jpeg, false),
+              () -> ImagePreprocessor.CLIP.decode(jpeg, true));
       out.append(
           String.format(
               Locale.ROOT,
@@ -646,6 +630,36 @@ public final class PipelineBenchmark {
               best[1]));
     }
     return out.toString();
+  }
+
+  /** One decode, timed. */
+  private interface Decode {
+    void run() throws Exception;
+  }
+
+  /**
+   * Milliseconds per call of each of {@code decodes} on this thread: the fastest of 10 rounds of 3
+   * calls, the decodes taking turns within each round.
+   */
+  private static double[] fastestMs(Decode... decodes) throws Exception {
+    double[] best = new double[decodes.length];
+    Arrays.fill(best, Double.MAX_VALUE);
+    for (int round = 0; round < 10; round++) {
+      for (int d = 0; d < decodes.length; d++) {
+        long start = System.nanoTime();
+        for (int call = 0; call < 3; call++) {
+          decodes[d].run();
+        }
+        best[d] = Math.min(best[d], (System.nanoTime() - start) / 3e6);
+      }
+    }
+    return best;
+  }
+
+  private static void decoded(BufferedImage image, String filter) {
+    if (image == null) {
+      throw new IllegalStateException("no image from a PNG filtered " + filter);
+    }
   }
 
   /**

@@ -132,7 +132,7 @@ final class SparkReads {
 
   /**
    * The steady rate of repeated passes over the same images: the median of the last three, after
-   * the JIT has compiled what the first passes ran.
+   * the first passes have paid the JVM's start (heap pages touched for the first time, the JIT).
    */
   static double steadyRate(double[] passes) {
     double[] last = Arrays.copyOfRange(passes, passes.length - 3, passes.length);
