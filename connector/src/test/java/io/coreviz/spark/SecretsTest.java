@@ -56,6 +56,7 @@ class SecretsTest {
   private static final String PLAIN_KEY = "sk-live-9c41d2e07b";
 
   @TempDir static Path eventLogs;
+  @TempDir static Path secrets; // JUnit deletes it, key file and all, after the class
   private static Path keyFile;
   private static SparkSession spark;
   private static final MediaCollection collection = SyntheticCollection.generate(17, 300);
@@ -91,8 +92,8 @@ class SecretsTest {
             .config("spark.sql.catalog.secretcat.bearerToken", TOKEN)
             .config("spark.sql.extensions", CoreVizExtensions.class.getName())
             .getOrCreate();
+    keyFile = secrets.resolve("api-key");
     try {
-      keyFile = Files.createTempDirectory("coreviz-secret").resolve("api-key");
       Files.writeString(keyFile, KEY + "\n"); // as secret mounts write it, newline and all
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
