@@ -118,7 +118,14 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
    */
   public void preprocess(byte[] bytes, float[] out, int offset, boolean reducedScale)
       throws UndecodableImageException {
-    preprocess(decode(bytes, reducedScale), out, offset);
+    preprocess(bytes, out, offset, reducedScale, new Workspace());
+  }
+
+  /** As above, reusing {@code workspace}'s buffers: the way to preprocess image after image. */
+  public void preprocess(
+      byte[] bytes, float[] out, int offset, boolean reducedScale, Workspace workspace)
+      throws UndecodableImageException {
+    preprocess(decode(bytes, reducedScale), out, offset, workspace);
   }
 
   /**
@@ -154,6 +161,11 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
    * The rest of it: resize, crop and normalise {@code image} into {@code out} at {@code offset}.
    */
   public void preprocess(BufferedImage image, float[] out, int offset) {
+    preprocess(image, out, offset, new Workspace());
+  }
+
+  /** As above, reusing {@code workspace}'s buffers. */
+  public void preprocess(BufferedImage image, float[] out, int offset, Workspace workspace) {
     int width = image.getWidth();
     int height = image.getHeight();
     int shortSide = Math.min(width, height);
@@ -163,16 +175,16 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
     int outHeight = width <= height ? resizedLong : size;
     int top = (int) Math.rint((outHeight - crop) / 2.0);
     int left = (int) Math.rint((outWidth - crop) / 2.0);
-    byte[] rgb = PilBicubic.resizedCrop(source(image), outWidth, outHeight, left, top, crop);
-    normalise(rgb, out, offset);
+    byte[] rgb =
+        PilBicubic.resizedCrop(source(image), outWidth, outHeight, left, top, crop, workspace);
+    normalise(rgb, workspace.tables(this), out, offset);
   }
 
   /**
    * Interleaved RGB bytes of the crop to CHW floats, each channel as {@code (v / 255 - mean) /
    * std}.
    */
-  private void normalise(byte[] rgb, float[] out, int offset) {
-    float[][] tables = tables();
+  private void normalise(byte[] rgb, float[][] tables, float[] out, int offset) {
     float[] red = tables[0];
     float[] green = tables[1];
     float[] blue = tables[2];
@@ -185,7 +197,7 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
   }
 
   /** Every byte's normalised value per channel (768 floats: cheaper than a division per pixel). */
-  private float[][] tables() {
+  float[][] tables() {
     float[][] tables = new float[3][256];
     for (int c = 0; c < 3; c++) {
       for (int v = 0; v < 256; v++) {

@@ -27,42 +27,85 @@ final class PilBicubic {
 
   /**
    * The {@code crop × crop} window at ({@code left}, {@code top}) of {@code source} resized to
-   * {@code outWidth × outHeight}, as interleaved RGB bytes.
+   * {@code outWidth × outHeight}, as interleaved RGB bytes in {@code workspace}'s crop buffer.
    */
   static byte[] resizedCrop(
-      InterleavedPixels source, int outWidth, int outHeight, int left, int top, int crop) {
+      InterleavedPixels source,
+      int outWidth,
+      int outHeight,
+      int left,
+      int top,
+      int crop,
+      Workspace workspace) {
     // Pillow skips a pass whose size does not change; it then copies the pixels as they are.
     boolean horizontal = outWidth != source.width();
     boolean vertical = outHeight != source.height();
-    Coefficients rows = vertical ? Coefficients.of(source.height(), outHeight) : null;
-    int first = vertical ? rows.bounds[2 * top] : top;
+    Coefficients across = horizontal ? Coefficients.of(source.width(), outWidth) : null;
+    Coefficients down = vertical ? Coefficients.of(source.height(), outHeight) : null;
+    int first = vertical ? down.bounds[2 * top] : top;
     int last =
         vertical
-            ? rows.bounds[2 * (top + crop - 1)] + rows.bounds[2 * (top + crop - 1) + 1]
+            ? down.bounds[2 * (top + crop - 1)] + down.bounds[2 * (top + crop - 1) + 1]
             : top + crop;
-    int[][] across =
-        horizontal
-            ? horizontalPass(
-                source, first, last, left, crop, Coefficients.of(source.width(), outWidth))
-            : copyColumns(source, first, last, left, crop);
-    return vertical ? verticalPass(across, first, top, crop, rows) : bytes(across);
+    int rowInts = 3 * crop;
+    byte[] out = workspace.crop(rowInts * crop);
+    int[][] sums = vertical ? workspace.sums(crop, rowInts) : null;
+    if (vertical) {
+      for (int y = 0; y < crop; y++) {
+        Arrays.fill(sums[y], HALF);
+      }
+    }
+    int[][] block = workspace.block(BLOCK, rowInts);
+    for (int start = first; start < last; start += BLOCK) {
+      int rows = Math.min(BLOCK, last - start);
+      if (horizontal) {
+        horizontalPass(source, start, rows, left, crop, across, block, workspace);
+      } else {
+        copyColumns(source, start, rows, left, crop, block);
+      }
+      if (vertical) {
+        verticalPass(block, start, rows, top, crop, down, sums);
+      } else {
+        for (int r = 0, o = (start - first) * rowInts; r < rows; r++) {
+          for (int value : block[r]) {
+            out[o++] = (byte) value; // 8-bit already
+          }
+        }
+      }
+    }
+    if (vertical) {
+      for (int y = 0, o = 0; y < crop; y++) {
+        for (int sum : sums[y]) {
+          out[o++] = (byte) clip8(sum);
+        }
+      }
+    }
+    return out;
   }
 
   /**
    * Rows the horizontal pass resizes at once: each source column holds their samples side by side,
-   * 192 ints, so that each tap adds whole vectors.
+   * 192 ints, so that each tap adds whole vectors; the vertical pass then adds the block's rows to
+   * the crop's sums while they are still in the cache.
    */
   private static final int BLOCK = 64;
 
   /**
-   * Source rows {@code [first, last)}, resized across, only output columns {@code [left, +crop)}:
-   * one row of 8-bit values (as ints) per source row. Rows go {@link #BLOCK} at a time: each of the
-   * block's source columns is laid out as one array of the block's rows' red, green and blue, and
-   * an output column is the weighted sum of its taps' arrays, every row of the block in one loop
-   * the JIT vectorises. The sums are Pillow's, term for term.
+   * Source rows {@code [start, +rows)}, resized across, only output columns {@code [left, +crop)},
+   * into {@code out}: one row of 8-bit values (as ints) per source row. Each of the block's source
+   * columns is laid out as one array of the block's rows' red, green and blue, and an output column
+   * is the weighted sum of its taps' arrays, every row of the block in one loop the JIT vectorises.
+   * The sums are Pillow's, term for term.
    */
-  private static int[][] horizontalPass(
-      InterleavedPixels source, int first, int last, int left, int crop, Coefficients c) {
+  private static void horizontalPass(
+      InterleavedPixels source,
+      int start,
+      int rows,
+      int left,
+      int crop,
+      Coefficients c,
+      int[][] out,
+      Workspace workspace) {
     byte[] in = source.data();
     int stride = source.pixelStride();
     int red = source.red();
@@ -76,101 +119,84 @@ final class PilBicubic {
       to = Math.max(to, bounds[2 * x] + bounds[2 * x + 1]);
     }
     int lanes = 3 * BLOCK;
-    int[][] columns = new int[to - from][lanes];
-    int[] sums = new int[lanes];
-    int[][] out = new int[last - first][3 * crop];
-    for (int top = first; top < last; top += BLOCK) {
-      int rows = Math.min(BLOCK, last - top);
-      // Column by column: the block's rows stay in the cache while a column is filled in order.
-      int start = top * source.rowStride() + stride * from;
-      for (int[] column : columns) {
-        for (int r = 0, p = start; r < rows; r++, p += source.rowStride()) {
-          column[3 * r] = in[p + red] & 0xff;
-          column[3 * r + 1] = in[p + green] & 0xff;
-          column[3 * r + 2] = in[p + blue] & 0xff;
-        }
-        start += stride;
-      }
-      for (int x = left; x < left + crop; x++) {
-        Arrays.fill(sums, HALF);
-        int count = bounds[2 * x + 1];
-        int k = x * c.size;
-        int min = bounds[2 * x] - from;
-        for (int i = 0; i < count; i++) {
-          addScaled(sums, columns[min + i], fixed[k + i]);
-        }
-        int o = 3 * (x - left);
-        for (int r = 0; r < rows; r++) {
-          int[] row = out[top - first + r];
-          row[o] = clip8(sums[3 * r]);
-          row[o + 1] = clip8(sums[3 * r + 1]);
-          row[o + 2] = clip8(sums[3 * r + 2]);
-        }
+    int[][] columns = workspace.columns(to - from, lanes);
+    int[] sums = workspace.lanes(lanes);
+    // Column by column: the block's rows stay in the cache while a column is filled in order.
+    int p0 = start * source.rowStride() + stride * from;
+    for (int i = 0; i < to - from; i++, p0 += stride) {
+      int[] column = columns[i];
+      for (int r = 0, p = p0; r < rows; r++, p += source.rowStride()) {
+        column[3 * r] = in[p + red] & 0xff;
+        column[3 * r + 1] = in[p + green] & 0xff;
+        column[3 * r + 2] = in[p + blue] & 0xff;
       }
     }
-    return out;
+    for (int x = left; x < left + crop; x++) {
+      Arrays.fill(sums, HALF);
+      int count = bounds[2 * x + 1];
+      int k = x * c.size;
+      int min = bounds[2 * x] - from;
+      for (int i = 0; i < count; i++) {
+        addScaled(sums, columns[min + i], fixed[k + i], lanes);
+      }
+      int o = 3 * (x - left);
+      for (int r = 0; r < rows; r++) {
+        int[] row = out[r];
+        row[o] = clip8(sums[3 * r]);
+        row[o + 1] = clip8(sums[3 * r + 1]);
+        row[o + 2] = clip8(sums[3 * r + 2]);
+      }
+    }
   }
 
   /**
-   * {@code sums[i] += values[i] * weight} over {@code sums}: the same index on both sides, so the
-   * JIT vectorises it even though the two arrays could be one.
+   * {@code sums[i] += values[i] * weight} for {@code i < length}: the same index on both sides, so
+   * the JIT vectorises it even though the two arrays could be one.
    */
-  private static void addScaled(int[] sums, int[] values, int weight) {
-    for (int i = 0; i < sums.length; i++) {
+  private static void addScaled(int[] sums, int[] values, int weight, int length) {
+    for (int i = 0; i < length; i++) {
       sums[i] += values[i] * weight;
     }
   }
 
-  private static int[][] copyColumns(
-      InterleavedPixels source, int first, int last, int left, int crop) {
+  private static void copyColumns(
+      InterleavedPixels source, int start, int rows, int left, int crop, int[][] out) {
     byte[] in = source.data();
     int stride = source.pixelStride();
-    int[][] out = new int[last - first][3 * crop];
-    for (int y = first; y < last; y++) {
-      int[] row = out[y - first];
-      int p = y * source.rowStride() + stride * left;
+    for (int r = 0; r < rows; r++) {
+      int[] row = out[r];
+      int p = (start + r) * source.rowStride() + stride * left;
       for (int x = 0, o = 0; x < crop; x++, p += stride) {
         row[o++] = in[p + source.red()] & 0xff;
         row[o++] = in[p + source.green()] & 0xff;
         row[o++] = in[p + source.blue()] & 0xff;
       }
     }
-    return out;
   }
 
   /**
-   * Output rows {@code [top, +crop)} from {@code in}, whose first row is source row {@code first}:
-   * each tap adds a whole row at once.
+   * Adds source rows {@code [start, +rows)} (already resized across, in {@code block}) to the sums
+   * of the output rows {@code [top, +crop)} whose taps they are: each tap adds a whole row at once.
+   * Integer sums do not depend on their order, so adding a row's taps block by block gives Pillow's
+   * sums.
    */
-  private static byte[] verticalPass(int[][] in, int first, int top, int crop, Coefficients c) {
-    int rowBytes = 3 * crop;
-    byte[] out = new byte[rowBytes * crop];
-    int[] sums = new int[rowBytes];
+  private static void verticalPass(
+      int[][] block, int start, int rows, int top, int crop, Coefficients c, int[][] sums) {
+    int end = start + rows;
     for (int y = 0; y < crop; y++) {
-      int min = c.bounds[2 * (top + y)] - first;
-      int count = c.bounds[2 * (top + y) + 1];
-      int k = (top + y) * c.size;
-      Arrays.fill(sums, HALF);
-      for (int i = 0; i < count; i++) {
-        addScaled(sums, in[min + i], c.fixed[k + i]);
+      int min = c.bounds[2 * (top + y)];
+      int max = min + c.bounds[2 * (top + y) + 1];
+      if (max <= start) {
+        continue;
       }
-      int o = y * rowBytes;
-      for (int x = 0; x < rowBytes; x++) {
-        out[o + x] = (byte) clip8(sums[x]);
+      if (min >= end) {
+        break; // windows only move down
       }
-    }
-    return out;
-  }
-
-  private static byte[] bytes(int[][] rows) {
-    byte[] out = new byte[rows.length * rows[0].length];
-    int o = 0;
-    for (int[] row : rows) {
-      for (int value : row) {
-        out[o++] = (byte) value;
+      int k = (top + y) * c.size - min;
+      for (int j = Math.max(min, start); j < Math.min(max, end); j++) {
+        addScaled(sums[y], block[j - start], c.fixed[k + j], sums[y].length);
       }
     }
-    return out;
   }
 
   /** A fixed-point sum to its 8-bit value, clamped to 0..255. */

@@ -3,6 +3,7 @@ package io.coreviz.spark.clip.pipeline;
 import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.clip.image.ImageFetcher;
 import io.coreviz.spark.clip.image.UndecodableImageException;
+import io.coreviz.spark.clip.image.Workspace;
 import io.coreviz.spark.clip.model.ClipModel;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
@@ -12,7 +13,9 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +28,9 @@ import org.apache.spark.util.TaskCompletionListener;
 /**
  * Embeds the images of a stream of rows in fixed-size batches. While the model runs on one batch, a
  * bounded pool downloads, decodes and preprocesses the images of the next ones (at most {@code 1 +
- * PREFETCH} batches are held), so the network and the decoder overlap with inference.
+ * PREFETCH} batches are held), so the network and the decoder overlap with inference. Each thread
+ * preprocesses into buffers of its own, and image tensors are reused once copied into the batch, so
+ * a long run allocates almost nothing per image.
  *
  * <p>A row's images are URLs or bytes; a row with several (a video's frame images) gets the
  * normalised mean of their embeddings. A row none of whose images can be used gets no embedding and
@@ -52,6 +57,13 @@ public final class ClipPipeline<T>
   private final boolean reducedScale;
   private final ExecutorService pool;
   private final Deque<List<Pending<T>>> queue = new ArrayDeque<>();
+
+  /** Tensors already copied into a batch, free for the next images. */
+  private final Queue<float[]> tensors = new ConcurrentLinkedQueue<>();
+
+  /** The caller's buffers, where images are prepared in its thread. */
+  private final Workspace callerWorkspace = new Workspace();
+
   private FloatBuffer pixels;
 
   private record Pending<T>(T row, List<Future<Prepared>> images) {}
@@ -82,12 +94,18 @@ public final class ClipPipeline<T>
             ? null
             : Executors.newFixedThreadPool(
                 downloadThreads,
-                runnable -> {
-                  Thread thread =
-                      new Thread(runnable, "coreviz-clip-fetch-" + threads.incrementAndGet());
-                  thread.setDaemon(true);
-                  return thread;
-                });
+                runnable ->
+                    new Worker(runnable, "coreviz-clip-fetch-" + threads.incrementAndGet()));
+  }
+
+  /** A pool thread and its preprocessing buffers, which end with it (and with the pipeline). */
+  private static final class Worker extends Thread {
+    private final Workspace workspace = new Workspace();
+
+    Worker(Runnable runnable, String name) {
+      super(runnable, name);
+      setDaemon(true);
+    }
   }
 
   @Override
@@ -136,8 +154,18 @@ public final class ClipPipeline<T>
         return new Prepared(
             null, "no image: not a URL or bytes: " + image.getClass().getSimpleName());
       }
-      float[] tensor = new float[model.preprocessor().tensorSize()];
-      model.preprocessor().preprocess(bytes, tensor, 0, reducedScale);
+      float[] tensor = tensors.poll();
+      if (tensor == null) {
+        tensor = new float[model.preprocessor().tensorSize()];
+      }
+      Workspace workspace =
+          Thread.currentThread() instanceof Worker worker ? worker.workspace : callerWorkspace;
+      try {
+        model.preprocessor().preprocess(bytes, tensor, 0, reducedScale, workspace);
+      } catch (UndecodableImageException | RuntimeException | OutOfMemoryError e) {
+        tensors.add(tensor);
+        throw e;
+      }
       return new Prepared(tensor, null);
     } catch (ImageFetcher.ImageFailure | UndecodableImageException e) {
       return new Prepared(null, e.getMessage());
@@ -166,6 +194,7 @@ public final class ClipPipeline<T>
         for (Prepared image : row) {
           if (image.tensor() != null) {
             pixels.put(image.tensor());
+            tensors.add(image.tensor()); // copied: free for the next image
           }
         }
       }

@@ -32,15 +32,20 @@ class ImagePreprocessorTest {
   void everyLayoutAndSizeGivesThePlainWaysFloats() {
     SplittableRandom random = new SplittableRandom(7);
     ImagePreprocessor wider = new ImagePreprocessor(256, 224, clip().mean(), clip().std());
+    ImagePreprocessor smaller = new ImagePreprocessor(200, 160, clip().std(), clip().mean());
+    // One workspace for every image, size and preprocessor, as a pipeline's thread reuses it.
+    Workspace workspace = new Workspace();
     int checked = 0;
     for (int i = 0; i < 160; i++) {
       // small images are upscaled, sides of exactly 224 or 256 skip a pass
       int width = i % 9 == 0 ? 224 : i % 13 == 0 ? 256 : 1 + random.nextInt(i < 80 ? 400 : 1300);
       int height = i % 11 == 0 ? 224 : 1 + random.nextInt(i < 80 ? 400 : 1300);
       BufferedImage image = noise(width, height, TYPES[i % TYPES.length], random);
-      for (ImagePreprocessor preprocessor : new ImagePreprocessor[] {clip(), wider}) {
+      for (ImagePreprocessor preprocessor : new ImagePreprocessor[] {clip(), wider, smaller}) {
         float[] actual = new float[preprocessor.tensorSize()];
         preprocessor.preprocess(image, actual, 0);
+        float[] reused = new float[preprocessor.tensorSize()];
+        preprocessor.preprocess(image, reused, 0, workspace);
         float[] expected =
             PillowReference.preprocess(
                 image,
@@ -49,10 +54,13 @@ class ImagePreprocessorTest {
                 preprocessor.mean(),
                 preprocessor.std());
         assertThat(actual).as("%dx%d type %d", width, height, image.getType()).isEqualTo(expected);
+        assertThat(reused)
+            .as("%dx%d type %d, workspace reused", width, height, image.getType())
+            .isEqualTo(expected);
         checked++;
       }
     }
-    assertThat(checked).isEqualTo(320);
+    assertThat(checked).isEqualTo(480);
   }
 
   @Test
