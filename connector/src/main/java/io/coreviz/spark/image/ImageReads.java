@@ -40,17 +40,27 @@ public final class ImageReads {
    * @param jpegStep a JPEG's width and height to the step it is read at: 1 for every pixel
    */
   public static BufferedImage decode(byte[] bytes, IntBinaryOperator jpegStep) throws IOException {
+    return decode(bytes, jpegStep, null);
+  }
+
+  /**
+   * As above, a colour JPEG read into {@code canvas} (where not null): the image is then valid only
+   * until the canvas's next read.
+   */
+  public static BufferedImage decode(byte[] bytes, IntBinaryOperator jpegStep, RgbCanvas canvas)
+      throws IOException {
     BufferedImage image = PngDecoder.read(bytes);
     return image != null
         ? image
-        : read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)), jpegStep);
+        : read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)), jpegStep, canvas);
   }
 
   /**
    * The first image in {@code in}, as ImageIO reads it, or null where no reader takes it (then
    * {@code in} is left open, holding nothing to release; otherwise it is closed).
    */
-  static BufferedImage read(ImageInputStream in, IntBinaryOperator jpegStep) throws IOException {
+  static BufferedImage read(ImageInputStream in, IntBinaryOperator jpegStep, RgbCanvas canvas)
+      throws IOException {
     Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
     if (!readers.hasNext()) {
       return null;
@@ -67,7 +77,10 @@ public final class ImageReads {
           param.setSourceSubsampling(step, step, 0, 0);
         }
         if (threeSrgbChannels(reader.getImageTypes(0))) {
-          param.setDestination(rgb(ceilDiv(width, step), ceilDiv(height, step)));
+          int readWidth = ceilDiv(width, step);
+          int readHeight = ceilDiv(height, step);
+          param.setDestination(
+              canvas == null ? rgb(readWidth, readHeight) : canvas.of(readWidth, readHeight));
         }
       }
       return reader.read(0, param);
@@ -89,7 +102,7 @@ public final class ImageReads {
   }
 
   /** An 8-bit sRGB image whose samples are red, green and blue in that order. */
-  private static BufferedImage rgb(int width, int height) {
+  static BufferedImage rgb(int width, int height) {
     ColorModel colours =
         new ComponentColorModel(
             ColorSpace.getInstance(ColorSpace.CS_sRGB),

@@ -31,7 +31,7 @@ class ImageReadsTest {
   /** The image as ImageReads reads it, every {@code step}th pixel of a JPEG. */
   private static BufferedImage read(byte[] bytes, int step) throws IOException {
     return ImageReads.read(
-        new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)), (w, h) -> step);
+        new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)), (w, h) -> step, null);
   }
 
   /** The JDK's reading: its reader's own destination image, the same subsampling. */
@@ -97,6 +97,31 @@ class ImageReadsTest {
         }
       }
     }
+  }
+
+  @Test
+  void oneCanvasReadsJpegsOfEverySizeOneAfterAnotherAsFreshImagesWould() throws IOException {
+    RgbCanvas canvas = new RgbCanvas();
+    byte[] whole = jpeg(noise(640, 481, BufferedImage.TYPE_3BYTE_BGR, RANDOM), false);
+    // Cut mid-scan: the decoder makes up the missing rows; none may keep the previous image's.
+    byte[] truncated = java.util.Arrays.copyOf(whole, whole.length / 2);
+    int read = 0;
+    for (int round = 0; round < 2; round++) {
+      for (int[] size : new int[][] {{640, 481}, {203, 157}, {157, 203}, {800, 300}, {7, 5}}) {
+        for (boolean progressive : new boolean[] {false, true}) {
+          byte[] bytes =
+              jpeg(noise(size[0], size[1], BufferedImage.TYPE_3BYTE_BGR, RANDOM), progressive);
+          for (byte[] image : new byte[][] {bytes, truncated}) {
+            for (int step : new int[] {1, 2}) {
+              BufferedImage actual = ImageReads.decode(image, (w, h) -> step, canvas);
+              assertSamePixels(actual, reference(image, step));
+              read++;
+            }
+          }
+        }
+      }
+    }
+    assertThat(read).isEqualTo(80);
   }
 
   @Test

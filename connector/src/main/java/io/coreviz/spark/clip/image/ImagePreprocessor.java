@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coreviz.spark.errors.ConfigurationException;
 import io.coreviz.spark.image.ImageReads;
 import io.coreviz.spark.image.InterleavedPixels;
+import io.coreviz.spark.image.RgbCanvas;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.awt.image.IndexColorModel;
@@ -125,7 +126,7 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
   public void preprocess(
       byte[] bytes, float[] out, int offset, boolean reducedScale, Workspace workspace)
       throws UndecodableImageException {
-    preprocess(decode(bytes, reducedScale), out, offset, workspace);
+    preprocess(decode(bytes, reducedScale, workspace.canvas()), out, offset, workspace);
   }
 
   /**
@@ -135,9 +136,14 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
    * @throws UndecodableImageException when no decoder reads the bytes
    */
   public BufferedImage decode(byte[] bytes, boolean reducedScale) throws UndecodableImageException {
+    return decode(bytes, reducedScale, null);
+  }
+
+  private BufferedImage decode(byte[] bytes, boolean reducedScale, RgbCanvas canvas)
+      throws UndecodableImageException {
     BufferedImage image;
     try {
-      image = ImageReads.decode(bytes, (w, h) -> reducedScale ? reduction(w, h, size) : 1);
+      image = ImageReads.decode(bytes, (w, h) -> reducedScale ? reduction(w, h, size) : 1, canvas);
     } catch (IOException | RuntimeException e) {
       throw new UndecodableImageException("cannot decode image: " + e.getMessage());
     }

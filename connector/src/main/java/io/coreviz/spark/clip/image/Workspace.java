@@ -1,9 +1,12 @@
 package io.coreviz.spark.clip.image;
 
+import io.coreviz.spark.image.RgbCanvas;
+
 /**
- * The buffers preprocessing reuses from one image to the next: the resize's sums, the crop's bytes
- * and the normalisation's tables. Without one, each image allocates them afresh, a MB or more that
- * the collector must clear and a new executor's heap must page in. Not thread-safe: one per thread.
+ * The buffers preprocessing reuses from one image to the next: the decoded JPEG, the resize's sums,
+ * the crop's bytes and the normalisation's tables. Without one, each image allocates them afresh, a
+ * MB or more that the collector must clear and a new executor's heap must page in. Not thread-safe:
+ * one per thread.
  */
 public final class Workspace {
 
@@ -14,6 +17,12 @@ public final class Workspace {
   private byte[] crop = new byte[0];
   private ImagePreprocessor tablesOf;
   private float[][] tables;
+  private final RgbCanvas canvas = new RgbCanvas();
+
+  /** Where JPEGs are decoded. */
+  RgbCanvas canvas() {
+    return canvas;
+  }
 
   /** {@code preprocessor}'s normalisation tables, computed once per preprocessor. */
   float[][] tables(ImagePreprocessor preprocessor) {
