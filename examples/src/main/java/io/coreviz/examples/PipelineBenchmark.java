@@ -5,8 +5,12 @@ import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.Blob;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.client.CallPolicy;
+import io.coreviz.spark.client.Credentials;
+import io.coreviz.spark.client.RequestStats;
 import io.coreviz.spark.clip.ClipScorer;
 import io.coreviz.spark.clip.ClipSqlFunctions;
+import io.coreviz.spark.clip.image.ImageFetcher;
 import io.coreviz.spark.clip.image.ImagePreprocessor;
 import io.coreviz.spark.clip.image.Workspace;
 import io.coreviz.spark.clip.model.ClipMath;
@@ -22,16 +26,13 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -43,6 +44,7 @@ import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 import java.util.zip.DeflaterOutputStream;
 import javax.imageio.ImageIO;
+import okhttp3.HttpUrl;
 import org.apache.spark.ml.image.ImageSchema$;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -205,13 +207,20 @@ public final class PipelineBenchmark {
 
   /**
    * Where one core's time goes per image, the distinct renderings one after another in this thread:
-   * download (the JDK's HttpClient), decode, then resize, crop and normalise (one step: the
-   * normalisation is a table lookup per crop pixel), then the copy into a direct batch buffer.
+   * download (the connector's own downloader), decode, then resize, crop and normalise (one step:
+   * the normalisation is a table lookup per crop pixel), then the copy into a direct batch buffer.
    */
   private static Split split(
       CoreVizEmulator server, MediaCollection collection, Path model, boolean reduced)
       throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    // The pipeline's own downloader, as its tasks use it (OkHttp, the executor's shared pool).
+    ImageFetcher fetcher =
+        new ImageFetcher(
+            HttpUrl.parse(server.baseUrl()),
+            Credentials.apiKey("bench-key"),
+            CallPolicy.DEFAULT,
+            Duration.ofSeconds(30));
+    RequestStats downloads = new RequestStats();
     ImagePreprocessor preprocessor;
     try (ClipModel loaded = ClipModel.load(model, 1, false)) {
       preprocessor = loaded.preprocessor();
@@ -229,14 +238,7 @@ public final class PipelineBenchmark {
         String key = (i % 2 == 0 ? "JPEG " : "PNG  ") + size[0] + "x" + size[1];
         double[] part = parts.computeIfAbsent(key, k -> new double[5]);
         long t0 = System.nanoTime();
-        byte[] bytes =
-            http.send(
-                    HttpRequest.newBuilder(
-                            URI.create(server.blobUrl(collection.id(), item.blobKey())))
-                        .header("x-api-key", "bench-key")
-                        .build(),
-                    HttpResponse.BodyHandlers.ofByteArray())
-                .body();
+        byte[] bytes = fetcher.fetch(server.blobUrl(collection.id(), item.blobKey()), downloads);
         long t1 = System.nanoTime();
         BufferedImage image = preprocessor.decode(bytes, reduced);
         long t2 = System.nanoTime();
