@@ -125,6 +125,30 @@ class ImageReadsTest {
   }
 
   @Test
+  void aCanvasKeepsImagesUpToItsLimitAndReadsLargerOnesIntoImagesOfTheirOwn() throws IOException {
+    RgbCanvas canvas = new RgbCanvas(3 * 200 * 150);
+    byte[] small = jpeg(noise(200, 150, BufferedImage.TYPE_3BYTE_BGR, RANDOM), false);
+    byte[] large = jpeg(noise(201, 150, BufferedImage.TYPE_3BYTE_BGR, RANDOM), false);
+    byte[] portrait = jpeg(noise(150, 200, BufferedImage.TYPE_3BYTE_BGR, RANDOM), false);
+    BufferedImage first = ImageReads.decode(small, (w, h) -> 1, canvas);
+    assertSamePixels(first, reference(small, 1));
+    BufferedImage second = ImageReads.decode(large, (w, h) -> 1, canvas);
+    assertSamePixels(second, reference(large, 1));
+    assertThat(second.getRaster().getDataBuffer())
+        .as("over the limit: an image of its own")
+        .isNotSameAs(first.getRaster().getDataBuffer());
+    // 150x200 beside the kept 200x150 would need a 200x200 canvas, over the limit too.
+    BufferedImage third = ImageReads.decode(portrait, (w, h) -> 1, canvas);
+    assertSamePixels(third, reference(portrait, 1));
+    assertThat(third.getRaster().getDataBuffer()).isNotSameAs(first.getRaster().getDataBuffer());
+    BufferedImage fourth = ImageReads.decode(small, (w, h) -> 2, canvas);
+    assertSamePixels(fourth, reference(small, 2));
+    assertThat(fourth.getRaster().getDataBuffer())
+        .as("within the limit: the kept canvas")
+        .isSameAs(first.getRaster().getDataBuffer());
+  }
+
+  @Test
   void decodeReadsPngsWithTheConnectorsReaderAndTheRestThroughImageIo() throws IOException {
     byte[] png = TestImages.png(45, 31, 2, TestImages.samples(45, 31, 3, RANDOM), 5, 1, 8, 0);
     BufferedImage fromPng = ImageReads.decode(png, (w, h) -> 1);
