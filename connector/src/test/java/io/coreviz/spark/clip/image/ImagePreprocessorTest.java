@@ -66,13 +66,20 @@ class ImagePreprocessorTest {
   @Test
   void decodedJpegsAndPngsGiveThePlainWaysFloats() throws Exception {
     SplittableRandom random = new SplittableRandom(11);
-    int[][] sizes = {{800, 600}, {600, 800}, {333, 500}, {1201, 901}};
+    int[][] sizes = {{800, 600}, {600, 800}, {333, 500}, {1201, 901}, {300, 200}};
+    // One workspace for all: smaller JPEGs are decoded into a corner of its canvas.
+    Workspace workspace = new Workspace();
     for (int[] size : sizes) {
       for (String format : new String[] {"jpg", "png"}) {
         for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_BYTE_GRAY}) {
           byte[] bytes = encode(noise(size[0], size[1], type, random), format);
           float[] actual = new float[clip().tensorSize()];
           clip().preprocess(bytes, actual, 0);
+          float[] reused = new float[clip().tensorSize()];
+          clip().preprocess(bytes, reused, 0, false, workspace);
+          assertThat(reused)
+              .as("%s %dx%d, workspace reused", format, size[0], size[1])
+              .isEqualTo(actual);
           BufferedImage decoded = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
           float[] expected =
               PillowReference.preprocess(decoded, 224, 224, clip().mean(), clip().std());
