@@ -413,10 +413,10 @@ public final class PipelineBenchmark {
     return collection.blob(item.blobKey()).orElseThrow().bytes().get();
   }
 
-  /** Seconds to embed every image of {@code media} one way, after a warm-up on one batch. */
   /** A timed pass: its wall time, and the CPU time all of this process's threads spent in it. */
   private record Pass(double seconds, double cpuSeconds) {}
 
+  /** The time to embed every image of {@code media} one way, after a warm-up on one batch. */
   private static Pass endToEnd(
       SparkSession spark, Dataset<Row> media, Path model, int batch, String path, boolean reduced) {
     ClipScorer scorer =
