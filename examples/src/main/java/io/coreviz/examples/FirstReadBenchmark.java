@@ -55,9 +55,14 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * <p>Every run must return every item. Each row is the median of {@code runs} processes, the
  * readers taking turns. Results go to stdout and {@code target/first-read-benchmark.txt}.
  *
+ * <p>{@code -Dfirst.jvm="..."} adds JVM flags to every reader's process alike (the JIT's, for
+ * example), and the table's heading names them.
+ *
  * <pre>
  * mvn -B -pl examples -am -DskipTests -Pfirst-read-benchmark verify
  * mvn -B -pl examples -am -DskipTests -Pfirst-read-benchmark verify -Dfirst.args="20000 50 5"
+ * mvn -B -pl examples -am -DskipTests -Pfirst-read-benchmark verify -Dfirst.args="20000 50 5" \
+ *     -Dfirst.jvm=-XX:TieredStopAtLevel=1
  * </pre>
  */
 public final class FirstReadBenchmark {
@@ -119,6 +124,10 @@ public final class FirstReadBenchmark {
             PAGE_SIZE,
             Runtime.getRuntime().availableProcessors(),
             IN_FLIGHT);
+    String flags = System.getProperty("first.jvm", "").trim();
+    if (!flags.isEmpty()) {
+      header += "Every reader's JVM started with " + flags + System.lineSeparator();
+    }
     System.out.print(header + report);
     Path out = Path.of("target", "first-read-benchmark.txt");
     Files.createDirectories(out.getParent());
@@ -256,6 +265,11 @@ public final class FirstReadBenchmark {
       args.add(file.toAbsolutePath().toString());
     }
     List<String> command = SparkReads.javaCommand("2g", Child.class, args);
+    // Flags for every reader's JVM alike, e.g. -Dfirst.jvm=-XX:TieredStopAtLevel=1.
+    String flags = System.getProperty("first.jvm", "").trim();
+    if (!flags.isEmpty()) {
+      command.addAll(1, List.of(flags.split("\\s+")));
+    }
     long start = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     Map<String, Double> result = new HashMap<>();
