@@ -82,6 +82,22 @@ class QualityHistoryTest {
     return ids(history.media().filter("checked_run = '" + runId + "'"));
   }
 
+  /** A run of the job and what it printed (printed here too, once it is done). */
+  private record Printed(QualityJob.Result result, String text) {}
+
+  private static Printed printedBy(java.util.concurrent.Callable<QualityJob.Result> run)
+      throws Exception {
+    java.io.PrintStream console = System.out;
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      return new Printed(run.call(), printed.toString(java.nio.charset.StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(console);
+      console.print(printed.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
   /**
    * Three nights of one collection (each run costs Spark and Delta some seconds, so one scenario):
    * a run that died after reading part of it, a first run, items added and one fixed at the source,
@@ -103,7 +119,8 @@ class QualityHistoryTest {
       Set<String> crashed = ids(history.media().filter("first_seen_run = 'crashed-run'"));
       assertThat(crashed).hasSize(50);
 
-      QualityJob.Result first = QualityJob.run(spark, incremental);
+      Printed firstRun = printedBy(() -> QualityJob.run(spark, incremental));
+      QualityJob.Result first = firstRun.result();
       int size = collection.items().size();
       Set<String> all = collection.items().stream().map(MediaItem::id).collect(Collectors.toSet());
       Set<String> firstNew = new HashSet<>(all);
@@ -117,27 +134,27 @@ class QualityHistoryTest {
 
       List<MediaItem> added = QualityJob.grow(collection, 1);
       MediaItem fixed = fixDimensionsOfOne(collection);
-      java.io.PrintStream console = System.out;
-      java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-      QualityJob.Result second;
-      try {
-        System.setOut(
-            new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
-        second = QualityJob.run(spark, incremental);
-      } finally {
-        System.setOut(console);
-      }
-      console.print(printed.toString(java.nio.charset.StandardCharsets.UTF_8));
+      Printed secondRun = printedBy(() -> QualityJob.run(spark, incremental));
+      QualityJob.Result second = secondRun.result();
       Instant newest =
           collection.items().stream()
               .map(MediaItem::createdAt)
               .max(Instant::compareTo)
               .orElseThrow();
-      assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8))
+      assertThat(secondRun.text())
           .as("the stream's state, printed after the read")
           .contains(
               "stream: 1 micro-batches; items behind the newest: 0, newest item created at "
                   + newest);
+      // Spark's count of the rows the stream read: each micro-batch read once, whether it is
+      // merged (the first run, after the crashed run's merge) or appended (the second).
+      assertThat(firstRun.text()).contains("] read: ", " " + size + " items read from CoreViz");
+      assertThat(secondRun.text())
+          .contains(
+              " "
+                  + added.size()
+                  + (added.size() == 1 ? " item" : " items")
+                  + " read from CoreViz and kept in Delta");
 
       Set<String> addedIds = added.stream().map(MediaItem::id).collect(Collectors.toSet());
       assertThat(seenBy(history, second.run().runId()))
@@ -320,7 +337,8 @@ class QualityHistoryTest {
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       QualityJob.Settings incremental = settings(server, collection, dir, false);
       QualityHistory history = incremental.history();
-      QualityJob.Result first = QualityJob.run(spark, incremental);
+      Printed firstRun = printedBy(() -> QualityJob.run(spark, incremental));
+      QualityJob.Result first = firstRun.result();
       Set<String> copies = Set.of(original.id(), firstCopy.id());
       assertThat(exactCopiesFlagged(history)).as("first run").isEqualTo(copies);
 
