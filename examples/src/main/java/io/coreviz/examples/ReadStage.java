@@ -89,11 +89,11 @@ final class ReadStage {
   /**
    * Reads the items created since the last run's offsets with {@code Trigger.AvailableNow} and
    * keeps those not kept yet (a full run may have kept some), as checked by this run. Each
-   * micro-batch is read once, as the append to the media table writes it: caching it first, to
-   * count it apart, cost Spark half a second of columnar encoding for a night's 50 items. How many
-   * items the stream read is Spark's own count ({@code numInputRows} of the micro-batches' progress
-   * reports). Prints it, how long reading and keeping took and how long the stream's own work, and
-   * the stream's state.
+   * micro-batch is read once, as the append to the media table writes it (caching it first, to
+   * count it apart, cost about half a second a night: Spark's columnar cache and a job of its own).
+   * Prints how many items the stream read (Spark's own count, {@code numInputRows} of the
+   * micro-batches' progress reports), the time reading and keeping them took, the time of the
+   * stream's own work, and the stream's state.
    */
   private static void readNew(QualityRun run) throws IOException {
     AtomicLong keeping = new AtomicLong();
@@ -142,7 +142,7 @@ final class ReadStage {
    * Spark no longer keeps a report of each ({@code spark.sql.streaming.numRecentProgressUpdates}),
    * those of the reports it kept, saying so.
    */
-  static String itemsRead(StreamingQueryProgress[] reports, Set<Long> batches) {
+  private static String itemsRead(StreamingQueryProgress[] reports, Set<Long> batches) {
     long items = 0;
     Set<Long> reported = new HashSet<>();
     for (StreamingQueryProgress report : reports) {
