@@ -16,8 +16,8 @@ import scala.Option;
 
 /**
  * {@code spark.read.format("coreviz")}: a CoreViz collection as a table of {@link
- * MediaSchema#SCHEMA}. Options are listed in {@link CoreVizOptions}; they are validated when the
- * table is created, before any request is made.
+ * MediaSchema#SCHEMA}. Options are listed in {@link io.coreviz.spark.options.CoreVizOptions}; they
+ * are validated when the table is created, before any request is made.
  */
 public final class CoreVizDataSource implements TableProvider, DataSourceRegister {
 

@@ -10,7 +10,8 @@ public interface PartitionPlanner {
    * Plans the bins (future partitions) of one query, with as few probe requests as the strategy
    * allows: never one per item.
    *
-   * @param request the scan's query, without {@code limit}/{@code offset}
+   * @param client the client the probes go through
+   * @param query the scan's query, without {@code limit}/{@code offset}
    * @param parallelism the cluster's default parallelism, worth filling when there is enough data
    * @return the bins, empty when the query matches nothing, and notes on fallbacks taken
    */
