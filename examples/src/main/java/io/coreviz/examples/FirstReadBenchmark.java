@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,6 +72,12 @@ public final class FirstReadBenchmark {
   static final int PAGE_SIZE = 100;
   static final int IN_FLIGHT = 16;
   static final int READS = 5;
+
+  /** Flags for every reader's JVM alike ({@code -Dfirst.jvm}, split at spaces); none by default. */
+  private static final List<String> JVM_FLAGS =
+      Arrays.stream(System.getProperty("first.jvm", "").trim().split("\\s+"))
+          .filter(flag -> !flag.isEmpty())
+          .toList();
 
   private FirstReadBenchmark() {}
 
@@ -124,9 +131,9 @@ public final class FirstReadBenchmark {
             PAGE_SIZE,
             Runtime.getRuntime().availableProcessors(),
             IN_FLIGHT);
-    String flags = System.getProperty("first.jvm", "").trim();
-    if (!flags.isEmpty()) {
-      header += "Every reader's JVM started with " + flags + System.lineSeparator();
+    if (!JVM_FLAGS.isEmpty()) {
+      header +=
+          "Every reader's JVM started with " + String.join(" ", JVM_FLAGS) + System.lineSeparator();
     }
     System.out.print(header + report);
     Path out = Path.of("target", "first-read-benchmark.txt");
@@ -265,11 +272,7 @@ public final class FirstReadBenchmark {
       args.add(file.toAbsolutePath().toString());
     }
     List<String> command = SparkReads.javaCommand("2g", Child.class, args);
-    // Flags for every reader's JVM alike, e.g. -Dfirst.jvm=-XX:TieredStopAtLevel=1.
-    String flags = System.getProperty("first.jvm", "").trim();
-    if (!flags.isEmpty()) {
-      command.addAll(1, List.of(flags.split("\\s+")));
-    }
+    command.addAll(1, JVM_FLAGS);
     long start = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     Map<String, Double> result = new HashMap<>();
