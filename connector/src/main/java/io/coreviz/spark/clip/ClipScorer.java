@@ -345,7 +345,7 @@ public final class ClipScorer extends Transformer implements MLWritable {
   }
 
   private String string(Param<String> param) {
-    return (String) getOrDefault(param);
+    return getOrDefault(param);
   }
 
   private int integer(IntParam param) {
@@ -357,7 +357,7 @@ public final class ClipScorer extends Transformer implements MLWritable {
   }
 
   private String[] labelList() {
-    return (String[]) getOrDefault(labels);
+    return getOrDefault(labels);
   }
 
   private String requiredModelPath() {
