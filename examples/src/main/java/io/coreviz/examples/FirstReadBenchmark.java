@@ -51,7 +51,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * reader on the same items from a local file (no requests at all, the connector's schema given),
  * its first read after a Spark query and its fifth, in a fresh JVM per run; and a data source whose
  * rows are already in memory ({@link RowsInMemory}: no request, no parsing), what Spark pays for
- * any row-based source of this schema.
+ * any row-based source of this schema, and the connector's first read less that.
  *
  * <p>Every run must return every item. Each row is the median of {@code runs} processes, the
  * readers taking turns. Results go to stdout and {@code target/first-read-benchmark.txt}.
@@ -187,6 +187,14 @@ public final class FirstReadBenchmark {
             + " starts)",
         times,
         "memory");
+    double own = median(times.get("connector first")) - median(times.get("memory first"));
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "The connector's first read less the in-memory source's (what Spark pays for any"
+                + " row-based source of this schema): %.2f s, %.2fx the plain client's first read%n",
+            own,
+            median(times.get("plain first")) / own));
     return table.toString();
   }
 
