@@ -35,7 +35,9 @@ class DocsTest {
           Pattern.compile("(?i)\\bsession \\d+"),
           Pattern.compile("(?i)\\bhow it got here\\b"),
           Pattern.compile("(?i)\\bbefore this change\\b"),
-          Pattern.compile("(?i)\\btried and not kept\\b"));
+          Pattern.compile("(?i)\\btried and not kept\\b"),
+          Pattern.compile("(?i)\\bthe build before\\b"),
+          Pattern.compile("(?i)\\bbefore (?:its|the|this) [\\w ]{1,30}? (?:was|were|ran)\\b"));
 
   private static List<Path> pages() throws IOException {
     List<Path> pages = new ArrayList<>();
