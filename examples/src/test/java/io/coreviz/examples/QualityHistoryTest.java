@@ -7,6 +7,9 @@ import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import io.delta.tables.DeltaTable;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -15,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -85,16 +89,15 @@ class QualityHistoryTest {
   /** A run of the job and what it printed (printed here too, once it is done). */
   private record Printed(QualityJob.Result result, String text) {}
 
-  private static Printed printedBy(java.util.concurrent.Callable<QualityJob.Result> run)
-      throws Exception {
-    java.io.PrintStream console = System.out;
-    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+  private static Printed printedBy(Callable<QualityJob.Result> run) throws Exception {
+    PrintStream console = System.out;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
     try {
-      return new Printed(run.call(), printed.toString(java.nio.charset.StandardCharsets.UTF_8));
+      return new Printed(run.call(), printed.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(console);
-      console.print(printed.toString(java.nio.charset.StandardCharsets.UTF_8));
+      console.print(printed.toString(StandardCharsets.UTF_8));
     }
   }
 
@@ -337,8 +340,7 @@ class QualityHistoryTest {
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       QualityJob.Settings incremental = settings(server, collection, dir, false);
       QualityHistory history = incremental.history();
-      Printed firstRun = printedBy(() -> QualityJob.run(spark, incremental));
-      QualityJob.Result first = firstRun.result();
+      QualityJob.Result first = QualityJob.run(spark, incremental);
       Set<String> copies = Set.of(original.id(), firstCopy.id());
       assertThat(exactCopiesFlagged(history)).as("first run").isEqualTo(copies);
 
