@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ConcurrentReadTest {
 
   private static final String KEY = "sk-concurrent-31d0";
-  private static final MediaCollection collection = SyntheticCollection.generate(47, 1_200);
+  private static final MediaCollection collection =
+      SyntheticCollection.generate(TestSeeds.seed(47), 1_200);
 
   @SharedSpark private static SparkSession spark;
 

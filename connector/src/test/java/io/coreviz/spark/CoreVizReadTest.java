@@ -26,9 +26,10 @@ class CoreVizReadTest {
   private static final String KEY = "test-key-9f2c41d7";
 
   @SharedSpark private static SparkSession spark;
-  private static final MediaCollection large = SyntheticCollection.generate(7, 3_200);
-  private static final MediaCollection empty = SyntheticCollection.generate(8, 0);
-  private static final MediaCollection single = SyntheticCollection.generate(9, 1);
+  private static final MediaCollection large =
+      SyntheticCollection.generate(TestSeeds.seed(7), 3_200);
+  private static final MediaCollection empty = SyntheticCollection.generate(TestSeeds.seed(8), 0);
+  private static final MediaCollection single = SyntheticCollection.generate(TestSeeds.seed(9), 1);
 
   @RegisterExtension
   static final LocalServer server =

@@ -52,7 +52,7 @@ abstract class DifferentialCorpus {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
 
   @SharedSpark static SparkSession spark;
-  final MediaCollection collection = SyntheticCollection.generate(77, 900);
+  final MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(77), 900);
 
   @RegisterExtension
   final LocalServer server =

@@ -24,7 +24,7 @@ class FaultInjectionTest {
 
   @Test
   void tenPercent503sAndFivePercent429sStillGiveTheExactCollection() throws Exception {
-    MediaCollection collection = SyntheticCollection.generate(61, 3_000);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(61), 3_000);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       server.faults(

@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FaultMatrixTest {
 
   private static final String KEY = "sk-fault-matrix-3e1f";
-  private static final MediaCollection COLLECTION = SyntheticCollection.generate(29, 600);
+  private static final MediaCollection COLLECTION =
+      SyntheticCollection.generate(TestSeeds.seed(29), 600);
   private static final int PAGE = 50;
 
   /** A read timeout the stall outlasts; retries that outlast the restart. */

@@ -20,8 +20,8 @@ class HostileServerDifferentialTest extends DifferentialCorpus {
         .mediaIdIgnoresFilters()
         .reflexiveSubtree()
         .localeCollation()
-        .unstableTies(3)
-        .unstableScoreTies(3)
+        .unstableTies(TestSeeds.seed(3))
+        .unstableScoreTies(TestSeeds.seed(3))
         .numbersAsStrings();
   }
 }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RestartMidReadTest {
 
   private static final String KEY = "sk-restart-71d0";
-  private static final MediaCollection COLLECTION = SyntheticCollection.generate(71, 20_000);
+  private static final MediaCollection COLLECTION =
+      SyntheticCollection.generate(TestSeeds.seed(71), 20_000);
 
   @SharedSpark private static SparkSession spark;
 
@@ -64,7 +65,7 @@ class RestartMidReadTest {
   @Test
   void anOutageLongerThanMaxRetryTimeFailsTheReadNamingIt() {
     // A server of its own, closed while it is still down: no later test waits for it.
-    MediaCollection small = SyntheticCollection.generate(72, 2_000);
+    MediaCollection small = SyntheticCollection.generate(TestSeeds.seed(72), 2_000);
     try (CoreVizEmulator down =
         CoreVizEmulator.builder().collection(small).credential(KEY).start()) {
       down.faults(

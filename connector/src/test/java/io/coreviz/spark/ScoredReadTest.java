@@ -50,8 +50,9 @@ class ScoredReadTest {
   private static String charlieFolder;
 
   private static MediaCollection collection() {
-    MediaCollection collection = SyntheticCollection.generate(53, 300);
-    List<MediaItem> donors = new ArrayList<>(SyntheticCollection.generate(54, 600).media());
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(53), 300);
+    List<MediaItem> donors =
+        new ArrayList<>(SyntheticCollection.generate(TestSeeds.seed(54), 600).media());
     String root = collection.id();
     int next = 0;
     for (int i = 0; i < 15; i++) {
@@ -141,7 +142,7 @@ class ScoredReadTest {
   private static CoreVizEmulator server(boolean unstable) {
     CoreVizEmulator.Builder builder =
         CoreVizEmulator.builder().collection(COLLECTION).credential(KEY).maxLimit(MOST_PER_REQUEST);
-    return (unstable ? builder.unstableScoreTies(11) : builder).start();
+    return (unstable ? builder.unstableScoreTies(TestSeeds.seed(11)) : builder).start();
   }
 
   private static Dataset<Row> read(CoreVizEmulator server, Map<String, String> options) {

@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ServerReadingsTest {
 
   private static final String KEY = "sk-readings-5521";
-  private static final MediaCollection COLLECTION = SyntheticCollection.generate(91, 600);
+  private static final MediaCollection COLLECTION =
+      SyntheticCollection.generate(TestSeeds.seed(91), 600);
 
   @SharedSpark private static SparkSession spark;
 
@@ -49,7 +50,7 @@ class ServerReadingsTest {
     MEDIA_ID_IGNORES_FILTERS(CoreVizEmulator.Builder::mediaIdIgnoresFilters),
     REFLEXIVE_SUBTREE(CoreVizEmulator.Builder::reflexiveSubtree),
     LOCALE_COLLATION(CoreVizEmulator.Builder::localeCollation),
-    UNORDERED_SCORE_TIES(b -> b.unstableScoreTies(7)),
+    UNORDERED_SCORE_TIES(b -> b.unstableScoreTies(TestSeeds.seed(7))),
     NUMBERS_AS_STRINGS(CoreVizEmulator.Builder::numbersAsStrings);
 
     private final Function<CoreVizEmulator.Builder, CoreVizEmulator.Builder> setting;

@@ -74,7 +74,7 @@ class StreamingReadTest {
 
   @Test
   void aSecondAvailableNowRunReadsExactlyTheItemsCreatedSinceTheFirst() throws Exception {
-    MediaCollection collection = SyntheticCollection.generate(61, 300);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(61), 300);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       List<String> first = runOnce(stream(spark, server, KEY, collection), "cp");
@@ -106,7 +106,7 @@ class StreamingReadTest {
 
   @Test
   void anUnchangedCollectionCostsOneRequestAndReadsNothing() throws Exception {
-    MediaCollection collection = SyntheticCollection.generate(65, 120);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(65), 120);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       assertThat(runOnce(stream(spark, server, KEY, collection), "cp"))
@@ -130,7 +130,7 @@ class StreamingReadTest {
 
   @Test
   void aRunThatFailsMidBatchIsReadAgainExactlyOnRestart() throws Exception {
-    MediaCollection collection = SyntheticCollection.generate(66, 200);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(66), 200);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       // An idempotent sink: Spark's file sink, whose log keeps a re-run batch's files once.
@@ -186,7 +186,7 @@ class StreamingReadTest {
 
   @Test
   void startingTimestampAndFilterOptionsSelectWhatABatchReadWould() throws Exception {
-    MediaCollection collection = SyntheticCollection.generate(69, 300);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(69), 300);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       List<Instant> times = collection.items().stream().map(MediaItem::createdAt).sorted().toList();
@@ -212,7 +212,7 @@ class StreamingReadTest {
 
   @Test
   void aProcessingTimeQueryPicksUpNewItemsAsTheyCome() throws Exception {
-    MediaCollection collection = SyntheticCollection.generate(70, 100);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(70), 100);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       StreamingQuery query =
@@ -246,7 +246,7 @@ class StreamingReadTest {
 
   @Test
   void aScoredStreamIsRefusedWithTheReason() {
-    MediaCollection collection = SyntheticCollection.generate(72, 10);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(72), 10);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
       assertThatThrownBy(

@@ -28,7 +28,7 @@ class WhatTheReaderFoundTest {
 
   @Test
   void aPlanThatCannotUseDayWindowsSaysSoInExplain() {
-    MediaCollection collection = SyntheticCollection.generate(31, 800);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(31), 800);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder()
             .collection(collection)
@@ -55,7 +55,7 @@ class WhatTheReaderFoundTest {
 
   @Test
   void aCappedTotalIsFoundAndSaidInExplain() {
-    MediaCollection collection = SyntheticCollection.generate(32, 500);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(32), 500);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).totalCap(100).start()) {
       Dataset<Row> ids =
@@ -77,7 +77,7 @@ class WhatTheReaderFoundTest {
 
   @Test
   void aFolderListedInItsOwnSubtreeIsDroppedAndCounted() {
-    MediaCollection collection = SyntheticCollection.generate(33, 400);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(33), 400);
     MediaItem folder =
         collection.items().stream()
             .filter(MediaItem::isFolder)
@@ -104,7 +104,7 @@ class WhatTheReaderFoundTest {
 
   @Test
   void aWindowThatReturnsFewerItemsThanPlannedIsCounted() {
-    MediaCollection collection = SyntheticCollection.generate(34, 400);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(34), 400);
     List<MediaItem> victims = collection.media().subList(0, 5);
     AtomicBoolean removed = new AtomicBoolean();
     try (CoreVizEmulator server =
@@ -156,7 +156,7 @@ class WhatTheReaderFoundTest {
 
   @Test
   void aTopNTheServerSortsWronglyFailsAndSaysHowToTurnItOff() {
-    MediaCollection collection = SyntheticCollection.generate(35, 100);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(35), 100);
     String outOfOrder = newestFirst(3);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
@@ -181,7 +181,7 @@ class WhatTheReaderFoundTest {
 
   @Test
   void aFullScanWhosePagesComeOutOfOrderFailsNamingTheRequest() {
-    MediaCollection collection = SyntheticCollection.generate(37, 120);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(37), 120);
     String outOfOrder = newestFirst(50);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder().collection(collection).credential(KEY).start()) {
@@ -204,7 +204,7 @@ class WhatTheReaderFoundTest {
 
   @Test
   void aNameTopNPushedOnTheUsersWordIsCheckedAgainstTheServersCollation() {
-    MediaCollection collection = SyntheticCollection.generate(36, 300);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(36), 300);
     try (CoreVizEmulator server =
         CoreVizEmulator.builder()
             .collection(collection)
