@@ -103,7 +103,7 @@ class ConsistencyTest {
       Set<String> deleted,
       int count,
       AtomicInteger dataPages) {
-    Random random = new Random(5);
+    Random random = new Random(TestSeeds.seed(5));
     List<MediaItem> candidates = new ArrayList<>(collection.media());
     return request -> {
       if (!request.isMediaRequest()
@@ -147,7 +147,7 @@ class ConsistencyTest {
 
   /** New media for {@code collection}, created at random moments inside its time range. */
   private static List<MediaItem> newMedia(MediaCollection collection, int count) {
-    Random random = new Random(9);
+    Random random = new Random(TestSeeds.seed(9));
     List<MediaItem> media = new ArrayList<>();
     for (MediaItem template : SyntheticCollection.generate(TestSeeds.seed(99), count, 0).media()) {
       MediaItem anchor = collection.media().get(random.nextInt(collection.media().size()));

@@ -40,7 +40,8 @@ final class StreamFixtures {
   static List<MediaItem> created(
       MediaCollection collection, long seed, int count, Instant after, long apartMillis) {
     List<MediaItem> media = new ArrayList<>();
-    List<MediaItem> templates = SyntheticCollection.generate(seed, count, 0).media();
+    List<MediaItem> templates =
+        SyntheticCollection.generate(TestSeeds.seed(seed), count, 0).media();
     for (int i = 0; i < templates.size(); i++) {
       MediaItem anchor = collection.media().get(i * 7 % collection.media().size());
       media.add(
