@@ -8,9 +8,21 @@ package io.coreviz.spark;
  */
 final class TestSeeds {
 
-  private static final long OFFSET = Long.getLong("coreviz.test.seedOffset", 0);
+  private static final String PROPERTY = "coreviz.test.seedOffset";
+  private static final long OFFSET = offset(System.getProperty(PROPERTY, "0"));
 
   private TestSeeds() {}
+
+  /** The offset given, refused unless a whole number: a typo must not run the fixed seeds. */
+  private static long offset(String given) {
+    try {
+      return Long.parseLong(given.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "-D" + PROPERTY + "=" + given + " is not a whole number; give e.g. -D" + PROPERTY + "=3",
+          e);
+    }
+  }
 
   /** {@code fixed}, moved by the offset given on the command line (none by default). */
   static long seed(long fixed) {
