@@ -6,7 +6,7 @@ package io.coreviz.spark;
  * run over other collections ({@code mvn -pl connector verify -Dtest='...'
  * -Dcoreviz.test.seedOffset=3}).
  */
-final class TestSeeds {
+public final class TestSeeds {
 
   private static final String PROPERTY = "coreviz.test.seedOffset";
   private static final long OFFSET = offset(System.getProperty(PROPERTY, "0"));
@@ -25,7 +25,7 @@ final class TestSeeds {
   }
 
   /** {@code fixed}, moved by the offset given on the command line (none by default). */
-  static long seed(long fixed) {
+  public static long seed(long fixed) {
     return fixed + OFFSET * 1_000_003L;
   }
 }

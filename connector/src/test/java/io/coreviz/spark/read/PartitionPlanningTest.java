@@ -9,6 +9,7 @@ import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import io.coreviz.spark.LocalServer;
+import io.coreviz.spark.TestSeeds;
 import io.coreviz.spark.client.HttpClients;
 import io.coreviz.spark.read.planning.MediaPartition;
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PartitionPlanningTest {
 
   private static final String KEY = "sk-planning-1e4c";
-  private static final MediaCollection skewed = SyntheticCollection.skewed(13, 3_000);
+  private static final MediaCollection skewed =
+      SyntheticCollection.skewed(TestSeeds.seed(13), 3_000);
 
   @RegisterExtension
   static final LocalServer server =
@@ -91,7 +93,7 @@ class PartitionPlanningTest {
   void aCollectionCreatedInOneInstantIsStillSplitAndExact(String partitionBy) throws Exception {
     // A bulk import: every item has the same createdAt, so time cannot cut it.
     java.time.Instant instant = java.time.Instant.parse("2026-03-10T14:22:00Z");
-    MediaCollection source = SyntheticCollection.generate(14, 2_000);
+    MediaCollection source = SyntheticCollection.generate(TestSeeds.seed(14), 2_000);
     List<MediaItem> items = source.items().stream().map(i -> i.withCreatedAt(instant)).toList();
     MediaCollection bulk = new MediaCollection(source.id(), items, Map.of());
     try (CoreVizEmulator stable =
@@ -164,7 +166,7 @@ class PartitionPlanningTest {
     // Windows about evenly filled: cut to a partition's share of its task's requests, rounded
     // down, the 14 items over 2,000 made one window more than the tasks read at once, and the
     // task that got it read that window alone after the others.
-    MediaCollection even = SyntheticCollection.generate(23, 2_000);
+    MediaCollection even = SyntheticCollection.generate(TestSeeds.seed(23), 2_000);
     try (CoreVizEmulator local =
         CoreVizEmulator.builder().collection(even).credential(KEY).start()) {
       InputPartition[] partitions =
@@ -188,7 +190,7 @@ class PartitionPlanningTest {
     // last-sent first. A plan's answers once started a probe of the executor-wide limit (its
     // first round of one-item probes, at half the requests in flight), which never finished and
     // held the next plan's rounds to the same host to a few requests at a time.
-    MediaCollection even = SyntheticCollection.generate(29, 2_000);
+    MediaCollection even = SyntheticCollection.generate(TestSeeds.seed(29), 2_000);
     AtomicInteger arrived = new AtomicInteger();
     FaultInjector late =
         request -> {
@@ -264,7 +266,7 @@ class PartitionPlanningTest {
   void aFailedPlanLeavesNoRequestOfItInFlight() throws Exception {
     // The oldest item's probe is refused, the newest item's sent beside it answered late.
     planFailsOnlyOnceAnswered(
-        SyntheticCollection.generate(37, 300),
+        SyntheticCollection.generate(TestSeeds.seed(37), 300),
         query -> "asc".equals(query.get("sortDirection")),
         query -> "desc".equals(query.get("sortDirection")));
   }
@@ -274,7 +276,7 @@ class PartitionPlanningTest {
     // The check of the reported total is refused, the date windows' counts sent beside it answered
     // late.
     planFailsOnlyOnceAnswered(
-        SyntheticCollection.generate(41, 2_000),
+        SyntheticCollection.generate(TestSeeds.seed(41), 2_000),
         query -> "2".equals(query.get("limit")),
         query -> query.containsKey("dateFrom") || query.containsKey("dateTo"),
         "itemsPerPartition",

@@ -8,6 +8,7 @@ import io.coreviz.emulator.RecordedRequest;
 import io.coreviz.emulator.data.SyntheticCollection;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
+import io.coreviz.spark.TestSeeds;
 import io.coreviz.spark.client.HttpClients;
 import io.coreviz.spark.client.RequestBudget;
 import java.time.Instant;
@@ -134,7 +135,7 @@ class PlanReuseTest {
 
   @Test
   void aLaterPlanOfTheSameReadSendsAllItsProbesInOneRound() throws Exception {
-    MediaCollection collection = SyntheticCollection.generate(31, 2_000);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(31), 2_000);
     try (CoreVizEmulator server = server(collection, "127.0.0.71").start()) {
       Map<String, String> options = options(server, collection);
       Planned first = plan(server, Batches.of(options));
@@ -152,7 +153,7 @@ class PlanReuseTest {
 
   @Test
   void withReusePlansOffEveryPlanTakesTwoRounds() throws Exception {
-    MediaCollection collection = SyntheticCollection.generate(41, 2_000);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(41), 2_000);
     try (CoreVizEmulator server = server(collection, "127.0.0.72").start()) {
       Map<String, String> options = options(server, collection, "reusePlans", "false");
       plan(server, Batches.of(options));
@@ -164,7 +165,7 @@ class PlanReuseTest {
 
   @Test
   void aPlanReusedAfterTheCollectionChangedIsExactAndSplitsTheWindowThatGrew() throws Exception {
-    MediaCollection collection = SyntheticCollection.generate(51, 2_000);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(51), 2_000);
     try (CoreVizEmulator server = server(collection, "127.0.0.73").start()) {
       Map<String, String> options = options(server, collection);
       plan(server, Batches.of(options));
@@ -174,8 +175,8 @@ class PlanReuseTest {
       existing.sort(java.util.Comparator.comparing(MediaItem::createdAt));
       Instant middle = existing.get(existing.size() / 2).createdAt();
       Instant newest = existing.get(existing.size() - 1).createdAt();
-      Random random = new Random(4);
-      List<MediaItem> added = SyntheticCollection.generate(77, 660, 0).media();
+      Random random = new Random(TestSeeds.seed(4));
+      List<MediaItem> added = SyntheticCollection.generate(TestSeeds.seed(77), 660, 0).media();
       for (int i = 0; i < added.size(); i++) {
         MediaItem item = added.get(i);
         Instant at =
@@ -212,7 +213,7 @@ class PlanReuseTest {
 
   @Test
   void aServerWhoseWindowsDoNotAddUpIsPlannedByCutsEveryTime() throws Exception {
-    MediaCollection collection = SyntheticCollection.generate(61, 2_000);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(61), 2_000);
     try (CoreVizEmulator server = server(collection, "127.0.0.74").exclusiveDateTo().start()) {
       Map<String, String> options = options(server, collection);
       Planned once = plan(server, Batches.of(options));
