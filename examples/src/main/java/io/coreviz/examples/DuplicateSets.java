@@ -2,7 +2,9 @@ package io.coreviz.examples;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.udf;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,30 +15,42 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Sets of items showing the same picture, from {@link BlobChecks}' rows: exact copies share a
  * SHA-256; near copies have perceptual hashes within {@value #MAX_DISTANCE} bits of each other and
- * colour layouts within {@value #MAX_COLOR_DISTANCE} levels. Candidate pairs come from hash bands
- * (items agreeing on one of the hash's 8 bytes), so no pair of all items is compared; each
- * candidate is confirmed by its Hamming distance and its colours, and confirmed pairs are joined
- * into sets (an item near two others puts all three in one set).
+ * colour layouts within {@value #MAX_COLOR_DISTANCE} levels. Candidate pairs come from hash bands:
+ * two items are compared when one of the hash's 8 bytes is equal in both or differs by one bit, so
+ * every pair within 15 bits is compared (two hashes whose every byte differs by two bits or more
+ * are 16 bits apart at least), pairs of 16 to {@value #MAX_DISTANCE} bits where a byte is that
+ * close, and no pair of all items is compared otherwise. Each candidate is confirmed by its Hamming
+ * distance and its colours, and confirmed pairs are joined into sets (an item near two others puts
+ * all three in one set).
  */
 final class DuplicateSets {
 
   /**
    * Bits two pictures may differ in and still be one picture. Measured on the local server's
-   * images: re-encoded, half-size and 4%-cropped copies differ from their original in at most 10 of
-   * 64 bits, different pictures in 14 or more (see QualityMediaChecksTest).
+   * pictures over 21 generated collections: re-encoded, half-size and 4%-cropped copies differ from
+   * their original in up to 18 of 64 bits (the most, cropped ones); different pictures come much
+   * closer than that (simple gradients and shapes), so the colours tell those apart (see
+   * QualityMediaChecksTest and docs/quality-job.md).
    */
-  static final int MAX_DISTANCE = 12;
+  static final int MAX_DISTANCE = 20;
 
   /**
    * How far apart (mean absolute difference of {@link PictureFingerprint#colors}, 0 to 255) two
-   * pictures' colour layouts may be and still be one picture. Measured as above: copies within 4.3
-   * levels, the different pictures within 12 bits 30 levels apart or more.
+   * pictures' colour layouts may be and still be one picture. Measured as above: copies within 7.5
+   * levels, different pictures within {@value #MAX_DISTANCE} bits 16 levels apart or more.
    */
   static final double MAX_COLOR_DISTANCE = 12;
+
+  /** A byte of the hash as it is, then with each of its 8 bits flipped: the values probed. */
+  private static final String PROBES =
+      "transform(sequence(0, 8), k -> IF(k = 0, value, value ^ shiftleft(1L, k - 1)))";
 
   private DuplicateSets() {}
 
@@ -71,25 +85,30 @@ final class DuplicateSets {
             expr("posexplode(transform(sequence(0, 7), i -> shiftright(phash, i * 8) & 255))")
                 .as(new String[] {"band", "value"}));
     Dataset<Row> a = bands.as("a");
-    Dataset<Row> b = bands.as("b");
+    Dataset<Row> b = bands.withColumn("probe", explode(expr(PROBES))).as("b");
+    UserDefinedFunction colorDistance =
+        udf(
+            (UDF2<byte[], byte[], Double>)
+                (x, y) -> x == null || y == null ? null : BlobChecks.colorDistance(x, y),
+            DataTypes.DoubleType);
     List<String[]> pairs = new ArrayList<>();
     for (Row pair :
         a.join(
                 b,
                 expr(
-                    "a.band = b.band AND a.value = b.value AND a.id < b.id AND a.sha256 <> b.sha256"))
+                    "a.band = b.band AND a.value = b.probe AND a.id < b.id"
+                        + " AND a.sha256 <> b.sha256"))
+            .where(expr("bit_count(a.phash ^ b.phash)").leq(MAX_DISTANCE))
             .select(
                 col("a.id").as("x"),
                 col("b.id").as("y"),
-                expr("bit_count(a.phash ^ b.phash)").as("bits"),
                 col("a.colors").as("x_colors"),
                 col("b.colors").as("y_colors"))
-            .filter(col("bits").leq(MAX_DISTANCE))
             .dropDuplicates("x", "y")
+            .where(colorDistance.apply(col("x_colors"), col("y_colors")).leq(MAX_COLOR_DISTANCE))
+            .select("x", "y")
             .collectAsList()) {
-      if (BlobChecks.colorDistance(pair.getAs(3), pair.getAs(4)) <= MAX_COLOR_DISTANCE) {
-        pairs.add(new String[] {pair.getString(0), pair.getString(1)});
-      }
+      pairs.add(new String[] {pair.getString(0), pair.getString(1)});
     }
     return pairs;
   }

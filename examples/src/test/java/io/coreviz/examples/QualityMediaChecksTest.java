@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,6 +80,43 @@ class QualityMediaChecksTest {
   }
 
   @Test
+  void everyPairWithinFifteenBitsIsComparedWhateverItsBytes() {
+    long original = 0x0123456789ABCDEFL;
+    byte[] colors = new byte[48];
+    byte[] otherColors = new byte[48];
+    java.util.Arrays.fill(otherColors, (byte) 13);
+    // 15 bits apart with no byte equal: seven bytes differ in two bits each, one in one bit.
+    long everyByteDiffers = original ^ 0x0303030303030301L;
+    // The most a near copy may differ in (four bytes equal), and one bit more.
+    long atTheThreshold = original ^ 0x1F1F1F1F00000000L;
+    long beyond = original ^ 0x1F1F1F3F00000000L;
+
+    assertThat(Long.bitCount(original ^ everyByteDiffers)).isEqualTo(15);
+    assertThat(Long.bitCount(original ^ atTheThreshold)).isEqualTo(20);
+    assertThat(Long.bitCount(original ^ beyond)).isEqualTo(21);
+    assertThat(paired(original, colors, everyByteDiffers, colors)).isTrue();
+    assertThat(paired(original, colors, atTheThreshold, colors)).isTrue();
+    assertThat(paired(original, colors, beyond, colors)).isFalse();
+    // The same hash, colour layouts 13 levels apart: other pictures.
+    assertThat(paired(original, colors, original, otherColors)).isFalse();
+  }
+
+  /** Whether {@link DuplicateSets#nearPairs} pairs two pictures with these hashes and colours. */
+  private static boolean paired(long x, byte[] xColors, long y, byte[] yColors) {
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.StringType)
+            .add("sha256", DataTypes.StringType)
+            .add("phash", DataTypes.LongType)
+            .add("colors", DataTypes.BinaryType);
+    List<Row> rows =
+        List.of(
+            RowFactory.create("x", "sha-x", x, xColors),
+            RowFactory.create("y", "sha-y", y, yColors));
+    return !DuplicateSets.nearPairs(spark.createDataFrame(rows, schema)).isEmpty();
+  }
+
+  @Test
   void copiesAreWithinTheThresholdsAndOtherPicturesOutside() {
     Map<String, Long> hashes = new HashMap<>();
     Map<String, byte[]> colors = new HashMap<>();
@@ -128,10 +168,10 @@ class QualityMediaChecksTest {
     assertThat(widestColors)
         .as("colour levels between a copy and its original, at most")
         .isCloseTo(4.7, org.assertj.core.api.Assertions.within(0.05));
-    assertThat(closeInBits).as("pairs of other pictures within the bits").isEqualTo(16);
+    assertThat(closeInBits).as("pairs of other pictures within the bits").isEqualTo(1508);
     assertThat(closestColorsOfThose)
         .as("their colour levels apart, at least")
-        .isGreaterThanOrEqualTo(30);
+        .isCloseTo(21.9, org.assertj.core.api.Assertions.within(0.05));
   }
 
   @Test
