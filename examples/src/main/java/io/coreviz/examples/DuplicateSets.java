@@ -87,10 +87,7 @@ final class DuplicateSets {
     Dataset<Row> a = bands.as("a");
     Dataset<Row> b = bands.withColumn("probe", explode(expr(PROBES))).as("b");
     UserDefinedFunction colorDistance =
-        udf(
-            (UDF2<byte[], byte[], Double>)
-                (x, y) -> x == null || y == null ? null : BlobChecks.colorDistance(x, y),
-            DataTypes.DoubleType);
+        udf((UDF2<byte[], byte[], Double>) BlobChecks::colorDistance, DataTypes.DoubleType);
     List<String[]> pairs = new ArrayList<>();
     for (Row pair :
         a.join(
