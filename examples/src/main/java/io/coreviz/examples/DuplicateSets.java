@@ -1,9 +1,13 @@
 package io.coreviz.examples;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 
 import java.util.ArrayList;
@@ -26,9 +30,9 @@ import org.apache.spark.sql.types.DataTypes;
  * two items are compared when one of the hash's 8 bytes is equal in both or differs by one bit, so
  * every pair within 15 bits is compared (two hashes whose every byte differs by two bits or more
  * are 16 bits apart at least), pairs of 16 to {@value #MAX_DISTANCE} bits where a byte is that
- * close, and no pair of all items is compared otherwise. Each candidate is confirmed by its Hamming
- * distance and its colours, and confirmed pairs are joined into sets (an item near two others puts
- * all three in one set).
+ * close, and no pair of all items is compared otherwise. Only pairs with a checked item are looked
+ * for. Each candidate is confirmed by its Hamming distance and its colours, and confirmed pairs are
+ * joined into sets (an item near two others puts all three in one set).
  */
 final class DuplicateSets {
 
@@ -54,12 +58,17 @@ final class DuplicateSets {
 
   private DuplicateSets() {}
 
-  /** Sets of two or more ids whose blobs are the same bytes. */
-  static List<Set<String>> exact(Dataset<Row> blobs) {
+  /**
+   * Sets of two or more ids whose blobs are the same bytes, each with an item of {@code checked} (a
+   * column {@code id}) in it.
+   */
+  static List<Set<String>> exact(Dataset<Row> blobs, Dataset<Row> checked) {
+    Dataset<Row> hashed = blobs.filter("sha256 IS NOT NULL");
+    Dataset<Row> checkedBytes = hashed.join(checked.select("id"), "id").select("sha256").distinct();
     List<Set<String>> sets = new ArrayList<>();
     for (Row row :
-        blobs
-            .filter("sha256 IS NOT NULL")
+        hashed
+            .join(checkedBytes, "sha256")
             .groupBy("sha256")
             .agg(collect_set("id").as("ids"))
             .filter("size(ids) > 1")
@@ -70,22 +79,30 @@ final class DuplicateSets {
   }
 
   /**
-   * Pairs of ids (each {@code [x, y]}) whose pictures are near copies by perceptual hash and colour
-   * layout, and not byte-equal.
+   * Pairs of ids (each {@code [x, y]}, {@code x < y}) whose pictures are near copies by perceptual
+   * hash and colour layout, and not byte-equal, with an item of {@code checked} (a column {@code
+   * id}) in each. Only the checked items' bands are probed, so the join grows with the checked
+   * items times all, not with all squared: a run that checks its new items compares them with every
+   * earlier one, and the earlier items' pairs among themselves were found when they were checked.
    */
-  static List<String[]> nearPairs(Dataset<Row> blobs) {
+  static List<String[]> nearPairs(Dataset<Row> blobs, Dataset<Row> checked) {
     Dataset<Row> hashed =
-        blobs.filter("phash IS NOT NULL").select("id", "sha256", "phash", "colors");
+        blobs
+            .filter("phash IS NOT NULL")
+            .select("id", "sha256", "phash", "colors")
+            .join(checked.select(col("id"), lit(true).as("checked")), new String[] {"id"}, "left")
+            .withColumn("checked", coalesce(col("checked"), lit(false)));
     Dataset<Row> bands =
         hashed.select(
             col("id"),
             col("sha256"),
             col("phash"),
             col("colors"),
+            col("checked"),
             expr("posexplode(transform(sequence(0, 7), i -> shiftright(phash, i * 8) & 255))")
                 .as(new String[] {"band", "value"}));
-    Dataset<Row> a = bands.as("a");
-    Dataset<Row> b = bands.withColumn("probe", explode(expr(PROBES))).as("b");
+    Dataset<Row> a = bands.filter("checked").withColumn("probe", explode(expr(PROBES))).as("a");
+    Dataset<Row> b = bands.as("b");
     UserDefinedFunction colorDistance =
         udf((UDF2<byte[], byte[], Double>) BlobChecks::colorDistance, DataTypes.DoubleType);
     List<String[]> pairs = new ArrayList<>();
@@ -93,12 +110,13 @@ final class DuplicateSets {
         a.join(
                 b,
                 expr(
-                    "a.band = b.band AND a.value = b.probe AND a.id < b.id"
-                        + " AND a.sha256 <> b.sha256"))
+                    "a.band = b.band AND a.probe = b.value AND a.sha256 <> b.sha256"
+                        // Two checked items are found from both sides: keep one.
+                        + " AND (a.id < b.id OR NOT b.checked)"))
             .where(expr("bit_count(a.phash ^ b.phash)").leq(MAX_DISTANCE))
             .select(
-                col("a.id").as("x"),
-                col("b.id").as("y"),
+                least(col("a.id"), col("b.id")).as("x"),
+                greatest(col("a.id"), col("b.id")).as("y"),
                 col("a.colors").as("x_colors"),
                 col("b.colors").as("y_colors"))
             .dropDuplicates("x", "y")

@@ -4,13 +4,16 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
  * Duplicates: the sets of exact copies (same bytes) and of near copies (perceptual hash and colour
- * layout, {@link DuplicateSets}; CLIP embeddings where the CLIP stage ran) among every blob the
- * history holds, kept where a set has a checked item in it.
+ * layout, {@link DuplicateSets}; CLIP embeddings where the CLIP stage ran) that have a checked item
+ * in them: each checked item is compared with every blob the history holds, so a night's work grows
+ * with its new items, not with the collection. A set is the checked items joined with what they
+ * copy (an earlier item's copies of other earlier items were flagged the night it was checked).
  */
 final class DuplicateStage {
 
@@ -30,23 +33,19 @@ final class DuplicateStage {
    */
   static Output run(
       QualityRun run, ReadStage.Output read, MediaStage.Output media, List<String[]> clipPairs) {
-    run.progress().phase(NAME, "exact and near copies among every image checked so far");
-    List<String[]> nearPairs = new ArrayList<>(DuplicateSets.nearPairs(media.blobs()));
+    run.progress().phase(NAME, "each checked image against every image checked so far");
+    Dataset<Row> checkedIds = read.checked().select("id");
+    List<String[]> nearPairs = new ArrayList<>(DuplicateSets.nearPairs(media.blobs(), checkedIds));
     nearPairs.addAll(clipPairs);
     Set<String> checked = new HashSet<>();
-    read.checked().select("id").collectAsList().forEach(row -> checked.add(row.getString(0)));
-    List<Set<String>> exact = touching(DuplicateSets.exact(media.blobs()), checked);
-    List<Set<String>> near = touching(DuplicateSets.sets(nearPairs), checked);
+    checkedIds.collectAsList().forEach(row -> checked.add(row.getString(0)));
+    List<Set<String>> exact = DuplicateSets.exact(media.blobs(), checkedIds);
+    List<Set<String>> near = DuplicateSets.sets(nearPairs);
     List<Row> flags = new ArrayList<>();
     exact.forEach(set -> set.forEach(id -> flags.add(RowFactory.create(id, "exact_duplicate"))));
     near.forEach(set -> set.forEach(id -> flags.add(RowFactory.create(id, "near_duplicate"))));
     boolean flagsUnchecked = flags.stream().anyMatch(flag -> !checked.contains(flag.getString(0)));
     run.progress().done(exact.size() + " sets of exact copies, " + near.size() + " of near ones");
     return new Output(exact, near, flags, flagsUnchecked);
-  }
-
-  /** The sets with a member among {@code ids}. */
-  private static List<Set<String>> touching(List<Set<String>> sets, Set<String> ids) {
-    return sets.stream().filter(set -> set.stream().anyMatch(ids::contains)).toList();
   }
 }

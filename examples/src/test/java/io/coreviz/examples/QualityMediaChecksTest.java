@@ -74,9 +74,45 @@ class QualityMediaChecksTest {
   void duplicateSetsAreExactlyThePlantedOnes() {
     Set<Set<String>> exact = sameBytes();
     assertThat(exact).containsAll(planted.exactSets());
-    assertThat(new HashSet<>(DuplicateSets.exact(blobs))).isEqualTo(exact);
-    assertThat(new HashSet<>(DuplicateSets.sets(DuplicateSets.nearPairs(blobs))))
+    Dataset<Row> all = blobs.select("id");
+    assertThat(new HashSet<>(DuplicateSets.exact(blobs, all))).isEqualTo(exact);
+    assertThat(new HashSet<>(DuplicateSets.sets(DuplicateSets.nearPairs(blobs, all))))
         .isEqualTo(new HashSet<>(planted.nearSets()));
+  }
+
+  /**
+   * Checking only some items (a night's new ones) pairs each of them with every other item and
+   * pairs nothing else: with the originals of the near copies checked, exactly the pairs of an
+   * original and its copies, none of two copies; with one copy of each exact set, just those sets.
+   */
+  @Test
+  void onlyPairsWithACheckedItemAreFound() {
+    Set<String> originals = new HashSet<>();
+    Set<Set<String>> expected = new HashSet<>();
+    for (Set<String> set : planted.nearSets()) {
+      List<String> ids = new ArrayList<>(set);
+      originals.add(ids.get(0));
+      for (String copy : ids.subList(1, ids.size())) {
+        expected.add(Set.of(ids.get(0), copy));
+      }
+    }
+    Set<Set<String>> found = new HashSet<>();
+    for (String[] pair : DuplicateSets.nearPairs(blobs, ids(originals))) {
+      assertThat(pair[0]).isLessThan(pair[1]);
+      found.add(Set.of(pair[0], pair[1]));
+    }
+    assertThat(found).isEqualTo(expected);
+
+    Set<String> oneOfEach = new HashSet<>();
+    planted.exactSets().forEach(set -> oneOfEach.add(set.iterator().next()));
+    assertThat(new HashSet<>(DuplicateSets.exact(blobs, ids(oneOfEach))))
+        .isEqualTo(new HashSet<>(planted.exactSets()));
+  }
+
+  private static Dataset<Row> ids(Set<String> ids) {
+    return spark
+        .createDataset(new ArrayList<>(ids), org.apache.spark.sql.Encoders.STRING())
+        .toDF("id");
   }
 
   @Test
@@ -113,7 +149,8 @@ class QualityMediaChecksTest {
         List.of(
             RowFactory.create("x", "sha-x", x, xColors),
             RowFactory.create("y", "sha-y", y, yColors));
-    return !DuplicateSets.nearPairs(spark.createDataFrame(rows, schema)).isEmpty();
+    Dataset<Row> pictures = spark.createDataFrame(rows, schema);
+    return !DuplicateSets.nearPairs(pictures, pictures.select("id")).isEmpty();
   }
 
   @Test
