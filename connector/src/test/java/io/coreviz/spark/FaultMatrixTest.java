@@ -6,6 +6,7 @@ import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.NetworkFault;
 import io.coreviz.emulator.RecordedRequest;
 import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.data.TestSeeds;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.coreviz.spark;
 
 import io.coreviz.emulator.CoreVizEmulator;
+import io.coreviz.emulator.data.TestSeeds;
 import java.time.ZoneOffset;
 
 /**

@@ -6,6 +6,7 @@ import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.api.MediaQuery;
 import io.coreviz.emulator.api.MediaSearch;
 import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.data.TestSeeds;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import java.time.Instant;

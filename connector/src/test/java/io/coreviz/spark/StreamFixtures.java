@@ -2,6 +2,7 @@ package io.coreviz.spark;
 
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.data.TestSeeds;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import java.time.Instant;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.data.TestSeeds;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import java.util.Comparator;

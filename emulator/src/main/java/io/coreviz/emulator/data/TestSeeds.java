@@ -1,9 +1,10 @@
-package io.coreviz.spark;
+package io.coreviz.emulator.data;
 
 /**
- * The seeds of the exactness suites' collections. Each suite fixes its own, so a failure repeats;
- * {@code -Dcoreviz.test.seedOffset=N} moves every one of them at once, so the same suites can be
- * run over other collections ({@code mvn -pl connector verify -Dtest='...'
+ * The seeds of the test suites' generated collections (the connector's exactness suites, the
+ * quality job's checks). Each suite fixes its own, so a failure repeats; {@code
+ * -Dcoreviz.test.seedOffset=N} moves every one of them at once, so the same suites can be run over
+ * other collections ({@code mvn -pl connector surefire:test -Dtest='...'
  * -Dcoreviz.test.seedOffset=3}).
  */
 public final class TestSeeds {
@@ -22,6 +23,14 @@ public final class TestSeeds {
           "-D" + PROPERTY + "=" + given + " is not a whole number; give e.g. -D" + PROPERTY + "=3",
           e);
     }
+  }
+
+  /**
+   * The offset given on the command line, 0 by default: figures that docs give for a suite's own
+   * collection hold at 0 only.
+   */
+  public static long offset() {
+    return OFFSET;
   }
 
   /** {@code fixed}, moved by the offset given on the command line (none by default). */
