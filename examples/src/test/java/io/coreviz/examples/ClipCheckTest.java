@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.data.PlantedDefects;
 import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.data.TestSeeds;
 import io.coreviz.emulator.model.MediaCollection;
 import io.coreviz.emulator.model.MediaItem;
 import java.nio.file.Path;
@@ -40,8 +41,8 @@ class ClipCheckTest {
 
   @BeforeAll
   static void start() {
-    collection = SyntheticCollection.generate(11, 160).measureSizes();
-    planted = PlantedDefects.plant(collection, 5, 2);
+    collection = SyntheticCollection.generate(TestSeeds.seed(11), 160).measureSizes();
+    planted = PlantedDefects.plant(collection, TestSeeds.seed(5), 2);
     server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
     spark = TestSessions.withDelta("ClipCheckTest");
   }

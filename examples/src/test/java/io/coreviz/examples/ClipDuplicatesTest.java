@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.coreviz.emulator.CoreVizEmulator;
 import io.coreviz.emulator.data.PlantedDefects;
 import io.coreviz.emulator.data.SyntheticCollection;
+import io.coreviz.emulator.data.TestSeeds;
 import io.coreviz.emulator.model.MediaCollection;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,8 +36,8 @@ class ClipDuplicatesTest {
 
   @BeforeAll
   static void start() {
-    MediaCollection collection = SyntheticCollection.generate(21, 600);
-    planted = PlantedDefects.plant(collection, 5, 2);
+    MediaCollection collection = SyntheticCollection.generate(TestSeeds.seed(21), 600);
+    planted = PlantedDefects.plant(collection, TestSeeds.seed(5), 2);
     server = CoreVizEmulator.builder().collection(collection).credential(KEY).start();
     spark = TestSessions.withDelta("ClipDuplicatesTest");
     options = Map.of("endpoint", server.baseUrl(), "apiKey", KEY, "collectionId", collection.id());
@@ -72,8 +73,12 @@ class ClipDuplicatesTest {
       ids.add(row.getString(0));
       vectors.add(v);
     }
-    // The figures docs/quality-job.md gives: pairs at each threshold, on this many images.
-    assertThat(ids).as("images embedded").hasSize(495);
+    // The figures docs/quality-job.md gives for the test's own collection: pairs at each
+    // threshold, on this many images.
+    boolean documentedCollection = TestSeeds.offset() == 0;
+    if (documentedCollection) {
+      assertThat(ids).as("images embedded").hasSize(495);
+    }
     Map<Double, Integer> documented = Map.of(0.9, 101, 0.95, 15, 0.99, 10);
     for (double min : new double[] {0.9, 0.95, 0.99}) {
       Set<String> everyPair = new HashSet<>();
@@ -90,7 +95,9 @@ class ClipDuplicatesTest {
       for (Row row : ClipDuplicates.pairs(embeddings, embeddings, min).collectAsList()) {
         found.add(row.getString(0) + " " + row.getString(1));
       }
-      assertThat(everyPair).as("pairs at %.2f or more", min).hasSize(documented.get(min));
+      if (documentedCollection) {
+        assertThat(everyPair).as("pairs at %.2f or more", min).hasSize(documented.get(min));
+      }
       assertThat(found).as("pairs LSH found at %.2f or more", min).isEqualTo(everyPair);
     }
   }
