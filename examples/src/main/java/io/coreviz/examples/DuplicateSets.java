@@ -117,10 +117,10 @@ final class DuplicateSets {
             .select(
                 least(col("a.id"), col("b.id")).as("x"),
                 greatest(col("a.id"), col("b.id")).as("y"),
-                col("a.colors").as("x_colors"),
-                col("b.colors").as("y_colors"))
+                col("a.colors").as("a_colors"),
+                col("b.colors").as("b_colors"))
             .dropDuplicates("x", "y")
-            .where(colorDistance.apply(col("x_colors"), col("y_colors")).leq(MAX_COLOR_DISTANCE))
+            .where(colorDistance.apply(col("a_colors"), col("b_colors")).leq(MAX_COLOR_DISTANCE))
             .select("x", "y")
             .collectAsList()) {
       pairs.add(new String[] {pair.getString(0), pair.getString(1)});

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -85,7 +84,7 @@ public final class DuplicatesBenchmark {
             throw new IllegalStateException("the planted copy " + planted + " was not found");
           }
         }
-        String every = "";
+        String every = "not run";
         if (size <= everyPairUpTo) {
           long start = System.nanoTime();
           List<String[]> all = DuplicateSets.nearPairs(blobs, blobs.select("id"));
@@ -106,12 +105,7 @@ public final class DuplicatesBenchmark {
         }
         String row =
             String.format(
-                Locale.ROOT,
-                "| %,d | %.2f | %s | %d |%n",
-                size,
-                times[1],
-                every.isEmpty() ? "not run" : every,
-                found.size());
+                Locale.ROOT, "| %,d | %.2f | %s | %d |%n", size, times[1], every, found.size());
         System.out.print(row);
         report.append(row);
         blobs.unpersist();
@@ -161,7 +155,7 @@ public final class DuplicatesBenchmark {
   private static Set<List<String>> normalised(List<String[]> pairs) {
     Set<List<String>> set = new HashSet<>();
     for (String[] pair : pairs) {
-      set.add(new ArrayList<>(List.of(pair[0], pair[1])));
+      set.add(List.of(pair[0], pair[1]));
     }
     return set;
   }

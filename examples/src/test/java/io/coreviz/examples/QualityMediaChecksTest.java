@@ -97,12 +97,14 @@ class QualityMediaChecksTest {
         expected.add(Set.of(ids.get(0), copy));
       }
     }
+    List<String[]> pairs = DuplicateSets.nearPairs(blobs, ids(originals));
     Set<Set<String>> found = new HashSet<>();
-    for (String[] pair : DuplicateSets.nearPairs(blobs, ids(originals))) {
+    for (String[] pair : pairs) {
       assertThat(pair[0]).isLessThan(pair[1]);
       found.add(Set.of(pair[0], pair[1]));
     }
     assertThat(found).isEqualTo(expected);
+    assertThat(pairs).as("each pair once").hasSameSizeAs(found);
 
     Set<String> oneOfEach = new HashSet<>();
     planted.exactSets().forEach(set -> oneOfEach.add(set.iterator().next()));
