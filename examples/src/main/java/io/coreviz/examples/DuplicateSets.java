@@ -63,15 +63,13 @@ final class DuplicateSets {
    * column {@code id}) in it.
    */
   static List<Set<String>> exact(Dataset<Row> blobs, Dataset<Row> checked) {
-    Dataset<Row> hashed = blobs.filter("sha256 IS NOT NULL");
-    Dataset<Row> checkedBytes = hashed.join(checked.select("id"), "id").select("sha256").distinct();
     List<Set<String>> sets = new ArrayList<>();
     for (Row row :
-        hashed
-            .join(checkedBytes, "sha256")
+        tagged(blobs.filter("sha256 IS NOT NULL").select("id", "sha256"), checked)
             .groupBy("sha256")
-            .agg(collect_set("id").as("ids"))
-            .filter("size(ids) > 1")
+            .agg(collect_set("id").as("ids"), expr("bool_or(checked)").as("any_checked"))
+            .filter("size(ids) > 1 AND any_checked")
+            .select("sha256", "ids")
             .collectAsList()) {
       sets.add(new TreeSet<>(row.getList(1)));
     }
@@ -87,11 +85,8 @@ final class DuplicateSets {
    */
   static List<String[]> nearPairs(Dataset<Row> blobs, Dataset<Row> checked) {
     Dataset<Row> hashed =
-        blobs
-            .filter("phash IS NOT NULL")
-            .select("id", "sha256", "phash", "colors")
-            .join(checked.select(col("id"), lit(true).as("checked")), new String[] {"id"}, "left")
-            .withColumn("checked", coalesce(col("checked"), lit(false)));
+        tagged(
+            blobs.filter("phash IS NOT NULL").select("id", "sha256", "phash", "colors"), checked);
     Dataset<Row> bands =
         hashed.select(
             col("id"),
@@ -126,6 +121,15 @@ final class DuplicateSets {
       pairs.add(new String[] {pair.getString(0), pair.getString(1)});
     }
     return pairs;
+  }
+
+  /**
+   * {@code rows} with a column {@code checked}: whether the row's id is among {@code checked}'s.
+   */
+  private static Dataset<Row> tagged(Dataset<Row> rows, Dataset<Row> checked) {
+    return rows.join(
+            checked.select(col("id"), lit(true).as("checked")), new String[] {"id"}, "left")
+        .withColumn("checked", coalesce(col("checked"), lit(false)));
   }
 
   /** Pairs joined into sets: ids paired directly or through others are one set. */
