@@ -64,11 +64,11 @@ public final class DuplicatesBenchmark {
     try {
       // A first search to load Spark's and the job's classes before anything is timed.
       Dataset<Row> warmUp = blobs(spark, 2_000, fresh);
-      DuplicateSets.nearPairs(warmUp, warmUp.filter("serial >= " + (2_000 - fresh)).select("id"));
+      DuplicateSets.nearPairs(warmUp, newItems(warmUp, 2_000, fresh));
       for (int size : sizes) {
         Dataset<Row> blobs = blobs(spark, size, fresh).cache();
         blobs.count();
-        Dataset<Row> checked = blobs.filter("serial >= " + (size - fresh)).select("id");
+        Dataset<Row> checked = newItems(blobs, size, fresh);
         double[] times = new double[3];
         List<String[]> pairs = null;
         for (int i = 0; i < times.length; i++) {
@@ -136,6 +136,11 @@ public final class DuplicatesBenchmark {
             "sha2(CAST(id AS STRING), 256) AS sha256",
             "xxhash64(" + source + ") ^ IF(id >= " + earlier + ", 68988964880L, 0L) AS phash",
             "unhex(repeat(lpad(hex((" + source + " % 16) * 16), 2, '0'), 48)) AS colors");
+  }
+
+  /** The ids of {@link #blobs}' last {@code fresh} rows: a night's new items. */
+  private static Dataset<Row> newItems(Dataset<Row> blobs, long size, int fresh) {
+    return blobs.filter("serial >= " + (size - fresh)).select("id");
   }
 
   /** The earlier item that new item {@code serial} copies, as {@link #blobs} plants it. */
