@@ -62,15 +62,15 @@ public final class ClipBenchmark {
   private ClipBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 1) {
+    BenchmarkArgs arguments = new BenchmarkArgs("MODEL_DIR [IMAGES [BATCH [THREADS]]]", args);
+    if (!arguments.has(0)) {
       System.err.println("usage: ClipBenchmark MODEL_DIR [IMAGES [BATCH [THREADS]]]");
       System.exit(2);
     }
     Path model = Paths.get(args[0]);
-    int images = args.length > 1 ? Integer.parseInt(args[1]) : 384;
-    int batch = args.length > 2 ? Integer.parseInt(args[2]) : 32;
-    int threads =
-        args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
+    int images = arguments.number(1, "images", 1, 384);
+    int batch = arguments.number(2, "batch", 1, 32);
+    int threads = arguments.number(3, "threads", 1, Runtime.getRuntime().availableProcessors());
 
     MediaCollection collection = prerendered(SyntheticCollection.generate(7, images * 2), images);
     // The machine is shared and noisy: raw runs before and after the Spark run, and their mean

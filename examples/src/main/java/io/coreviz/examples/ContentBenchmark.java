@@ -47,7 +47,8 @@ public final class ContentBenchmark {
   private ContentBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("videos")) {
+    BenchmarkArgs arguments = new BenchmarkArgs("[IMAGES [LATENCY_MS [RUNS]]] or videos", args);
+    if (arguments.is(0, "videos")) {
       SparkSession spark =
           SparkSession.builder()
               .master("local[2]")
@@ -59,9 +60,9 @@ public final class ContentBenchmark {
       spark.stop();
       return;
     }
-    int images = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
-    int latency = args.length > 1 ? Integer.parseInt(args[1]) : 50;
-    int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    int images = arguments.number(0, "images", 1, 5_000);
+    int latency = arguments.number(1, "milliseconds added per request", 0, 50);
+    int runs = arguments.number(2, "runs", 1, 5);
     SparkSession spark =
         SparkSession.builder()
             .master("local[2]")

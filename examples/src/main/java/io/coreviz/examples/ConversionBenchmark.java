@@ -48,8 +48,9 @@ public final class ConversionBenchmark {
   private ConversionBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int items = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    BenchmarkArgs arguments = new BenchmarkArgs("[ITEMS [ROUNDS]]", args);
+    int items = arguments.number(0, "items", 1, 20_000);
+    int rounds = arguments.number(1, "rounds", 1, 5);
     List<byte[]> lines = items(SyntheticCollection.generate(23, items));
     Path file = Path.of("target", "conversion-items.jsonl");
     Files.createDirectories(file.getParent());

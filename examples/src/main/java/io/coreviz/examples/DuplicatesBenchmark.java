@@ -37,12 +37,10 @@ public final class DuplicatesBenchmark {
   private DuplicatesBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int[] sizes =
-        Arrays.stream((args.length > 0 ? args[0] : "5000,20000,100000,1000000").split(","))
-            .mapToInt(Integer::parseInt)
-            .toArray();
-    int fresh = args.length > 1 ? Integer.parseInt(args[1]) : 50;
-    int everyPairUpTo = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
+    BenchmarkArgs arguments = new BenchmarkArgs("[SIZES [NEW [EVERY_PAIR_UP_TO]]]", args);
+    List<Integer> sizes = arguments.numbers(0, "blob counts", 1, "5000,20000,100000,1000000");
+    int fresh = arguments.number(1, "new items", 1, 50);
+    int everyPairUpTo = arguments.number(2, "largest count searched pair by pair", 0, 100_000);
     SparkSession spark =
         SparkSession.builder()
             .master("local[2]")

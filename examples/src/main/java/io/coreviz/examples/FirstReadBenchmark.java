@@ -82,12 +82,10 @@ public final class FirstReadBenchmark {
   private FirstReadBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    List<Integer> sizes = new ArrayList<>();
-    for (String size : (args.length > 0 ? args[0] : "20000,100000").split(",")) {
-      sizes.add(Integer.parseInt(size.trim()));
-    }
-    int latency = args.length > 1 ? Integer.parseInt(args[1]) : 50;
-    int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    BenchmarkArgs arguments = new BenchmarkArgs("[SIZES [LATENCY_MS [RUNS]]]", args);
+    List<Integer> sizes = arguments.numbers(0, "item counts", 1, "20000,100000");
+    int latency = arguments.number(1, "milliseconds added per request", 0, 50);
+    int runs = arguments.number(2, "processes per reader", 1, 5);
     StringBuilder report = new StringBuilder();
     for (int size : sizes) {
       MediaCollection collection = SyntheticCollection.generate(23, size);

@@ -25,10 +25,10 @@ import org.apache.spark.sql.streaming.Trigger;
  * columns, to Spark's noop sink, by Spark {@code local[2]} in a JVM of its own with a 512 MB heap
  * ({@code -Xmx512m}); the local server runs in this JVM. The Spark JVM samples its used heap every
  * 20 ms and reports the peak, the time its collectors took and the rows Spark read (which must be
- * every item). Results go to stdout and {@code target/memory-benchmark.txt}. With {@code stream N},
- * it times a stream's first run instead ({@code Trigger.AvailableNow}, {@code maxItemsPerTrigger}
- * N, to the noop sink) and counts its micro-batches; results go to {@code
- * target/memory-benchmark-stream.txt}.
+ * every item). Results go to stdout and {@code target/memory-benchmark.txt}. With {@code stream N}
+ * (N 100,000 where left out), it times a stream's first run instead ({@code Trigger.AvailableNow},
+ * {@code maxItemsPerTrigger} N, to the noop sink) and counts its micro-batches; results go to
+ * {@code target/memory-benchmark-stream.txt}.
  *
  * <pre>
  * mvn -B -pl examples -am -DskipTests -Pmemory-benchmark verify
@@ -44,9 +44,13 @@ public final class MemoryBenchmark {
   private MemoryBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int items = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    BenchmarkArgs arguments = new BenchmarkArgs("[ITEMS [stream ITEMS_PER_TRIGGER]]", args);
+    int items = arguments.number(0, "items", 1, 1_000_000);
     // "stream N": a first streaming run (AvailableNow) with maxItemsPerTrigger N instead.
-    String perTrigger = args.length > 2 && args[1].equals("stream") ? args[2] : null;
+    String perTrigger =
+        arguments.is(1, "stream")
+            ? Integer.toString(arguments.number(2, "items per trigger", 1, 100_000))
+            : null;
     long generating = System.nanoTime();
     MediaCollection collection = SyntheticCollection.generate(29, items);
     double generated = (System.nanoTime() - generating) / 1e9;

@@ -100,10 +100,10 @@ public final class PipelineBenchmark {
   private PipelineBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path model = Paths.get(args.length > 0 ? args[0] : "connector/src/test/resources/clip/optimum");
-    int images = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
-    int threads =
-        args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
+    BenchmarkArgs arguments = new BenchmarkArgs("[MODEL_DIR [IMAGES [THREADS]]]", args);
+    Path model = Paths.get(arguments.text(0, "connector/src/test/resources/clip/optimum"));
+    int images = arguments.number(1, "images", 1, 2000);
+    int threads = arguments.number(2, "threads", 1, Runtime.getRuntime().availableProcessors());
     int batch = 32;
 
     long renderStart = System.nanoTime();

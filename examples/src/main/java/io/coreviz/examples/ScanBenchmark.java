@@ -71,15 +71,14 @@ public final class ScanBenchmark {
           + " bicycle bottle chair tree";
 
   public static void main(String[] args) throws Exception {
-    if (args.length > 2 && args[2].equals("scored")) {
-      scored(Integer.parseInt(args[0]), Integer.parseInt(args[1]));
+    BenchmarkArgs arguments =
+        new BenchmarkArgs("[ITEMS [LATENCIES_MS]] or ITEMS LATENCY_MS scored", args);
+    int items = arguments.number(0, "items", 1, 20_000);
+    if (arguments.is(2, "scored")) {
+      scored(items, arguments.number(1, "milliseconds added per request", 0, 50));
       return;
     }
-    int items = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
-    List<Integer> latencies = new ArrayList<>();
-    for (String ms : (args.length > 1 ? args[1] : "0,50,200").split(",")) {
-      latencies.add(Integer.parseInt(ms.trim()));
-    }
+    List<Integer> latencies = arguments.numbers(1, "milliseconds added per request", 0, "0,50,200");
     MediaCollection collection = SyntheticCollection.generate(23, items);
     long expected = collection.items().size();
     StringBuilder report =
