@@ -112,10 +112,12 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
 
   /**
    * As above; with {@code reducedScale}, a JPEG whose short side is at least twice {@code size} is
-   * decoded at 1/2, 1/4 or 1/8 of its size (every 2nd, 4th or 8th pixel of each row and column),
-   * the most that keeps its short side at least {@code size}, as Pillow's {@code draft} would
-   * choose: several times less decoding and resizing for photographs, with pixels that differ
-   * slightly from Pillow's. Other formats and smaller JPEGs are decoded in full.
+   * decoded at 1/2, 1/4 or 1/8 of its size, the most that keeps its short side at least {@code
+   * size}, as Pillow's {@code draft} would choose: several times less decoding and resizing for
+   * photographs, with pixels that differ slightly from Pillow's full-size reading. Where the JVM
+   * has libjpeg-turbo's Java API each pixel is the mean of those it stands for, as {@code draft}
+   * reads it; otherwise every 2nd, 4th or 8th pixel of each row and column (see {@link
+   * ImageReads}). Other formats and smaller JPEGs are decoded in full.
    */
   public void preprocess(byte[] bytes, float[] out, int offset, boolean reducedScale)
       throws UndecodableImageException {
