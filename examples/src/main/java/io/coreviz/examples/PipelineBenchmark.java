@@ -16,6 +16,7 @@ import io.coreviz.spark.clip.image.Workspace;
 import io.coreviz.spark.clip.model.ClipMath;
 import io.coreviz.spark.clip.model.ClipModel;
 import io.coreviz.spark.convert.SparkImage;
+import io.coreviz.spark.image.ImageReads;
 import io.coreviz.spark.image.PngDecoder;
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -117,14 +118,16 @@ public final class PipelineBenchmark {
         String.format(
             Locale.ROOT,
             "CLIP pipeline benchmark (%s, %d images over %d distinct renderings of 800x600 to"
-                + " 2400x1600, JPEG and PNG, rendered in %.1f s; batch %d; %d threads; %d cores)%n",
+                + " 2400x1600, JPEG and PNG, rendered in %.1f s; batch %d; %d threads; %d cores;"
+                + " JPEGs decoded by %s)%n",
             model.getFileName(),
             images,
             DISTINCT,
             renderSeconds,
             batch,
             threads,
-            Runtime.getRuntime().availableProcessors()));
+            Runtime.getRuntime().availableProcessors(),
+            ImageReads.jpegDecoder()));
     line(
         report,
         String.format(
