@@ -2,6 +2,7 @@ package io.coreviz.spark.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coreviz.spark.CapturedLogs;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.color.ColorSpace;
@@ -11,7 +12,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import javax.imageio.IIOImage;
@@ -23,10 +23,6 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -261,32 +257,21 @@ class TurboJpegTest {
 
   @Test
   void aMissingNativeLibraryIsAWarningThatSaysWhatToInstall() throws IOException {
-    StringWriter logs = new StringWriter();
-    LoggerContext context = (LoggerContext) LogManager.getContext(false);
-    WriterAppender appender =
-        WriterAppender.newBuilder()
-            .setName("turbojpeg")
-            .setTarget(logs)
-            .setLayout(PatternLayout.newBuilder().withPattern("%p %c{1}: %m%n").build())
-            .build();
-    appender.start();
-    context.getRootLogger().addAppender(appender);
-    try {
+    CapturedLogs logs = new CapturedLogs("turbojpeg");
+    try (logs) {
       TurboJpeg missing = TurboJpeg.load(NoNativeLibrary.class.getName());
       TurboJpeg absent = TurboJpeg.load("org.example.NoSuchDecompressor");
       byte[] jpeg =
           TestImages.encode(new BufferedImage(32, 24, BufferedImage.TYPE_3BYTE_BGR), "jpeg");
       assertThat(missing.read(jpeg, (w, h) -> 1, null)).isNull();
       assertThat(absent.read(jpeg, (w, h) -> 1, null)).isNull();
-    } finally {
-      context.getRootLogger().removeAppender(appender);
-      appender.stop();
     }
-    assertThat(logs.toString())
-        .contains("WARN TurboJpeg: TurboJPEG (" + NoNativeLibrary.class.getName())
+    assertThat(logs.text())
+        .contains(
+            "WARN " + TurboJpeg.class.getName() + ": TurboJPEG (" + NoNativeLibrary.class.getName())
         .contains("UnsatisfiedLinkError: no turbojpeg in java.library.path")
         .contains("libturbojpeg.so (Debian and Ubuntu: libturbojpeg0-dev)")
-        .doesNotContain("WARN TurboJpeg: TurboJPEG (org.example.NoSuchDecompressor");
+        .doesNotContain("WARN " + TurboJpeg.class.getName() + ": TurboJPEG (org.example");
   }
 
   @Test

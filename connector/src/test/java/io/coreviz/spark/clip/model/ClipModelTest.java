@@ -231,30 +231,15 @@ class ClipModelTest {
       missing = e.getMessage();
     }
     ClipModel.forgetWarnings(); // an earlier test in this JVM may have warned already
-    java.io.StringWriter logs = new java.io.StringWriter();
-    org.apache.logging.log4j.core.LoggerContext context =
-        (org.apache.logging.log4j.core.LoggerContext)
-            org.apache.logging.log4j.LogManager.getContext(false);
-    org.apache.logging.log4j.core.appender.WriterAppender appender =
-        org.apache.logging.log4j.core.appender.WriterAppender.newBuilder()
-            .setName("cuda-fallback")
-            .setTarget(logs)
-            .setLayout(
-                org.apache.logging.log4j.core.layout.PatternLayout.newBuilder()
-                    .withPattern("%p %c: %m%n")
-                    .build())
-            .build();
-    appender.start();
-    context.getRootLogger().addAppender(appender);
-    try (ClipModel model = ClipModel.load(ClipFixtures.OPTIMUM, 1, true)) {
+    io.coreviz.spark.CapturedLogs logs = new io.coreviz.spark.CapturedLogs("cuda-fallback");
+    try (logs;
+        ClipModel model = ClipModel.load(ClipFixtures.OPTIMUM, 1, true)) {
       assertThat(model.provider()).isEqualTo("CPU");
       float[] pixels = new float[model.preprocessor().tensorSize()];
       assertThat(model.embedImages(pixels, 1)[0]).hasSize(optimum.embedImages(pixels, 1)[0].length);
-    } finally {
-      context.getRootLogger().removeAppender(appender);
     }
 
-    assertThat(logs.toString())
+    assertThat(logs.text())
         .as("the warning")
         .contains("WARN " + ClipModel.class.getName() + ": CUDA is not usable")
         .contains("runs on the CPU: " + missing)
