@@ -22,12 +22,12 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * An image read as {@link ImageIO#read(ImageInputStream)} reads it, with three differences for
  * JPEGs: one can be read at 1/2, 1/4 or 1/8 of its size, one of three colour channels is read into
  * an image that keeps the decoder's own order of samples (red, green, blue), and where the JVM has
- * libjpeg-turbo's Java API, {@link TurboJpeg} decodes what it reads with the JDK's pixels, about
- * twice as fast. Into its default image (blue, green, red) the JDK's reader moves every sample of
- * every row on its own; into this one it copies whole rows. The pixels are the same, the colour
- * conversions the reader applies (an embedded ICC profile's) too: both images are sRGB. Read at a
- * reduced size, the JDK's decoder keeps every 2nd, 4th or 8th pixel of each row and column, where
- * TurboJPEG gives each pixel the mean of those it stands for, as Pillow's {@code draft} does.
+ * libjpeg-turbo's Java API, {@link TurboJpeg} decodes what it reads with the JDK's pixels, faster.
+ * Into its default image (blue, green, red) the JDK's reader moves every sample of every row on its
+ * own; into this one it copies whole rows. The pixels are the same, the colour conversions the
+ * reader applies (an embedded ICC profile's) too: both images are sRGB. Read at a reduced size, the
+ * JDK's decoder keeps every 2nd, 4th or 8th pixel of each row and column, where TurboJPEG gives
+ * each pixel the mean of those it stands for, as Pillow's {@code draft} does.
  */
 public final class ImageReads {
 
