@@ -62,9 +62,10 @@ public final class ClipBenchmark {
   private ClipBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    BenchmarkArgs arguments = new BenchmarkArgs("MODEL_DIR [IMAGES [BATCH [THREADS]]]", args);
+    String usage = "MODEL_DIR [IMAGES [BATCH [THREADS]]]";
+    BenchmarkArgs arguments = new BenchmarkArgs(usage, args);
     if (!arguments.has(0)) {
-      System.err.println("usage: ClipBenchmark MODEL_DIR [IMAGES [BATCH [THREADS]]]");
+      System.err.println("usage: ClipBenchmark " + usage);
       System.exit(2);
     }
     Path model = Paths.get(args[0]);
