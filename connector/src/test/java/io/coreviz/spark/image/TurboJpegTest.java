@@ -155,6 +155,13 @@ class TurboJpegTest {
                   .formatted(size[0], size[1], sampling[0], sampling[1], variant);
           assertThat(actual).as(what).isNotNull();
           assertThat(samples(actual)).as(what).isEqualTo(samples(expected));
+          if (variant == 0) {
+            // Without JFIF, components 1, 2, 3: both read it as YCbCr too.
+            byte[] bare = withoutJfif(bytes);
+            assertThat(samples(turbo.read(bare, (w, h) -> 1, null)))
+                .as(what + ", no JFIF segment")
+                .isEqualTo(samples(ImageIO.read(new ByteArrayInputStream(bare))));
+          }
           read++;
         }
       }
@@ -217,11 +224,7 @@ class TurboJpegTest {
     SplittableRandom random = new SplittableRandom(53);
     byte[] jfif = jpeg(picture(64, 48, random), 2, 2, 0, false);
     assertThat(TurboJpeg.plainYcbcr(jfif)).as("JFIF").isTrue();
-    int app0 = 4 + ((jfif[4] & 0xff) << 8 | jfif[5] & 0xff);
-    byte[] bare = new byte[jfif.length - (app0 - 2)];
-    bare[0] = (byte) 0xff;
-    bare[1] = (byte) 0xd8;
-    System.arraycopy(jfif, app0, bare, 2, jfif.length - app0);
+    byte[] bare = withoutJfif(jfif);
     assertThat(TurboJpeg.plainYcbcr(bare)).as("no JFIF, components 1, 2, 3").isTrue();
     assertThat(
             TurboJpeg.plainYcbcr(
@@ -233,6 +236,17 @@ class TurboJpegTest {
     assertThat(TurboJpeg.plainYcbcr(TestImages.encode(grey, "jpeg"))).as("grey").isFalse();
     assertThat(TurboJpeg.plainYcbcr(Arrays.copyOf(jfif, 30))).as("cut in the headers").isFalse();
     assertThat(TurboJpeg.plainYcbcr(new byte[] {(byte) 0xff, (byte) 0xd8})).isFalse();
+  }
+
+  /** {@code jfif} without its JFIF segment (the first after SOI), as cameras write Exif files. */
+  private static byte[] withoutJfif(byte[] jfif) {
+    assertThat(jfif[3] & 0xff).as("a JFIF segment first").isEqualTo(0xe0);
+    int app0 = 4 + ((jfif[4] & 0xff) << 8 | jfif[5] & 0xff);
+    byte[] bare = new byte[jfif.length - (app0 - 2)];
+    bare[0] = (byte) 0xff;
+    bare[1] = (byte) 0xd8;
+    System.arraycopy(jfif, app0, bare, 2, jfif.length - app0);
+    return bare;
   }
 
   /** {@code jpeg} with an Adobe APP14 segment (transform 1: YCbCr) after SOI. */
