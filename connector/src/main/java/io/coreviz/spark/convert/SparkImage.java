@@ -1,5 +1,6 @@
 package io.coreviz.spark.convert;
 
+import io.coreviz.spark.errors.ConfigurationException;
 import io.coreviz.spark.image.ImageReads;
 import io.coreviz.spark.image.InterleavedPixels;
 import io.coreviz.spark.image.PngDecoder;
@@ -74,6 +75,8 @@ public final class SparkImage {
     BufferedImage image;
     try {
       image = ImageReads.decode(bytes, (w, h) -> 1);
+    } catch (ConfigurationException e) {
+      throw e; // a setting at fault, not the picture
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -1,5 +1,6 @@
 package io.coreviz.spark.image;
 
+import io.coreviz.spark.errors.ConfigurationException;
 import java.awt.image.BufferedImage;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -75,7 +76,7 @@ final class TurboJpeg {
       synchronized (TurboJpeg.class) {
         if (shared == null) {
           shared =
-              Boolean.parseBoolean(System.getProperty("coreviz.turbojpeg", "true"))
+              enabled(System.getProperty("coreviz.turbojpeg"))
                   ? load(DECOMPRESSOR)
                   : unavailable("-Dcoreviz.turbojpeg=false");
         }
@@ -83,6 +84,32 @@ final class TurboJpeg {
       }
     }
     return turbo.open == null ? null : turbo;
+  }
+
+  /** Forgets what {@link #shared()} decided, so that a test can have it decide again. */
+  static synchronized void forget() {
+    shared = null;
+  }
+
+  /**
+   * Whether {@code -Dcoreviz.turbojpeg} (its value, null where it is not set) lets TurboJPEG
+   * decode: {@code true} (the default) or {@code false}, in any case. Anything else fails, rather
+   * than leave a typo to turn TurboJPEG off unseen.
+   */
+  static boolean enabled(String setting) {
+    if (setting == null || setting.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (setting.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new ConfigurationException(
+        "coreviz.turbojpeg",
+        setting,
+        "-Dcoreviz.turbojpeg must be true or false (whether JPEGs are decoded by libjpeg-turbo"
+            + " where it is installed), got \""
+            + setting
+            + "\"");
   }
 
   /** TurboJPEG's decompressor class {@code className}, loaded; without it, one that reads none. */
@@ -124,8 +151,8 @@ final class TurboJpeg {
 
   /**
    * {@code bytes} decoded, into {@code canvas} where not null, at the step {@code jpegStep} gives
-   * for the JPEG's width and height (1, 2, 4 or 8); null where the bytes are not a JPEG this reads
-   * (see the class comment), for the JDK's decoder to read.
+   * for the JPEG's width and height (1, 2, 4 or 8; any other is left to the JDK); null where the
+   * bytes are not a JPEG this reads (see the class comment), for the JDK's decoder to read.
    */
   BufferedImage read(byte[] bytes, IntBinaryOperator jpegStep, RgbCanvas canvas) {
     if (open == null || !plainYcbcr(bytes)) {
@@ -140,6 +167,11 @@ final class TurboJpeg {
       int w = (int) width.invoke(decompressor);
       int h = (int) height.invoke(decompressor);
       int step = jpegStep.applyAsInt(w, h);
+      if (step != 1 && step != 2 && step != 4 && step != 8) {
+        // Another step would have TurboJPEG pick another of its factors (3/8, …) and write only
+        // part of the image.
+        return null;
+      }
       int outWidth = (w + step - 1) / step;
       int outHeight = (h + step - 1) / step;
       BufferedImage image =

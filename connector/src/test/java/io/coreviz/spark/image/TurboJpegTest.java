@@ -1,8 +1,12 @@
 package io.coreviz.spark.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coreviz.spark.CapturedLogs;
+import io.coreviz.spark.clip.image.ImagePreprocessor;
+import io.coreviz.spark.convert.SparkImage;
+import io.coreviz.spark.errors.ConfigurationException;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.color.ColorSpace;
@@ -205,6 +209,7 @@ class TurboJpegTest {
     BufferedImage colour = picture(240, 180, random);
     byte[] baseline = jpeg(colour, 2, 2, 0, false);
     assertThat(turbo.read(baseline, (w, h) -> 2, null)).as("the control").isNotNull();
+    assertThat(turbo.read(baseline, (w, h) -> 3, null)).as("a step not 1, 2, 4 or 8").isNull();
     byte[] profiled =
         ImageReadsTest.withProfile(baseline, ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB));
     assertThat(turbo.read(profiled, (w, h) -> 1, null)).as("an ICC profile").isNull();
@@ -236,6 +241,46 @@ class TurboJpegTest {
     assertThat(TurboJpeg.plainYcbcr(TestImages.encode(grey, "jpeg"))).as("grey").isFalse();
     assertThat(TurboJpeg.plainYcbcr(Arrays.copyOf(jfif, 30))).as("cut in the headers").isFalse();
     assertThat(TurboJpeg.plainYcbcr(new byte[] {(byte) 0xff, (byte) 0xd8})).isFalse();
+  }
+
+  @Test
+  void itsSettingIsTrueOrFalseAndNothingElse() {
+    assertThat(TurboJpeg.enabled(null)).as("not set").isTrue();
+    assertThat(TurboJpeg.enabled("true")).isTrue();
+    assertThat(TurboJpeg.enabled("FALSE")).isFalse();
+    assertThatThrownBy(() -> TurboJpeg.enabled("ture"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage(
+            "-Dcoreviz.turbojpeg must be true or false (whether JPEGs are decoded by"
+                + " libjpeg-turbo where it is installed), got \"ture\"");
+  }
+
+  @Test
+  void aBadSettingFailsImageReadsRatherThanTheImages() throws IOException {
+    byte[] jpeg =
+        TestImages.encode(new BufferedImage(32, 24, BufferedImage.TYPE_3BYTE_BGR), "jpeg");
+    String before = System.getProperty("coreviz.turbojpeg");
+    System.setProperty("coreviz.turbojpeg", "ture");
+    TurboJpeg.forget();
+    try {
+      assertThatThrownBy(() -> ImageReads.decode(jpeg, (w, h) -> 1))
+          .isInstanceOf(ConfigurationException.class);
+      assertThatThrownBy(() -> SparkImage.decode("blob", jpeg))
+          .as("the image column")
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("got \"ture\"");
+      assertThatThrownBy(() -> ImagePreprocessor.CLIP.decode(jpeg, true))
+          .as("CLIP's images")
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("got \"ture\"");
+    } finally {
+      if (before == null) {
+        System.clearProperty("coreviz.turbojpeg");
+      } else {
+        System.setProperty("coreviz.turbojpeg", before);
+      }
+      TurboJpeg.forget();
+    }
   }
 
   /** {@code jfif} without its JFIF segment (the first after SOI), as cameras write Exif files. */

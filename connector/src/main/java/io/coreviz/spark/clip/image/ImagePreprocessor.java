@@ -146,6 +146,8 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
     BufferedImage image;
     try {
       image = ImageReads.decode(bytes, (w, h) -> reducedScale ? reduction(w, h, size) : 1, canvas);
+    } catch (ConfigurationException e) {
+      throw e; // a setting at fault, not the picture
     } catch (IOException | RuntimeException e) {
       throw new UndecodableImageException("cannot decode image: " + e.getMessage());
     }
