@@ -2,6 +2,7 @@ package io.coreviz.spark.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -29,7 +30,11 @@ public final class TestImages {
    * get right, in the layout {@code type}.
    */
   public static BufferedImage noise(int width, int height, int type, SplittableRandom random) {
-    BufferedImage image = new BufferedImage(width, height, type);
+    // setRGB looks each pixel's colour up in a palette one at a time (half a second for 650x650):
+    // a palette image is drawn from an RGB one instead, converted by Java2D in one pass.
+    boolean indexed = type == BufferedImage.TYPE_BYTE_INDEXED;
+    BufferedImage image =
+        new BufferedImage(width, height, indexed ? BufferedImage.TYPE_INT_RGB : type);
     int base = random.nextInt(0x1000000);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
@@ -38,7 +43,14 @@ public final class TestImages {
         image.setRGB(x, y, (random.nextInt(256) << 24) | rgb);
       }
     }
-    return image;
+    if (!indexed) {
+      return image;
+    }
+    BufferedImage palette = new BufferedImage(width, height, type);
+    Graphics2D graphics = palette.createGraphics();
+    graphics.drawImage(image, 0, 0, null);
+    graphics.dispose();
+    return palette;
   }
 
   /** {@code image} in {@code format}, by ImageIO (fails where it has no writer for the layout). */

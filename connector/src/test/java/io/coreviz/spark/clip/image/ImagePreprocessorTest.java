@@ -41,6 +41,7 @@ class ImagePreprocessorTest {
       int width = i % 9 == 0 ? 224 : i % 13 == 0 ? 256 : 1 + random.nextInt(i < 80 ? 400 : 1300);
       int height = i % 11 == 0 ? 224 : 1 + random.nextInt(i < 80 ? 400 : 1300);
       BufferedImage image = noise(width, height, TYPES[i % TYPES.length], random);
+      byte[] rgb = PillowReference.rgb(image);
       for (ImagePreprocessor preprocessor : new ImagePreprocessor[] {clip(), wider, smaller}) {
         float[] actual = new float[preprocessor.tensorSize()];
         preprocessor.preprocess(image, actual, 0);
@@ -48,7 +49,9 @@ class ImagePreprocessorTest {
         preprocessor.preprocess(image, reused, 0, workspace);
         float[] expected =
             PillowReference.preprocess(
-                image,
+                rgb,
+                width,
+                height,
                 preprocessor.size(),
                 preprocessor.crop(),
                 preprocessor.mean(),

@@ -17,6 +17,11 @@ final class PillowReference {
 
   /** CHW floats of {@code image} the plain way: RGB copy, full resize, crop, normalise. */
   static float[] preprocess(BufferedImage image, int size, int crop, float[] mean, float[] std) {
+    return preprocess(rgb(image), image.getWidth(), image.getHeight(), size, crop, mean, std);
+  }
+
+  /** {@code image}'s samples as Pillow reads them: red, green, blue, pixel after pixel. */
+  static byte[] rgb(BufferedImage image) {
     int width = image.getWidth();
     int height = image.getHeight();
     byte[] rgb = new byte[3 * width * height];
@@ -33,6 +38,12 @@ final class PillowReference {
         rgb[p + 2] = (byte) argb;
       }
     }
+    return rgb;
+  }
+
+  /** CHW floats of the {@code width × height} image {@code rgb} (as {@link #rgb} gives it). */
+  static float[] preprocess(
+      byte[] rgb, int width, int height, int size, int crop, float[] mean, float[] std) {
     int resizedLong = (int) ((double) size * Math.max(width, height) / Math.min(width, height));
     int outWidth = width <= height ? size : resizedLong;
     int outHeight = width <= height ? resizedLong : size;
