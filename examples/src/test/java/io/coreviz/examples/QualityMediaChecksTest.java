@@ -142,18 +142,56 @@ class QualityMediaChecksTest {
 
   /** Whether {@link DuplicateSets#nearPairs} pairs two pictures with these hashes and colours. */
   private static boolean paired(long x, byte[] xColors, long y, byte[] yColors) {
+    Dataset<Row> pictures = pictures(Map.of("x", x, "y", y), Map.of("x", xColors, "y", yColors));
+    return !DuplicateSets.nearPairs(pictures, pictures.select("id")).isEmpty();
+  }
+
+  /** Blob rows of pictures with these hashes and colour layouts, by id. */
+  private static Dataset<Row> pictures(Map<String, Long> hashes, Map<String, byte[]> colors) {
     StructType schema =
         new StructType()
             .add("id", DataTypes.StringType)
             .add("sha256", DataTypes.StringType)
             .add("phash", DataTypes.LongType)
             .add("colors", DataTypes.BinaryType);
-    List<Row> rows =
-        List.of(
-            RowFactory.create("x", "sha-x", x, xColors),
-            RowFactory.create("y", "sha-y", y, yColors));
-    Dataset<Row> pictures = spark.createDataFrame(rows, schema);
-    return !DuplicateSets.nearPairs(pictures, pictures.select("id")).isEmpty();
+    List<Row> rows = new ArrayList<>();
+    hashes.forEach(
+        (id, hash) -> rows.add(RowFactory.create(id, "sha-" + id, hash, colors.get(id))));
+    return spark.createDataFrame(rows, schema);
+  }
+
+  /**
+   * A night's near sets, as the duplicates stage makes them: its checked items with the earlier
+   * items they copy, directly or through another checked item, and nothing an earlier item copies
+   * alone. A chain of pictures each 16 bits from the next (and 32 or more from any other): a and b,
+   * b and c, c and d, and e and a are copies; of these, c and d are the night's.
+   */
+  @Test
+  void aNightsSetsAreItsCheckedItemsWithWhatTheyCopy() {
+    long a = 0x0123456789ABCDEFL;
+    long b = a ^ 0x000000000000FFFFL;
+    long c = b ^ 0x00000000FFFF0000L;
+    long d = c ^ 0x0000FFFF00000000L;
+    long e = a ^ 0xFFFF000000000000L;
+    Map<String, Long> hashes = Map.of("a", a, "b", b, "c", c, "d", d, "e", e);
+    byte[] layout = new byte[48];
+    Map<String, byte[]> colors = new HashMap<>();
+    hashes.keySet().forEach(id -> colors.put(id, layout));
+    Dataset<Row> pictures = pictures(hashes, colors);
+
+    assertThat(nightsSets(pictures, "c", "d"))
+        .as("b through c; not a, which only b copies, nor e, which only a does")
+        .containsExactly(Set.of("b", "c", "d"));
+    assertThat(nightsSets(pictures, "d"))
+        .as("c, which d copies; not b, which only c (not checked) copies")
+        .containsExactly(Set.of("c", "d"));
+    assertThat(nightsSets(pictures, "a", "b", "c", "d", "e"))
+        .as("a full run: one set, every link in it")
+        .containsExactly(Set.of("a", "b", "c", "d", "e"));
+  }
+
+  private static List<Set<String>> nightsSets(Dataset<Row> pictures, String... checked) {
+    return DuplicateSets.sets(DuplicateSets.nearPairs(pictures, ids(Set.of(checked))));
   }
 
   @Test
