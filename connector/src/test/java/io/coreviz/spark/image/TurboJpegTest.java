@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coreviz.spark.CapturedLogs;
+import io.coreviz.spark.clip.ClipFixtures;
 import io.coreviz.spark.clip.image.ImagePreprocessor;
+import io.coreviz.spark.clip.model.ModelSpec;
+import io.coreviz.spark.clip.pipeline.ClipPipeline;
+import io.coreviz.spark.clip.pipeline.ScoringSpec;
 import io.coreviz.spark.convert.SparkImage;
 import io.coreviz.spark.errors.ConfigurationException;
 import java.awt.Color;
@@ -16,7 +20,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -271,6 +278,29 @@ class TurboJpegTest {
           .hasMessageContaining("got \"ture\"");
       assertThatThrownBy(() -> ImagePreprocessor.CLIP.decode(jpeg, true))
           .as("CLIP's images")
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("got \"ture\"");
+      ScoringSpec spec =
+          new ScoringSpec(
+              new ModelSpec(ClipFixtures.OPTIMUM.toString(), 1, false, Map.of()),
+              4,
+              2,
+              Duration.ofSeconds(10),
+              null,
+              null,
+              false);
+      assertThatThrownBy(() -> spec.embedNow(List.of(jpeg)))
+          .as("CLIP's pipeline, one row in the caller's thread")
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("got \"ture\"");
+      assertThatThrownBy(
+              () -> {
+                try (ClipPipeline<byte[]> pipeline =
+                    spec.pipeline(List.of(jpeg, jpeg).iterator(), row -> List.of(row))) {
+                  pipeline.next();
+                }
+              })
+          .as("CLIP's pipeline, batches on its download threads")
           .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("got \"ture\"");
     } finally {

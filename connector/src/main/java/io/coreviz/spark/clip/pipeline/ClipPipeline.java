@@ -5,6 +5,7 @@ import io.coreviz.spark.clip.image.ImageFetcher;
 import io.coreviz.spark.clip.image.UndecodableImageException;
 import io.coreviz.spark.clip.image.Workspace;
 import io.coreviz.spark.clip.model.ClipModel;
+import io.coreviz.spark.errors.ConfigurationException;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -169,6 +170,8 @@ public final class ClipPipeline<T>
       return new Prepared(tensor, null);
     } catch (ImageFetcher.ImageFailure | UndecodableImageException e) {
       return new Prepared(null, e.getMessage());
+    } catch (ConfigurationException e) {
+      throw e; // a setting at fault fails the task, not one image
     } catch (RuntimeException | OutOfMemoryError e) {
       return new Prepared(null, "cannot read image: " + e);
     }
@@ -247,6 +250,9 @@ public final class ClipPipeline<T>
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for images", e);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof ConfigurationException setting) {
+        throw setting;
+      }
       return new Prepared(null, "cannot read image: " + e.getCause());
     }
   }
