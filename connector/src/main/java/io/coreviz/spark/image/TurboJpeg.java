@@ -1,6 +1,6 @@
 package io.coreviz.spark.image;
 
-import io.coreviz.spark.errors.ConfigurationException;
+import io.coreviz.spark.options.OptionSpec;
 import java.awt.image.BufferedImage;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -35,6 +35,13 @@ final class TurboJpeg {
   private static final int PF_RGB = 0;
   private static final int CS_YCBCR = 1;
   private static final int FLAG_STOPONWARNING = 8192;
+
+  /** {@code -Dcoreviz.turbojpeg}, read as the source's true-or-false options are. */
+  private static final OptionSpec<Boolean> SETTING =
+      OptionSpec.bool(
+          "-Dcoreviz.turbojpeg",
+          true,
+          "whether JPEGs are decoded by libjpeg-turbo where it is installed");
 
   private static volatile TurboJpeg shared;
 
@@ -97,19 +104,7 @@ final class TurboJpeg {
    * than leave a typo to turn TurboJPEG off unseen.
    */
   static boolean enabled(String setting) {
-    if (setting == null || setting.equalsIgnoreCase("true")) {
-      return true;
-    }
-    if (setting.equalsIgnoreCase("false")) {
-      return false;
-    }
-    throw new ConfigurationException(
-        "coreviz.turbojpeg",
-        setting,
-        "-Dcoreviz.turbojpeg must be true or false (whether JPEGs are decoded by libjpeg-turbo"
-            + " where it is installed), got \""
-            + setting
-            + "\"");
+    return setting == null || SETTING.reader().read(SETTING.name(), setting);
   }
 
   /** TurboJPEG's decompressor class {@code className}, loaded; without it, one that reads none. */

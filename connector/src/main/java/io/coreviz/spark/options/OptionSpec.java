@@ -45,7 +45,7 @@ public record OptionSpec<T>(
     return of(name, null, "", doc, (n, value) -> value);
   }
 
-  static OptionSpec<Boolean> bool(String name, boolean fallback, String doc) {
+  public static OptionSpec<Boolean> bool(String name, boolean fallback, String doc) {
     return of(
         name,
         fallback,

@@ -257,9 +257,7 @@ class TurboJpegTest {
     assertThat(TurboJpeg.enabled("FALSE")).isFalse();
     assertThatThrownBy(() -> TurboJpeg.enabled("ture"))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessage(
-            "-Dcoreviz.turbojpeg must be true or false (whether JPEGs are decoded by"
-                + " libjpeg-turbo where it is installed), got \"ture\"");
+        .hasMessage("Invalid option '-Dcoreviz.turbojpeg' = 'ture': expected true or false");
   }
 
   @Test
@@ -275,11 +273,11 @@ class TurboJpegTest {
       assertThatThrownBy(() -> SparkImage.decode("blob", jpeg))
           .as("the image column")
           .isInstanceOf(ConfigurationException.class)
-          .hasMessageContaining("got \"ture\"");
+          .hasMessageContaining("'-Dcoreviz.turbojpeg' = 'ture'");
       assertThatThrownBy(() -> ImagePreprocessor.CLIP.decode(jpeg, true))
           .as("CLIP's images")
           .isInstanceOf(ConfigurationException.class)
-          .hasMessageContaining("got \"ture\"");
+          .hasMessageContaining("'-Dcoreviz.turbojpeg' = 'ture'");
       ScoringSpec spec =
           new ScoringSpec(
               new ModelSpec(ClipFixtures.OPTIMUM.toString(), 1, false, Map.of()),
@@ -292,7 +290,7 @@ class TurboJpegTest {
       assertThatThrownBy(() -> spec.embedNow(List.of(jpeg)))
           .as("CLIP's pipeline, one row in the caller's thread")
           .isInstanceOf(ConfigurationException.class)
-          .hasMessageContaining("got \"ture\"");
+          .hasMessageContaining("'-Dcoreviz.turbojpeg' = 'ture'");
       assertThatThrownBy(
               () -> {
                 try (ClipPipeline<byte[]> pipeline =
@@ -302,7 +300,7 @@ class TurboJpegTest {
               })
           .as("CLIP's pipeline, batches on its download threads")
           .isInstanceOf(ConfigurationException.class)
-          .hasMessageContaining("got \"ture\"");
+          .hasMessageContaining("'-Dcoreviz.turbojpeg' = 'ture'");
     } finally {
       if (before == null) {
         System.clearProperty("coreviz.turbojpeg");
