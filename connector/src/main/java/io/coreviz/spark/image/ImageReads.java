@@ -25,9 +25,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * libjpeg-turbo's Java API, {@link TurboJpeg} decodes what it reads with the JDK's pixels, faster.
  * Into its default image (blue, green, red) the JDK's reader moves every sample of every row on its
  * own; into this one it copies whole rows. The pixels are the same, the colour conversions the
- * reader applies (an embedded ICC profile's) too: both images are sRGB. Read at a reduced size, the
- * JDK's decoder keeps every 2nd, 4th or 8th pixel of each row and column, where TurboJPEG gives
- * each pixel the mean of those it stands for, as Pillow's {@code draft} does.
+ * reader applies (an embedded ICC profile's) too: both images are sRGB. Read at a reduced size,
+ * each pixel is the mean of those it stands for, as with Pillow's {@code draft}: TurboJPEG scales
+ * in the DCT domain, as Pillow's libjpeg does, and the JDK's decoder reads in full, then {@link
+ * BlockMeans} takes the mean of each block (close to the DCT's, not the same bytes).
  */
 public final class ImageReads {
 
@@ -82,21 +83,17 @@ public final class ImageReads {
     try (in) {
       reader.setInput(in, true, true);
       ImageReadParam param = reader.getDefaultReadParam();
+      int step = 1;
       if (reader.getFormatName().equalsIgnoreCase("jpeg")) {
         int width = reader.getWidth(0);
         int height = reader.getHeight(0);
-        int step = jpegStep.applyAsInt(width, height);
-        if (step > 1) {
-          param.setSourceSubsampling(step, step, 0, 0);
-        }
+        step = jpegStep.applyAsInt(width, height);
         if (threeSrgbChannels(reader.getImageTypes(0))) {
-          int readWidth = ceilDiv(width, step);
-          int readHeight = ceilDiv(height, step);
-          param.setDestination(
-              canvas == null ? rgb(readWidth, readHeight) : canvas.of(readWidth, readHeight));
+          param.setDestination(canvas == null ? rgb(width, height) : canvas.of(width, height));
         }
       }
-      return reader.read(0, param);
+      // Read in full, then reduced: the decoder's own subsampling keeps one pixel in step × step.
+      return BlockMeans.reduce(reader.read(0, param), step);
     } finally {
       reader.dispose();
     }
@@ -129,9 +126,5 @@ public final class ImageReads {
             DataBuffer.TYPE_BYTE, width, height, Math.multiplyExact(3, width), 3, RGB, null),
         false,
         null);
-  }
-
-  private static int ceilDiv(int value, int step) {
-    return (value + step - 1) / step;
   }
 }

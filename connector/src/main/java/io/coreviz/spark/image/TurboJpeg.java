@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * {@code org.libjpegturbo.turbojpeg}) where an executor has it: up to 1.6 times as fast as the
  * JDK's decoder in full and 2.4 times reduced. Read in full, its pixels are the JDK's (both do
  * libjpeg's integer arithmetic; TurboJpegTest compares them); read at 1/2, 1/4 or 1/8 it scales in
- * the DCT domain, each pixel the mean of those it stands for, as Pillow's {@code draft} does (the
- * JDK's decoder keeps every 2nd, 4th or 8th pixel instead).
+ * the DCT domain, each pixel the mean of those it stands for, as Pillow's {@code draft} does (with
+ * the JDK's decoder an image is read in full, then each block's mean taken: close, not the same).
  *
  * <p>Not a dependency: TurboJPEG's jar and native library come with the operating system's package
  * (Debian and Ubuntu: {@code libturbojpeg-java} and {@code libturbojpeg0-dev}), found on the

@@ -120,7 +120,7 @@ class TurboJpegTest {
   }
 
   /** The image's samples, red, green, blue, row after row. */
-  private static int[] samples(BufferedImage image) {
+  static int[] samples(BufferedImage image) {
     int[] samples = new int[3 * image.getWidth() * image.getHeight()];
     for (int y = 0, i = 0; y < image.getHeight(); y++) {
       for (int x = 0; x < image.getWidth(); x++, i += 3) {
@@ -133,7 +133,7 @@ class TurboJpegTest {
     return samples;
   }
 
-  private static byte[] resource(String name) throws IOException {
+  static byte[] resource(String name) throws IOException {
     try (InputStream in = TurboJpegTest.class.getResourceAsStream("/jpeg-draft/" + name)) {
       assertThat(in).as(name).isNotNull();
       return in.readAllBytes();
@@ -195,14 +195,15 @@ class TurboJpegTest {
         assertThat(actual.getWidth()).isEqualTo(expected.getWidth());
         assertThat(actual.getHeight()).isEqualTo(expected.getHeight());
         assertThat(samples(actual)).as("%s at 1/%d", name, step).isEqualTo(samples(expected));
-        BufferedImage everyStepth =
+        BufferedImage byTheJdk =
             ImageReads.read(
                 new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg)),
                 (w, h) -> step,
                 null);
-        assertThat(samples(everyStepth))
+        assertThat(samples(byTheJdk))
             .as(
-                "the JDK's reading of every %dth pixel differs (else this test would not test it)",
+                "the JDK's reading at 1/%d, each block's mean, differs (else this test would not"
+                    + " test it)",
                 step)
             .isNotEqualTo(samples(expected));
       }

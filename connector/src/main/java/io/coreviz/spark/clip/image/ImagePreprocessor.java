@@ -113,11 +113,12 @@ public record ImagePreprocessor(int size, int crop, float[] mean, float[] std)
   /**
    * As above; with {@code reducedScale}, a JPEG whose short side is at least twice {@code size} is
    * decoded at 1/2, 1/4 or 1/8 of its size, the most that keeps its short side at least {@code
-   * size}, as Pillow's {@code draft} would choose: several times less decoding and resizing for
-   * photographs, with pixels that differ slightly from Pillow's full-size reading. Where the JVM
-   * has libjpeg-turbo's Java API each pixel is the mean of those it stands for, as {@code draft}
-   * reads it; otherwise every 2nd, 4th or 8th pixel of each row and column (see {@link
-   * ImageReads}). Other formats and smaller JPEGs are decoded in full.
+   * size}, as Pillow's {@code draft} would choose: several times less resizing for photographs
+   * (and, with libjpeg-turbo, less decoding), with pixels that differ slightly from Pillow's
+   * full-size reading. Each pixel is the mean of those it stands for: where the JVM has
+   * libjpeg-turbo's Java API, scaled in the DCT domain as {@code draft} reads it; otherwise read in
+   * full by the JDK, then each block's mean taken, close to that (see {@link ImageReads}). Other
+   * formats and smaller JPEGs are decoded in full.
    */
   public void preprocess(byte[] bytes, float[] out, int offset, boolean reducedScale)
       throws UndecodableImageException {
