@@ -48,7 +48,7 @@ class ImageReadsTest {
   }
 
   /** The JDK's reading of one pixel in each {@code step × step} block: its own subsampling. */
-  static BufferedImage subsampled(byte[] bytes, int step) throws IOException {
+  private static BufferedImage subsampled(byte[] bytes, int step) throws IOException {
     var in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes));
     ImageReader reader = ImageIO.getImageReaders(in).next();
     try {
