@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
 /**
  * JPEGs decoded by libjpeg-turbo, the decoder Pillow uses, through its own Java API (TurboJPEG,
  * {@code org.libjpegturbo.turbojpeg}) where an executor has it: up to 1.6 times as fast as the
- * JDK's decoder in full and 2.4 times reduced. Read in full, its pixels are the JDK's (both do
- * libjpeg's integer arithmetic; TurboJpegTest compares them); read at 1/2, 1/4 or 1/8 it scales in
- * the DCT domain, each pixel the mean of those it stands for, as Pillow's {@code draft} does (with
- * the JDK's decoder an image is read in full, then each block's mean taken: close, not the same).
+ * JDK's decoder in full, and 2.3 to 3.5 times reduced (where the JDK decodes in full, then takes
+ * each block's mean). Read in full, its pixels are the JDK's (both do libjpeg's integer arithmetic;
+ * TurboJpegTest compares them); read at 1/2, 1/4 or 1/8 it scales in the DCT domain, each pixel the
+ * mean of those it stands for, as Pillow's {@code draft} does (the JDK's block means come close,
+ * not the same bytes).
  *
  * <p>Not a dependency: TurboJPEG's jar and native library come with the operating system's package
  * (Debian and Ubuntu: {@code libturbojpeg-java} and {@code libturbojpeg0-dev}), found on the
