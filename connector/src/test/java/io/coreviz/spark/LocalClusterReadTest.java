@@ -51,7 +51,7 @@ class LocalClusterReadTest {
                         System.getProperty("surefire.test.class.path"))
                     .config(
                         "spark.executor.extraJavaOptions",
-                        System.getProperty("coreviz.javaOpens", ""))
+                        System.getProperty("coreviz.executorJavaOptions", ""))
                     .getOrCreate();
             try {
               Dataset<Row> table =
