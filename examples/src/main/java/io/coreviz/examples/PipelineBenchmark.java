@@ -84,7 +84,7 @@ import org.apache.spark.sql.functions;
 public final class PipelineBenchmark {
 
   /** Width × height of the rendered images, landscape; each is also served as portrait. */
-  private static final int[][] SIZES = {{800, 600}, {1200, 900}, {1600, 1200}, {2400, 1600}};
+  static final int[][] SIZES = {{800, 600}, {1200, 900}, {1600, 1200}, {2400, 1600}};
 
   /** Distinct renderings: the items reuse them in turn, so rendering stays a few seconds. */
   private static final int DISTINCT = 80;
@@ -421,7 +421,7 @@ public final class PipelineBenchmark {
    * part of that the local server's threads spent serving (on a cluster the server is another
    * machine, so an executor's cores pay the rest only).
    */
-  private record Pass(double seconds, double cpuSeconds, double serverCpuSeconds) {}
+  record Pass(double seconds, double cpuSeconds, double serverCpuSeconds) {}
 
   private static final java.lang.management.ThreadMXBean THREADS =
       java.lang.management.ManagementFactory.getThreadMXBean();
@@ -442,7 +442,7 @@ public final class PipelineBenchmark {
   }
 
   /** The time to embed every image of {@code media} one way, after a warm-up on one batch. */
-  private static Pass endToEnd(
+  static Pass endToEnd(
       SparkSession spark, Dataset<Row> media, Path model, int batch, String path, boolean reduced) {
     ClipScorer scorer =
         new ClipScorer()
@@ -500,19 +500,8 @@ public final class PipelineBenchmark {
       int threads,
       int[] size,
       int rows) {
-    List<Object> ids = new ArrayList<>();
-    for (int i = 0; i < collection.media().size(); i++) {
-      int rendering = i % DISTINCT;
-      if (rendering % 2 == 0 && Arrays.equals(SIZES[(rendering / 2) % SIZES.length], size)) {
-        ids.add(collection.media().get(i).id());
-      }
-    }
-    Dataset<Row> ofSize = media.where(functions.col("id").isin(ids.toArray()));
-    Dataset<Row> jpegs = ofSize;
-    for (int repeated = ids.size(); repeated + ids.size() <= rows; repeated += ids.size()) {
-      jpegs = jpegs.union(ofSize);
-    }
-    jpegs = jpegs.repartition(threads).cache();
+    List<Object> ids = jpegIds(collection, size);
+    Dataset<Row> jpegs = repeated(media, ids, threads, rows);
     long repeatedRows = jpegs.count();
     StringBuilder text = new StringBuilder();
     for (boolean reduced : new boolean[] {false, true}) {
@@ -545,8 +534,30 @@ public final class PipelineBenchmark {
     return text.toString();
   }
 
+  /** The ids of {@code collection}'s JPEGs of {@code size} (landscape and portrait). */
+  static List<Object> jpegIds(MediaCollection collection, int[] size) {
+    List<Object> ids = new ArrayList<>();
+    for (int i = 0; i < collection.media().size(); i++) {
+      int rendering = i % DISTINCT;
+      if (rendering % 2 == 0 && Arrays.equals(SIZES[(rendering / 2) % SIZES.length], size)) {
+        ids.add(collection.media().get(i).id());
+      }
+    }
+    return ids;
+  }
+
+  /** {@code media}'s rows of {@code ids} repeated to at most {@code rows} rows, cached. */
+  static Dataset<Row> repeated(Dataset<Row> media, List<Object> ids, int threads, int rows) {
+    Dataset<Row> ofIds = media.where(functions.col("id").isin(ids.toArray()));
+    Dataset<Row> repeated = ofIds;
+    for (int count = ids.size(); count + ids.size() <= rows; count += ids.size()) {
+      repeated = repeated.union(ofIds);
+    }
+    return repeated.repartition(threads).cache();
+  }
+
   /** {@code count} image items whose blobs cycle through {@link #DISTINCT} renderings. */
-  private static MediaCollection collection(int count) {
+  static MediaCollection collection(int count) {
     List<byte[]> renders =
         IntStream.range(0, DISTINCT).parallel().mapToObj(PipelineBenchmark::render).toList();
     MediaCollection source = SyntheticCollection.generate(11, count * 3);
