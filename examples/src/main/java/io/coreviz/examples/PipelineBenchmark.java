@@ -89,6 +89,9 @@ public final class PipelineBenchmark {
   /** Distinct renderings: the items reuse them in turn, so rendering stays a few seconds. */
   private static final int DISTINCT = 80;
 
+  /** The local server's API key. */
+  private static final String KEY = "bench-key";
+
   /**
    * This process's CPU time: Spark, the pipeline's threads and the local server all run in it, so
    * images per CPU-second is images per second per core where the cores are the process's alone (a
@@ -136,11 +139,7 @@ public final class PipelineBenchmark {
             threads,
             batch,
             raw));
-    try (CoreVizEmulator server =
-        CoreVizEmulator.builder()
-            .collection(collection)
-            .credential("bench-key", collection.id())
-            .start()) {
+    try (CoreVizEmulator server = server(collection)) {
       SparkSession spark =
           SparkSession.builder()
               .master("local[" + threads + "]")
@@ -151,11 +150,7 @@ public final class PipelineBenchmark {
               .config("spark.coreviz.clip.modelPath", model.toString())
               .getOrCreate();
       try {
-        Dataset<Row> media =
-            SparkReads.coreviz(spark, server.baseUrl(), "bench-key", collection.id())
-                .select("id", "blob")
-                .repartition(threads)
-                .cache();
+        Dataset<Row> media = blobs(spark, server, collection, threads);
         media.count();
         for (boolean reduced : new boolean[] {false, true}) {
           Split split = split(server, collection, model, reduced);
@@ -220,7 +215,7 @@ public final class PipelineBenchmark {
     ImageFetcher fetcher =
         new ImageFetcher(
             HttpUrl.parse(server.baseUrl()),
-            Credentials.apiKey("bench-key"),
+            Credentials.apiKey(KEY),
             CallPolicy.DEFAULT,
             Duration.ofSeconds(30));
     RequestStats downloads = new RequestStats();
@@ -532,6 +527,23 @@ public final class PipelineBenchmark {
     }
     jpegs.unpersist();
     return text.toString();
+  }
+
+  /** The local server, serving {@code collection} to {@link #KEY}. */
+  static CoreVizEmulator server(MediaCollection collection) {
+    return CoreVizEmulator.builder()
+        .collection(collection)
+        .credential(KEY, collection.id())
+        .start();
+  }
+
+  /** Every item's id and blob, read through the connector, one partition per thread, cached. */
+  static Dataset<Row> blobs(
+      SparkSession spark, CoreVizEmulator server, MediaCollection collection, int threads) {
+    return SparkReads.coreviz(spark, server.baseUrl(), KEY, collection.id())
+        .select("id", "blob")
+        .repartition(threads)
+        .cache();
   }
 
   /** The ids of {@code collection}'s JPEGs of {@code size} (landscape and portrait). */

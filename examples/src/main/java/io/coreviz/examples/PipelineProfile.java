@@ -52,11 +52,7 @@ public final class PipelineProfile {
             + ImageReads.jpegDecoder());
 
     MediaCollection collection = PipelineBenchmark.collection(IMAGES);
-    try (CoreVizEmulator server =
-        CoreVizEmulator.builder()
-            .collection(collection)
-            .credential("bench-key", collection.id())
-            .start()) {
+    try (CoreVizEmulator server = PipelineBenchmark.server(collection)) {
       SparkSession spark =
           SparkSession.builder()
               .master("local[" + THREADS + "]")
@@ -65,11 +61,7 @@ public final class PipelineProfile {
               .config("spark.ui.showConsoleProgress", "false")
               .getOrCreate();
       try {
-        Dataset<Row> media =
-            SparkReads.coreviz(spark, server.baseUrl(), "bench-key", collection.id())
-                .select("id", "blob")
-                .repartition(THREADS)
-                .cache();
+        Dataset<Row> media = PipelineBenchmark.blobs(spark, server, collection, THREADS);
         List<Object> ids = PipelineBenchmark.jpegIds(collection, size);
         Dataset<Row> jpegs = PipelineBenchmark.repeated(media, ids, THREADS, IMAGES);
         long rows = jpegs.count();
