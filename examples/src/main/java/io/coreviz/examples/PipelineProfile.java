@@ -24,9 +24,9 @@ import org.apache.spark.sql.SparkSession;
  *   -Dpipeline.main=io.coreviz.examples.PipelineProfile -Dpipeline.args="800x600 reduced 14"
  * </pre>
  *
- * Arguments: the size (one of the benchmark's, landscape; its portrait JPEGs come too), the path
- * ({@code default} or {@code reduced}), passes (each of as many rows as the benchmark's), and the
- * model directory (the tiny test model).
+ * Arguments: the size (one of the benchmark's, landscape, its portrait JPEGs too; default 800x600),
+ * the path ({@code default} or {@code reduced}, the default), passes (12; each of as many rows as
+ * the benchmark's) and the model directory (the tiny test model).
  */
 public final class PipelineProfile {
 
@@ -37,7 +37,7 @@ public final class PipelineProfile {
   private PipelineProfile() {}
 
   public static void main(String[] args) throws Exception {
-    BenchmarkArgs arguments = new BenchmarkArgs("SIZE PATH [PASSES [MODEL_DIR]]", args);
+    BenchmarkArgs arguments = new BenchmarkArgs("[SIZE [PATH [PASSES [MODEL_DIR]]]]", args);
     int[] size = size(arguments.text(0, "800x600"));
     String path = arguments.text(1, "reduced");
     if (!path.equals("default") && !path.equals("reduced")) {
