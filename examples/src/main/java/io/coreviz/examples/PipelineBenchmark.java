@@ -89,6 +89,12 @@ public final class PipelineBenchmark {
   /** Distinct renderings: the items reuse them in turn, so rendering stays a few seconds. */
   private static final int DISTINCT = 80;
 
+  /** Images by default: the collection's items, and the rows of each pass over one size. */
+  static final int IMAGES = 2000;
+
+  /** Images per batch the model runs. */
+  static final int BATCH = 32;
+
   /** The local server's API key. */
   private static final String KEY = "bench-key";
 
@@ -106,9 +112,9 @@ public final class PipelineBenchmark {
   public static void main(String[] args) throws Exception {
     BenchmarkArgs arguments = new BenchmarkArgs("[MODEL_DIR [IMAGES [THREADS]]]", args);
     Path model = Paths.get(arguments.text(0, "connector/src/test/resources/clip/optimum"));
-    int images = arguments.number(1, "images", 1, 2000);
+    int images = arguments.number(1, "images", 1, IMAGES);
     int threads = arguments.number(2, "threads", 1, Runtime.getRuntime().availableProcessors());
-    int batch = 32;
+    int batch = BATCH;
 
     long renderStart = System.nanoTime();
     MediaCollection collection = collection(images);

@@ -30,9 +30,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class PipelineProfile {
 
-  private static final int IMAGES = 2000;
   private static final int THREADS = 2;
-  private static final int BATCH = 32;
 
   private PipelineProfile() {}
 
@@ -51,7 +49,7 @@ public final class PipelineProfile {
             + "; JPEGs decoded by "
             + ImageReads.jpegDecoder());
 
-    MediaCollection collection = PipelineBenchmark.collection(IMAGES);
+    MediaCollection collection = PipelineBenchmark.collection(PipelineBenchmark.IMAGES);
     try (CoreVizEmulator server = PipelineBenchmark.server(collection)) {
       SparkSession spark =
           SparkSession.builder()
@@ -63,12 +61,18 @@ public final class PipelineProfile {
       try {
         Dataset<Row> media = PipelineBenchmark.blobs(spark, server, collection, THREADS);
         List<Object> ids = PipelineBenchmark.jpegIds(collection, size);
-        Dataset<Row> jpegs = PipelineBenchmark.repeated(media, ids, THREADS, IMAGES);
+        Dataset<Row> jpegs =
+            PipelineBenchmark.repeated(media, ids, THREADS, PipelineBenchmark.IMAGES);
         long rows = jpegs.count();
         for (int pass = 0; pass < passes; pass++) {
           PipelineBenchmark.Pass timed =
               PipelineBenchmark.endToEnd(
-                  spark, jpegs, model, BATCH, "ClipScorer", path.equals("reduced"));
+                  spark,
+                  jpegs,
+                  model,
+                  PipelineBenchmark.BATCH,
+                  "ClipScorer",
+                  path.equals("reduced"));
           System.out.printf(
               Locale.ROOT,
               "pass %d of %d JPEGs %dx%d, %s path: %.1f images/s per core%n",
