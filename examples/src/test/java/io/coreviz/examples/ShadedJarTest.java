@@ -58,7 +58,8 @@ class ShadedJarTest {
         CoreVizEmulator.builder().collection(collection).credential("k").start()) {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(Arrays.asList(System.getProperty("coreviz.javaOpens").trim().split("\\s+")));
+      command.addAll(
+          Arrays.asList(System.getProperty("coreviz.childJavaOptions").trim().split("\\s+")));
       command.addAll(
           List.of(
               "-Xmx1g",
