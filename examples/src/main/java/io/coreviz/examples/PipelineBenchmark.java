@@ -114,13 +114,12 @@ public final class PipelineBenchmark {
     Path model = Paths.get(arguments.text(0, "connector/src/test/resources/clip/optimum"));
     int images = arguments.number(1, "images", 1, IMAGES);
     int threads = arguments.number(2, "threads", 1, Runtime.getRuntime().availableProcessors());
-    int batch = BATCH;
 
     long renderStart = System.nanoTime();
     MediaCollection collection = collection(images);
     double renderSeconds = (System.nanoTime() - renderStart) / 1e9;
 
-    double raw = raw(model, collection, batch, threads);
+    double raw = raw(model, collection, BATCH, threads);
     StringBuilder report = new StringBuilder();
     line(
         report,
@@ -133,7 +132,7 @@ public final class PipelineBenchmark {
             images,
             DISTINCT,
             renderSeconds,
-            batch,
+            BATCH,
             threads,
             Runtime.getRuntime().availableProcessors(),
             ImageReads.jpegDecoder()));
@@ -143,7 +142,7 @@ public final class PipelineBenchmark {
             Locale.ROOT,
             "the model alone (%d ONNX Runtime threads, batch %d): %.1f images/s%n",
             threads,
-            batch,
+            BATCH,
             raw));
     try (CoreVizEmulator server = server(collection)) {
       SparkSession spark =
@@ -165,7 +164,7 @@ public final class PipelineBenchmark {
           // 1 / raw of all the cores plus the pipeline's milliseconds of one core.
           double bound = 1 / (1 / raw + split.msPerImage() / 1000 / threads);
           for (String path : List.of("ClipScorer", "SQL clip_embed")) {
-            double seconds = endToEnd(spark, media, model, batch, path, reduced).seconds();
+            double seconds = endToEnd(spark, media, model, BATCH, path, reduced).seconds();
             line(
                 report,
                 String.format(
@@ -184,7 +183,7 @@ public final class PipelineBenchmark {
         for (int[] size : List.of(SIZES[0], SIZES[SIZES.length - 1])) {
           line(
               report,
-              jpegsOfOneSize(spark, media, collection, model, batch, threads, size, images));
+              jpegsOfOneSize(spark, media, collection, model, BATCH, threads, size, images));
         }
       } finally {
         spark.stop();
