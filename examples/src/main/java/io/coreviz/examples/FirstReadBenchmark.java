@@ -384,6 +384,7 @@ public final class FirstReadBenchmark {
       boolean once = args[1].equals("once");
       // prebuilt: the Spark query, the connector's HTTP client built, then one read, timed alone
       boolean prebuilt = args[1].equals("prebuilt");
+      int reads = once || prebuilt ? 1 : READS;
       String endpoint = args[2];
       String collectionId = args[3];
       if (reader.equals("plain")) {
@@ -397,12 +398,12 @@ public final class FirstReadBenchmark {
         double http = (System.nanoTime() - mapped) / 1e9;
         double first = 0;
         long items = 0;
-        for (int read = 1; read <= (once ? 1 : READS); read++) {
+        for (int read = 1; read <= reads; read++) {
           long start = System.nanoTime();
           items = client.readAll();
           double seconds = (System.nanoTime() - start) / 1e9;
           first = read == 1 ? seconds : first;
-          if (read == READS || once) {
+          if (read == reads) {
             System.out.printf(
                 Locale.ROOT,
                 "RESULT mapper=%.3f http=%.3f first=%.3f later=%.3f items=%d%n",
@@ -462,7 +463,7 @@ public final class FirstReadBenchmark {
       }
       double first = 0;
       double seconds = 0;
-      for (int read = 1; read <= (once || prebuilt ? 1 : READS); read++) {
+      for (int read = 1; read <= reads; read++) {
         spark.sparkContext().listenerBus().waitUntilEmpty();
         rows.set(0);
         long start = System.nanoTime();
