@@ -93,6 +93,11 @@ public final class PlainClient {
     return new long[] {urls.size(), bytes.get()};
   }
 
+  /** How many items the listing has: {@code pagination.total} of a one-item page. */
+  long total() throws Exception {
+    return JSON.readTree(body(0, 1).get()).get("pagination").get("total").asLong();
+  }
+
   /** Every page of the listing, {@code inFlight} at a time, each given to {@code each} once. */
   private void forEachPage(java.util.function.Consumer<JsonNode> each) throws Exception {
     JsonNode first = page(0).get();
@@ -116,6 +121,19 @@ public final class PlainClient {
   }
 
   private CompletableFuture<JsonNode> page(long offset) {
+    return body(offset, pageSize)
+        .thenApply(
+            body -> {
+              try {
+                return JSON.readTree(body);
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+  }
+
+  /** The body of the listing's page of {@code limit} items from {@code offset}, status 200. */
+  CompletableFuture<byte[]> body(long offset, int limit) {
     HttpRequest request =
         HttpRequest.newBuilder(
                 URI.create(
@@ -123,7 +141,7 @@ public final class PlainClient {
                         + "/api/dataset/"
                         + collectionId
                         + "/media?recursive=true&sortBy=createdAt&sortDirection=asc&limit="
-                        + pageSize
+                        + limit
                         + "&offset="
                         + offset
                         + params))
@@ -136,11 +154,7 @@ public final class PlainClient {
               if (response.statusCode() != 200) {
                 throw new IllegalStateException("HTTP " + response.statusCode() + " at " + offset);
               }
-              try {
-                return JSON.readTree(response.body());
-              } catch (IOException e) {
-                throw new IllegalStateException(e);
-              }
+              return response.body();
             });
   }
 }
