@@ -57,7 +57,10 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * reader on the same items from a local file (no requests at all, the connector's schema given),
  * its first read after a Spark query and its fifth, in a fresh JVM per run; and a data source whose
  * rows are already in memory ({@link RowsInMemory}: no request, no parsing), what Spark pays for
- * any row-based source of this schema, and the connector's first read less that.
+ * any row-based source of this schema, and the connector's first read less that; and the plain
+ * client's requests in a Spark source of their own ({@link PlainClientSource}: one planning
+ * request, no retries or checks, the connector's rows), what a first read costs a source with
+ * nothing of the connector's transport.
  *
  * <p>Every run must return every item. Each row is the median of {@code runs} processes, the
  * readers taking turns. Results go to stdout and {@code target/first-read-benchmark.txt}.
@@ -127,7 +130,7 @@ public final class FirstReadBenchmark {
           check(prebuilt, expected, "connector");
           add(times, "connector prebuilt first", prebuilt.get("first"));
           add(times, "connector client", prebuilt.get("client"));
-          for (String reader : List.of("spark-json", "memory")) {
+          for (String reader : List.of("spark-json", "memory", "plain-source")) {
             Map<String, Double> repeat = child(server, collection, reader, "repeat", items);
             check(repeat, expected, reader);
             add(times, reader + " first", repeat.get("first"));
@@ -229,6 +232,19 @@ public final class FirstReadBenchmark {
             + " starts)",
         times,
         "memory");
+    reference(
+        table,
+        "The plain client's requests in a Spark data source of its own (one planning request, no"
+            + " retries or checks, rows by the connector's row reader)",
+        times,
+        "plain-source");
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "That source's first read: %.2fx the plain client's; the connector's: %.2fx that"
+                + " source's%n",
+            median(times.get("plain first")) / median(times.get("plain-source first")),
+            median(times.get("plain-source first")) / median(times.get("connector first"))));
     double own = median(times.get("connector first")) - median(times.get("memory first"));
     table.append(
         String.format(
@@ -471,6 +487,18 @@ public final class FirstReadBenchmark {
           spark
               .read()
               .format(RowsInMemory.class.getName())
+              .load()
+              .write()
+              .format("noop")
+              .mode("overwrite")
+              .save();
+        } else if (reader.equals("plain-source")) {
+          spark
+              .read()
+              .format(PlainClientSource.class.getName())
+              .option("endpoint", endpoint)
+              .option("apiKey", KEY)
+              .option("collectionId", collectionId)
               .load()
               .write()
               .format("noop")
