@@ -19,11 +19,9 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableProvider;
 import org.apache.spark.sql.connector.expressions.Transform;
-import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
-import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
@@ -82,17 +80,7 @@ public final class PlainClientSource implements TableProvider {
     }
   }
 
-  private record PlainScan(Listing listing) implements Scan, Batch {
-
-    @Override
-    public StructType readSchema() {
-      return MediaSchema.SCHEMA;
-    }
-
-    @Override
-    public Batch toBatch() {
-      return this;
-    }
+  private record PlainScan(Listing listing) implements BatchTable.Reads {
 
     @Override
     public InputPartition[] planInputPartitions() {

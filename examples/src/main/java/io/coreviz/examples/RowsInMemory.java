@@ -6,11 +6,9 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableProvider;
 import org.apache.spark.sql.connector.expressions.Transform;
-import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
-import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
@@ -39,17 +37,7 @@ public final class RowsInMemory implements TableProvider {
     return new BatchTable("rows in memory", new RowsScan());
   }
 
-  private static final class RowsScan implements Scan, Batch {
-
-    @Override
-    public StructType readSchema() {
-      return MediaSchema.SCHEMA;
-    }
-
-    @Override
-    public Batch toBatch() {
-      return this;
-    }
+  private static final class RowsScan implements BatchTable.Reads {
 
     @Override
     public InputPartition[] planInputPartitions() {
