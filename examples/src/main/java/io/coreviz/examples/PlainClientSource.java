@@ -54,8 +54,22 @@ public final class PlainClientSource implements TableProvider {
       StructType schema, Transform[] partitioning, Map<String, String> properties) {
     CaseInsensitiveStringMap options = new CaseInsensitiveStringMap(properties);
     Listing listing =
-        new Listing(options.get("endpoint"), options.get("apiKey"), options.get("collectionId"));
+        new Listing(
+            required(options, "endpoint"),
+            required(options, "apiKey"),
+            required(options, "collectionId"));
     return new BatchTable("plain client " + listing, new PlainScan(listing));
+  }
+
+  private static String required(CaseInsensitiveStringMap options, String name) {
+    String value = options.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(
+          "PlainClientSource needs the option '"
+              + name
+              + "' (it takes endpoint, apiKey and collectionId)");
+    }
+    return value;
   }
 
   /** Where the items are; its {@code toString} leaves the key out. */

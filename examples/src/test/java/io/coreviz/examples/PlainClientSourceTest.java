@@ -83,6 +83,20 @@ class PlainClientSourceTest {
   }
 
   @Test
+  void aMissingOptionIsNamed() {
+    assertThatThrownBy(
+            () ->
+                spark
+                    .read()
+                    .format(PlainClientSource.class.getName())
+                    .option("endpoint", server.baseUrl())
+                    .option("apiKey", KEY)
+                    .load())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'collectionId'");
+  }
+
+  @Test
   void theKeyStaysOutOfThePlan() {
     String plan = read(KEY).queryExecution().explainString(ExplainMode.fromString("extended"));
 
